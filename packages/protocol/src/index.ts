@@ -1,0 +1,4 @@
+// Public face of @roomkit/protocol: signaling schemas, error codes and branded ids.
+export * from './ids.js';
+export * from './errors.js';
+export * from './messages.js';

@@ -1,0 +1,212 @@
+// Every signaling message, defined once as a zod schema; server and clients infer their types here.
+//
+// Wire format: one JSON object per WebSocket text frame, discriminated by `t`.
+// A client request carries `rid` (a number chosen by the client); the server answers it with
+// `{t:'res', rid, ok:true, data}` or `{t:'res', rid, ok:false, error:{code, message}}`.
+// Everything else the server sends is an unsolicited event.
+import { z } from 'zod';
+
+export const STREAM_KINDS = ['audio', 'video', 'share', 'shareAudio'] as const;
+export const streamKindSchema = z.enum(STREAM_KINDS);
+export type StreamKind = z.infer<typeof streamKindSchema>;
+
+export const MODES = ['SEND_AND_RECV', 'SIGNALLING_ONLY', 'RECV_ONLY'] as const;
+export const modeSchema = z.enum(MODES);
+export type Mode = z.infer<typeof modeSchema>;
+
+export const QUALITIES = ['low', 'med', 'high'] as const;
+export const qualitySchema = z.enum(QUALITIES);
+export type Quality = z.infer<typeof qualitySchema>;
+
+/** Ids: letters, digits, `-` and `_`, 1..64 characters (what VideoSDK room ids look like). */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, "-" and "_"');
+
+const sdpSchema = z.string().min(10).max(60_000);
+const rid = z.number().int().nonnegative();
+
+// ---- shared shapes ------------------------------------------------------------------------
+
+export const streamInfoSchema = z.object({
+  id: z.string(),
+  kind: streamKindSchema,
+  codec: z.string(),
+});
+export type StreamInfo = z.infer<typeof streamInfoSchema>;
+
+export const participantInfoSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  mode: modeSchema,
+  metaData: z.record(z.unknown()).nullable(),
+  streams: z.array(streamInfoSchema),
+});
+export type ParticipantInfo = z.infer<typeof participantInfoSchema>;
+
+export const pubSubMessageSchema = z.object({
+  id: z.string(),
+  topic: z.string(),
+  message: z.string(),
+  senderId: z.string(),
+  senderName: z.string(),
+  timestamp: z.string(),
+  payload: z.unknown().optional(),
+});
+export type PubSubMessage = z.infer<typeof pubSubMessageSchema>;
+
+export const errorInfoSchema = z.object({ code: z.number().int(), message: z.string() });
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
+
+// ---- client → server ----------------------------------------------------------------------
+
+export const joinRequestSchema = z
+  .object({
+    t: z.literal('join'),
+    rid,
+    token: z.string().min(1).max(8192),
+    meetingId: idSchema,
+    participantId: idSchema.optional(),
+    name: z.string().max(128).optional(),
+    metaData: z.record(z.unknown()).optional(),
+    mode: modeSchema.optional(),
+  })
+  .strict();
+
+/** Publish one local track on its own PeerConnection: `sdp` is the browser's offer (one m-line). */
+export const publishRequestSchema = z
+  .object({
+    t: z.literal('publish'),
+    rid,
+    kind: streamKindSchema,
+    sdp: sdpSchema,
+    /** true when the offer carries rid-based simulcast encodings (camera with multiStream). */
+    simulcast: z.boolean(),
+  })
+  .strict();
+
+export const unpublishRequestSchema = z
+  .object({ t: z.literal('unpublish'), rid, kind: streamKindSchema })
+  .strict();
+
+export const subscriberAnswerRequestSchema = z
+  .object({ t: z.literal('subscriberAnswer'), rid, sdp: sdpSchema })
+  .strict();
+
+export const setQualityRequestSchema = z
+  .object({ t: z.literal('setQuality'), rid, participantId: idSchema, quality: qualitySchema })
+  .strict();
+
+export const pubsubPublishRequestSchema = z
+  .object({
+    t: z.literal('pubsubPublish'),
+    rid,
+    topic: z.string().min(1).max(128),
+    message: z.string().max(16_384),
+    persist: z.boolean().optional(),
+    sendOnly: z.array(idSchema).max(1000).optional(),
+    payload: z.unknown().optional(),
+  })
+  .strict();
+
+export const pubsubSubscribeRequestSchema = z
+  .object({ t: z.literal('pubsubSubscribe'), rid, topic: z.string().min(1).max(128) })
+  .strict();
+
+export const leaveRequestSchema = z.object({ t: z.literal('leave'), rid }).strict();
+export const endRequestSchema = z.object({ t: z.literal('end'), rid }).strict();
+export const pingRequestSchema = z.object({ t: z.literal('ping'), rid }).strict();
+
+export const clientMessageSchema = z.discriminatedUnion('t', [
+  joinRequestSchema,
+  publishRequestSchema,
+  unpublishRequestSchema,
+  subscriberAnswerRequestSchema,
+  setQualityRequestSchema,
+  pubsubPublishRequestSchema,
+  pubsubSubscribeRequestSchema,
+  leaveRequestSchema,
+  endRequestSchema,
+  pingRequestSchema,
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessageType = ClientMessage['t'];
+export type ClientRequest<T extends ClientMessageType> = Extract<ClientMessage, { t: T }>;
+
+// ---- server → client: responses -------------------------------------------------------------
+
+export interface JoinResult {
+  participantId: string;
+  sessionId: string;
+  /** Everyone else already in the room, with the streams they publish. */
+  participants: ParticipantInfo[];
+  activeSpeakerId: string | null;
+  activePresenterId: string | null;
+  permissions: string[];
+}
+export interface PublishResult {
+  streamId: string;
+  /** The server's answer to the publish offer, with the server's ICE candidate in it. */
+  sdp: string;
+}
+export interface PubSubSubscribeResult {
+  messages: PubSubMessage[];
+}
+export interface PubSubPublishResult {
+  message: PubSubMessage;
+}
+
+/** What each request type answers with. */
+export interface ResponseData {
+  join: JoinResult;
+  publish: PublishResult;
+  unpublish: Record<string, never>;
+  subscriberAnswer: Record<string, never>;
+  setQuality: Record<string, never>;
+  pubsubPublish: PubSubPublishResult;
+  pubsubSubscribe: PubSubSubscribeResult;
+  leave: Record<string, never>;
+  end: Record<string, never>;
+  ping: Record<string, never>;
+}
+
+export type ResponseMessage =
+  | { t: 'res'; rid: number; ok: true; data: unknown }
+  | { t: 'res'; rid: number; ok: false; error: ErrorInfo };
+
+// ---- server → client: events ---------------------------------------------------------------
+
+export type ServerEvent =
+  | { t: 'participantJoined'; participant: ParticipantInfo }
+  | { t: 'participantLeft'; participantId: string; reason: ErrorInfo }
+  /** A participant started publishing a stream (information only; media arrives with `consume`). */
+  | { t: 'streamEnabled'; participantId: string; stream: StreamInfo }
+  | { t: 'streamDisabled'; participantId: string; streamId: string; kind: StreamKind }
+  /** The server (re)negotiates the subscriber PeerConnection; answer with `subscriberAnswer`. */
+  | { t: 'subscriberOffer'; sdp: string }
+  /** The subscriber PeerConnection's transceiver `mid` now carries this remote stream. */
+  | { t: 'consume'; participantId: string; streamId: string; kind: StreamKind; mid: string }
+  | { t: 'speakerChanged'; participantId: string | null }
+  | { t: 'presenterChanged'; participantId: string | null }
+  | { t: 'pubsubMessage'; message: PubSubMessage }
+  /** The server removed this participant from the meeting (end, removal, duplicate id, ...). */
+  | { t: 'meetingLeft'; reason: ErrorInfo }
+  /** An error not tied to one request (rate limit, media failure). */
+  | { t: 'error'; error: ErrorInfo };
+
+export type ServerMessage = ResponseMessage | ServerEvent;
+export type ServerEventType = ServerEvent['t'];
+
+/** Signaling limits the server enforces; clients should stay under them. */
+export const SIGNALING_LIMITS = {
+  /** A text frame larger than this is refused with ERROR_PAYLOAD_TOO_LARGE (the socket stays). */
+  maxMessageBytes: 65_536,
+  /** Messages per second per connection (token bucket; burst below). */
+  messagesPerSecond: 50,
+  messageBurst: 100,
+} as const;
+
+/** WebSocket path of the signaling endpoint. */
+export const SIGNALING_PATH = '/rtc';
