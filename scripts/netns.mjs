@@ -10,12 +10,12 @@ if (!cmd) {
   process.exit(2);
 }
 const onlyLoopback = Object.keys(networkInterfaces()).every((name) => name === 'lo');
-const inner = onlyLoopback || process.env.ROOMKIT_IN_NETNS === '1';
+const inner = onlyLoopback || process.env.RK_IN_NETNS === '1';
 const result = inner
   ? spawnSync(cmd, args, { stdio: 'inherit' })
   : spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', cmd, ...args], {
       stdio: 'inherit',
-      env: { ...process.env, ROOMKIT_IN_NETNS: '1' },
+      env: { ...process.env, RK_IN_NETNS: '1' },
     });
 if (result.error) {
   console.error(`could not start ${inner ? cmd : 'unshare'}: ${result.error.message}`);
