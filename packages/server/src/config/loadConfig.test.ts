@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from './errors.js';
+import { loadConfig, stripJsonComments } from './loadConfig.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'roomkit-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeConfig(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function load(argv: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  return loadConfig({ argv, env, cwd: dir });
+}
+
+function loadError(argv: string[] = [], env: NodeJS.ProcessEnv = {}): ConfigError {
+  try {
+    load(argv, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('with nothing given, returns the defaults in dev mode', () => {
+    expect(load()).toEqual({
+      port: 7880,
+      rtcPort: 7882,
+      bind: '0.0.0.0',
+      announcedIp: '127.0.0.1',
+      apiKey: 'devkey',
+      apiSecret: 'devsecret-change-me',
+      devMode: true,
+      dataDir: join(dir, 'data'),
+      logLevel: 'info',
+      requireRoomCreation: false,
+      limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
+    });
+  });
+
+  it('ignores environment variables outside the ROOMKIT_ namespace', () => {
+    expect(load([], { PATH: '/bin', HOME: '/root' }).port).toBe(7880);
+  });
+
+  it('with a file, overrides defaults and merges limits key by key', () => {
+    const path = writeConfig(
+      'a.jsonc',
+      `{
+        // the port "with // inside a string" stays intact
+        "port": 9000, /* block */
+        "bind": "::", "dataDir": "x//y",
+        "requireRoomCreation": true,
+        "limits": { "messageBurst": 5 }
+      }`,
+    );
+    const config = load(['--config', path]);
+    expect(config.port).toBe(9000);
+    expect(config.bind).toBe('::');
+    expect(config.dataDir).toBe(join(dir, 'x/y'));
+    expect(config.requireRoomCreation).toBe(true);
+    expect(config.limits).toEqual({
+      maxMessageBytes: 65536,
+      messagesPerSecond: 50,
+      messageBurst: 5,
+      maxParticipantsPerRoom: 100,
+    });
+  });
+
+  it('with ROOMKIT_CONFIG, reads the file relative to cwd', () => {
+    writeConfig('b.json', '{"rtcPort": 40000}');
+    expect(load([], { ROOMKIT_CONFIG: 'b.json' }).rtcPort).toBe(40000);
+  });
+
+  it('env overrides the file, and flags override env', () => {
+    const path = writeConfig('c.json', '{"port": 9000, "logLevel": "warn", "announcedIp": "10.0.0.1"}');
+    const env = { ROOMKIT_CONFIG: path, ROOMKIT_PORT: '9100', ROOMKIT_LOG_LEVEL: 'debug' };
+    const fromEnv = load([], env);
+    expect([fromEnv.port, fromEnv.logLevel, fromEnv.announcedIp]).toEqual([9100, 'debug', '10.0.0.1']);
+    const fromFlags = load(['--port=9200', '--announced-ip', '192.168.1.2'], env);
+    expect([fromFlags.port, fromFlags.logLevel, fromFlags.announcedIp]).toEqual([9200, 'debug', '192.168.1.2']);
+  });
+
+  it('--config wins over ROOMKIT_CONFIG', () => {
+    writeConfig('d1.json', '{"port": 1111}');
+    writeConfig('d2.json', '{"port": 2222}');
+    expect(load(['--config=d2.json'], { ROOMKIT_CONFIG: 'd1.json' }).port).toBe(2222);
+  });
+
+  it('with key and secret set, leaves dev mode', () => {
+    const config = load(['--api-key', 'k1', '--api-secret', 's1']);
+    expect([config.apiKey, config.apiSecret, config.devMode]).toEqual(['k1', 's1', false]);
+    const mixed = load(['--api-secret', 's2'], { ROOMKIT_API_KEY: 'k2' });
+    expect([mixed.apiKey, mixed.apiSecret, mixed.devMode]).toEqual(['k2', 's2', false]);
+  });
+
+  it('with only the key set, throws naming the missing secret', () => {
+    const err = loadError([], { ROOMKIT_API_KEY: 'k1' });
+    expect(err.message).toMatch(/apiSecret/);
+    expect(err.message).toMatch(/ROOMKIT_API_KEY/);
+    expect(loadError(['--api-secret', 's']).message).toMatch(/apiSecret is set \(from flag --api-secret\) but apiKey is not/);
+  });
+
+  it('with an unknown file key, throws naming the key and the file', () => {
+    const path = writeConfig('e.json', '{"port": 1, "prot": 2}');
+    const err = loadError(['--config', path]);
+    expect(err.message).toContain(path);
+    expect(err.message).toContain('unknown key "prot"');
+    const nested = writeConfig('f.json', '{"limits": {"burst": 2}}');
+    expect(loadError(['--config', nested]).message).toContain('unknown key "limits.burst"');
+  });
+
+  it('with a wrongly typed file value, names the key and value', () => {
+    const path = writeConfig('g.json', '{"limits": {"messageBurst": "10"}}');
+    expect(loadError(['--config', path]).message).toMatch(/limits\.messageBurst must be a number \(got "10"\)/);
+  });
+
+  it('with a missing or unparsable file, says which and who named it', () => {
+    expect(loadError([], { ROOMKIT_CONFIG: 'nope.json' }).message).toMatch(/nope\.json \(named by ROOMKIT_CONFIG\) does not exist/);
+    const path = writeConfig('h.json', '{"port": 1,}');
+    expect(loadError(['--config', path]).message).toMatch(/is not valid JSON/);
+    const arr = writeConfig('i.json', '[1]');
+    expect(loadError(['--config', arr]).message).toMatch(/must contain a JSON object/);
+  });
+
+  it('with an unknown ROOMKIT_ variable, throws listing the known ones', () => {
+    const err = loadError([], { ROOMKIT_PROT: '1' });
+    expect(err.message).toContain('ROOMKIT_PROT');
+    expect(err.message).toContain('ROOMKIT_RTC_PORT');
+    expect(err.source).toBe('env ROOMKIT_PROT');
+  });
+
+  it('with an empty ROOMKIT_ variable, throws', () => {
+    expect(loadError([], { ROOMKIT_BIND: '' }).message).toMatch(/ROOMKIT_BIND is set but empty/);
+  });
+
+  it('with an unknown flag or stray argument, throws naming it', () => {
+    expect(loadError(['--prot', '1']).message).toMatch(/unknown flag --prot; known flags: --port/);
+    expect(loadError(['--prot=1']).message).toMatch(/unknown flag --prot;/);
+    expect(loadError(['extra']).message).toMatch(/unexpected argument "extra"/);
+    expect(loadError(['--port']).message).toMatch(/--port needs a value/);
+  });
+
+  it('with a bad port, throws naming key, value and source', () => {
+    expect(loadError(['--port', '70000']).message).toBe('port from flag --port: "70000" must be an integer between 1 and 65535');
+    expect(loadError([], { ROOMKIT_RTC_PORT: '12abc' }).message).toBe('rtcPort from env ROOMKIT_RTC_PORT: "12abc" is not a whole number');
+    expect(loadError(['--port', '0']).message).toMatch(/between 1 and 65535/);
+    expect(loadError(['--port=-5']).message).toMatch(/not a whole number/);
+    expect(loadError(['--port', '1.5']).message).toMatch(/not a whole number/);
+    const path = writeConfig('j.json', '{"rtcPort": 0}');
+    expect(loadError(['--config', path]).message).toMatch(/rtcPort must be an integer between 1 and 65535 \(got 0\)/);
+  });
+
+  it('with a bad IP, throws naming key, value and source', () => {
+    const err = loadError([], { ROOMKIT_ANNOUNCED_IP: 'example.com' });
+    expect(err.message).toMatch(/^announcedIp from env ROOMKIT_ANNOUNCED_IP: "example.com" must be a valid IPv4 or IPv6/);
+    expect(loadError(['--bind', '1.2.3.256']).message).toMatch(/bind from flag --bind/);
+  });
+
+  it('with a bad log level, lists the allowed ones', () => {
+    expect(loadError(['--log-level', 'loud']).message).toMatch(/must be one of fatal, error, warn, info/);
+  });
+});
+
+describe('stripJsonComments', () => {
+  it('keeps comment markers inside strings, including after escaped quotes', () => {
+    const text = '{"a": "x\\" // y", "b": "/* z */"} // tail';
+    expect(JSON.parse(stripJsonComments(text))).toEqual({ a: 'x" // y', b: '/* z */' });
+  });
+});
+
+describe('roomkit.config.sample.jsonc', () => {
+  it('loads and equals the defaults', () => {
+    const sample = new URL('../../../../roomkit.config.sample.jsonc', import.meta.url).pathname;
+    expect(loadConfig({ argv: ['--config', sample], env: {}, cwd: dir })).toEqual(load());
+  });
+});

@@ -1,0 +1,214 @@
+// Assembles the Config: defaults → config file → ROOMKIT_* env → command-line flags, each checked
+// against the one schema, with errors naming the key, the value and the layer it came from.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ZodIssue } from 'zod';
+import { ArgsError, takeFlags, type FlagSpec } from '../cliArgs.js';
+import { DEV_API_KEY, DEV_API_SECRET, defaults } from './defaults.js';
+import { ConfigError } from './errors.js';
+import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
+
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel';
+
+/** Keys settable from env and flags (the rest only from the file). */
+export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
+  { key: 'port', env: 'ROOMKIT_PORT', flag: 'port', numeric: true },
+  { key: 'rtcPort', env: 'ROOMKIT_RTC_PORT', flag: 'rtc-port', numeric: true },
+  { key: 'bind', env: 'ROOMKIT_BIND', flag: 'bind', numeric: false },
+  { key: 'announcedIp', env: 'ROOMKIT_ANNOUNCED_IP', flag: 'announced-ip', numeric: false },
+  { key: 'apiKey', env: 'ROOMKIT_API_KEY', flag: 'api-key', numeric: false },
+  { key: 'apiSecret', env: 'ROOMKIT_API_SECRET', flag: 'api-secret', numeric: false },
+  { key: 'dataDir', env: 'ROOMKIT_DATA_DIR', flag: 'data-dir', numeric: false },
+  { key: 'logLevel', env: 'ROOMKIT_LOG_LEVEL', flag: 'log-level', numeric: false },
+];
+export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
+export const CONFIG_FILE_FLAG = 'config';
+export const CONFIG_ENV_VARS: readonly string[] = [...CONFIG_SETTINGS.map((s) => s.env), CONFIG_FILE_ENV];
+export const CONFIG_FLAGS: FlagSpec = Object.fromEntries([
+  ...CONFIG_SETTINGS.map((s) => [s.flag, 'value'] as const),
+  [CONFIG_FILE_FLAG, 'value'],
+]);
+
+export interface LoadConfigOptions {
+  /** Config flags only (e.g. `process.argv.slice(3)` after `roomkit start`), not node/script/command. */
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  /** Base for relative paths: the config file path and `dataDir`. */
+  cwd: string;
+}
+
+export function loadConfig(opts: LoadConfigOptions): Config {
+  const flags = readFlags(opts.argv);
+  const env = readEnv(opts.env);
+  const merged: ConfigInput = { ...defaults, limits: { ...defaults.limits } };
+  const from = new Map<string, string>();
+
+  const fileRef = flags[CONFIG_FILE_FLAG] !== undefined
+    ? { name: flags[CONFIG_FILE_FLAG], via: `--${CONFIG_FILE_FLAG}` }
+    : env[CONFIG_FILE_ENV] !== undefined ? { name: env[CONFIG_FILE_ENV], via: CONFIG_FILE_ENV } : undefined;
+  if (fileRef) {
+    const path = resolve(opts.cwd, fileRef.name);
+    const file = readConfigFile(path, fileRef.via);
+    for (const [key, value] of Object.entries(file)) {
+      if (value === undefined) continue;
+      if (key === 'limits') Object.assign(merged.limits, value);
+      else (merged as Record<string, unknown>)[key] = value;
+      from.set(key, `config file ${path}`);
+    }
+  }
+
+  for (const layer of [
+    { values: env, name: (s: (typeof CONFIG_SETTINGS)[number]) => s.env, label: (n: string) => `env ${n}` },
+    { values: flags, name: (s: (typeof CONFIG_SETTINGS)[number]) => s.flag, label: (n: string) => `flag --${n}` },
+  ]) {
+    for (const setting of CONFIG_SETTINGS) {
+      const name = layer.name(setting);
+      const raw = layer.values[name];
+      if (raw === undefined) continue;
+      const source = layer.label(name);
+      (merged as Record<string, unknown>)[setting.key] = parseSetting(setting.key, raw, setting.numeric, source);
+      from.set(setting.key, source);
+    }
+  }
+
+  const checked = configSchema.safeParse(merged);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const key = issue.path.join('.');
+    throw new ConfigError(`Invalid config: ${key} ${issue.message} (from ${from.get(String(issue.path[0])) ?? 'defaults'})`, { key });
+  }
+  const { apiKey, apiSecret, ...rest } = checked.data;
+  if ((apiKey === undefined) !== (apiSecret === undefined)) {
+    const [set, missing] = apiKey !== undefined ? ['apiKey', 'apiSecret'] : ['apiSecret', 'apiKey'];
+    const hint = CONFIG_SETTINGS.find((s) => s.key === missing)!;
+    throw new ConfigError(
+      `${set} is set (from ${from.get(set)}) but ${missing} is not: set both (${missing} in the config file, ` +
+        `${hint.env} or --${hint.flag}) or neither to run in dev mode`,
+      { key: missing, source: from.get(set) },
+    );
+  }
+  const devMode = apiKey === undefined;
+  return {
+    ...rest,
+    dataDir: resolve(opts.cwd, rest.dataDir),
+    apiKey: apiKey ?? DEV_API_KEY,
+    apiSecret: apiSecret ?? DEV_API_SECRET,
+    devMode,
+  };
+}
+
+function readFlags(argv: readonly string[]): Record<string, string> {
+  let taken;
+  try {
+    taken = takeFlags(argv, CONFIG_FLAGS);
+  } catch (err) {
+    if (err instanceof ArgsError) throw new ConfigError(err.message, { source: 'command line', cause: err });
+    throw err;
+  }
+  const stray = taken.rest[0];
+  if (stray !== undefined) {
+    const known = Object.keys(CONFIG_FLAGS).map((f) => `--${f}`).join(', ');
+    const what = stray.startsWith('-') ? `unknown flag ${stray.split('=')[0]}` : `unexpected argument "${stray}"`;
+    throw new ConfigError(`${what}; known flags: ${known}`, { source: 'command line' });
+  }
+  return taken.values as Record<string, string>;
+}
+
+function readEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('ROOMKIT_') || value === undefined) continue;
+    if (!CONFIG_ENV_VARS.includes(name)) {
+      throw new ConfigError(
+        `unknown environment variable ${name}; known ROOMKIT_* variables: ${CONFIG_ENV_VARS.join(', ')}`,
+        { source: `env ${name}` },
+      );
+    }
+    if (value === '') {
+      throw new ConfigError(`environment variable ${name} is set but empty: give it a value or unset it`, {
+        source: `env ${name}`,
+      });
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: string): unknown {
+  let value: unknown = raw;
+  if (numeric) {
+    if (!/^[0-9]+$/.test(raw)) {
+      throw new ConfigError(`${key} from ${source}: "${raw}" is not a whole number`, { key, source });
+    }
+    value = Number(raw);
+  }
+  const result = configSchema.shape[key].safeParse(value);
+  if (!result.success) {
+    throw new ConfigError(`${key} from ${source}: "${raw}" ${result.error.issues[0].message}`, { key, source });
+  }
+  return result.data;
+}
+
+function readConfigFile(path: string, via: string): Partial<ConfigInput> {
+  const source = `config file ${path}`;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
+    throw new ConfigError(`config file ${path} (named by ${via}) ${reason}`, { source, cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(stripJsonComments(text));
+  } catch (err) {
+    throw new ConfigError(`${source} is not valid JSON (// comments are allowed): ${(err as Error).message}`, {
+      source,
+      cause: err,
+    });
+  }
+  const result = fileConfigSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`${source}: ${describeIssue(issue, json)}`, { source, key: issue.path.join('.') || undefined });
+  }
+  return result.data as Partial<ConfigInput>;
+}
+
+function describeIssue(issue: ZodIssue, json: unknown): string {
+  const at = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const shape = at === 'limits' ? limitsSchema.shape : configSchema.shape;
+    const keys = issue.keys.map((k) => `"${at ? `${at}.` : ''}${k}"`).join(', ');
+    return `unknown key ${keys}; known keys${at ? ` of ${at}` : ''}: ${Object.keys(shape).join(', ')}`;
+  }
+  if (at === '') return 'must contain a JSON object';
+  let value: unknown = json;
+  for (const p of issue.path) value = (value as Record<string | number, unknown> | undefined)?.[p];
+  return `${at} ${issue.message} (got ${JSON.stringify(value)})`;
+}
+
+/** Removes `//` and `/* *\/` comments outside strings, keeping line breaks so JSON errors point right. */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+      out += text.slice(start, ++i);
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
+      i = stop;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}

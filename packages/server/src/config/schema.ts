@@ -1,0 +1,71 @@
+// The one schema of the server configuration: what each key may hold, and the resolved Config type.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const port = z
+  .number({ invalid_type_error: 'must be a number' })
+  .int('must be an integer between 1 and 65535')
+  .min(1, 'must be an integer between 1 and 65535')
+  .max(65535, 'must be an integer between 1 and 65535');
+
+const ip = z
+  .string({ invalid_type_error: 'must be a string' })
+  .refine((s) => isIP(s) !== 0, 'must be a valid IPv4 or IPv6 address (hostnames are not accepted)');
+
+const positiveInt = z
+  .number({ invalid_type_error: 'must be a number' })
+  .int('must be a positive integer')
+  .positive('must be a positive integer');
+
+const nonEmpty = z.string({ invalid_type_error: 'must be a string' }).min(1, 'must not be empty');
+
+export const limitsSchema = z
+  .object({
+    /** Largest signaling message accepted, in bytes. */
+    maxMessageBytes: positiveInt,
+    /** Sustained signaling messages per second per connection (token bucket refill). */
+    messagesPerSecond: positiveInt,
+    /** Token bucket size: messages a connection may send in a burst. */
+    messageBurst: positiveInt,
+    maxParticipantsPerRoom: positiveInt,
+  })
+  .strict();
+
+/** Every key a config file may set; all are required once defaults are merged in. */
+export const configSchema = z
+  .object({
+    port,
+    rtcPort: port,
+    bind: ip,
+    announcedIp: ip,
+    apiKey: nonEmpty.optional(),
+    apiSecret: nonEmpty.optional(),
+    dataDir: nonEmpty,
+    logLevel: z.enum(LOG_LEVELS, {
+      errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }),
+    }),
+    requireRoomCreation: z.boolean({ invalid_type_error: 'must be true or false' }),
+    limits: limitsSchema,
+  })
+  .strict();
+
+/** A config file: any subset of the keys; `limits` may itself be partial (merged key by key). */
+export const fileConfigSchema = configSchema
+  .extend({ limits: limitsSchema.partial() })
+  .partial()
+  .strict();
+
+export type ConfigInput = z.infer<typeof configSchema>;
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type Limits = z.infer<typeof limitsSchema>;
+
+/** The resolved configuration handed to the server. */
+export type Config = Omit<ConfigInput, 'apiKey' | 'apiSecret'> & {
+  apiKey: string;
+  apiSecret: string;
+  /** True when neither apiKey nor apiSecret was configured: well-known dev credentials are used. */
+  devMode: boolean;
+};
