@@ -1,0 +1,155 @@
+import { ErrorCode, RoomkitError, type ErrorCodeName } from '@roomkit/protocol';
+import { describe, expect, it } from 'vitest';
+import { generateToken, type GenerateTokenOptions } from './AccessToken.js';
+import { signJwt } from './jwt.js';
+import { verifyJoinToken, verifyRestToken, type JoinTokenContext } from './verifyJoinToken.js';
+
+const apiKey = 'key1';
+const apiSecret = 'secret1';
+const ctx: JoinTokenContext = { apiKey, apiSecret, devMode: false, meetingId: 'room-a' };
+const now = () => Math.floor(Date.now() / 1000);
+
+const token = (over: Partial<GenerateTokenOptions> = {}) =>
+  generateToken({ apiKey, apiSecret, permissions: ['allow_join'], ...over });
+const raw = (claims: Record<string, unknown>, secret = apiSecret) =>
+  signJwt({ apikey: apiKey, permissions: ['allow_join'], exp: now() + 600, ...claims }, secret);
+
+function failure(fn: () => unknown): RoomkitError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(RoomkitError);
+    return err as RoomkitError;
+  }
+  throw new Error('expected a RoomkitError');
+}
+
+function expectCode(fn: () => unknown, name: ErrorCodeName, message?: RegExp): void {
+  const err = failure(fn);
+  expect(err.codeName, err.message).toBe(name);
+  expect(err.code).toBe(ErrorCode[name]);
+  if (message) expect(err.message).toMatch(message);
+}
+
+describe('generateToken', () => {
+  it('sets version 2, iat and a 24 h exp by default', () => {
+    const claims = verifyJoinToken(token({ roomId: 'room-a' }), ctx);
+    expect(claims).toMatchObject({ apikey: apiKey, permissions: ['allow_join'], version: 2, roomId: 'room-a' });
+    expect(claims.exp! - claims.iat!).toBe(86400);
+    expect(Math.abs(claims.iat! - now())).toBeLessThanOrEqual(1);
+    expect('participantId' in claims).toBe(false);
+  });
+
+  it('honours expiresInSeconds and rejects nonsense', () => {
+    const claims = verifyJoinToken(token({ expiresInSeconds: 60 }), ctx);
+    expect(claims.exp! - claims.iat!).toBe(60);
+    expect(() => token({ expiresInSeconds: 0 })).toThrow(RangeError);
+    expect(() => token({ permissions: ['nope' as 'allow_join'] })).toThrow();
+  });
+});
+
+describe('verifyJoinToken', () => {
+  it('with a valid token, returns its claims, keeping unknown claims', () => {
+    const claims = verifyJoinToken(raw({ participantId: 'p1', roles: ['rtc', 'crawler'], extra: 'x' }), {
+      ...ctx,
+      participantId: 'p1',
+    });
+    expect(claims).toMatchObject({ participantId: 'p1', extra: 'x' });
+    expect(verifyJoinToken(raw({ participantId: 'p1' }), ctx).participantId).toBe('p1');
+    expect(verifyJoinToken(raw({ permissions: ['allow_mod'] }), ctx).permissions).toEqual(['allow_mod']);
+  });
+
+  it('with no token, throws INVALID_TOKEN', () => {
+    expectCode(() => verifyJoinToken(undefined, ctx), 'INVALID_TOKEN', /no token/);
+    expectCode(() => verifyJoinToken('', ctx), 'INVALID_TOKEN', /no token/);
+    expectCode(() => verifyJoinToken('  ', ctx), 'INVALID_TOKEN', /no token/);
+  });
+
+  it('with a malformed token, throws INVALID_TOKEN', () => {
+    expectCode(() => verifyJoinToken('not-a-jwt', ctx), 'INVALID_TOKEN', /three dot-separated parts/);
+    expectCode(() => verifyJoinToken('abcd.efgh.ijkl', ctx), 'INVALID_TOKEN', /not JSON/);
+  });
+
+  it('signed with another secret, throws INVALID_TOKEN', () => {
+    expectCode(() => verifyJoinToken(raw({}, 'other-secret'), ctx), 'INVALID_TOKEN', /signature/);
+  });
+
+  it('with alg none, throws INVALID_TOKEN', () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const none = `${b64({ alg: 'none' })}.${b64({ apikey: apiKey, permissions: ['allow_join'], exp: now() + 60 })}.`;
+    expectCode(() => verifyJoinToken(none, ctx), 'INVALID_TOKEN', /"none" is not supported/);
+  });
+
+  it('for another API key, throws INVALID_API_KEY', () => {
+    expectCode(() => verifyJoinToken(raw({ apikey: 'other' }), ctx), 'INVALID_API_KEY', /"other"/);
+    expectCode(() => verifyJoinToken(raw({ apikey: 'other' }, 'other-secret'), ctx), 'INVALID_API_KEY');
+  });
+
+  it('expired beyond the 30 s skew, throws INVALID_TOKEN with the expiry time', () => {
+    const exp = now() - 31;
+    const iso = new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expectCode(() => verifyJoinToken(raw({ exp }), ctx), 'INVALID_TOKEN', new RegExp(`^token expired at ${iso}$`));
+    expect(verifyJoinToken(raw({ exp: now() - 20 }), ctx).exp).toBeDefined();
+  });
+
+  it('not yet valid beyond the skew, throws INVALID_TOKEN', () => {
+    expectCode(() => verifyJoinToken(raw({ nbf: now() + 120 }), ctx), 'INVALID_TOKEN', /not valid before \d{4}-/);
+    expect(verifyJoinToken(raw({ nbf: now() + 20 }), ctx)).toBeDefined();
+  });
+
+  it('without exp, throws INVALID_TOKEN unless in dev mode', () => {
+    expectCode(() => verifyJoinToken(raw({ exp: undefined }), ctx), 'INVALID_TOKEN', /no "exp" claim/);
+    expect(verifyJoinToken(raw({ exp: undefined }), { ...ctx, devMode: true }).exp).toBeUndefined();
+  });
+
+  it('with claims failing the schema, throws INVALID_TOKEN naming the claim', () => {
+    expectCode(() => verifyJoinToken(raw({ permissions: 'allow_join' }), ctx), 'INVALID_TOKEN', /claim "permissions"/);
+    expectCode(() => verifyJoinToken(raw({ permissions: undefined }), ctx), 'INVALID_TOKEN', /claim "permissions"/);
+    expectCode(() => verifyJoinToken(raw({ apikey: undefined }), ctx), 'INVALID_TOKEN', /claim "apikey"/);
+    expectCode(() => verifyJoinToken(raw({ version: 1 }), ctx), 'INVALID_TOKEN', /claim "version"/);
+    expectCode(() => verifyJoinToken(raw({ roles: ['admin'] }), ctx), 'INVALID_TOKEN', /claim "roles.0"/);
+    expectCode(() => verifyJoinToken(raw({ exp: 'tomorrow' }), ctx), 'INVALID_TOKEN', /claim "exp"/);
+  });
+
+  it('for another room, throws UNAUTHORIZED_MEETING_ID', () => {
+    expectCode(() => verifyJoinToken(token({ roomId: 'room-b' }), ctx), 'UNAUTHORIZED_MEETING_ID', /"room-b", not meeting "room-a"/);
+  });
+
+  it('pinned to another participant, throws UNAUTHORIZED_PARTCIPANT_ID', () => {
+    expectCode(
+      () => verifyJoinToken(token({ participantId: 'p1' }), { ...ctx, participantId: 'p2' }),
+      'UNAUTHORIZED_PARTCIPANT_ID',
+      /"p1", not "p2"/,
+    );
+  });
+
+  it('with roles lacking rtc, throws UNAUTHORIZED_ROLE', () => {
+    expectCode(() => verifyJoinToken(token({ roles: ['crawler'] }), ctx), 'UNAUTHORIZED_ROLE', /"rtc"/);
+    expectCode(() => verifyJoinToken(raw({ roles: [] }), ctx), 'UNAUTHORIZED_ROLE');
+  });
+
+  it('without allow_join or allow_mod, throws INVALID_PERMISSIONS', () => {
+    expectCode(() => verifyJoinToken(token({ permissions: [] }), ctx), 'INVALID_PERMISSIONS', /neither/);
+    expectCode(() => verifyJoinToken(token({ permissions: ['ask_join'] }), ctx), 'INVALID_PERMISSIONS', /waiting rooms are not yet supported/);
+  });
+});
+
+describe('verifyRestToken', () => {
+  const rest = { apiKey, apiSecret, devMode: false };
+
+  it('accepts the raw token or a Bearer token, ignoring room and permission checks', () => {
+    const t = raw({ permissions: [], roles: ['crawler'], roomId: 'any' });
+    expect(verifyRestToken(t, rest).roles).toEqual(['crawler']);
+    expect(verifyRestToken(`Bearer ${t}`, rest).roomId).toBe('any');
+    expect(verifyRestToken(`bearer  ${t}`, rest).apikey).toBe(apiKey);
+  });
+
+  it('applies the same key, signature and expiry checks', () => {
+    expectCode(() => verifyRestToken(undefined, rest), 'INVALID_TOKEN', /Authorization/);
+    expectCode(() => verifyRestToken('Bearer ', rest), 'INVALID_TOKEN');
+    expectCode(() => verifyRestToken(raw({}, 'other'), rest), 'INVALID_TOKEN', /signature/);
+    expectCode(() => verifyRestToken(raw({ apikey: 'k9' }), rest), 'INVALID_API_KEY');
+    expectCode(() => verifyRestToken(raw({ exp: now() - 100 }), rest), 'INVALID_TOKEN', /expired/);
+    expectCode(() => verifyRestToken(raw({ exp: undefined }), rest), 'INVALID_TOKEN', /no "exp"/);
+  });
+});

@@ -1,0 +1,101 @@
+// Turns a presented access token into trusted claims, or a RoomkitError saying exactly what is wrong.
+import { RoomkitError } from '@roomkit/protocol';
+import { tokenClaimsSchema, type TokenClaims } from './AccessToken.js';
+import { TokenError, decodeJwtUnverified, verifyJwt } from './jwt.js';
+
+/** Tolerated clock difference between token issuer and this server. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+export interface TokenContext {
+  apiKey: string;
+  apiSecret: string;
+  /** In dev mode tokens may omit `exp`. */
+  devMode: boolean;
+}
+
+export interface JoinTokenContext extends TokenContext {
+  meetingId: string;
+  /** The participant id the client asked to join as, if any. */
+  participantId?: string;
+}
+
+function isoSeconds(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Checks signature, key, claim shape and validity window: what every use of a token needs. */
+export function verifyAccessToken(token: string | undefined, ctx: TokenContext): TokenClaims {
+  if (token === undefined || token.trim() === '') {
+    throw new RoomkitError('INVALID_TOKEN', 'no token given: pass an access token signed with the API secret');
+  }
+  let payload: Record<string, unknown>;
+  try {
+    const unverified = decodeJwtUnverified(token).payload;
+    // Name the key problem before the signature one: a token for another key can't verify anyway.
+    if (typeof unverified.apikey === 'string' && unverified.apikey !== ctx.apiKey) {
+      throw new RoomkitError('INVALID_API_KEY', `token is for API key "${unverified.apikey}", which this server does not use`);
+    }
+    payload = verifyJwt(token, ctx.apiSecret);
+  } catch (err) {
+    if (err instanceof TokenError) throw new RoomkitError('INVALID_TOKEN', `invalid token: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const parsed = tokenClaimsSchema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue.path.length > 0 ? `claim "${issue.path.join('.')}"` : 'claims';
+    throw new RoomkitError('INVALID_TOKEN', `invalid token: ${at}: ${issue.message}`);
+  }
+  const claims = parsed.data;
+  const now = Date.now() / 1000;
+  if (claims.exp === undefined) {
+    if (!ctx.devMode) throw new RoomkitError('INVALID_TOKEN', 'token has no "exp" claim; tokens must expire outside dev mode');
+  } else if (claims.exp + CLOCK_SKEW_SECONDS < now) {
+    throw new RoomkitError('INVALID_TOKEN', `token expired at ${isoSeconds(claims.exp)}`);
+  }
+  if (claims.nbf !== undefined && claims.nbf - CLOCK_SKEW_SECONDS > now) {
+    throw new RoomkitError('INVALID_TOKEN', `token not valid before ${isoSeconds(claims.nbf)}`);
+  }
+  return claims;
+}
+
+/** Verifies a token presented to join `ctx.meetingId`; returns its claims. */
+export function verifyJoinToken(token: string | undefined, ctx: JoinTokenContext): TokenClaims {
+  const claims = verifyAccessToken(token, ctx);
+  if (claims.roles !== undefined && !claims.roles.includes('rtc')) {
+    throw new RoomkitError(
+      'UNAUTHORIZED_ROLE',
+      `token roles [${claims.roles.join(', ')}] do not include "rtc", which joining a meeting needs`,
+    );
+  }
+  if (claims.roomId !== undefined && claims.roomId !== ctx.meetingId) {
+    throw new RoomkitError(
+      'UNAUTHORIZED_MEETING_ID',
+      `token is for room "${claims.roomId}", not meeting "${ctx.meetingId}"`,
+    );
+  }
+  if (claims.participantId !== undefined && ctx.participantId !== undefined && claims.participantId !== ctx.participantId) {
+    throw new RoomkitError(
+      'UNAUTHORIZED_PARTCIPANT_ID',
+      `token is for participant "${claims.participantId}", not "${ctx.participantId}"`,
+    );
+  }
+  const perms = claims.permissions;
+  if (!perms.includes('allow_join') && !perms.includes('allow_mod')) {
+    const message = perms.includes('ask_join')
+      ? 'token only has "ask_join": waiting rooms are not yet supported, use "allow_join" or "allow_mod"'
+      : `token permissions [${perms.join(', ')}] include neither "allow_join" nor "allow_mod"`;
+    throw new RoomkitError('INVALID_PERMISSIONS', message);
+  }
+  return claims;
+}
+
+/** Verifies the token of a REST call: the raw `Authorization` value, or `Bearer <token>`. */
+export function verifyRestToken(authorizationHeader: string | undefined, ctx: TokenContext): TokenClaims {
+  const header = authorizationHeader?.trim();
+  const token = header === undefined ? undefined : header.replace(/^Bearer\s+/i, '');
+  if (token === undefined || token === '') {
+    throw new RoomkitError('INVALID_TOKEN', 'no token given: send it in the Authorization header (optionally "Bearer <token>")');
+  }
+  return verifyAccessToken(token, ctx);
+}
