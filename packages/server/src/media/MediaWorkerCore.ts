@@ -1,0 +1,194 @@
+// Executes media commands against the routers, transports and consumers it owns, and reports
+// events. It is the body of a media worker: today called in-process, later from a worker thread.
+import nodeDataChannel from 'node-datachannel';
+import { Router } from './Router.js';
+import { Consumer } from './Consumer.js';
+import { PublisherTransport } from './PublisherTransport.js';
+import { SubscriberTransport } from './SubscriberTransport.js';
+import { MediaError } from './errors.js';
+import type { MediaCommand, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
+
+const TICK_MS = 100;
+
+export class MediaWorkerCore {
+  private readonly routers = new Map<string, Router>();
+  private readonly publishers = new Map<string, PublisherTransport>();
+  private readonly subscribers = new Map<string, SubscriberTransport>();
+  private readonly consumerRouter = new Map<string, Router>();
+  private readonly muxListener: InstanceType<typeof nodeDataChannel.IceUdpMuxListener>;
+  private readonly timer: NodeJS.Timeout;
+  private packetsOutClosed = 0;
+
+  constructor(
+    private readonly options: MediaEngineOptions,
+    private readonly emit: (event: MediaEvent) => void,
+  ) {
+    // Holding the mux listener keeps the shared UDP port bound while no PeerConnection exists.
+    this.muxListener = new nodeDataChannel.IceUdpMuxListener(options.rtcPort, options.bindAddress);
+    this.muxListener.onUnhandledStunRequest(() => {});
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  async handle(command: MediaCommand): Promise<MediaResults[MediaCommand['op']]> {
+    switch (command.op) {
+      case 'createRouter': {
+        if (!this.routers.has(command.routerId)) {
+          const routerId = command.routerId;
+          this.routers.set(routerId, new Router(routerId, (producerId) => this.emit({ ev: 'activeSpeaker', routerId, producerId })));
+        }
+        return {};
+      }
+      case 'closeRouter': {
+        const router = this.routers.get(command.routerId);
+        if (!router) return {};
+        for (const t of [...this.publishers.values()]) if (t.routerId === router.id) this.closeTransport(t.id);
+        for (const t of [...this.subscribers.values()]) if (t.routerId === router.id) this.closeTransport(t.id);
+        router.close();
+        this.routers.delete(router.id);
+        return {};
+      }
+      case 'createPublisher': {
+        const router = this.router(command.routerId);
+        if (this.publishers.has(command.transportId)) throw new MediaError('internal', `transport ${command.transportId} exists`);
+        const { transport, answerSdp } = await PublisherTransport.create(
+          { id: command.transportId, routerId: router.id, kind: command.kind, offerSdp: command.offerSdp, simulcast: command.simulcast },
+          this.options,
+          (t, state) => this.onTransportState(t.id, state),
+        );
+        this.publishers.set(transport.id, transport);
+        router.producers.set(transport.producer.id, transport.producer);
+        return { answerSdp, producerId: transport.producer.id };
+      }
+      case 'createSubscriber': {
+        const router = this.router(command.routerId);
+        const transport = new SubscriberTransport(
+          command.transportId,
+          router.id,
+          this.options,
+          (offerSdp) => this.emit({ ev: 'subscriberOffer', transportId: command.transportId, offerSdp }),
+          (t, state) => this.onTransportState(t.id, state),
+        );
+        this.subscribers.set(transport.id, transport);
+        router.subscribers.set(transport.id, transport);
+        return {};
+      }
+      case 'subscriberAnswer': {
+        this.subscriber(command.transportId).applyAnswer(command.answerSdp);
+        return {};
+      }
+      case 'closeTransport':
+        this.closeTransport(command.transportId);
+        return {};
+      case 'consume': {
+        const transport = this.subscriber(command.subscriberId);
+        const router = this.router(transport.routerId);
+        const producer = router.producers.get(command.producerId);
+        if (!producer) throw new MediaError('not_found', `producer ${command.producerId} not found`);
+        const slot = await transport.acquireSlot(producer.kind);
+        if (!router.producers.has(producer.id)) throw new MediaError('not_found', `producer ${producer.id} closed`);
+        const consumer = new Consumer(command.consumerId, producer, slot);
+        slot.consumer = consumer;
+        router.consumers.set(consumer.id, consumer);
+        this.consumerRouter.set(consumer.id, router);
+        producer.consumers.push(consumer);
+        consumer.update(performance.now());
+        return { mid: slot.mid };
+      }
+      case 'closeConsumer': {
+        const router = this.consumerRouter.get(command.consumerId);
+        if (router) {
+          const consumer = router.consumers.get(command.consumerId);
+          if (consumer) this.packetsOutClosed += consumer.packetsSent;
+          router.closeConsumer(command.consumerId);
+        }
+        this.consumerRouter.delete(command.consumerId);
+        return {};
+      }
+      case 'setConsumerLayer': {
+        const consumer = this.consumerRouter.get(command.consumerId)?.consumers.get(command.consumerId);
+        if (!consumer) throw new MediaError('not_found', `consumer ${command.consumerId} not found`);
+        consumer.setPreferredLayer(command.layer, performance.now());
+        return {};
+      }
+      case 'stats':
+        return this.stats();
+    }
+  }
+
+  private router(id: string): Router {
+    const router = this.routers.get(id);
+    if (!router) throw new MediaError('not_found', `router ${id} not found`);
+    return router;
+  }
+
+  private subscriber(id: string): SubscriberTransport {
+    const transport = this.subscribers.get(id);
+    if (!transport) throw new MediaError('not_found', `subscriber transport ${id} not found`);
+    return transport;
+  }
+
+  private closeTransport(id: string): void {
+    const publisher = this.publishers.get(id);
+    if (publisher) {
+      this.publishers.delete(id);
+      const router = this.routers.get(publisher.routerId);
+      router?.removeProducer(publisher.producer);
+      publisher.close();
+    }
+    const subscriber = this.subscribers.get(id);
+    if (subscriber) {
+      this.subscribers.delete(id);
+      this.routers.get(subscriber.routerId)?.removeSubscriber(subscriber);
+      subscriber.close();
+    }
+    for (const [consumerId, router] of this.consumerRouter) if (!router.consumers.has(consumerId)) this.consumerRouter.delete(consumerId);
+  }
+
+  private onTransportState(transportId: string, state: string): void {
+    if (state === 'connected') this.emit({ ev: 'transportConnected', transportId });
+    if (state === 'failed' || state === 'closed') {
+      if (!this.publishers.has(transportId) && !this.subscribers.has(transportId)) return;
+      this.emit({ ev: 'transportClosed', transportId, reason: state });
+    }
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    for (const router of this.routers.values()) router.tick(now);
+  }
+
+  private stats(): MediaStats {
+    let producers = 0;
+    let consumers = 0;
+    let packetsIn = 0;
+    let packetsOut = this.packetsOutClosed;
+    let sendErrors = 0;
+    for (const router of this.routers.values()) {
+      producers += router.producers.size;
+      consumers += router.consumers.size;
+      for (const p of router.producers.values()) packetsIn += p.packetsIn;
+      for (const c of router.consumers.values()) {
+        packetsOut += c.packetsSent;
+        sendErrors += c.sendErrors;
+      }
+    }
+    return {
+      routers: this.routers.size,
+      transports: this.publishers.size + this.subscribers.size,
+      producers,
+      consumers,
+      packetsIn,
+      packetsOut,
+      sendErrors,
+    };
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const id of [...this.publishers.keys(), ...this.subscribers.keys()]) this.closeTransport(id);
+    for (const router of this.routers.values()) router.close();
+    this.routers.clear();
+    this.muxListener.stop();
+  }
+}

@@ -1,0 +1,201 @@
+// One incoming track (a publisher's mic, camera or screen): learns its simulcast layers, fans every
+// RTP packet out to its consumers, and talks back to the browser (REMB, receiver reports, PLI).
+import type { Track } from 'node-datachannel';
+import { RtpView, isRtcpPacket, parseRtp, readAudioLevel, readRid } from './rtp/rtpPacket.js';
+import { Vp8View, parseVp8 } from './rtp/vp8.js';
+import { ReportBlock, parseRtcp, writePli, writeReceiverReport, writeRemb, type RtcpHandler } from './rtp/rtcp.js';
+import { ReceiveStats } from './rtp/ReceiveStats.js';
+import type { MediaKind } from './types.js';
+
+/** What a producer hands each packet to. Implemented by Consumer. */
+export interface PacketSink {
+  forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number): void;
+}
+
+export interface ProducerParams {
+  id: string;
+  kind: MediaKind;
+  payloadType: number;
+  simulcast: boolean;
+  /** rids lowest layer first; empty when not simulcast */
+  rids: string[];
+  ridExtensionId: number;
+  audioLevelExtensionId: number;
+}
+
+class Layer {
+  ssrc = 0;
+  lastPacketMs = -1e9;
+  lastKeyframeMs = -1e9;
+  lastPliMs = -1e9;
+  stats: ReceiveStats;
+  constructor(clockRate: number) {
+    this.stats = new ReceiveStats(clockRate);
+  }
+}
+
+/** A layer counts as live while packets arrived within this window. */
+const LAYER_TIMEOUT_MS = 1500;
+/** Keyframe requests per layer are at most this frequent: encoders punish PLI storms. */
+const PLI_MIN_INTERVAL_MS = 300;
+/** What we tell the browser it may send (REMB); above the sum of our three layers. */
+const REMB_BITRATE_BPS = 3_000_000;
+
+// Scratch objects shared by every producer: packet handling is synchronous on one thread.
+const rtpView = new RtpView();
+const vp8View = new Vp8View();
+const feedbackBuffer = Buffer.alloc(1500);
+const reportBlocks = [new ReportBlock(), new ReportBlock(), new ReportBlock()];
+const rembSsrcs = [0, 0, 0];
+
+export class Producer {
+  readonly id: string;
+  readonly kind: MediaKind;
+  readonly layers: (Layer | undefined)[] = [undefined, undefined, undefined];
+  readonly consumers: PacketSink[] = [];
+  packetsIn = 0;
+  audioLevelSum = 0;
+  audioLevelCount = 0;
+  private readonly layerBySsrc = new Map<number, number>();
+  private readonly params: ProducerParams;
+  private readonly senderSsrc = (Math.random() * 0xffffffff) >>> 0;
+  private track: Track | null = null;
+  private closed = false;
+  private readonly rtcpHandler: RtcpHandler;
+
+  constructor(params: ProducerParams) {
+    this.id = params.id;
+    this.kind = params.kind;
+    this.params = params;
+    const layers = this.layers;
+    const layerBySsrc = this.layerBySsrc;
+    this.rtcpHandler = {
+      onSenderReport(ssrc, ntpMsw, ntpLsw) {
+        const index = layerBySsrc.get(ssrc);
+        if (index !== undefined) layers[index]?.stats.onSenderReport(ntpMsw, ntpLsw, performance.now());
+      },
+    };
+  }
+
+  /** Keep the track referenced here: a collected Track silently stops delivering. */
+  attach(track: Track): void {
+    this.track = track;
+    track.onMessage((msg) => this.onPacket(msg));
+  }
+
+  private onPacket(buf: Buffer): void {
+    if (this.closed) return;
+    if (isRtcpPacket(buf)) {
+      parseRtcp(buf, buf.length, this.rtcpHandler);
+      return;
+    }
+    if (!parseRtp(buf, buf.length, rtpView)) return;
+    if (rtpView.payloadType !== this.params.payloadType) return;
+    let index = this.layerBySsrc.get(rtpView.ssrc);
+    if (index === undefined) {
+      index = this.learnLayer(buf);
+      if (index < 0) return;
+    }
+    const layer = this.layers[index]!;
+    const now = performance.now();
+    this.packetsIn++;
+    layer.lastPacketMs = now;
+    layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
+    if (this.kind === 'video') {
+      if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) return;
+      if (vp8View.isKeyframe) layer.lastKeyframeMs = now;
+    } else if (this.params.audioLevelExtensionId > 0) {
+      const level = readAudioLevel(buf, rtpView, this.params.audioLevelExtensionId);
+      if (level >= 0) {
+        this.audioLevelSum += level;
+        this.audioLevelCount++;
+      }
+    }
+    const consumers = this.consumers;
+    for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now);
+  }
+
+  /** First packet of an unknown SSRC: find its layer from the rid header extension. */
+  private learnLayer(buf: Buffer): number {
+    let index = 0;
+    if (this.params.simulcast) {
+      const rid = readRid(buf, rtpView, this.params.ridExtensionId);
+      index = rid === null ? -1 : this.params.rids.indexOf(rid);
+      if (index < 0 || index > 2) return -1;
+    }
+    const layer = new Layer(this.kind === 'audio' ? 48000 : 90000);
+    layer.ssrc = rtpView.ssrc;
+    const previous = this.layers[index];
+    if (previous) this.layerBySsrc.delete(previous.ssrc);
+    this.layers[index] = layer;
+    this.layerBySsrc.set(rtpView.ssrc, index);
+    return index;
+  }
+
+  isLayerLive(index: number, nowMs: number): boolean {
+    const layer = this.layers[index];
+    return layer !== undefined && nowMs - layer.lastPacketMs < LAYER_TIMEOUT_MS;
+  }
+
+  /** Best live layer at or below `preferred`, else the lowest live one, else -1. */
+  pickLayer(preferred: number, nowMs: number): number {
+    for (let i = preferred; i >= 0; i--) if (this.isLayerLive(i, nowMs)) return i;
+    for (let i = preferred + 1; i < 3; i++) if (this.isLayerLive(i, nowMs)) return i;
+    return -1;
+  }
+
+  requestKeyframe(index: number, nowMs: number): void {
+    if (this.kind !== 'video' || !this.track) return;
+    const layer = this.layers[index];
+    if (!layer || nowMs - layer.lastPliMs < PLI_MIN_INTERVAL_MS) return;
+    layer.lastPliMs = nowMs;
+    this.sendRtcp(writePli(feedbackBuffer, 0, this.senderSsrc, layer.ssrc));
+  }
+
+  /** Receiver reports for every layer, plus REMB for video so the browser sends all layers. */
+  sendFeedback(nowMs: number): void {
+    if (!this.track) return;
+    let blocks = 0;
+    for (let i = 0; i < 3; i++) {
+      const layer = this.layers[i];
+      if (!layer || nowMs - layer.lastPacketMs > 5000) continue;
+      reportBlocks[blocks]!.ssrc = layer.ssrc;
+      layer.stats.fillReportBlock(reportBlocks[blocks]!, nowMs);
+      rembSsrcs[blocks] = layer.ssrc;
+      blocks++;
+    }
+    if (blocks === 0) return;
+    let length = writeReceiverReport(feedbackBuffer, 0, this.senderSsrc, reportBlocks, blocks);
+    if (this.kind === 'video') {
+      length += writeRemb(feedbackBuffer, length, this.senderSsrc, REMB_BITRATE_BPS, rembSsrcs, blocks);
+    }
+    this.sendRtcp(length);
+  }
+
+  private sendRtcp(length: number): void {
+    try {
+      this.track?.sendMessageBinary(feedbackBuffer.subarray(0, length));
+    } catch {
+      // The transport is closing; feedback is best effort.
+    }
+  }
+
+  /** Average audio level (0 loud .. 127 silent) since the last call; 127 when nothing arrived. */
+  takeAudioLevel(): number {
+    const level = this.audioLevelCount === 0 ? 127 : this.audioLevelSum / this.audioLevelCount;
+    this.audioLevelSum = 0;
+    this.audioLevelCount = 0;
+    return level;
+  }
+
+  removeConsumer(sink: PacketSink): void {
+    const i = this.consumers.indexOf(sink);
+    if (i >= 0) this.consumers.splice(i, 1);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.track = null;
+    this.consumers.length = 0;
+  }
+}

@@ -1,0 +1,74 @@
+// A room's media: its producers, subscriber transports and consumers, and the periodic work on
+// them (layer choice, feedback to publishers, active speaker). Rooms name it; it knows no rooms.
+import type { Producer } from './Producer.js';
+import type { Consumer } from './Consumer.js';
+import type { SubscriberTransport } from './SubscriberTransport.js';
+import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
+
+const FEEDBACK_INTERVAL_MS = 1000;
+const SPEAKER_INTERVAL_MS = 400;
+
+export class Router {
+  readonly producers = new Map<string, Producer>();
+  readonly subscribers = new Map<string, SubscriberTransport>();
+  readonly consumers = new Map<string, Consumer>();
+  private readonly speaker = new ActiveSpeakerDetector();
+  private lastFeedbackMs = 0;
+  private lastSpeakerMs = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly onActiveSpeaker: (producerId: string | null) => void,
+  ) {}
+
+  removeProducer(producer: Producer): void {
+    this.producers.delete(producer.id);
+    for (const consumer of this.consumers.values()) {
+      if (consumer.producer === producer) {
+        consumer.close();
+        this.consumers.delete(consumer.id);
+      }
+    }
+    if (producer.kind === 'audio') {
+      const wasSpeaker = this.speaker.speaker === producer.id;
+      this.speaker.remove(producer.id);
+      if (wasSpeaker) this.onActiveSpeaker(null);
+    }
+  }
+
+  removeSubscriber(transport: SubscriberTransport): void {
+    this.subscribers.delete(transport.id);
+    for (const slot of transport.slots) {
+      const consumer = slot.consumer;
+      if (consumer) this.closeConsumer(consumer.id);
+    }
+  }
+
+  closeConsumer(consumerId: string): void {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) return;
+    consumer.close();
+    this.consumers.delete(consumerId);
+  }
+
+  tick(nowMs: number): void {
+    for (const consumer of this.consumers.values()) consumer.update(nowMs);
+    if (nowMs - this.lastFeedbackMs >= FEEDBACK_INTERVAL_MS) {
+      this.lastFeedbackMs = nowMs;
+      for (const producer of this.producers.values()) producer.sendFeedback(nowMs);
+    }
+    if (nowMs - this.lastSpeakerMs >= SPEAKER_INTERVAL_MS) {
+      this.lastSpeakerMs = nowMs;
+      const levels = new Map<string, number>();
+      for (const producer of this.producers.values()) {
+        if (producer.kind === 'audio') levels.set(producer.id, producer.takeAudioLevel());
+      }
+      if (this.speaker.update(levels)) this.onActiveSpeaker(this.speaker.speaker);
+    }
+  }
+
+  close(): void {
+    for (const consumer of this.consumers.values()) consumer.close();
+    this.consumers.clear();
+  }
+}

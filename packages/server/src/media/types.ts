@@ -1,0 +1,77 @@
+// The message-passing boundary between rooms and media: every command and event is a plain,
+// structured-cloneable object, so the engine can move onto worker threads without callers changing.
+
+export type MediaKind = 'audio' | 'video';
+/** Simulcast layer index: 0 = lowest resolution. */
+export type LayerIndex = 0 | 1 | 2;
+
+export type MediaCommand =
+  | { op: 'createRouter'; routerId: string }
+  | { op: 'closeRouter'; routerId: string }
+  /** A publisher transport: one PeerConnection receiving one track, offered by the client. */
+  | {
+      op: 'createPublisher';
+      routerId: string;
+      transportId: string;
+      kind: MediaKind;
+      offerSdp: string;
+      simulcast: boolean;
+    }
+  /** A subscriber transport: one PeerConnection, offered by the server, sending to the client. */
+  | { op: 'createSubscriber'; routerId: string; transportId: string }
+  | { op: 'subscriberAnswer'; transportId: string; answerSdp: string }
+  | { op: 'closeTransport'; transportId: string }
+  /** Start forwarding producer → subscriber; resolves after the offer carrying its mid was emitted. */
+  | { op: 'consume'; subscriberId: string; producerId: string; consumerId: string }
+  | { op: 'closeConsumer'; consumerId: string }
+  | { op: 'setConsumerLayer'; consumerId: string; layer: LayerIndex }
+  | { op: 'stats' };
+
+export interface MediaResults {
+  createRouter: Record<string, never>;
+  closeRouter: Record<string, never>;
+  createPublisher: { answerSdp: string; producerId: string };
+  createSubscriber: Record<string, never>;
+  subscriberAnswer: Record<string, never>;
+  closeTransport: Record<string, never>;
+  consume: { mid: string };
+  closeConsumer: Record<string, never>;
+  setConsumerLayer: Record<string, never>;
+  stats: MediaStats;
+}
+
+export type MediaCommandOf<Op extends MediaCommand['op']> = Extract<MediaCommand, { op: Op }>;
+
+export interface MediaStats {
+  routers: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+  packetsIn: number;
+  packetsOut: number;
+  sendErrors: number;
+}
+
+export type MediaEvent =
+  | { ev: 'subscriberOffer'; transportId: string; offerSdp: string }
+  /** A transport's ICE/DTLS connection failed or closed from the remote side. */
+  | { ev: 'transportClosed'; transportId: string; reason: 'failed' | 'closed' }
+  | { ev: 'transportConnected'; transportId: string }
+  /** The router's loudest audio producer changed (null: silence). */
+  | { ev: 'activeSpeaker'; routerId: string; producerId: string | null };
+
+/** The seam: a local implementation today, worker threads later. */
+export interface MediaEngine {
+  request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]>;
+  onEvent(listener: (event: MediaEvent) => void): void;
+  close(): Promise<void>;
+}
+
+export interface MediaEngineOptions {
+  /** Address to bind the UDP mux to. */
+  bindAddress: string;
+  /** The one UDP port for every peer (ICE UDP mux). */
+  rtcPort: number;
+  /** Address written into the ICE candidates the server hands out. */
+  announcedIp: string;
+}
