@@ -1,0 +1,207 @@
+// The `roomkit` command: `start` runs the server, `token` mints an access token; flags → config.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PERMISSIONS, ROLES, generateToken, type Permission, type Role } from './auth/AccessToken.js';
+import { decodeJwtUnverified } from './auth/jwt.js';
+import { ArgsError, splitCommand, takeFlags } from './cliArgs.js';
+import { ConfigError } from './config/errors.js';
+import { CONFIG_FILE_ENV, CONFIG_SETTINGS, loadConfig } from './config/loadConfig.js';
+import type { Config } from './config/schema.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const USAGE = `Usage: roomkit <command> [flags]
+
+Commands:
+  start   Run the server (HTTP + WebSocket on --port, media on UDP --rtc-port)
+  token   Print an access token signed with the configured API key and secret
+  help    Show this help
+
+Run "roomkit <command> --help" for a command's flags.
+`;
+
+const CONFIG_HELP: Record<string, string> = {
+  port: 'HTTP + WebSocket port (default 7880)',
+  rtcPort: 'UDP port for all media (default 7882)',
+  bind: 'listen address (default 0.0.0.0)',
+  announcedIp: 'IP put in ICE candidates (default 127.0.0.1)',
+  apiKey: 'API key (set with --api-secret; neither = dev mode)',
+  apiSecret: 'API secret',
+  dataDir: 'data directory (default ./data)',
+  logLevel: 'fatal|error|warn|info|debug|trace|silent (default info)',
+};
+const CONFIG_FLAGS_HELP = [
+  `  --config <file>          ${CONFIG_FILE_ENV.padEnd(22)} JSON config file, // comments allowed`,
+  ...CONFIG_SETTINGS.map((s) => `  ${`--${s.flag} <value>`.padEnd(24)} ${s.env.padEnd(22)} ${CONFIG_HELP[s.key]}`),
+].join('\n');
+
+const START_USAGE = `Usage: roomkit start [flags]
+
+Flags, with the env var setting the same key (defaults < config file < env < flags):
+${CONFIG_FLAGS_HELP}
+
+Keys such as limits.* and requireRoomCreation are set in the config file only; see
+roomkit.config.sample.jsonc.
+`;
+
+const TOKEN_USAGE = `Usage: roomkit token [flags] [config flags]
+
+  --room <id>               token valid for this room only
+  --participant-id <id>     pins the participant id
+  --permissions <list>      comma-separated ${PERMISSIONS.join(', ')} (default allow_join)
+  --roles <list>            comma-separated ${ROLES.join(', ')} (default: no roles claim)
+  --expires-in <seconds>    lifetime (default 86400)
+  --json                    print {"token", "claims"} as JSON
+
+The key and secret come from the configuration, as for "roomkit start" (dev key if none):
+${CONFIG_FLAGS_HELP}
+`;
+
+const TOKEN_FLAGS = {
+  room: 'value',
+  'participant-id': 'value',
+  permissions: 'value',
+  roles: 'value',
+  'expires-in': 'value',
+  json: 'boolean',
+  help: 'boolean',
+} as const;
+
+/** Runs one command line (without `node` and the script). Resolves with the exit code, or with
+ *  `undefined` when a server was started and keeps the process alive. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number | undefined> {
+  const { command, args } = splitCommand(argv);
+  const wantsHelp = args.includes('--help') || args.includes('-h');
+  try {
+    switch (command) {
+      case undefined:
+        if (wantsHelp) return print(io, USAGE);
+        io.stderr(USAGE);
+        return 2;
+      case 'help':
+        return print(io, USAGE);
+      case 'start':
+        return wantsHelp ? print(io, START_USAGE) : await start(args, io);
+      case 'token':
+        return wantsHelp ? print(io, TOKEN_USAGE) : token(args, io);
+      default:
+        io.stderr(`roomkit: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ArgsError) {
+      io.stderr(`roomkit: ${err instanceof ConfigError ? 'config error: ' : ''}${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function print(io: CliIo, text: string): number {
+  io.stdout(text);
+  return 0;
+}
+
+function configFrom(argv: readonly string[], io: CliIo): Config {
+  return loadConfig({ argv, env: io.env, cwd: io.cwd });
+}
+
+function list<T extends string>(raw: string, allowed: readonly T[], flag: string): T[] {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (!allowed.includes(item as T)) throw new ArgsError(`--${flag}: "${item}" is not one of ${allowed.join(', ')}`);
+  }
+  return items as T[];
+}
+
+function token(args: readonly string[], io: CliIo): number {
+  const { values, rest } = takeFlags(args, TOKEN_FLAGS);
+  const config = configFrom(rest, io);
+  const str = (name: keyof typeof TOKEN_FLAGS) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const expires = str('expires-in');
+  if (expires !== undefined && !/^[1-9][0-9]*$/.test(expires)) {
+    throw new ArgsError(`--expires-in: "${expires}" is not a positive whole number of seconds`);
+  }
+  const permissions = str('permissions');
+  const roles = str('roles');
+  const jwt = generateToken({
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+    permissions: permissions === undefined ? ['allow_join'] : list<Permission>(permissions, PERMISSIONS, 'permissions'),
+    roles: roles === undefined ? undefined : list<Role>(roles, ROLES, 'roles'),
+    roomId: str('room'),
+    participantId: str('participant-id'),
+    expiresInSeconds: expires === undefined ? undefined : Number(expires),
+  });
+  const out = values.json ? JSON.stringify({ token: jwt, claims: decodeJwtUnverified(jwt).payload }, null, 2) : jwt;
+  return print(io, `${out}\n`);
+}
+
+async function start(args: readonly string[], io: CliIo): Promise<number | undefined> {
+  const config = configFrom(args, io);
+  const quiet = config.logLevel === 'silent';
+  const { startServer } = await import('./server.js');
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    io.stderr(`roomkit: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  if (!quiet) {
+    io.stderr(`roomkit: listening on ${server.httpUrl} (media UDP ${config.bind}:${config.rtcPort})\n`);
+    if (config.devMode) {
+      io.stderr(
+        `roomkit: DEV MODE: apiKey "${config.apiKey}", apiSecret "${config.apiSecret}"; ` +
+          'set ROOMKIT_API_KEY and ROOMKIT_API_SECRET before exposing this server\n',
+      );
+    }
+  }
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      io.stderr(`roomkit: ${signal} again, exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    if (!quiet) io.stderr(`roomkit: ${signal} received, shutting down (send again to force)\n`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        io.stderr(`roomkit: error while shutting down: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return undefined;
+}
+
+/** Entry point for a real process: argv, env, cwd and exit code from/to `process`. */
+export async function runMain(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  if (code !== undefined) process.exitCode = code;
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await runMain();
