@@ -1,0 +1,164 @@
+// A meeting participant (local or remote): its streams, media flags, and per-participant actions.
+// Meeting drives it through the `_`-prefixed internal methods, which emit the matching events.
+import type { Mode, Quality, StreamKind } from '@roomkit/protocol';
+import { EventEmitter } from './EventEmitter.js';
+import { RoomkitError } from './protocolRuntime.js';
+import type { StreamStats } from './stats.js';
+import type { Stream } from './Stream.js';
+import type { PinState, PinType } from './types.js';
+
+export type ParticipantEvents = {
+  'stream-enabled': [stream: Stream];
+  'stream-disabled': [stream: Stream];
+  'media-status-changed': [info: { kind: StreamKind; newStatus: boolean }];
+  'video-quality-changed': [info: { currentQuality: Quality; prevQuality: Quality }];
+  'stream-paused': [info: { kind: StreamKind }];
+  'stream-resumed': [info: { kind: StreamKind }];
+};
+
+/** What a Participant needs from its Meeting; implemented by Meeting. */
+export interface ParticipantHost {
+  requestQuality(participant: Participant, quality: Quality): Promise<void>;
+  pinStateChanged(participant: Participant): void;
+  streamStats(participant: Participant, kind: StreamKind): Promise<StreamStats[]>;
+}
+
+const FLAG_OF: Partial<Record<StreamKind, 'micOn' | 'webcamOn' | 'screenShareOn'>> = {
+  audio: 'micOn',
+  video: 'webcamOn',
+  share: 'screenShareOn',
+};
+
+export class Participant extends EventEmitter<ParticipantEvents> {
+  readonly streams = new Map<string, Stream>();
+  micOn = false;
+  webcamOn = false;
+  screenShareOn = false;
+  quality: Quality = 'high';
+  pinState: PinState = { cam: false, share: false };
+
+  constructor(
+    public id: string,
+    public displayName: string,
+    readonly local: boolean,
+    public mode: Mode,
+    public metaData: Record<string, unknown> | null,
+    private readonly host: ParticipantHost,
+  ) {
+    super();
+  }
+
+  /** Asks the server which simulcast layer of this participant's camera to forward to us. */
+  async setQuality(quality: Quality): Promise<void> {
+    if (this.local) return;
+    const prevQuality = this.quality;
+    await this.host.requestQuality(this, quality);
+    this.quality = quality;
+    if (prevQuality !== quality) this.safeEmit('video-quality-changed', { currentQuality: quality, prevQuality });
+  }
+
+  /** Accepted for compatibility; the server picks layers from setQuality() only. */
+  setViewPort(_width: number, _height: number): void {}
+
+  pin(type: PinType = 'SHARE_AND_CAM'): void {
+    this.setPin(type, true);
+  }
+
+  unpin(type: PinType = 'SHARE_AND_CAM'): void {
+    this.setPin(type, false);
+  }
+
+  getVideoStats(): Promise<StreamStats[]> {
+    return this.host.streamStats(this, 'video');
+  }
+
+  getAudioStats(): Promise<StreamStats[]> {
+    return this.host.streamStats(this, 'audio');
+  }
+
+  getShareStats(): Promise<StreamStats[]> {
+    return this.host.streamStats(this, 'share');
+  }
+
+  // Moderation of other participants is not in the signaling protocol yet.
+  remove(): Promise<void> {
+    return this.moderation('remove');
+  }
+  enableMic(): Promise<void> {
+    return this.moderation('enableMic');
+  }
+  disableMic(): Promise<void> {
+    return this.moderation('disableMic');
+  }
+  enableWebcam(): Promise<void> {
+    return this.moderation('enableWebcam');
+  }
+  disableWebcam(): Promise<void> {
+    return this.moderation('disableWebcam');
+  }
+
+  // Every stream is consumed automatically by this server; these keep VideoSDK apps compiling.
+  consumeMicStreams(): void {}
+  consumeWebcamStreams(): void {}
+  stopConsumingMicStreams(): void {}
+  stopConsumingWebcamStreams(): void {}
+
+  /** The stream of `kind` this participant currently has, if any. */
+  streamOf(kind: StreamKind): Stream | undefined {
+    for (const s of this.streams.values()) if (s.kind === kind) return s;
+    return undefined;
+  }
+
+  /** @internal Adds (or replaces) a stream and emits stream-enabled / media-status-changed. */
+  _addStream(stream: Stream): void {
+    this.streams.set(stream.id, stream);
+    this.safeEmit('stream-enabled', stream);
+    this._setMediaStatus(stream.kind, true);
+  }
+
+  /** @internal Removes a stream and emits stream-disabled / media-status-changed. */
+  _removeStream(streamId: string): Stream | undefined {
+    const stream = this.streams.get(streamId);
+    if (!stream) return undefined;
+    this.streams.delete(streamId);
+    this.safeEmit('stream-disabled', stream);
+    // Another stream of the same kind may still be there (a replacement that arrived first).
+    if (!this.streamOf(stream.kind)) this._setMediaStatus(stream.kind, false);
+    return stream;
+  }
+
+  /** @internal Re-announces a stream whose track was swapped (changeMic/changeWebcam). */
+  _streamTrackChanged(stream: Stream): void {
+    if (this.streams.get(stream.id) === stream) this.safeEmit('stream-enabled', stream);
+  }
+
+  /** @internal Updates micOn/webcamOn/screenShareOn, emitting media-status-changed on a change. */
+  _setMediaStatus(kind: StreamKind, on: boolean): void {
+    const flag = FLAG_OF[kind];
+    if (flag) {
+      if (this[flag] === on) return;
+      this[flag] = on;
+    }
+    this.safeEmit('media-status-changed', { kind, newStatus: on });
+  }
+
+  private setPin(type: PinType, value: boolean): void {
+    const next: PinState = { ...this.pinState };
+    if (type === 'SHARE_AND_CAM' || type === 'CAM') next.cam = value;
+    if (type === 'SHARE_AND_CAM' || type === 'SHARE') next.share = value;
+    if (next.cam === this.pinState.cam && next.share === this.pinState.share) return;
+    this.pinState = next;
+    this.host.pinStateChanged(this);
+  }
+
+  private moderation(action: string): Promise<void> {
+    if (this.local) {
+      return Promise.reject(
+        new RoomkitError('ERROR_INVALID_PARAMETER', `participant.${action}() is for remote participants; use the meeting's methods for yourself`),
+      );
+    }
+    return Promise.reject(
+      new RoomkitError('UNAUTHORIZED_REQUEST', `participant.${action}() (moderation) is not supported by this Roomkit server yet`),
+    );
+  }
+}

@@ -1,0 +1,154 @@
+// The signaling WebSocket: request/response matching by `rid`, in-order delivery of server events,
+// and keepalive pings. It knows nothing about meetings; Meeting interprets what arrives.
+import type {
+  ClientMessageType,
+  ClientRequest,
+  ResponseData,
+  ServerEvent,
+  ServerMessage,
+} from '@roomkit/protocol';
+import { RoomkitError } from './protocolRuntime.js';
+import { PING_INTERVAL_MS, REQUEST_TIMEOUT_MS } from './constants.js';
+import type { Logger } from './Logger.js';
+
+/** A request as the caller writes it; SignalingClient adds the `rid`. */
+export type RequestBody<T extends ClientMessageType> = Omit<ClientRequest<T>, 'rid'> & { t: T };
+
+export interface SignalingHandlers {
+  /** Called for each server event, one at a time: the next waits until this one's promise settles. */
+  onEvent(event: ServerEvent): Promise<void> | void;
+  /** The socket closed without close() having been called. */
+  onUnexpectedClose(code: number, reason: string): void;
+}
+
+interface Pending {
+  resolve(data: unknown): void;
+  reject(err: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class SignalingClient {
+  private ws: WebSocket | null = null;
+  private nextRid = 1;
+  private readonly pending = new Map<number, Pending>();
+  private eventChain: Promise<void> = Promise.resolve();
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly handlers: SignalingHandlers,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens the socket; rejects if it closes or errors before opening. */
+  connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.log.debug('connecting to', this.url);
+      const ws = new WebSocket(this.url);
+      this.ws = ws;
+      let opened = false;
+      ws.onopen = () => {
+        opened = true;
+        this.startPing();
+        resolve();
+      };
+      ws.onerror = () => {
+        // The close event that follows carries the details; before open, this is the only signal.
+        if (!opened) reject(new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `Could not connect to ${this.url}`));
+      };
+      ws.onclose = (ev) => {
+        this.log.debug('socket closed', ev.code, ev.reason);
+        const wasClosed = this.closed;
+        this.closed = true;
+        this.teardown(new RoomkitError('SOMETHING_WENT_WRONG', 'The signaling connection closed'));
+        if (!opened) {
+          reject(new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `Could not connect to ${this.url} (close code ${ev.code})`));
+        } else if (!wasClosed) {
+          // Queued behind the events already received: a `meetingLeft` sent just before the server
+          // closed the socket must be seen first, so the app learns the real reason.
+          this.eventChain = this.eventChain.then(() => this.handlers.onUnexpectedClose(ev.code, ev.reason));
+        }
+      };
+      ws.onmessage = (ev) => this.onMessage(ev.data);
+    });
+  }
+
+  /** Sends a request and resolves with the server's `data`, or rejects with a RoomkitError. */
+  request<T extends ClientMessageType>(body: RequestBody<T>): Promise<ResponseData[T]> {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || this.closed) {
+      return Promise.reject(new RoomkitError('SOMETHING_WENT_WRONG', `Cannot send '${body.t}': not connected`));
+    }
+    const rid = this.nextRid++;
+    const message = { ...body, rid };
+    return new Promise<ResponseData[T]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(rid);
+        reject(new RoomkitError('SOMETHING_WENT_WRONG', `The server did not answer '${body.t}' within ${REQUEST_TIMEOUT_MS / 1000} s`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(rid, { resolve: resolve as (data: unknown) => void, reject, timer });
+      if (body.t !== 'ping') this.log.debug('→', message);
+      ws.send(JSON.stringify(message));
+    });
+  }
+
+  /** Closes the socket on purpose; pending requests reject and onUnexpectedClose is not called. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.teardown(new RoomkitError('SOMETHING_WENT_WRONG', 'The signaling connection was closed'));
+    const ws = this.ws;
+    if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) ws.close(1000);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  private onMessage(raw: unknown): void {
+    if (typeof raw !== 'string') return;
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(raw) as ServerMessage;
+    } catch {
+      this.log.warn('ignoring a signaling frame that is not JSON');
+      return;
+    }
+    if (msg.t === 'res') {
+      const pending = this.pending.get(msg.rid);
+      if (!pending) return; // timed out already
+      this.pending.delete(msg.rid);
+      clearTimeout(pending.timer);
+      if (msg.ok) {
+        this.log.debug('←', msg);
+        pending.resolve(msg.data);
+      } else {
+        this.log.debug('← error', msg);
+        pending.reject(RoomkitError.fromCode(msg.error.code, msg.error.message));
+      }
+      return;
+    }
+    this.log.debug('← event', msg);
+    // Responses are resolved above, outside this chain: an event handler may await a request.
+    this.eventChain = this.eventChain
+      .then(() => this.handlers.onEvent(msg as ServerEvent))
+      .catch((err: unknown) => this.log.warn(`handling '${msg.t}' failed:`, err));
+  }
+
+  private startPing(): void {
+    this.pingTimer = setInterval(() => {
+      this.request({ t: 'ping' }).catch((err: unknown) => this.log.debug('ping failed', err));
+    }, PING_INTERVAL_MS);
+  }
+
+  private teardown(reason: Error): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    for (const { reject, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      reject(reason);
+    }
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,57 @@
+// The single receive-only RTCPeerConnection. The server offers (and re-offers as streams come and
+// go); we answer. Which remote stream a transceiver carries is told separately by `consume {mid}`.
+import { waitForIceGathering } from './iceGathering.js';
+import { codecOf } from './sdp.js';
+import type { SignalingClient } from './SignalingClient.js';
+import type { Logger } from './Logger.js';
+
+export class SubscribeConnection {
+  private pc: RTCPeerConnection | null = null;
+  private lastOfferSdp = '';
+  private closed = false;
+
+  constructor(private readonly log: Logger) {}
+
+  /**
+   * Applies a server offer and sends our answer. Callers must not overlap calls; Meeting's ordered
+   * event chain guarantees that.
+   */
+  async handleOffer(sdp: string, signaling: SignalingClient): Promise<void> {
+    if (this.closed) return;
+    if (!this.pc) {
+      this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: [] });
+      this.pc.addEventListener('connectionstatechange', () => this.log.debug('subscriber PC', this.pc?.connectionState));
+    }
+    const pc = this.pc;
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    this.lastOfferSdp = sdp;
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await waitForIceGathering(pc);
+    if (this.closed) return;
+    const answerSdp = pc.localDescription?.sdp;
+    if (!answerSdp) throw new Error('The browser produced no answer for the subscriber offer');
+    await signaling.request({ t: 'subscriberAnswer', sdp: answerSdp });
+  }
+
+  /** The receiver of the transceiver negotiated under `mid`, if any. */
+  receiverFor(mid: string): RTCRtpReceiver | null {
+    const t = this.pc?.getTransceivers().find((tr) => tr.mid === mid);
+    return t?.receiver ?? null;
+  }
+
+  /** Codec the server offered for `mid` (from the latest offer). */
+  codecFor(mid: string): string {
+    return codecOf(this.lastOfferSdp, mid);
+  }
+
+  get connectionState(): RTCPeerConnectionState | 'new' {
+    return this.pc?.connectionState ?? 'new';
+  }
+
+  close(): void {
+    this.closed = true;
+    this.pc?.close();
+    this.pc = null;
+  }
+}

@@ -1,0 +1,56 @@
+// Public option and value shapes shared by several SDK classes (event maps live with their class).
+import type { Mode, Quality, StreamKind } from '@roomkit/protocol';
+
+export type { Mode, Quality, StreamKind };
+
+export interface MeetingOptions {
+  /** Room id to join (letters, digits, `-`, `_`). */
+  meetingId: string;
+  /** Requested participant id; the server assigns one when omitted (or when the token pins one). */
+  participantId?: string;
+  /** Display name. */
+  name?: string;
+  micEnabled?: boolean;
+  webcamEnabled?: boolean;
+  /** Default SEND_AND_RECV. */
+  mode?: Mode;
+  /** Camera simulcast (three layers). Default true. */
+  multiStream?: boolean;
+  /** Camera capture size: 'hd' 1280x720 (default) or 'sd' 640x360. */
+  maxResolution?: 'hd' | 'sd';
+  customCameraVideoTrack?: MediaStream;
+  customMicrophoneAudioTrack?: MediaStream;
+  /** Accepted for compatibility; this server consumes every stream automatically. */
+  autoConsume?: boolean;
+  metaData?: Record<string, unknown>;
+  /** Log signaling traffic to the console. */
+  debugMode?: boolean;
+  /** The Roomkit server's URL; default `location.origin`. */
+  signalingBaseUrl?: string;
+  /** Overrides the token set with VideoSDK.config() for this meeting. */
+  token?: string;
+}
+
+export interface MeetingError {
+  code: number;
+  message: string;
+}
+
+export interface LeaveInfo {
+  /** A Constants.leaveReason code. */
+  reason: number;
+  message: string;
+}
+
+export type PinType = 'SHARE_AND_CAM' | 'CAM' | 'SHARE';
+export interface PinState {
+  cam: boolean;
+  share: boolean;
+}
+
+export interface DeviceInfo {
+  deviceId: string;
+  groupId: string;
+  kind: MediaDeviceKind;
+  label: string;
+}
