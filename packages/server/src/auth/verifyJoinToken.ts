@@ -33,7 +33,8 @@ export function verifyAccessToken(token: string | undefined, ctx: TokenContext):
     const unverified = decodeJwtUnverified(token).payload;
     // Name the key problem before the signature one: a token for another key can't verify anyway.
     if (typeof unverified.apikey === 'string' && unverified.apikey !== ctx.apiKey) {
-      throw new RoomkitError('INVALID_API_KEY', `token is for API key "${unverified.apikey}", which this server does not use`);
+      const shown = JSON.stringify(unverified.apikey.slice(0, 64));
+      throw new RoomkitError('INVALID_API_KEY', `token is for API key ${shown}, which this server does not use`);
     }
     payload = verifyJwt(token, ctx.apiSecret);
   } catch (err) {

@@ -161,6 +161,7 @@ describe('loadConfig', () => {
     const err = loadError([], { ROOMKIT_ANNOUNCED_IP: 'example.com' });
     expect(err.message).toMatch(/^announcedIp from env ROOMKIT_ANNOUNCED_IP: "example.com" must be a valid IPv4 or IPv6/);
     expect(loadError(['--bind', '1.2.3.256']).message).toMatch(/bind from flag --bind/);
+    expect(loadError(['--announced-ip', '0.0.0.0']).message).toMatch(/must be an address clients can reach/);
   });
 
   it('with a bad log level, lists the allowed ones', () => {

@@ -40,7 +40,10 @@ export const configSchema = z
     port,
     rtcPort: port,
     bind: ip,
-    announcedIp: ip,
+    announcedIp: ip.refine(
+      (s) => !['0.0.0.0', '::'].includes(s),
+      'must be an address clients can reach (0.0.0.0 and :: are listen-all addresses, not announceable)',
+    ),
     apiKey: nonEmpty.optional(),
     apiSecret: nonEmpty.optional(),
     dataDir: nonEmpty,
