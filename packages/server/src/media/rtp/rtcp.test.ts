@@ -166,7 +166,7 @@ describe('parseRtcp', () => {
 describe('RTCP builders', () => {
   it('writeRemb then parseRtcp gives the bitrate within mantissa precision and the same SSRCs', () => {
     const buf = new Uint8Array(64);
-    for (const bps of [0, 1000, 262143, 262144, 2_500_000, 123_456_789, 5_000_000_000]) {
+    for (const bps of [0, 1000, 262143, 262144, 2_500_000, 123_456_789, 3_000_000_000, 0xffffffff, 5_000_000_000, 2 ** 80]) {
       const n = writeRemb(buf, 4, 0xcafebabe, bps, [0x80000001, 2, 3], 3);
       expect(n).toBe(32);
       const { h, events } = recorder();

@@ -36,10 +36,11 @@ export class ReportBlock {
   dlsr = 0;
 }
 
-// An empty handler turns the walk into a pure validation pass.
-const VALIDATE_ONLY: RtcpHandler = {};
-
 const REMB_ID = 0x52454d42; // 'REMB'
+
+// 2 ** exp with a variable exponent is a runtime call in V8; a table lookup is not.
+const POW2 = new Float64Array(64);
+for (let i = 0; i < 64; i++) POW2[i] = 2 ** i;
 
 /**
  * Walks a compound RTCP packet. Returns false (never throws) on any malformed length, in which case
@@ -47,11 +48,13 @@ const REMB_ID = 0x52454d42; // 'REMB'
  */
 export function parseRtcp(buf: Uint8Array, length: number, handler: RtcpHandler): boolean {
   if (length > buf.length) length = buf.length;
-  if (!walk(buf, length, VALIDATE_ONLY)) return false;
-  return walk(buf, length, handler);
+  if (!validate(buf, length)) return false;
+  walk(buf, length, handler);
+  return true;
 }
 
-function walk(buf: Uint8Array, length: number, h: RtcpHandler): boolean {
+/** The bounds checks of walk() without dispatch; kept separate so walk's handler loads stay monomorphic. */
+function validate(buf: Uint8Array, length: number): boolean {
   if (length < 4) return false;
   let off = 0;
   while (off < length) {
@@ -62,16 +65,37 @@ function walk(buf: Uint8Array, length: number, h: RtcpHandler): boolean {
     const pt = buf[off + 1];
     const next = off + (readU16(buf, off + 2) + 1) * 4;
     if (next > length) return false;
-    let end = next;
+    let size = next - off;
     if ((b0 & 0x20) !== 0) {
       const padding = buf[next - 1];
-      if (padding === 0 || padding > next - off - 4) return false;
-      end -= padding;
+      if (padding === 0 || padding > size - 4) return false;
+      size -= padding;
     }
-    const size = end - off;
+    if (pt === RTCP_SR) {
+      if (size < 28 + count * 24) return false;
+    } else if (pt === RTCP_RR) {
+      if (size < 8 + count * 24) return false;
+    } else if (pt === RTCP_RTPFB || pt === RTCP_PSFB) {
+      if (size < 12) return false;
+      if (pt === RTCP_PSFB && count === 15 && size >= 16 && readU32(buf, off + 12) === REMB_ID) {
+        if (size < 20 || size < 20 + buf[off + 16] * 4) return false;
+      }
+    }
+    off = next;
+  }
+  return true;
+}
+
+function walk(buf: Uint8Array, length: number, h: RtcpHandler): void {
+  let off = 0;
+  while (off < length) {
+    const b0 = buf[off];
+    const count = b0 & 0x1f;
+    const pt = buf[off + 1];
+    const next = off + (readU16(buf, off + 2) + 1) * 4;
+    const end = (b0 & 0x20) !== 0 ? next - buf[next - 1] : next;
     switch (pt) {
       case RTCP_SR: {
-        if (size < 28 + count * 24) return false;
         const ssrc = readU32(buf, off + 4);
         if (h.onSenderReport !== undefined) {
           h.onSenderReport(ssrc, readU32(buf, off + 8), readU32(buf, off + 12), readU32(buf, off + 16),
@@ -81,12 +105,10 @@ function walk(buf: Uint8Array, length: number, h: RtcpHandler): boolean {
         break;
       }
       case RTCP_RR: {
-        if (size < 8 + count * 24) return false;
         if (h.onReceiverReportBlock !== undefined) reportBlocks(buf, off + 8, count, readU32(buf, off + 4), h);
         break;
       }
       case RTCP_RTPFB: {
-        if (size < 12) return false;
         if (count === 1 && h.onNack !== undefined) {
           const sender = readU32(buf, off + 4);
           const media = readU32(buf, off + 8);
@@ -95,7 +117,6 @@ function walk(buf: Uint8Array, length: number, h: RtcpHandler): boolean {
         break; // FMT 15 (transport-cc) and others: not ours
       }
       case RTCP_PSFB: {
-        if (size < 12) return false;
         const sender = readU32(buf, off + 4);
         if (count === 1) {
           if (h.onPli !== undefined) h.onPli(sender, readU32(buf, off + 8));
@@ -103,14 +124,12 @@ function walk(buf: Uint8Array, length: number, h: RtcpHandler): boolean {
           if (h.onFir !== undefined) {
             for (let i = off + 12; i + 8 <= end; i += 8) h.onFir(sender, readU32(buf, i));
           }
-        } else if (count === 15 && size >= 16 && readU32(buf, off + 12) === REMB_ID) {
-          if (size < 20) return false;
-          const ssrcCount = buf[off + 16];
-          if (size < 20 + ssrcCount * 4) return false;
+        } else if (count === 15 && end - off >= 16 && readU32(buf, off + 12) === REMB_ID) {
           if (h.onRemb !== undefined) {
+            const ssrcCount = buf[off + 16];
             const exp = buf[off + 17] >> 2;
             const mantissa = ((buf[off + 17] & 0x03) << 16) | (buf[off + 18] << 8) | buf[off + 19];
-            h.onRemb(sender, mantissa * 2 ** exp, buf, off + 20, ssrcCount);
+            h.onRemb(sender, mantissa * POW2[exp], buf, off + 20, ssrcCount);
           }
         }
         break;
@@ -120,7 +139,6 @@ function walk(buf: Uint8Array, length: number, h: RtcpHandler): boolean {
     }
     off = next;
   }
-  return true;
 }
 
 function reportBlocks(buf: Uint8Array, off: number, count: number, reporter: number, h: RtcpHandler): void {
@@ -156,10 +174,16 @@ export function writeRemb(
   if (offset + size > buf.length) return 0;
   let mantissa = bitrateBps > 0 ? Math.floor(bitrateBps) : 0;
   let exp = 0;
-  // Division, not >>, because bitrates above 2^31 would go negative in int32 shifts.
-  while (mantissa > 0x3ffff) {
-    mantissa = Math.floor(mantissa / 2);
-    exp++;
+  if (mantissa <= 0xffffffff) {
+    // Fast path: bit length from clz32 instead of a halving loop.
+    exp = Math.max(0, 32 - Math.clz32(mantissa) - 18);
+    mantissa = mantissa >>> exp;
+  } else {
+    // Division, not >>>, because shifts only see the low 32 bits.
+    while (mantissa > 0x3ffff) {
+      mantissa = Math.floor(mantissa / 2);
+      exp++;
+    }
   }
   if (exp > 63) {
     exp = 63;
