@@ -1,0 +1,81 @@
+// The HTTP face of the server: demo page, the SDK module, dev tokens and health.
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ErrorCode, idSchema } from '@roomkit/protocol';
+import { generateToken } from '../auth/AccessToken.js';
+import type { Config } from '../config/schema.js';
+
+const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+export interface HttpAppDeps {
+  config: Config;
+  sdkSource: string;
+  health: () => Record<string, unknown>;
+}
+
+function errorBody(statusCode: number, code: number, message: string) {
+  return { statusCode, error: { code, message } };
+}
+
+export function createHttpApp({ config, sdkSource, health }: HttpAppDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+
+  // The demo page's files, read once: nothing under public/ is looked up by a request path.
+  const files = new Map<string, { type: string; body: Buffer }>();
+  for (const name of readdirSync(publicDir)) {
+    const ext = name.slice(name.lastIndexOf('.'));
+    if (CONTENT_TYPES[ext]) files.set(`/${name}`, { type: CONTENT_TYPES[ext]!, body: readFileSync(join(publicDir, name)) });
+  }
+  const index = files.get('/index.html');
+  app.get('/', (_req, reply) => {
+    reply.type(index!.type).send(index!.body);
+  });
+  for (const [path, file] of files) {
+    app.get(path, (_req, reply) => {
+      reply.type(file.type).send(file.body);
+    });
+  }
+  app.get('/hls/:roomId', (_req, reply) => {
+    reply.type(index!.type).send(index!.body);
+  });
+
+  app.get('/sdk/videosdk.js', (_req, reply) => {
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(sdkSource);
+  });
+
+  app.get('/dev/token', (req, reply) => {
+    if (!config.devMode) {
+      return reply
+        .code(403)
+        .send(errorBody(403, ErrorCode.UNAUTHORIZED_REQUEST, '/dev/token is only available in dev mode: mint tokens on your backend with the API secret'));
+    }
+    const query = req.query as Record<string, unknown>;
+    const roomId = idSchema.safeParse(query.roomId);
+    if (!roomId.success) {
+      return reply.code(400).send(errorBody(400, ErrorCode.INVALID_MEETING_ID, `roomId: ${roomId.error.issues[0]?.message ?? 'required'}`));
+    }
+    const token = generateToken({
+      apiKey: config.apiKey,
+      apiSecret: config.apiSecret,
+      permissions: ['allow_join', 'allow_mod'],
+      roomId: roomId.data,
+      expiresInSeconds: 24 * 60 * 60,
+    });
+    return { token };
+  });
+
+  app.get('/health', () => ({ ok: true, ...health() }));
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(errorBody(404, ErrorCode.ERROR_INVALID_PARAMETER, `no route ${req.method} ${req.url.split('?')[0]}`));
+  });
+  return app;
+}

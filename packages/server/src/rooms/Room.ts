@@ -1,0 +1,266 @@
+// One meeting: its participants in the current session, their streams, who consumes what, the
+// presenter and active speaker, and pubsub. It drives media only through the MediaEngine seam.
+import { randomBytes } from 'node:crypto';
+import {
+  ErrorCode,
+  LeaveReason,
+  RoomkitError,
+  type ErrorInfo,
+  type JoinResult,
+  type PubSubMessage,
+  type Quality,
+  type ServerEvent,
+  type StreamKind,
+} from '@roomkit/protocol';
+import type { MediaEngine } from '../media/types.js';
+import { Participant } from './Participant.js';
+import { RoomPubSub, type PublishParams } from './RoomPubSub.js';
+import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
+
+const LAYER_OF_QUALITY: Record<Quality, 0 | 1 | 2> = { low: 0, med: 1, high: 2 };
+
+export const newId = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export function leaveReason(name: keyof typeof LeaveReason, message: string): ErrorInfo {
+  return { code: LeaveReason[name], message };
+}
+
+export class Room {
+  readonly participants = new Map<string, Participant>();
+  readonly sessionId = newId(12);
+  readonly pubsub = new RoomPubSub();
+  activeSpeakerId: string | null = null;
+  presenterId: string | null = null;
+  /** Producer id → publishing participant, to map media events back to people. */
+  private readonly producerOwners = new Map<string, Participant>();
+  private transportSeq = 0;
+  private pendingJoins = 0;
+  closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly media: MediaEngine,
+    private readonly options: RoomsOptions,
+    private readonly onEmpty: (room: Room) => void,
+  ) {}
+
+  /** The router is named by the session, so a new session never sees an old one's media. */
+  get routerId(): string {
+    return this.sessionId;
+  }
+
+  async open(): Promise<void> {
+    await this.media.request({ op: 'createRouter', routerId: this.routerId });
+  }
+
+  async join(params: JoinParams, sink: ParticipantSink): Promise<{ participant: Participant; result: JoinResult }> {
+    this.pendingJoins++;
+    try {
+      return await this.admit(params, sink);
+    } finally {
+      this.pendingJoins--;
+    }
+  }
+
+  private async admit(params: JoinParams, sink: ParticipantSink): Promise<{ participant: Participant; result: JoinResult }> {
+    const id = params.participantId ?? newId(4);
+    const existing = this.participants.get(id);
+    if (existing) {
+      existing.sink.send({ t: 'meetingLeft', reason: leaveReason('DUPLICATE_PARTICIPANT', 'the same participant joined from another connection') });
+      await this.leave(existing, leaveReason('DUPLICATE_PARTICIPANT', 'replaced by a newer connection'));
+      existing.sink.disconnect();
+    }
+    if (this.participants.size >= this.options.maxParticipantsPerRoom) {
+      throw new RoomkitError('MAX_PARTCIPANT_REACHED', `meeting ${this.id} is full (${this.options.maxParticipantsPerRoom} participants)`);
+    }
+    const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, sink);
+    const others = [...this.participants.values()];
+    this.participants.set(id, participant);
+    if (participant.receivesMedia) {
+      participant.subscriberTransportId = `${id}.sub.${this.transportSeq++}`;
+      await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
+    }
+    this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
+    return {
+      participant,
+      result: {
+        participantId: id,
+        sessionId: this.sessionId,
+        participants: others.map((p) => p.info()),
+        activeSpeakerId: this.activeSpeakerId,
+        activePresenterId: this.presenterId,
+        permissions: [...params.permissions],
+      },
+    };
+  }
+
+  /** After the join response went out: start receiving everything already published. */
+  consumeExisting(participant: Participant): void {
+    for (const publisher of this.participants.values()) {
+      if (publisher === participant) continue;
+      for (const stream of publisher.streams.values()) void this.consume(participant, publisher, stream.kind);
+    }
+  }
+
+  async publish(participant: Participant, kind: StreamKind, offerSdp: string, simulcast: boolean): Promise<{ streamId: string; sdp: string }> {
+    if (participant.mode !== 'SEND_AND_RECV') {
+      throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `cannot publish in mode ${participant.mode}`);
+    }
+    if (participant.streams.has(kind)) await this.unpublish(participant, kind);
+    const transportId = `${participant.id}.${kind}.${this.transportSeq++}`;
+    const mediaKind = kind === 'audio' || kind === 'shareAudio' ? 'audio' : 'video';
+    let answer;
+    try {
+      answer = await this.media.request({ op: 'createPublisher', routerId: this.routerId, transportId, kind: mediaKind, offerSdp, simulcast });
+    } catch (err) {
+      throw new RoomkitError('ERROR_INVALID_PARAMETER', `sdp: ${(err as Error).message}`, { cause: err });
+    }
+    if (participant.left || this.closed) {
+      void this.media.request({ op: 'closeTransport', transportId });
+      throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'left the meeting while publishing');
+    }
+    const stream = { id: newId(8), kind, codec: mediaKind === 'audio' ? 'opus' : 'VP8', transportId };
+    participant.streams.set(kind, stream);
+    this.producerOwners.set(answer.producerId, participant);
+    this.broadcast({ t: 'streamEnabled', participantId: participant.id, stream: { id: stream.id, kind, codec: stream.codec } }, participant);
+    for (const other of this.participants.values()) {
+      if (other !== participant) void this.consume(other, participant, kind);
+    }
+    if (kind === 'share') this.setPresenter(participant.id);
+    return { streamId: stream.id, sdp: answer.answerSdp };
+  }
+
+  private async consume(subscriber: Participant, publisher: Participant, kind: StreamKind): Promise<void> {
+    const stream = publisher.streams.get(kind);
+    if (!stream || !subscriber.subscriberTransportId || subscriber.left) return;
+    const consumerId = `${subscriber.id}.${stream.id}`;
+    let mid: string;
+    try {
+      ({ mid } = await this.media.request({ op: 'consume', subscriberId: subscriber.subscriberTransportId, producerId: stream.transportId, consumerId }));
+    } catch {
+      return; // the stream or the subscriber went away meanwhile
+    }
+    if (subscriber.left || publisher.streams.get(kind) !== stream) {
+      void this.media.request({ op: 'closeConsumer', consumerId });
+      return;
+    }
+    subscriber.consumers.set(stream.id, consumerId);
+    const quality = subscriber.qualityByPublisher.get(publisher.id);
+    if (quality && kind === 'video') {
+      await this.media.request({ op: 'setConsumerLayer', consumerId, layer: LAYER_OF_QUALITY[quality] }).catch(() => {});
+    }
+    subscriber.sink.send({ t: 'consume', participantId: publisher.id, streamId: stream.id, kind, mid });
+  }
+
+  async unpublish(participant: Participant, kind: StreamKind): Promise<void> {
+    const stream = participant.streams.get(kind);
+    if (!stream) return;
+    participant.streams.delete(kind);
+    // Tell subscribers first: the freed slot may carry another stream right after.
+    for (const other of this.participants.values()) {
+      if (other === participant) continue;
+      other.consumers.delete(stream.id);
+      other.sink.send({ t: 'streamDisabled', participantId: participant.id, streamId: stream.id, kind });
+    }
+    for (const [producerId, owner] of this.producerOwners) if (owner === participant && producerId === stream.transportId) this.producerOwners.delete(producerId);
+    if (kind === 'share' && this.presenterId === participant.id) this.setPresenter(null);
+    await this.media.request({ op: 'closeTransport', transportId: stream.transportId });
+  }
+
+  async subscriberAnswer(participant: Participant, sdp: string): Promise<void> {
+    if (!participant.subscriberTransportId) {
+      throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `no media is sent in mode ${participant.mode}`);
+    }
+    try {
+      await this.media.request({ op: 'subscriberAnswer', transportId: participant.subscriberTransportId, answerSdp: sdp });
+    } catch (err) {
+      throw new RoomkitError('ERROR_INVALID_PARAMETER', `sdp: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async setQuality(subscriber: Participant, publisherId: string, quality: Quality): Promise<void> {
+    const publisher = this.participants.get(publisherId);
+    if (!publisher) throw new RoomkitError('INVALID_PARTICIPANT_ID', `participantId: no participant ${publisherId} in this meeting`);
+    subscriber.qualityByPublisher.set(publisherId, quality);
+    const stream = publisher.streams.get('video');
+    const consumerId = stream && subscriber.consumers.get(stream.id);
+    if (consumerId) await this.media.request({ op: 'setConsumerLayer', consumerId, layer: LAYER_OF_QUALITY[quality] }).catch(() => {});
+  }
+
+  pubsubPublish(sender: Participant, params: PublishParams): PubSubMessage {
+    return this.pubsub.publish(sender, params, this.participants.values());
+  }
+
+  pubsubSubscribe(participant: Participant, topic: string): PubSubMessage[] {
+    participant.pubsubTopics.add(topic);
+    return this.pubsub.history(topic, participant);
+  }
+
+  async leave(participant: Participant, reason: ErrorInfo): Promise<void> {
+    if (participant.left) return;
+    participant.left = true;
+    for (const kind of [...participant.streams.keys()]) await this.unpublish(participant, kind);
+    if (this.participants.get(participant.id) === participant) this.participants.delete(participant.id);
+    if (participant.subscriberTransportId) {
+      await this.media.request({ op: 'closeTransport', transportId: participant.subscriberTransportId }).catch(() => {});
+    }
+    this.broadcast({ t: 'participantLeft', participantId: participant.id, reason });
+    if (this.activeSpeakerId === participant.id) this.setActiveSpeaker(null);
+    if (this.participants.size === 0 && this.pendingJoins === 0) await this.close();
+  }
+
+  /** End the meeting for everyone. */
+  async end(reason: ErrorInfo): Promise<void> {
+    for (const participant of [...this.participants.values()]) {
+      participant.sink.send({ t: 'meetingLeft', reason });
+      await this.leave(participant, reason);
+      participant.sink.disconnect();
+    }
+    await this.close();
+  }
+
+  requireModerator(participant: Participant, action: string): void {
+    if (!participant.canModerate) throw new RoomkitError('UNAUTHORIZED_REQUEST', `${action} needs the allow_mod permission`);
+  }
+
+  onActiveSpeaker(producerId: string | null): void {
+    const owner = producerId === null ? null : this.producerOwners.get(producerId);
+    this.setActiveSpeaker(owner ? owner.id : null);
+  }
+
+  private setActiveSpeaker(id: string | null): void {
+    if (this.activeSpeakerId === id) return;
+    this.activeSpeakerId = id;
+    this.broadcast({ t: 'speakerChanged', participantId: id });
+  }
+
+  private setPresenter(id: string | null): void {
+    if (this.presenterId === id) return;
+    this.presenterId = id;
+    this.broadcast({ t: 'presenterChanged', participantId: id });
+  }
+
+  /** A publisher's media connection failed: its stream ends for everyone. */
+  async onPublisherFailed(transportId: string): Promise<void> {
+    for (const participant of this.participants.values()) {
+      for (const stream of participant.streams.values()) {
+        if (stream.transportId === transportId) {
+          await this.unpublish(participant, stream.kind);
+          participant.sink.send({ t: 'error', error: { code: ErrorCode.ERROR_MEETING_MEDIA_CONNECTION_FAILED, message: `the ${stream.kind} connection failed` } });
+          return;
+        }
+      }
+    }
+  }
+
+  broadcast(event: ServerEvent, except?: Participant): void {
+    for (const participant of this.participants.values()) if (participant !== except) participant.sink.send(event);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.media.request({ op: 'closeRouter', routerId: this.routerId }).catch(() => {});
+    this.onEmpty(this);
+  }
+}

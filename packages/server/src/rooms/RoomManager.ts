@@ -1,0 +1,94 @@
+// All live rooms of this node, and the routing of media events back to the room they concern.
+import { RoomkitError } from '@roomkit/protocol';
+import type { MediaEngine, MediaEvent } from '../media/types.js';
+import { Room } from './Room.js';
+import type { Participant } from './Participant.js';
+import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
+
+export class RoomManager {
+  private readonly rooms = new Map<string, Room>();
+  private readonly roomsBySession = new Map<string, Room>();
+  private readonly opening = new Map<string, Promise<Room>>();
+
+  constructor(
+    private readonly media: MediaEngine,
+    private readonly options: RoomsOptions,
+  ) {
+    media.onEvent((event) => this.onMediaEvent(event));
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  room(id: string): Room | undefined {
+    return this.rooms.get(id);
+  }
+
+  async join(params: JoinParams, sink: ParticipantSink): Promise<{ room: Room; participant: Participant; result: import('@roomkit/protocol').JoinResult }> {
+    const room = await this.openRoom(params.meetingId);
+    const { participant, result } = await room.join(params, sink);
+    return { room, participant, result };
+  }
+
+  private async openRoom(id: string): Promise<Room> {
+    const existing = this.rooms.get(id);
+    if (existing && !existing.closed) return existing;
+    const pending = this.opening.get(id);
+    if (pending) return pending;
+    const opening = (async () => {
+      const room = new Room(id, this.media, this.options, (closed) => this.forget(closed));
+      await room.open();
+      this.rooms.set(id, room);
+      this.roomsBySession.set(room.sessionId, room);
+      return room;
+    })();
+    this.opening.set(id, opening);
+    try {
+      return await opening;
+    } catch (err) {
+      throw new RoomkitError('SOMETHING_WENT_WRONG', `could not open meeting ${id}`, { cause: err });
+    } finally {
+      this.opening.delete(id);
+    }
+  }
+
+  private forget(room: Room): void {
+    if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    this.roomsBySession.delete(room.sessionId);
+  }
+
+  private onMediaEvent(event: MediaEvent): void {
+    switch (event.ev) {
+      case 'subscriberOffer': {
+        const participant = this.participantOfTransport(event.transportId);
+        participant?.sink.send({ t: 'subscriberOffer', sdp: event.offerSdp });
+        return;
+      }
+      case 'activeSpeaker':
+        this.roomsBySession.get(event.routerId)?.onActiveSpeaker(event.producerId);
+        return;
+      case 'transportClosed': {
+        for (const room of this.rooms.values()) void room.onPublisherFailed(event.transportId);
+        return;
+      }
+      case 'transportConnected':
+        return;
+    }
+  }
+
+  /** Transport ids start with the participant id (see Room); the session disambiguates rooms. */
+  private participantOfTransport(transportId: string): Participant | undefined {
+    for (const room of this.rooms.values()) {
+      for (const participant of room.participants.values()) {
+        if (participant.subscriberTransportId === transportId) return participant;
+      }
+    }
+    return undefined;
+  }
+
+  /** End every meeting (server shutdown). */
+  async closeAll(reason: { code: number; message: string }): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((room) => room.end(reason)));
+  }
+}

@@ -1,0 +1,30 @@
+// Shapes the rooms layer shares with its callers (signaling, later the REST API).
+import type { Mode, ServerEvent, StreamKind } from '@roomkit/protocol';
+
+/** Where a participant's events go: its signaling connection. */
+export interface ParticipantSink {
+  send(event: ServerEvent): void;
+  /** The server is done with this participant (after a final `meetingLeft`). */
+  disconnect(): void;
+}
+
+export interface JoinParams {
+  meetingId: string;
+  participantId?: string;
+  name: string;
+  metaData: Record<string, unknown> | null;
+  mode: Mode;
+  permissions: readonly string[];
+}
+
+export interface PublishedStream {
+  id: string;
+  kind: StreamKind;
+  codec: string;
+  /** Media transport and producer id (one transport per published track). */
+  transportId: string;
+}
+
+export interface RoomsOptions {
+  maxParticipantsPerRoom: number;
+}

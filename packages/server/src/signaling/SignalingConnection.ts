@@ -1,0 +1,202 @@
+// One participant's WebSocket: validates every message at the edge, enforces size and rate limits,
+// runs requests one at a time, and turns room events into frames. Bad input never throws past here.
+import type { WebSocket, RawData } from 'ws';
+import type { Logger } from 'pino';
+import {
+  ErrorCode,
+  LeaveReason,
+  RoomkitError,
+  clientMessageSchema,
+  type ClientMessage,
+  type ErrorInfo,
+  type ServerEvent,
+} from '@roomkit/protocol';
+import type { ZodError } from 'zod';
+import { verifyJoinToken, type TokenContext } from '../auth/verifyJoinToken.js';
+import type { RoomManager } from '../rooms/RoomManager.js';
+import type { Room } from '../rooms/Room.js';
+import type { Participant } from '../rooms/Participant.js';
+import type { ParticipantSink } from '../rooms/types.js';
+import { RateLimiter } from './RateLimiter.js';
+
+export interface SignalingLimits {
+  maxMessageBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+}
+
+/** Messages dropped in a row by the rate limiter before the socket is closed. */
+const FLOOD_CLOSE_AFTER = 500;
+
+function describeZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'message'}: ${issue.message}`)
+    .join('; ');
+}
+
+export class SignalingConnection implements ParticipantSink {
+  private readonly limiter: RateLimiter;
+  private queue: Promise<void> = Promise.resolve();
+  private room: Room | null = null;
+  private participant: Participant | null = null;
+  private droppedInARow = 0;
+  private lastRateErrorMs = 0;
+  private done = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly rooms: RoomManager,
+    private readonly auth: TokenContext,
+    private readonly limits: SignalingLimits,
+    private readonly log: Logger,
+  ) {
+    this.limiter = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('close', () => this.onClose());
+    ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
+  }
+
+  send(event: ServerEvent | { t: 'res'; rid: number; ok: boolean; data?: unknown; error?: ErrorInfo }): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(event));
+  }
+
+  disconnect(): void {
+    this.done = true;
+    this.participant = null;
+    this.room = null;
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(1000, 'left the meeting');
+  }
+
+  private sendError(code: number, message: string): void {
+    this.send({ t: 'error', error: { code, message } });
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (!this.limiter.take()) {
+      this.droppedInARow++;
+      const now = performance.now();
+      if (now - this.lastRateErrorMs > 1000) {
+        this.lastRateErrorMs = now;
+        this.sendError(ErrorCode.RATE_LIMITED, `too many messages: at most ${this.limits.messagesPerSecond}/s (bursts of ${this.limits.messageBurst})`);
+      }
+      if (this.droppedInARow >= FLOOD_CLOSE_AFTER) this.ws.close(1008, 'message flood');
+      return;
+    }
+    this.droppedInARow = 0;
+    if (isBinary) return this.sendError(ErrorCode.ERROR_INVALID_PARAMETER, 'binary frames are not accepted: send JSON text');
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    if (size > this.limits.maxMessageBytes) {
+      return this.sendError(ErrorCode.ERROR_PAYLOAD_TOO_LARGE, `message of ${size} bytes is over the ${this.limits.maxMessageBytes}-byte limit`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return this.sendError(ErrorCode.ERROR_INVALID_PARAMETER, 'message is not valid JSON');
+    }
+    const parsed = clientMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      const rid = (json as { rid?: unknown } | null)?.rid;
+      const message = `invalid ${typeof (json as { t?: unknown })?.t === 'string' ? `'${(json as { t: string }).t}' ` : ''}message: ${describeZodError(parsed.error)}`;
+      if (typeof rid === 'number') this.send({ t: 'res', rid, ok: false, error: { code: ErrorCode.ERROR_INVALID_PARAMETER, message } });
+      else this.sendError(ErrorCode.ERROR_INVALID_PARAMETER, message);
+      return;
+    }
+    const request = parsed.data;
+    this.queue = this.queue.then(() => this.run(request));
+  }
+
+  private async run(request: ClientMessage): Promise<void> {
+    try {
+      const data = await this.handle(request);
+      this.send({ t: 'res', rid: request.rid, ok: true, data });
+      if (request.t === 'join' && this.room && this.participant) this.room.consumeExisting(this.participant);
+    } catch (err) {
+      const error =
+        err instanceof RoomkitError
+          ? { code: err.code, message: err.message }
+          : { code: ErrorCode.SOMETHING_WENT_WRONG, message: 'internal error' };
+      if (!(err instanceof RoomkitError)) this.log.error({ err, t: request.t }, 'request failed');
+      this.send({ t: 'res', rid: request.rid, ok: false, error });
+    }
+  }
+
+  private async handle(request: ClientMessage): Promise<unknown> {
+    if (request.t === 'ping') return {};
+    if (request.t === 'join') return this.join(request);
+    const room = this.room;
+    const participant = this.participant;
+    if (!room || !participant || participant.left) {
+      throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `'${request.t}' needs a joined meeting: send 'join' first`);
+    }
+    switch (request.t) {
+      case 'publish':
+        return room.publish(participant, request.kind, request.sdp, request.simulcast);
+      case 'unpublish':
+        await room.unpublish(participant, request.kind);
+        return {};
+      case 'subscriberAnswer':
+        await room.subscriberAnswer(participant, request.sdp);
+        return {};
+      case 'setQuality':
+        await room.setQuality(participant, request.participantId, request.quality);
+        return {};
+      case 'pubsubPublish':
+        return { message: room.pubsubPublish(participant, request) };
+      case 'pubsubSubscribe':
+        return { messages: room.pubsubSubscribe(participant, request.topic) };
+      case 'leave':
+        this.participant = null;
+        this.room = null;
+        await room.leave(participant, { code: LeaveReason.MANUAL_LEAVE_CALLED, message: 'left the meeting' });
+        return {};
+      case 'end':
+        room.requireModerator(participant, 'ending the meeting');
+        await room.end({ code: LeaveReason.ROOM_CLOSE, message: `the meeting was ended by ${participant.displayName}` });
+        return {};
+    }
+  }
+
+  private async join(request: Extract<ClientMessage, { t: 'join' }>): Promise<unknown> {
+    if (this.participant || this.done) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'this connection has already joined a meeting');
+    const claims = verifyJoinToken(request.token, {
+      ...this.auth,
+      meetingId: request.meetingId,
+      ...(request.participantId ? { participantId: request.participantId } : {}),
+    });
+    const { room, participant, result } = await this.rooms.join(
+      {
+        meetingId: request.meetingId,
+        participantId: request.participantId ?? claims.participantId,
+        name: request.name?.trim() || 'Guest',
+        metaData: request.metaData ?? null,
+        mode: request.mode ?? 'SEND_AND_RECV',
+        permissions: claims.permissions,
+      },
+      this,
+    );
+    if (this.ws.readyState !== this.ws.OPEN) {
+      await room.leave(participant, { code: LeaveReason.WEBSOCKET_DISCONNECTED, message: 'connection closed while joining' });
+      throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', 'connection closed while joining');
+    }
+    this.room = room;
+    this.participant = participant;
+    this.log.info({ meetingId: room.id, participantId: participant.id }, 'participant joined');
+    return result;
+  }
+
+  private onClose(): void {
+    const { room, participant } = this;
+    this.participant = null;
+    this.room = null;
+    if (room && participant && !participant.left) {
+      this.queue = this.queue.then(() =>
+        room.leave(participant, { code: LeaveReason.WEBSOCKET_DISCONNECTED, message: 'signaling connection closed' }).catch((err) => {
+          this.log.error({ err }, 'leave after disconnect failed');
+        }),
+      );
+    }
+  }
+}
