@@ -153,15 +153,7 @@ async function start(args: readonly string[], io: CliIo): Promise<number | undef
     io.stderr(`roomkit: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  if (!quiet) {
-    io.stderr(`roomkit: listening on ${server.httpUrl} (media UDP ${config.bind}:${config.rtcPort})\n`);
-    if (config.devMode) {
-      io.stderr(
-        `roomkit: DEV MODE: apiKey "${config.apiKey}", apiSecret "${config.apiSecret}"; ` +
-          'set ROOMKIT_API_KEY and ROOMKIT_API_SECRET before exposing this server\n',
-      );
-    }
-  }
+  // startServer logs the listening URL and the dev-mode warning itself.
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
