@@ -102,7 +102,7 @@ describe('writeVp8PictureId / writeVp8Tl0PicIdx', () => {
     expect(parseVp8(buf, PREFIX, 8, again)).toBe(true);
     expect(again.pictureIdBits).toBe(15);
     expect(again.pictureId).toBe(0x4321);
-    expect(v.pictureId).toBe(0x4321);
+    expect(v.pictureId).toBe(1); // the view keeps the parsed value: each subscriber rewrites from it
     for (let i = 0; i < buf.length; i++) {
       if (i !== PREFIX + 2 && i !== PREFIX + 3) expect(buf[i]).toBe(before[i]);
     }

@@ -70,6 +70,10 @@ export function parseVp8(buf: Uint8Array, payloadOffset: number, payloadLength: 
 }
 
 /** Rewrites the picture id in the width the sender used (7 or 15 bits, wrapping); no-op if absent. Updates view.pictureId. */
+/**
+ * Writes a picture id in place. The view keeps the value parsed from the publisher: the forwarder
+ * rewrites one buffer once per subscriber, each time from the original id.
+ */
 export function writeVp8PictureId(buf: Uint8Array, view: Vp8View, pictureId: number): void {
   const o = view.pictureIdOffset;
   if (o < 0) return;
@@ -77,11 +81,9 @@ export function writeVp8PictureId(buf: Uint8Array, view: Vp8View, pictureId: num
     const v = pictureId & 0x7fff;
     buf[o] = 0x80 | (v >> 8);
     buf[o + 1] = v & 0xff;
-    view.pictureId = v;
   } else {
     const v = pictureId & 0x7f;
     buf[o] = v;
-    view.pictureId = v;
   }
 }
 
@@ -91,5 +93,4 @@ export function writeVp8Tl0PicIdx(buf: Uint8Array, view: Vp8View, value: number)
   if (o < 0) return;
   const v = value & 0xff;
   buf[o] = v;
-  view.tl0PicIdx = v;
 }
