@@ -158,7 +158,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       );
     }
     return Promise.reject(
-      new RoomkitError('UNAUTHORIZED_REQUEST', `participant.${action}() (moderation) is not supported by this Roomkit server yet`),
+      new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `participant.${action}() (moderation) is not supported by this Roomkit server yet`),
     );
   }
 }

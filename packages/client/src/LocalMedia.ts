@@ -1,0 +1,246 @@
+// The local participant's published media: one PublishConnection per kind (mic, camera, screen
+// video, screen audio), device switching and camera layer control. Operations on one kind run one
+// at a time, so a double click on "camera on" cannot publish twice.
+import type { StreamKind } from '@roomkit/protocol';
+import { CAMERA_RESOLUTION } from './constants.js';
+import { createCameraVideoTrack, createMicrophoneAudioTrack, createScreenShareVideoTrack } from './devices.js';
+import type { Logger } from './Logger.js';
+import type { Participant } from './Participant.js';
+import { ErrorCode, RoomkitError } from './protocolRuntime.js';
+import { PublishConnection } from './PublishConnection.js';
+import type { SignalingClient } from './SignalingClient.js';
+import type { StatsReader, StreamStats } from './stats.js';
+import { Stream } from './Stream.js';
+import type { Quality } from './types.js';
+
+export interface LocalMediaHost {
+  signaling(): SignalingClient | null;
+  emitError(error: { code: number; message: string }): void;
+  readonly participant: Participant;
+  readonly log: Logger;
+  readonly stats: StatsReader;
+  readonly multiStream: boolean;
+  readonly maxResolution: 'hd' | 'sd';
+}
+
+interface Publication {
+  connection: PublishConnection;
+  stream: Stream;
+  /** The SDK captured this track, so the SDK stops it; app-provided tracks are the app's. */
+  ownsTrack: boolean;
+}
+
+export class LocalMedia {
+  private readonly publications = new Map<StreamKind, Publication>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private micDeviceId: string | undefined;
+  private cameraDeviceId: string | undefined;
+  private webcamQuality: Quality = 'high';
+  private closed = false;
+
+  constructor(private readonly host: LocalMediaHost) {}
+
+  isPublished(kind: StreamKind): boolean {
+    return this.publications.has(kind);
+  }
+
+  enableMic(custom?: MediaStream): Promise<void> {
+    return this.serial('audio', async () => {
+      if (this.publications.has('audio')) return;
+      const captured = await this.capture(() =>
+        custom ? Promise.resolve(custom) : createMicrophoneAudioTrack({ microphoneId: this.micDeviceId }),
+      );
+      const track = captured?.getAudioTracks()[0];
+      if (!track) return this.noTrack(custom, 'ERROR_GET_AUDIO_MEDIA', 'audio');
+      await this.publish('audio', track, !custom);
+    });
+  }
+
+  enableWebcam(custom?: MediaStream): Promise<void> {
+    return this.serial('video', async () => {
+      if (this.publications.has('video')) return;
+      const size = CAMERA_RESOLUTION[this.host.maxResolution];
+      const captured = await this.capture(() =>
+        custom ? Promise.resolve(custom) : createCameraVideoTrack({ cameraId: this.cameraDeviceId }, size),
+      );
+      const track = captured?.getVideoTracks()[0];
+      if (!track) return this.noTrack(custom, 'ERROR_GET_VIDEO_MEDIA', 'video');
+      const published = await this.publish('video', track, !custom);
+      if (published && this.webcamQuality !== 'high') await this.applyWebcamQuality();
+    });
+  }
+
+  enableScreenShare(custom?: MediaStream): Promise<void> {
+    return this.serial('share', async () => {
+      if (this.publications.has('share')) return;
+      const captured = await this.capture(() => (custom ? Promise.resolve(custom) : createScreenShareVideoTrack()));
+      if (!captured) return;
+      const video = captured.getVideoTracks()[0];
+      const audio = captured.getAudioTracks()[0];
+      if (!video) {
+        if (!custom) for (const t of captured.getTracks()) t.stop();
+        return this.noTrack(custom ?? captured, 'ERROR_GET_DISPLAY_MEDIA', 'video');
+      }
+      // The browser's own "Stop sharing" button ends the video track.
+      video.addEventListener('ended', () => void this.disableScreenShare(), { once: true });
+      const [videoOk] = await Promise.all([
+        this.publish('share', video, !custom),
+        audio ? this.publish('shareAudio', audio, !custom) : Promise.resolve(true),
+      ]);
+      if (!videoOk) await this.unpublish('shareAudio');
+    });
+  }
+
+  disableMic(): Promise<void> {
+    return this.serial('audio', () => this.unpublish('audio'));
+  }
+
+  disableWebcam(): Promise<void> {
+    return this.serial('video', () => this.unpublish('video'));
+  }
+
+  disableScreenShare(): Promise<void> {
+    return this.serial('share', async () => {
+      await Promise.all([this.unpublish('share'), this.unpublish('shareAudio')]);
+    });
+  }
+
+  /** Switches the microphone; a live mic keeps its stream (same id), only the track changes. */
+  changeMic(deviceId: string): Promise<void> {
+    this.micDeviceId = deviceId;
+    return this.serial('audio', () =>
+      this.replace('audio', () => createMicrophoneAudioTrack({ microphoneId: deviceId }).then((s) => s.getAudioTracks()[0])),
+    );
+  }
+
+  changeWebcam(deviceId: string): Promise<void> {
+    this.cameraDeviceId = deviceId;
+    const size = CAMERA_RESOLUTION[this.host.maxResolution];
+    return this.serial('video', () =>
+      this.replace('video', () => createCameraVideoTrack({ cameraId: deviceId }, size).then((s) => s.getVideoTracks()[0])),
+    );
+  }
+
+  setWebcamQuality(quality: Quality): Promise<void> {
+    this.webcamQuality = quality;
+    return this.serial('video', () => this.applyWebcamQuality());
+  }
+
+  async stats(kind: StreamKind): Promise<StreamStats[]> {
+    const pub = this.publications.get(kind);
+    if (!pub) return [];
+    const report = await pub.connection.getStats();
+    return this.host.stats.read(report, `pub:${pub.stream.id}`, 'outbound');
+  }
+
+  /** Closes every publication without telling the server (it is leaving anyway). */
+  closeAll(): void {
+    this.closed = true;
+    for (const kind of [...this.publications.keys()]) this.release(kind);
+  }
+
+  private async publish(kind: StreamKind, track: MediaStreamTrack, ownsTrack: boolean): Promise<boolean> {
+    const signaling = this.host.signaling();
+    const connection = new PublishConnection(kind, track, { simulcast: this.host.multiStream });
+    try {
+      if (!signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'Not connected');
+      const { streamId, codec } = await connection.negotiate(signaling);
+      if (this.closed) throw new RoomkitError('SOMETHING_WENT_WRONG', 'The meeting was left while publishing');
+      const stream = new Stream(streamId, kind, codec, track);
+      this.publications.set(kind, { connection, stream, ownsTrack });
+      this.host.log.debug(`published ${kind} as ${streamId}`);
+      this.host.participant._addStream(stream);
+      return true;
+    } catch (err) {
+      connection.close();
+      if (ownsTrack) track.stop();
+      if (!this.closed) {
+        const code = err instanceof RoomkitError ? err.code : ErrorCode.ERROR_MEETING_MEDIA_CONNECTION_FAILED;
+        this.host.emitError({ code, message: `Could not publish ${kind}: ${err instanceof Error ? err.message : String(err)}` });
+      }
+      return false;
+    }
+  }
+
+  private async unpublish(kind: StreamKind): Promise<void> {
+    if (!this.publications.has(kind)) return;
+    const signaling = this.host.signaling();
+    this.release(kind);
+    try {
+      await signaling?.request({ t: 'unpublish', kind });
+    } catch (err) {
+      this.host.log.debug(`unpublish ${kind} failed`, err);
+    }
+  }
+
+  /** Closes one publication locally and tells the app its stream is gone. */
+  private release(kind: StreamKind): void {
+    const pub = this.publications.get(kind);
+    if (!pub) return;
+    this.publications.delete(kind);
+    pub.connection.close();
+    if (pub.ownsTrack) pub.stream.track.stop();
+    this.host.stats.forget(`pub:${pub.stream.id}`);
+    this.host.participant._removeStream(pub.stream.id);
+  }
+
+  private async replace(kind: 'audio' | 'video', capture: () => Promise<MediaStreamTrack | undefined>): Promise<void> {
+    const pub = this.publications.get(kind);
+    if (!pub) return; // the new device is used at the next unmute/enable
+    let track: MediaStreamTrack | undefined;
+    try {
+      track = await capture();
+    } catch (err) {
+      this.reportCaptureError(err);
+      return;
+    }
+    if (!track) return;
+    if (this.publications.get(kind) !== pub) {
+      track.stop();
+      return;
+    }
+    await pub.connection.replaceTrack(track);
+    if (pub.ownsTrack) pub.stream.track.stop();
+    pub.ownsTrack = true;
+    pub.stream.track = track;
+    this.host.participant._streamTrackChanged(pub.stream);
+  }
+
+  private async applyWebcamQuality(): Promise<void> {
+    const pub = this.publications.get('video');
+    if (!pub) return;
+    try {
+      await pub.connection.setActiveLayers(this.webcamQuality);
+    } catch (err) {
+      this.host.log.warn('could not change the camera layers', err);
+    }
+  }
+
+  /** Runs a capture; a failure is reported as an `error` event and yields null. */
+  private async capture(get: () => Promise<MediaStream>): Promise<MediaStream | null> {
+    try {
+      return await get();
+    } catch (err) {
+      this.reportCaptureError(err);
+      return null;
+    }
+  }
+
+  private reportCaptureError(err: unknown): void {
+    if (err instanceof RoomkitError) this.host.emitError({ code: err.code, message: err.message });
+    else this.host.emitError({ code: ErrorCode.ERROR_MEETING_MEDIA_CONNECTION_FAILED, message: String(err) });
+  }
+
+  private noTrack(custom: MediaStream | undefined, code: 'ERROR_GET_AUDIO_MEDIA' | 'ERROR_GET_VIDEO_MEDIA' | 'ERROR_GET_DISPLAY_MEDIA', kind: string): void {
+    if (!custom) return; // capture failed and was reported already
+    const err = new RoomkitError(code, `The custom MediaStream has no ${kind} track`);
+    this.host.emitError({ code: err.code, message: err.message });
+  }
+
+  private serial(key: string, op: () => Promise<void>): Promise<void> {
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(op);
+    const settled = run.catch((err: unknown) => this.host.log.warn(`${key} operation failed`, err));
+    this.queues.set(key, settled);
+    return settled;
+  }
+}

@@ -1,0 +1,394 @@
+// A meeting as the app sees it: join/leave lifecycle, the participant list, server events in
+// arrival order, and the VideoSDK method surface. Media details live in LocalMedia/RemoteMedia.
+import type { JoinResult, Mode, ParticipantInfo, Quality, ServerEvent, StreamKind } from '@roomkit/protocol';
+import { hlsEvents, livestreamEvents, meetingStates, modes, recordingEvents } from './constants.js';
+import type { HlsState, LivestreamState, MeetingState, RecordingState } from './constants.js';
+import { getCameras, getMicrophones } from './devices.js';
+import { EventEmitter } from './EventEmitter.js';
+import { LocalMedia } from './LocalMedia.js';
+import { Logger } from './Logger.js';
+import { Participant } from './Participant.js';
+import type { ParticipantHost } from './Participant.js';
+import { ErrorCode, LeaveReason, RoomkitError, SIGNALING_PATH } from './protocolRuntime.js';
+import type { ErrorCodeName } from './protocolRuntime.js';
+import { PubSub } from './PubSub.js';
+import { RemoteMedia } from './RemoteMedia.js';
+import { SignalingClient } from './SignalingClient.js';
+import { StatsReader } from './stats.js';
+import type { StreamStats } from './stats.js';
+import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState } from './types.js';
+
+export type MeetingEvents = {
+  'meeting-joined': [];
+  'meeting-left': [info: LeaveInfo];
+  'meeting-state-changed': [info: { state: MeetingState }];
+  'participant-joined': [participant: Participant];
+  'participant-left': [participant: Participant, info: LeaveInfo];
+  'participant-mode-changed': [info: { participantId: string; mode: Mode }];
+  'speaker-changed': [activeSpeakerId: string | null];
+  'presenter-changed': [activePresenterId: string | null];
+  'pin-state-changed': [info: { participantId: string; state: PinState; pinnedBy: string }];
+  'entry-requested': [info: { participantId: string; name: string }];
+  'entry-responded': [info: { participantId: string; decision: 'allowed' | 'denied' }];
+  'mic-requested': [info: { participantId: string; accept(): void; reject(): void }];
+  'webcam-requested': [info: { participantId: string; accept(): void; reject(): void }];
+  'recording-state-changed': [info: { status: RecordingState }];
+  'livestream-state-changed': [info: { status: LivestreamState }];
+  'hls-state-changed': [info: { status: HlsState; playbackHlsUrl?: string; livestreamUrl?: string }];
+  data: [info: { from: string; timestamp: number; payload: unknown; reliability: string }];
+  error: [error: MeetingError];
+};
+
+type Phase = 'new' | 'joining' | 'joined' | 'leaving' | 'left' | 'failed';
+
+/** Options after defaults; what Meeting actually reads. */
+type ResolvedOptions = MeetingOptions & Required<Pick<MeetingOptions, 'mode' | 'multiStream' | 'maxResolution'>>;
+
+const NO_LEAVE_WAIT_MS = 3_000;
+
+export class Meeting extends EventEmitter<MeetingEvents> {
+  readonly id: string;
+  readonly localParticipant: Participant;
+  /** Remote participants by id. */
+  readonly participants = new Map<string, Participant>();
+  readonly pinnedParticipants = new Map<string, PinState>();
+  readonly pubSub: PubSub;
+  activeSpeakerId: string | null = null;
+  activePresenterId: string | null = null;
+  recordingState: RecordingState = recordingEvents.RECORDING_STOPPED;
+  livestreamState: LivestreamState = livestreamEvents.LIVESTREAM_STOPPED;
+  hlsState: HlsState = hlsEvents.HLS_STOPPED;
+  hlsUrls: { playbackHlsUrl: string | null; livestreamUrl: string | null } = { playbackHlsUrl: null, livestreamUrl: null };
+
+  private phase: Phase = 'new';
+  private state: MeetingState | null = null;
+  private signaling: SignalingClient | null = null;
+  private joinPromise: Promise<void> | null = null;
+  private readonly options: ResolvedOptions;
+  private readonly log: Logger;
+  private readonly stats = new StatsReader();
+  private readonly media: LocalMedia;
+  private readonly remote: RemoteMedia;
+  private readonly participantHost: ParticipantHost;
+
+  constructor(options: MeetingOptions, private readonly token: string | undefined) {
+    super();
+    this.options = { ...options, mode: options.mode ?? 'SEND_AND_RECV', multiStream: options.multiStream ?? true, maxResolution: options.maxResolution ?? 'hd' };
+    this.id = options.meetingId;
+    this.log = new Logger(options.debugMode ?? false);
+    this.participantHost = {
+      requestQuality: (p, quality) => this.requestQuality(p, quality),
+      pinStateChanged: (p) => this.onPinStateChanged(p),
+      streamStats: (p, kind) => this.streamStats(p, kind),
+    };
+    this.localParticipant = new Participant(options.participantId ?? '', options.name ?? '', true, this.options.mode, options.metaData ?? null, this.participantHost);
+    this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null), this.log);
+    const common = { signaling: () => this.signaling, emitError: (e: MeetingError) => this.safeEmit('error', e), log: this.log, stats: this.stats };
+    this.media = new LocalMedia({ ...common, participant: this.localParticipant, multiStream: this.options.multiStream, maxResolution: this.options.maxResolution });
+    this.remote = new RemoteMedia({
+      ...common,
+      participant: (id) => this.participants.get(id),
+      receivesMedia: this.options.mode !== 'SIGNALLING_ONLY',
+    });
+  }
+
+  /** The connection state last announced with `meeting-state-changed` (null before join()). */
+  get meetingState(): MeetingState | null {
+    return this.state;
+  }
+
+  /** Connects and joins; resolves after `meeting-joined`. Rejects (with `.code`) if joining fails. */
+  join(): Promise<void> {
+    if (this.phase === 'left') return Promise.reject(this.fail('ERROR_UNABLE_TO_JOIN_MEETING', 'This meeting was left; create a new one with VideoSDK.initMeeting()'));
+    this.joinPromise ??= this.doJoin();
+    return this.joinPromise;
+  }
+
+  async leave(): Promise<void> {
+    if (this.phase === 'left' || this.phase === 'leaving') return;
+    if (this.phase === 'new' || this.phase === 'failed') {
+      this.fail('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'leave() was called before join()');
+      return;
+    }
+    const wasJoined = this.phase === 'joined';
+    this.phase = 'leaving';
+    if (wasJoined && this.signaling) {
+      const request = this.signaling.request({ t: 'leave' }).catch((err: unknown) => this.log.debug('leave request failed', err));
+      await Promise.race([request, new Promise((r) => setTimeout(r, NO_LEAVE_WAIT_MS))]);
+    }
+    this.finish({ reason: LeaveReason.MANUAL_LEAVE_CALLED, message: 'Participant manually called the leave() method' });
+  }
+
+  /** Ends the meeting for everyone; the server's `meetingLeft` then ends it here too. */
+  async end(): Promise<void> {
+    if (!this.ensureJoined('end')) return;
+    try {
+      await this.signaling!.request({ t: 'end' });
+    } catch (err) {
+      this.reportError(err);
+    }
+  }
+
+  async muteMic(): Promise<void> {
+    if (this.ensureJoined('muteMic')) await this.media.disableMic();
+  }
+  async unmuteMic(customTrack?: MediaStream): Promise<void> {
+    if (this.ensureCanPublish('unmuteMic')) await this.media.enableMic(customTrack);
+  }
+  async enableWebcam(customTrack?: MediaStream): Promise<void> {
+    if (this.ensureCanPublish('enableWebcam')) await this.media.enableWebcam(customTrack);
+  }
+  async disableWebcam(): Promise<void> {
+    if (this.ensureJoined('disableWebcam')) await this.media.disableWebcam();
+  }
+  async enableScreenShare(customTrack?: MediaStream): Promise<void> {
+    if (this.ensureCanPublish('enableScreenShare')) await this.media.enableScreenShare(customTrack);
+  }
+  async disableScreenShare(): Promise<void> {
+    if (this.ensureJoined('disableScreenShare')) await this.media.disableScreenShare();
+  }
+
+  /** Before join, only remembers the device for the next unmuteMic(). */
+  changeMic(deviceId: string): Promise<void> {
+    return this.media.changeMic(deviceId);
+  }
+  changeWebcam(deviceId: string): Promise<void> {
+    return this.media.changeWebcam(deviceId);
+  }
+  setWebcamQuality(quality: Quality): Promise<void> {
+    return this.media.setWebcamQuality(quality);
+  }
+  getMics(): Promise<DeviceInfo[]> {
+    return getMicrophones();
+  }
+  getWebcams(): Promise<DeviceInfo[]> {
+    return getCameras();
+  }
+
+  async changeMode(mode: Mode): Promise<void> {
+    if (!Object.values(modes).includes(mode)) throw this.fail('ERROR_INVALID_MODE', `Unknown mode '${String(mode)}'`);
+    if (mode === this.localParticipant.mode) return;
+    throw this.fail('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'changeMode() is not supported by this Roomkit server yet; join again with the new mode');
+  }
+
+  // Egress, lobby, data channel and pausing are later issues; fail loudly with the codes apps handle.
+  startRecording(_webhookUrl?: string, _awsDirPath?: string, _config?: unknown): Promise<void> {
+    return this.unsupported('START_RECORDING_FAILED', 'Recording');
+  }
+  stopRecording(): Promise<void> {
+    return this.unsupported('STOP_RECORDING_FAILED', 'Recording');
+  }
+  startLivestream(_outputs?: { url: string; streamKey: string }[], _config?: unknown): Promise<void> {
+    return this.unsupported('START_LIVESTREAM_FAILED', 'Livestreaming');
+  }
+  stopLivestream(): Promise<void> {
+    return this.unsupported('STOP_LIVESTREAM_FAILED', 'Livestreaming');
+  }
+  startHls(_config?: unknown): Promise<void> {
+    return this.unsupported('START_HLS_FAILED', 'HLS');
+  }
+  stopHls(): Promise<void> {
+    return this.unsupported('STOP_HLS_FAILED', 'HLS');
+  }
+  respondEntry(_participantId: string, _decision: 'allowed' | 'denied'): Promise<void> {
+    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'The waiting room (respondEntry)');
+  }
+  send(_payload: unknown, _options?: { reliability?: string }): Promise<void> {
+    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'Data messages (send)');
+  }
+  pauseAllStreams(_kind?: StreamKind): Promise<void> {
+    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'pauseAllStreams');
+  }
+  resumeAllStreams(_kind?: StreamKind): Promise<void> {
+    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'resumeAllStreams');
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  private async doJoin(): Promise<void> {
+    this.phase = 'joining';
+    this.setState('CONNECTING');
+    try {
+      if (!this.token) throw new RoomkitError('INVALID_TOKEN', 'No token: call VideoSDK.config(token) before join()');
+      const signaling = new SignalingClient(this.signalingUrl(), {
+        onEvent: (ev) => this.onServerEvent(ev),
+        onUnexpectedClose: () => this.onSocketLost(),
+      }, this.log);
+      this.signaling = signaling;
+      await signaling.connect();
+      const { participantId, name, metaData, mode } = this.options;
+      const result = await signaling.request({
+        t: 'join',
+        token: this.token,
+        meetingId: this.id,
+        mode,
+        ...(participantId !== undefined && { participantId }),
+        ...(name !== undefined && { name }),
+        ...(metaData !== undefined && { metaData }),
+      });
+      if (this.phase !== 'joining') return; // leave() was called meanwhile
+      this.applyJoin(result);
+    } catch (err) {
+      if (this.phase !== 'joining') return;
+      this.phase = 'failed';
+      this.joinPromise = null;
+      this.signaling?.close();
+      this.signaling = null;
+      const error = err instanceof RoomkitError ? err : new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `Could not join: ${String(err)}`, { cause: err });
+      this.safeEmit('error', { code: error.code, message: error.message });
+      this.setState('FAILED');
+      throw error;
+    }
+  }
+
+  private applyJoin(result: JoinResult): void {
+    this.localParticipant.id = result.participantId;
+    for (const info of result.participants) this.addParticipant(info);
+    this.activeSpeakerId = result.activeSpeakerId;
+    this.activePresenterId = result.activePresenterId;
+    this.phase = 'joined';
+    this.setState('CONNECTED');
+    this.safeEmit('meeting-joined');
+    // VideoSDK apps build their UI from participant-joined, so announce those already here too.
+    for (const p of this.participants.values()) this.safeEmit('participant-joined', p);
+    if (this.options.mode === 'SEND_AND_RECV') {
+      if (this.options.micEnabled) void this.media.enableMic(this.options.customMicrophoneAudioTrack);
+      if (this.options.webcamEnabled) void this.media.enableWebcam(this.options.customCameraVideoTrack);
+    }
+  }
+
+  /** Server events, one at a time in arrival order (SignalingClient chains the calls). */
+  private async onServerEvent(ev: ServerEvent): Promise<void> {
+    if (this.phase !== 'joined') return;
+    switch (ev.t) {
+      case 'participantJoined': {
+        if (ev.participant.id === this.localParticipant.id) return;
+        const p = this.addParticipant(ev.participant);
+        this.safeEmit('participant-joined', p);
+        return;
+      }
+      case 'participantLeft': {
+        const p = this.participants.get(ev.participantId);
+        if (!p) return;
+        this.remote.participantGone(p);
+        this.participants.delete(p.id);
+        this.pinnedParticipants.delete(p.id);
+        this.safeEmit('participant-left', p, { reason: ev.reason.code, message: ev.reason.message });
+        return;
+      }
+      case 'streamEnabled':
+        return this.remote.onStreamEnabled(ev);
+      case 'streamDisabled':
+        return this.remote.onStreamDisabled(ev);
+      case 'subscriberOffer':
+        return this.remote.onSubscriberOffer(ev);
+      case 'consume':
+        return this.remote.onConsume(ev);
+      case 'speakerChanged':
+        this.activeSpeakerId = ev.participantId;
+        this.safeEmit('speaker-changed', ev.participantId);
+        return;
+      case 'presenterChanged':
+        this.activePresenterId = ev.participantId;
+        this.safeEmit('presenter-changed', ev.participantId);
+        return;
+      case 'pubsubMessage':
+        this.pubSub._deliver(ev.message);
+        return;
+      case 'meetingLeft':
+        this.finish({ reason: ev.reason.code, message: ev.reason.message });
+        return;
+      case 'error':
+        this.safeEmit('error', { code: ev.error.code, message: ev.error.message });
+        return;
+    }
+  }
+
+  private onSocketLost(): void {
+    if (this.phase !== 'joined') return;
+    this.finish({ reason: LeaveReason.WEBSOCKET_DISCONNECTED, message: 'Socket disconnected' });
+  }
+
+  /** Closes every connection and announces `meeting-left`; runs once. */
+  private finish(info: LeaveInfo): void {
+    if (this.phase === 'left') return;
+    this.phase = 'left';
+    this.media.closeAll();
+    this.remote.close();
+    this.signaling?.close();
+    this.signaling = null;
+    this.pubSub._clear();
+    this.participants.clear();
+    this.pinnedParticipants.clear();
+    this.setState('DISCONNECTED');
+    this.safeEmit('meeting-left', info);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private addParticipant(info: ParticipantInfo): Participant {
+    const p = new Participant(info.id, info.displayName, false, info.mode, info.metaData, this.participantHost);
+    this.participants.set(p.id, p);
+    this.remote.addPublished(p.id, info.streams);
+    return p;
+  }
+
+  private async requestQuality(p: Participant, quality: Quality): Promise<void> {
+    if (this.phase !== 'joined' || !this.signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'setQuality() needs a joined meeting');
+    await this.signaling.request({ t: 'setQuality', participantId: p.id, quality });
+  }
+
+  private onPinStateChanged(p: Participant): void {
+    if (p.pinState.cam || p.pinState.share) this.pinnedParticipants.set(p.id, { ...p.pinState });
+    else this.pinnedParticipants.delete(p.id);
+    this.safeEmit('pin-state-changed', { participantId: p.id, state: { ...p.pinState }, pinnedBy: this.localParticipant.id });
+  }
+
+  private streamStats(p: Participant, kind: StreamKind): Promise<StreamStats[]> {
+    return p.local ? this.media.stats(kind) : this.remote.stats(p, kind);
+  }
+
+  private signalingUrl(): string {
+    const base = this.options.signalingBaseUrl ?? globalThis.location?.origin;
+    if (!base) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'signalingBaseUrl is required outside a browser page');
+    const url = new URL(base);
+    url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+    url.pathname = url.pathname.replace(/\/+$/, '') + SIGNALING_PATH;
+    return url.toString();
+  }
+
+  private setState(state: MeetingState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.safeEmit('meeting-state-changed', { state: meetingStates[state] });
+  }
+
+  private ensureJoined(action: string): boolean {
+    if (this.phase === 'joined') return true;
+    this.fail('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting; call join() and wait for 'meeting-joined'`);
+    return false;
+  }
+
+  private ensureCanPublish(action: string): boolean {
+    if (!this.ensureJoined(action)) return false;
+    if (this.localParticipant.mode === 'SEND_AND_RECV') return true;
+    this.fail('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `${action}() is not available in ${this.localParticipant.mode} mode`);
+    return false;
+  }
+
+  /** Emits `error` and returns the error, for callers that also reject with it. */
+  private fail(codeName: ErrorCodeName, message: string): RoomkitError {
+    const error = new RoomkitError(codeName, message);
+    this.safeEmit('error', { code: error.code, message });
+    return error;
+  }
+
+  private reportError(err: unknown): void {
+    const code = err instanceof RoomkitError ? err.code : ErrorCode.SOMETHING_WENT_WRONG;
+    this.safeEmit('error', { code, message: err instanceof Error ? err.message : String(err) });
+  }
+
+  private unsupported(codeName: ErrorCodeName, what: string): Promise<never> {
+    return Promise.reject(this.fail(codeName, `${what} is not supported by this Roomkit server yet`));
+  }
+}

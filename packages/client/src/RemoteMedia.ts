@@ -1,0 +1,125 @@
+// Remote media: the subscriber PeerConnection and which of its transceivers (by mid) carries which
+// remote stream. Turns subscriberOffer/consume/streamEnabled/streamDisabled into Stream objects on
+// the right Participant. Called only from Meeting's ordered event chain, one event at a time.
+import type { ServerEvent, StreamInfo, StreamKind } from '@roomkit/protocol';
+import type { Logger } from './Logger.js';
+import type { Participant } from './Participant.js';
+import { ErrorCode } from './protocolRuntime.js';
+import type { SignalingClient } from './SignalingClient.js';
+import type { StatsReader, StreamStats } from './stats.js';
+import { Stream } from './Stream.js';
+import { SubscribeConnection } from './SubscribeConnection.js';
+
+type EventOf<T extends ServerEvent['t']> = Extract<ServerEvent, { t: T }>;
+
+export interface RemoteMediaHost {
+  signaling(): SignalingClient | null;
+  participant(id: string): Participant | undefined;
+  emitError(error: { code: number; message: string }): void;
+  readonly log: Logger;
+  readonly stats: StatsReader;
+  /** False in SIGNALLING_ONLY mode: no media arrives, so flags follow streamEnabled/Disabled. */
+  readonly receivesMedia: boolean;
+}
+
+interface Consumed {
+  participantId: string;
+  mid: string;
+  receiver: RTCRtpReceiver;
+}
+
+export class RemoteMedia {
+  private readonly subscriber: SubscribeConnection;
+  /** What each remote participant publishes (from join, participantJoined, streamEnabled). */
+  private readonly published = new Map<string, StreamInfo & { participantId: string }>();
+  private readonly consumed = new Map<string, Consumed>();
+
+  constructor(private readonly host: RemoteMediaHost) {
+    this.subscriber = new SubscribeConnection(host.log);
+  }
+
+  /** Records streams a participant already publishes (join result, participantJoined). */
+  addPublished(participantId: string, streams: StreamInfo[]): void {
+    for (const stream of streams) this.onStreamEnabled({ t: 'streamEnabled', participantId, stream });
+  }
+
+  async onSubscriberOffer(ev: EventOf<'subscriberOffer'>): Promise<void> {
+    const signaling = this.host.signaling();
+    if (!signaling) return;
+    try {
+      await this.subscriber.handleOffer(ev.sdp, signaling);
+    } catch (err) {
+      this.host.emitError({
+        code: ErrorCode.ERROR_MEETING_MEDIA_CONNECTION_FAILED,
+        message: `Could not apply the server's media offer: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
+
+  onConsume(ev: EventOf<'consume'>): void {
+    const participant = this.host.participant(ev.participantId);
+    const receiver = this.subscriber.receiverFor(ev.mid);
+    if (!participant || !receiver) {
+      this.host.log.warn(`consume for ${participant ? `unknown mid ${ev.mid}` : `unknown participant ${ev.participantId}`}`);
+      return;
+    }
+    const previous = this.consumed.get(ev.streamId);
+    if (previous?.mid === ev.mid && participant.streams.has(ev.streamId)) return; // repeated consume
+    // A mid carries one stream at a time: whatever it carried before is gone.
+    for (const [streamId, c] of this.consumed) {
+      if (c.mid === ev.mid && streamId !== ev.streamId) this.drop(c.participantId, streamId);
+    }
+    if (previous) this.drop(previous.participantId, ev.streamId);
+    const codec = this.published.get(ev.streamId)?.codec || this.subscriber.codecFor(ev.mid);
+    this.consumed.set(ev.streamId, { participantId: ev.participantId, mid: ev.mid, receiver });
+    participant._addStream(new Stream(ev.streamId, ev.kind, codec, receiver.track));
+  }
+
+  onStreamEnabled(ev: EventOf<'streamEnabled'>): void {
+    this.published.set(ev.stream.id, { ...ev.stream, participantId: ev.participantId });
+    if (!this.host.receivesMedia) this.host.participant(ev.participantId)?._setMediaStatus(ev.stream.kind, true);
+  }
+
+  onStreamDisabled(ev: EventOf<'streamDisabled'>): void {
+    this.published.delete(ev.streamId);
+    const participant = this.host.participant(ev.participantId);
+    const hadStream = participant?.streams.has(ev.streamId) ?? false;
+    this.drop(ev.participantId, ev.streamId);
+    // Signalling-only: flags followed streamEnabled, so they follow streamDisabled too.
+    if (!this.host.receivesMedia && participant && !hadStream && !this.publishes(ev.participantId, ev.kind)) {
+      participant._setMediaStatus(ev.kind, false);
+    }
+  }
+
+  /** A participant left: its streams end (stream-disabled is emitted for each). */
+  participantGone(participant: Participant): void {
+    for (const streamId of [...participant.streams.keys()]) this.drop(participant.id, streamId);
+    for (const [streamId, info] of this.published) if (info.participantId === participant.id) this.published.delete(streamId);
+  }
+
+  async stats(participant: Participant, kind: StreamKind): Promise<StreamStats[]> {
+    const stream = participant.streamOf(kind);
+    const consumed = stream && this.consumed.get(stream.id);
+    if (!stream || !consumed) return [];
+    const report = await consumed.receiver.getStats();
+    return this.host.stats.read(report, `sub:${stream.id}`, 'inbound');
+  }
+
+  close(): void {
+    this.subscriber.close();
+    this.consumed.clear();
+    this.published.clear();
+  }
+
+  private publishes(participantId: string, kind: StreamKind): boolean {
+    for (const info of this.published.values()) if (info.participantId === participantId && info.kind === kind) return true;
+    return false;
+  }
+
+  private drop(participantId: string, streamId: string): void {
+    this.consumed.delete(streamId);
+    this.host.stats.forget(`sub:${streamId}`);
+    // Remote tracks belong to the subscriber PC's receivers and are reused with the mid: never stop them.
+    this.host.participant(participantId)?._removeStream(streamId);
+  }
+}
