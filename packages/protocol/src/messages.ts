@@ -66,7 +66,8 @@ export const joinRequestSchema = z
   .object({
     t: z.literal('join'),
     rid,
-    token: z.string().min(1).max(8192),
+    /** Optional in the schema so a missing token is reported as INVALID_TOKEN, not a shape error. */
+    token: z.string().max(8192).optional(),
     meetingId: idSchema,
     participantId: idSchema.optional(),
     name: z.string().max(128).optional(),

@@ -41,7 +41,7 @@ export class SignalingConnection implements ParticipantSink {
   private room: Room | null = null;
   private participant: Participant | null = null;
   private droppedInARow = 0;
-  private lastRateErrorMs = 0;
+  private lastRateErrorMs = Number.NEGATIVE_INFINITY;
   private done = false;
 
   constructor(

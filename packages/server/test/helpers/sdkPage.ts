@@ -1,0 +1,142 @@
+// Drives the real browser SDK in a Chromium page: loads /sdk/videosdk.js, joins meetings and records
+// every SDK event, so tests assert on what an app would see.
+import type { Page } from 'playwright-core';
+import type { LaunchedBrowser } from './chromium.js';
+
+export interface JoinOptions {
+  meetingId: string;
+  name: string;
+  participantId?: string;
+  micEnabled?: boolean;
+  webcamEnabled?: boolean;
+  multiStream?: boolean;
+  /** A token to use instead of one from /dev/token. */
+  token?: string;
+}
+
+export interface RecordedEvent {
+  ev: string;
+  participantId?: string;
+  name?: string;
+  kind?: string;
+  reason?: unknown;
+  data?: unknown;
+}
+
+/** Opens a page on the server's origin with `window.rk` set up around the SDK. */
+export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, label: string): Promise<Page> {
+  const page = await browser.newPage(`${serverUrl}/health`, label);
+  await page.evaluate(async () => {
+    const { VideoSDK } = await import('/sdk/videosdk.js' as string);
+    const events: RecordedEvent[] = [];
+    const videos = new Map<string, HTMLVideoElement>();
+    const w = window as unknown as Record<string, unknown>;
+    const watchParticipant = (p: any) => {
+      p.on('stream-enabled', (stream: any) => {
+        events.push({ ev: 'stream-enabled', participantId: p.id, kind: stream.kind });
+        if (!p.local && (stream.kind === 'video' || stream.kind === 'share')) {
+          const video = document.createElement('video');
+          video.muted = true;
+          video.autoplay = true;
+          video.playsInline = true;
+          video.srcObject = new MediaStream([stream.track]);
+          document.body.appendChild(video);
+          videos.set(`${p.id}:${stream.kind}`, video);
+          void video.play().catch(() => {});
+        }
+      });
+      p.on('stream-disabled', (stream: any) => {
+        events.push({ ev: 'stream-disabled', participantId: p.id, kind: stream.kind });
+        const key = `${p.id}:${stream.kind}`;
+        videos.get(key)?.remove();
+        videos.delete(key);
+      });
+      p.on('media-status-changed', (data: any) => events.push({ ev: 'media-status-changed', participantId: p.id, data }));
+    };
+    w.rk = {
+      VideoSDK,
+      events,
+      meeting: null as any,
+      chat: [] as unknown[],
+      async join(opts: JoinOptions) {
+        let token = opts.token;
+        if (token === undefined) {
+          const res = await fetch(`/dev/token?roomId=${encodeURIComponent(opts.meetingId)}`);
+          token = (await res.json()).token;
+        }
+        VideoSDK.config(token);
+        const meeting = VideoSDK.initMeeting({
+          meetingId: opts.meetingId,
+          name: opts.name,
+          participantId: opts.participantId,
+          micEnabled: opts.micEnabled ?? true,
+          webcamEnabled: opts.webcamEnabled ?? true,
+          multiStream: opts.multiStream ?? true,
+        });
+        (w.rk as any).meeting = meeting;
+        meeting.on('participant-joined', (p: any) => {
+          events.push({ ev: 'participant-joined', participantId: p.id, name: p.displayName });
+          watchParticipant(p);
+        });
+        meeting.on('participant-left', (p: any, info: any) => events.push({ ev: 'participant-left', participantId: p.id, name: p.displayName, reason: info?.reason }));
+        meeting.on('meeting-joined', () => events.push({ ev: 'meeting-joined' }));
+        meeting.on('meeting-left', (info: any) => events.push({ ev: 'meeting-left', reason: info?.reason }));
+        meeting.on('speaker-changed', (id: any) => events.push({ ev: 'speaker-changed', participantId: id }));
+        meeting.on('presenter-changed', (id: any) => events.push({ ev: 'presenter-changed', participantId: id }));
+        meeting.on('error', (e: any) => events.push({ ev: 'error', data: { code: e?.code, message: e?.message } }));
+        watchParticipant(meeting.localParticipant);
+        try {
+          await meeting.join();
+        } catch (err: any) {
+          return { ok: false, code: err?.code, message: String(err?.message ?? err) };
+        }
+        for (const p of meeting.participants.values()) watchParticipant(p);
+        return { ok: true, participantId: meeting.localParticipant.id };
+      },
+      /** Frames decoded and size of a remote participant's video/share, read from the SDK's stats. */
+      async videoInfo(participantId: string, kind = 'video') {
+        const meeting = (w.rk as any).meeting;
+        const p = meeting.participants.get(participantId);
+        if (!p) return null;
+        const stats = kind === 'share' ? await p.getShareStats() : await p.getVideoStats();
+        const s = stats?.[0];
+        const el = videos.get(`${participantId}:${kind}`);
+        return { framesDecoded: s?.framesDecoded ?? 0, width: el?.videoWidth ?? 0, height: el?.videoHeight ?? 0, statWidth: s?.frameWidth ?? 0 };
+      },
+      async audioPackets(participantId: string) {
+        const p = (w.rk as any).meeting.participants.get(participantId);
+        if (!p) return 0;
+        const stats = await p.getAudioStats();
+        return stats?.[0]?.totalPackets ?? 0;
+      },
+    };
+  });
+  return page;
+}
+
+export async function join(page: Page, opts: JoinOptions): Promise<{ ok: boolean; participantId?: string; code?: number; message?: string }> {
+  return page.evaluate((o) => (window as any).rk.join(o), opts);
+}
+
+export async function events(page: Page): Promise<RecordedEvent[]> {
+  return page.evaluate(() => (window as any).rk.events);
+}
+
+export async function videoInfo(page: Page, participantId: string, kind = 'video') {
+  return page.evaluate(([id, k]) => (window as any).rk.videoInfo(id, k), [participantId, kind] as const);
+}
+
+export async function audioPackets(page: Page, participantId: string): Promise<number> {
+  return page.evaluate((id) => (window as any).rk.audioPackets(id), participantId);
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes; returns the last value. */
+export async function waitFor<T>(check: () => Promise<T>, timeoutMs = 15_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await check();
+  while (!value && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, intervalMs));
+    value = await check();
+  }
+  return value;
+}

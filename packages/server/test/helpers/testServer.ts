@@ -1,0 +1,51 @@
+// Starts a real Roomkit server in the test process on loopback, with a temp data dir and a UDP
+// media port of its own; stop() always releases both.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { Config } from '../../src/config/schema.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../../src/config/defaults.js';
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+/** UDP media ports for tests: spread so consecutive files never collide on a lingering socket. */
+function pickRtcPort(): number {
+  return 20000 + Math.floor(Math.random() * 20000);
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'roomkit-test-data-'));
+  const config: Config = {
+    port: 0,
+    rtcPort: pickRtcPort(),
+    bind: '127.0.0.1',
+    announcedIp: '127.0.0.1',
+    apiKey: DEV_API_KEY,
+    apiSecret: DEV_API_SECRET,
+    devMode: true,
+    dataDir,
+    logLevel: 'warn',
+    requireRoomCreation: false,
+    limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
+    ...overrides,
+  } as Config;
+  const server = await startServer(config);
+  return {
+    server,
+    url: server.httpUrl,
+    config,
+    async stop() {
+      try {
+        await server.close();
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
