@@ -27,7 +27,9 @@ export interface RecordedEvent {
 export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, label: string): Promise<Page> {
   const page = await browser.newPage(`${serverUrl}/health`, label);
   await page.evaluate(async () => {
-    const { VideoSDK } = await import('/sdk/videosdk.js' as string);
+    // Through Function so the test runner's transform leaves this browser-side import alone.
+    const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<any>;
+    const { VideoSDK } = await importModule('/sdk/videosdk.js');
     const events: RecordedEvent[] = [];
     const videos = new Map<string, HTMLVideoElement>();
     const w = window as unknown as Record<string, unknown>;
