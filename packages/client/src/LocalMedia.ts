@@ -129,8 +129,7 @@ export class LocalMedia {
   async stats(kind: StreamKind): Promise<StreamStats[]> {
     const pub = this.publications.get(kind);
     if (!pub) return [];
-    const report = await pub.connection.getStats();
-    return this.host.stats.read(report, `pub:${pub.stream.id}`, 'outbound');
+    return this.host.stats.sample(() => pub.connection.getStats(), `pub:${pub.stream.id}`, 'outbound');
   }
 
   /** Closes every publication without telling the server (it is leaving anyway). */

@@ -101,8 +101,7 @@ export class RemoteMedia {
     const stream = participant.streamOf(kind);
     const consumed = stream && this.consumed.get(stream.id);
     if (!stream || !consumed) return [];
-    const report = await consumed.receiver.getStats();
-    return this.host.stats.read(report, `sub:${stream.id}`, 'inbound');
+    return this.host.stats.sample(() => consumed.receiver.getStats(), `sub:${stream.id}`, 'inbound');
   }
 
   close(): void {

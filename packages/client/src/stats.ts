@@ -72,8 +72,21 @@ export class StatsReader {
       if (num(s.framesEncoded) !== undefined) stat.framesEncoded = num(s.framesEncoded);
       out.push(stat);
     }
-    // Stable order for simulcast layers: q, h, f.
-    return out.sort((a, b) => (a.rid ?? '').localeCompare(b.rid ?? '') * -1);
+    // Simulcast layers in q, h, f order (reverse alphabetical happens to be low → high).
+    return out.sort((a, b) => (b.rid ?? '').localeCompare(a.rid ?? ''));
+  }
+
+  /**
+   * Like read(), but when `scope` has no earlier sample it samples twice, `gapMs` apart, so the
+   * first call already reports a bitrate.
+   */
+  async sample(getReport: () => Promise<RTCStatsReport>, scope: string, direction: 'inbound' | 'outbound', gapMs = 500): Promise<StreamStats[]> {
+    const known = [...this.previous.keys()].some((key) => key.startsWith(`${scope}:`));
+    if (!known) {
+      this.read(await getReport(), scope, direction);
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+    return this.read(await getReport(), scope, direction);
   }
 
   /** Forgets samples of a closed connection. */
