@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { audioPackets, events, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
+import { audioPackets, callMeeting, events, join, openSdkPage, remoteState, startScreenShare, videoInfo, waitFor } from './helpers/sdkPage.js';
 
 let server: TestServer;
 let browser: LaunchedBrowser;
@@ -58,5 +58,99 @@ describe('three participants in one meeting', () => {
         expect(audio, `${viewer} receives ${other}'s audio`).toBe(true);
       }
     }
+  });
+});
+
+describe('media controls', () => {
+  const countOf = async (page: Page, ev: string, participantId: string, kind?: string) =>
+    (await events(page)).filter((e) => e.ev === ev && e.participantId === participantId && (kind === undefined || e.kind === kind || (e.data as any)?.kind === kind)).length;
+
+  it('muteMic / unmuteMic fire stream-disabled / stream-enabled and media-status-changed on the others', async () => {
+    const before = await countOf(pages.Bob!, 'stream-disabled', ids.Alice!, 'audio');
+    expect((await callMeeting(pages.Alice!, 'muteMic')).ok).toBe(true);
+    const disabled = await waitFor(async () => (await countOf(pages.Bob!, 'stream-disabled', ids.Alice!, 'audio')) > before);
+    expect(disabled).toBe(true);
+    expect((await remoteState(pages.Bob!, ids.Alice!))!.micOn).toBe(false);
+    const statusOff = (await events(pages.Bob!)).filter((e) => e.ev === 'media-status-changed' && e.participantId === ids.Alice);
+    expect(statusOff.at(-1)!.data).toMatchObject({ kind: 'audio', newStatus: false });
+
+    expect((await callMeeting(pages.Alice!, 'unmuteMic')).ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(pages.Bob!, ids.Alice!))!.micOn)).toBe(true);
+    const packetsBefore = await audioPackets(pages.Bob!, ids.Alice!);
+    expect(await waitFor(async () => (await audioPackets(pages.Bob!, ids.Alice!)) > packetsBefore + 20)).toBe(true);
+  });
+
+  it('disableWebcam / enableWebcam change webcamOn on the others and video decodes again', async () => {
+    expect((await callMeeting(pages.Alice!, 'disableWebcam')).ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(pages.Carol!, ids.Alice!))!.webcamOn === false)).toBe(true);
+    expect((await remoteState(pages.Carol!, ids.Alice!))!.kinds).not.toContain('video');
+    expect((await callMeeting(pages.Alice!, 'enableWebcam')).ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(pages.Carol!, ids.Alice!))!.webcamOn)).toBe(true);
+    expect(await waitFor(() => framesRising(pages.Carol!, ids.Alice!), 15_000)).toBe(true);
+  });
+
+  it('enableScreenShare arrives at the others as a share stream with presenter-changed', async () => {
+    expect(await startScreenShare(pages.Bob!)).toBe('ok');
+    expect(await waitFor(async () => (await remoteState(pages.Alice!, ids.Bob!))!.screenShareOn)).toBe(true);
+    expect(await waitFor(() => framesRising(pages.Alice!, ids.Bob!, 'share'), 15_000)).toBe(true);
+    const presenter = (await events(pages.Alice!)).filter((e) => e.ev === 'presenter-changed');
+    expect(presenter.at(-1)!.participantId).toBe(ids.Bob);
+    expect((await callMeeting(pages.Bob!, 'disableScreenShare')).ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(pages.Alice!, ids.Bob!))!.screenShareOn === false)).toBe(true);
+  });
+
+  it('setQuality low then high changes the decoded frame size while frames keep rising', async () => {
+    const setQuality = (q: string) =>
+      pages.Bob!.evaluate(([id, quality]) => (window as any).rk.meeting.participants.get(id).setQuality(quality), [ids.Alice!, q] as const);
+    await setQuality('low');
+    const low = await waitFor(async () => {
+      const info = await videoInfo(pages.Bob!, ids.Alice!);
+      return info && info.width > 0 && info.width <= 320 ? info : null;
+    }, 15_000);
+    expect(low, 'low layer reached').toBeTruthy();
+    expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(true);
+    await setQuality('high');
+    const high = await waitFor(async () => {
+      const info = await videoInfo(pages.Bob!, ids.Alice!);
+      return info && info.width >= 1280 ? info : null;
+    }, 20_000);
+    expect(high, 'high layer reached').toBeTruthy();
+    expect(high!.height).toBe(720);
+    expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(true);
+  });
+});
+
+describe('chat and leaving', () => {
+  it('a pubSub message reaches the others with senderId and senderName; a late joiner gets persisted ones', async () => {
+    const subscribe = (page: Page) =>
+      page.evaluate(async () => {
+        const rk = (window as any).rk;
+        const old = await rk.meeting.pubSub.subscribe('CHAT', (m: any) => rk.chat.push(m));
+        return old.map((m: any) => m.message);
+      });
+    await subscribe(pages.Bob!);
+    await subscribe(pages.Alice!);
+    await pages.Alice!.evaluate(() => (window as any).rk.meeting.pubSub.publish('CHAT', 'hello from alice', { persist: true }));
+    const received = await waitFor(async () => {
+      const chat = await pages.Bob!.evaluate(() => (window as any).rk.chat);
+      return chat.length > 0 ? chat : null;
+    });
+    expect(received![0]).toMatchObject({ message: 'hello from alice', senderId: ids.Alice, senderName: 'Alice', topic: 'CHAT' });
+
+    pages.Dave = await openSdkPage(browser, server.url, 'Dave');
+    const res = await join(pages.Dave, { meetingId: MEETING, name: 'Dave', micEnabled: false, webcamEnabled: false });
+    expect(res.ok).toBe(true);
+    ids.Dave = res.participantId!;
+    expect(await subscribe(pages.Dave)).toEqual(['hello from alice']);
+  });
+
+  it('leave() fires participant-left with the id at every other participant', async () => {
+    expect((await callMeeting(pages.Carol!, 'leave')).ok).toBe(true);
+    for (const viewer of ['Alice', 'Bob', 'Dave']) {
+      const left = await waitFor(async () => (await events(pages[viewer]!)).find((e) => e.ev === 'participant-left' && e.participantId === ids.Carol));
+      expect(left, `${viewer} sees Carol leave`).toBeTruthy();
+    }
+    const carolEvents = await events(pages.Carol!);
+    expect(carolEvents.some((e) => e.ev === 'meeting-left')).toBe(true);
   });
 });

@@ -55,6 +55,17 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
       });
       p.on('media-status-changed', (data: any) => events.push({ ev: 'media-status-changed', participantId: p.id, data }));
     };
+    // Screen capture needs a user gesture: tests click this button.
+    const shareButton = document.createElement('button');
+    shareButton.id = 'rk-share';
+    shareButton.textContent = 'share';
+    shareButton.onclick = () => {
+      (w.rk as any).shareResult = (w.rk as any).meeting.enableScreenShare().then(
+        () => 'ok',
+        (err: any) => `error ${err?.code ?? ''} ${err?.message ?? err}`,
+      );
+    };
+    document.body.appendChild(shareButton);
     w.rk = {
       VideoSDK,
       events,
@@ -114,6 +125,36 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
     };
   });
   return page;
+}
+
+/** Calls a Meeting method in the page and returns its (serializable) result or error. */
+export async function callMeeting(page: Page, method: string, ...args: unknown[]): Promise<{ ok: boolean; value?: unknown; error?: string }> {
+  return page.evaluate(
+    async ([m, a]) => {
+      try {
+        const value = await (window as any).rk.meeting[m as string](...(a as unknown[]));
+        return { ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
+      } catch (err: any) {
+        return { ok: false, error: `${err?.code ?? ''} ${err?.message ?? err}` };
+      }
+    },
+    [method, args] as const,
+  );
+}
+
+/** Starts a screen share the way a user does: a click, then getDisplayMedia. */
+export async function startScreenShare(page: Page): Promise<string> {
+  await page.click('#rk-share');
+  return page.evaluate(() => (window as any).rk.shareResult);
+}
+
+/** Reads a remote participant's SDK state. */
+export async function remoteState(page: Page, participantId: string) {
+  return page.evaluate((id) => {
+    const p = (window as any).rk.meeting.participants.get(id);
+    if (!p) return null;
+    return { micOn: p.micOn, webcamOn: p.webcamOn, screenShareOn: p.screenShareOn, kinds: [...p.streams.values()].map((s: any) => s.kind).sort() };
+  }, participantId);
 }
 
 export async function join(page: Page, opts: JoinOptions): Promise<{ ok: boolean; participantId?: string; code?: number; message?: string }> {
