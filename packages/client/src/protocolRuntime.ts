@@ -1,11 +1,5 @@
-// The only runtime values the SDK takes from @roomkit/protocol, imported from the file that defines
-// them rather than from the package index: the index also evaluates the zod schemas in messages.ts,
-// which esbuild cannot drop (module-level calls), and zod must stay out of the browser bundle.
-// Types still come from '@roomkit/protocol' via `import type`, which costs nothing at runtime.
-import type { SIGNALING_PATH as ProtocolSignalingPath } from '@roomkit/protocol';
-
-export { ErrorCode, LeaveReason, RoomkitError } from '../../protocol/src/errors.js';
-export type { ErrorCodeName, ErrorCodeNumber, LeaveReasonName } from '../../protocol/src/errors.js';
-
-/** Same value as the protocol's SIGNALING_PATH; the annotation makes tsc fail if they drift. */
-export const SIGNALING_PATH: typeof ProtocolSignalingPath = '/rtc';
+// The runtime values the SDK takes from @roomkit/protocol, through its zod-free subpath exports:
+// the package index also evaluates the zod schemas, and zod must stay out of the browser bundle.
+export { ErrorCode, LeaveReason, RoomkitError } from '@roomkit/protocol/errors';
+export type { ErrorCodeName, ErrorCodeNumber, LeaveReasonName } from '@roomkit/protocol/errors';
+export { SIGNALING_PATH } from '@roomkit/protocol/constants';

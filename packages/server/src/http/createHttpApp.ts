@@ -72,6 +72,10 @@ export function createHttpApp({ config, sdkSource, health }: HttpAppDeps): Fasti
     return { token };
   });
 
+  app.get('/favicon.ico', (_req, reply) => {
+    reply.code(204).send();
+  });
+
   app.get('/health', () => ({ ok: true, ...health() }));
 
   app.setNotFoundHandler((req, reply) => {
