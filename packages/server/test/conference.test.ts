@@ -2,6 +2,8 @@
 // decoded and audio received from everyone, mute/camera toggles, screen share, quality switches, chat.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { ErrorCode } from '@roomkit/protocol';
+import { connectWs } from './helpers/wsClient.js';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { audioPackets, callMeeting, events, join, openSdkPage, remoteState, startScreenShare, videoInfo, waitFor } from './helpers/sdkPage.js';
@@ -117,6 +119,39 @@ describe('media controls', () => {
     expect(high, 'high layer reached').toBeTruthy();
     expect(high!.height).toBe(720);
     expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(true);
+  });
+});
+
+describe('abuse on the signaling channel', () => {
+  it('malformed, oversized and flooding messages get errors while the others keep decoding', async () => {
+    const attacker = await connectWs(server.url);
+    try {
+      const tokenRes = await fetch(`${server.url}/dev/token?roomId=${MEETING}`).then((r) => r.json());
+      const joined = await attacker.request({ t: 'join', token: tokenRes.token, meetingId: MEETING, name: 'Mallory', mode: 'RECV_ONLY' });
+      expect(joined.ok).toBe(true);
+      attacker.sendRaw('{"t":"publish",');
+      attacker.sendRaw(JSON.stringify({ t: 'publish', rid: 999_999, kind: 'video', sdp: 'v=0 garbage sdp', simulcast: true }));
+      attacker.sendRaw('x'.repeat(300_000));
+      for (let i = 0; i < 300; i++) attacker.sendRaw(JSON.stringify({ t: 'setQuality', rid: 10 + i, participantId: ids.Alice, quality: i % 2 ? 'low' : 'high' }));
+      const codes = new Set(
+        (await waitFor(async () => {
+          const errs = attacker.messages.filter((m) => m.t === 'error' || (m.t === 'res' && !m.ok));
+          return errs.length >= 3 ? errs : null;
+        }))!.map((m) => (m.error as { code: number }).code),
+      );
+      expect(codes).toContain(ErrorCode.ERROR_INVALID_PARAMETER);
+      expect(codes).toContain(ErrorCode.ERROR_PAYLOAD_TOO_LARGE);
+      expect(await waitFor(async () => attacker.messages.some((m) => m.t === 'error' && m.error.code === ErrorCode.RATE_LIMITED))).toBe(true);
+      const badPublish = attacker.messages.find((m) => m.t === 'res' && m.rid === 999_999);
+      expect(badPublish?.ok).toBe(false);
+      const badSdp = await attacker.request({ t: 'subscriberAnswer', sdp: 'v=0\r\nthis is not an answer' });
+      expect(badSdp.ok).toBe(false);
+      expect(badSdp.error.code).toBe(ErrorCode.ERROR_INVALID_PARAMETER);
+      expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(true);
+      expect(await framesRising(pages.Alice!, ids.Bob!)).toBe(true);
+    } finally {
+      await attacker.close();
+    }
   });
 });
 
