@@ -30,7 +30,7 @@ export class ActiveSpeakerDetector {
     let loudest: string | null = null;
     let loudestLevel = 127;
     for (const [id, level] of levels) {
-      const previous = this.smoothed.get(id) ?? 127;
+      const previous = this.smoothed.get(id) ?? level;
       const value = previous + SMOOTHING * (level - previous);
       this.smoothed.set(id, value);
       if (value < loudestLevel) {

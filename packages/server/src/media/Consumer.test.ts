@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { Consumer } from './Consumer.js';
+import { SubscriberSlot } from './SubscriberSlot.js';
+import type { Producer } from './Producer.js';
+import { RtpView, parseRtp } from './rtp/rtpPacket.js';
+import { Vp8View, parseVp8 } from './rtp/vp8.js';
+import { buildRtp } from './rtp/testPackets.js';
+
+/** What the subscriber would receive: the rewritten fields of each sent packet. */
+interface Sent {
+  seq: number;
+  ts: number;
+  ssrc: number;
+  pt: number;
+  pictureId: number;
+  tl0: number;
+}
+
+function fakeSlot(kind: 'audio' | 'video', lastSeq = 100): { slot: SubscriberSlot; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const track = {
+    sendMessageBinary(buf: Buffer) {
+      const rtp = new RtpView();
+      parseRtp(buf, buf.length, rtp);
+      const vp8 = new Vp8View();
+      if (kind === 'video') parseVp8(buf, rtp.payloadOffset, rtp.payloadLength, vp8);
+      sent.push({ seq: rtp.sequenceNumber, ts: rtp.timestamp, ssrc: rtp.ssrc, pt: rtp.payloadType, pictureId: vp8.pictureId, tl0: vp8.tl0PicIdx });
+      return true;
+    },
+  };
+  const slot = new SubscriberSlot('0', kind, 0xabcdef01, kind === 'video' ? 96 : 111, track as never);
+  slot.open = true;
+  slot.lastSeq = lastSeq;
+  slot.lastTs = 5000;
+  slot.lastPictureId = 40;
+  return { slot, sent };
+}
+
+function fakeProducer(kind: 'audio' | 'video', liveLayers: number[]) {
+  const keyframeRequests: number[] = [];
+  const producer = {
+    kind,
+    consumers: [],
+    pickLayer: (preferred: number) => {
+      const below = liveLayers.filter((l) => l <= preferred);
+      return below.length ? Math.max(...below) : Math.min(...liveLayers);
+    },
+    requestKeyframe: (layer: number) => keyframeRequests.push(layer),
+    removeConsumer() {},
+  } as unknown as Producer;
+  return { producer, keyframeRequests };
+}
+
+/** VP8 packet with a 15-bit picture id and TL0PICIDX; keyframe when `key`. */
+function vp8Packet(seq: number, ts: number, pictureId: number, key: boolean, ssrc: number, tl0 = 7): Buffer {
+  const payload = [0x90, 0xc0, 0x80 | (pictureId >> 8), pictureId & 0xff, tl0, key ? 0x00 : 0x01, 0, 0, 0];
+  return Buffer.from(buildRtp({ payloadType: 100, sequenceNumber: seq, timestamp: ts, ssrc, payload }));
+}
+
+function feed(consumer: Consumer, buf: Buffer, layer: number): void {
+  const rtp = new RtpView();
+  parseRtp(buf, buf.length, rtp);
+  const vp8 = new Vp8View();
+  parseVp8(buf, rtp.payloadOffset, rtp.payloadLength, vp8);
+  consumer.forward(buf, rtp, vp8, layer, 0);
+}
+
+describe('Consumer', () => {
+  it('forward before the first keyframe of the target layer sends nothing, then starts at the keyframe', () => {
+    const { slot, sent } = fakeSlot('video');
+    const { producer, keyframeRequests } = fakeProducer('video', [0, 1, 2]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    expect(consumer.targetLayer).toBe(2);
+    expect(keyframeRequests).toEqual([2]);
+    feed(consumer, vp8Packet(1, 1000, 10, false, 3), 2);
+    expect(sent).toHaveLength(0);
+    feed(consumer, vp8Packet(2, 4000, 11, true, 3), 2);
+    feed(consumer, vp8Packet(3, 4000, 11, true, 3), 2);
+    expect(sent.map((s) => s.seq)).toEqual([101, 102]);
+    expect(sent.every((s) => s.ssrc === 0xabcdef01 && s.pt === 96)).toBe(true);
+    expect(sent[0]!.pictureId).toBe(41);
+    expect(sent[0]!.ts).toBe(8000);
+  });
+
+  it('a layer switch waits for a keyframe on the new layer and keeps seq, picture id and timestamp continuous', () => {
+    const { slot, sent } = fakeSlot('video');
+    const { producer } = fakeProducer('video', [0, 1, 2]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.setPreferredLayer(0, 0);
+    feed(consumer, vp8Packet(500, 90_000, 300, true, 1), 0);
+    feed(consumer, vp8Packet(501, 93_000, 301, false, 1), 0);
+    consumer.setPreferredLayer(2, 0);
+    feed(consumer, vp8Packet(7000, 1_000_000, 9000, false, 3), 2); // delta on the new layer: not yet
+    feed(consumer, vp8Packet(502, 96_000, 302, false, 1), 0); // old layer still flows
+    feed(consumer, vp8Packet(7001, 1_003_000, 9001, true, 3), 2); // keyframe: switch
+    feed(consumer, vp8Packet(503, 99_000, 303, false, 1), 0); // old layer now dropped
+    feed(consumer, vp8Packet(7002, 1_006_000, 9002, false, 3), 2);
+    expect(sent.map((s) => s.seq)).toEqual([101, 102, 103, 104, 105]);
+    expect(sent.map((s) => s.pictureId)).toEqual([41, 42, 43, 44, 45]);
+    const ts = sent.map((s) => s.ts);
+    for (let i = 1; i < ts.length; i++) expect(ts[i]!).toBeGreaterThan(ts[i - 1]!);
+    expect(consumer.currentLayer).toBe(2);
+  });
+
+  it('a repeated or older sequence number is dropped, never sent (libsrtp would refuse it)', () => {
+    const { slot, sent } = fakeSlot('video');
+    const { producer } = fakeProducer('video', [0]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    feed(consumer, vp8Packet(10, 0, 1, true, 1), 0);
+    feed(consumer, vp8Packet(11, 0, 1, false, 1), 0);
+    feed(consumer, vp8Packet(11, 0, 1, false, 1), 0);
+    feed(consumer, vp8Packet(9, 0, 1, false, 1), 0);
+    expect(sent.map((s) => s.seq)).toEqual([101, 102]);
+  });
+
+  it('sequence numbers wrap from 65535 to 0 without a gap', () => {
+    const { slot, sent } = fakeSlot('video', 65534);
+    const { producer } = fakeProducer('video', [0]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    for (let i = 0; i < 4; i++) feed(consumer, vp8Packet(20 + i, 0, 1, i === 0, 1), 0);
+    expect(sent.map((s) => s.seq)).toEqual([65535, 0, 1, 2]);
+  });
+
+  it('an audio consumer forwards from the first packet with the slot ssrc and payload type', () => {
+    const { slot, sent } = fakeSlot('audio');
+    const { producer } = fakeProducer('audio', [0]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    for (let i = 0; i < 3; i++) {
+      const buf = Buffer.from(buildRtp({ payloadType: 109, sequenceNumber: 40 + i, timestamp: 960 * i, ssrc: 9, payload: [1, 2, 3] }));
+      const rtp = new RtpView();
+      parseRtp(buf, buf.length, rtp);
+      consumer.forward(buf, rtp, new Vp8View(), 0, 0);
+    }
+    expect(sent.map((s) => [s.seq, s.ts, s.ssrc, s.pt])).toEqual([
+      [101, 5960, 0xabcdef01, 111],
+      [102, 6920, 0xabcdef01, 111],
+      [103, 7880, 0xabcdef01, 111],
+    ]);
+  });
+
+  it('close() detaches the consumer from its slot', () => {
+    const { slot } = fakeSlot('audio');
+    const { producer } = fakeProducer('audio', [0]);
+    const consumer = new Consumer('c', producer, slot);
+    slot.consumer = consumer;
+    consumer.close();
+    expect(slot.consumer).toBeNull();
+  });
+});
