@@ -16,6 +16,7 @@ import type { MediaEngine } from '../media/types.js';
 import { Participant } from './Participant.js';
 import { RoomPubSub, type PublishParams } from './RoomPubSub.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
+import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
 
 const LAYER_OF_QUALITY: Record<Quality, 0 | 1 | 2> = { low: 0, med: 1, high: 2 };
 
@@ -28,7 +29,9 @@ export function leaveReason(name: keyof typeof LeaveReason, message: string): Er
 export class Room {
   readonly participants = new Map<string, Participant>();
   readonly sessionId = newId(12);
-  readonly pubsub = new RoomPubSub();
+  readonly pubsub: RoomPubSub;
+  readonly ref: SessionRef;
+  private started = false;
   activeSpeakerId: string | null = null;
   presenterId: string | null = null;
   /** Producer id → publishing participant, to map media events back to people. */
@@ -42,7 +45,12 @@ export class Room {
     private readonly media: MediaEngine,
     private readonly options: RoomsOptions,
     private readonly onEmpty: (room: Room) => void,
-  ) {}
+    private readonly observer: SessionObserver,
+    archive: PubSubArchive,
+  ) {
+    this.ref = { roomId: id, sessionId: this.sessionId };
+    this.pubsub = new RoomPubSub(this.ref, archive);
+  }
 
   /** The router is named by the session, so a new session never sees an old one's media. */
   get routerId(): string {
@@ -59,6 +67,7 @@ export class Room {
       return await this.admit(params, sink);
     } finally {
       this.pendingJoins--;
+      if (this.participants.size === 0 && this.pendingJoins === 0) await this.close();
     }
   }
 
@@ -76,6 +85,12 @@ export class Room {
     const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, sink);
     const others = [...this.participants.values()];
     this.participants.set(id, participant);
+    const now = new Date();
+    if (!this.started) {
+      this.started = true;
+      this.observer.sessionStarted(this.ref, now);
+    }
+    this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
     if (participant.receivesMedia) {
       participant.subscriberTransportId = `${id}.sub.${this.transportSeq++}`;
       await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
@@ -204,6 +219,7 @@ export class Room {
     if (participant.subscriberTransportId) {
       await this.media.request({ op: 'closeTransport', transportId: participant.subscriberTransportId }).catch(() => {});
     }
+    this.observer.participantLeft(this.ref, { id: participant.id, name: participant.displayName }, new Date(), reason);
     this.broadcast({ t: 'participantLeft', participantId: participant.id, reason });
     if (this.activeSpeakerId === participant.id) this.setActiveSpeaker(null);
     if (this.participants.size === 0 && this.pendingJoins === 0) await this.close();
@@ -260,6 +276,7 @@ export class Room {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.started) this.observer.sessionEnded(this.ref, new Date());
     await this.media.request({ op: 'closeRouter', routerId: this.routerId }).catch(() => {});
     this.onEmpty(this);
   }

@@ -4,16 +4,33 @@ import type { MediaEngine, MediaEvent } from '../media/types.js';
 import { Room } from './Room.js';
 import type { Participant } from './Participant.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
+import { noopSessionObserver, openRoomDirectory, type PubSubArchive, type RoomDirectory, type SessionObserver } from './hooks.js';
+import { MemoryPubSubArchive } from './RoomPubSub.js';
+import { LeaveReason, type ErrorInfo } from '@roomkit/protocol';
+
+export interface RoomManagerHooks {
+  observer?: SessionObserver;
+  directory?: RoomDirectory;
+  archive?: PubSubArchive;
+}
 
 export class RoomManager {
   private readonly rooms = new Map<string, Room>();
   private readonly roomsBySession = new Map<string, Room>();
   private readonly opening = new Map<string, Promise<Room>>();
 
+  private readonly observer: SessionObserver;
+  private readonly directory: RoomDirectory;
+  private readonly archive: PubSubArchive;
+
   constructor(
     private readonly media: MediaEngine,
     private readonly options: RoomsOptions,
+    hooks: RoomManagerHooks = {},
   ) {
+    this.observer = hooks.observer ?? noopSessionObserver;
+    this.directory = hooks.directory ?? openRoomDirectory;
+    this.archive = hooks.archive ?? new MemoryPubSubArchive();
     media.onEvent((event) => this.onMediaEvent(event));
   }
 
@@ -26,6 +43,9 @@ export class RoomManager {
   }
 
   async join(params: JoinParams, sink: ParticipantSink): Promise<{ room: Room; participant: Participant; result: import('@roomkit/protocol').JoinResult }> {
+    const settings = await this.directory.roomForJoin(params.meetingId);
+    if (!settings) throw new RoomkitError('INVALID_MEETING_ID', `meetingId: no room ${params.meetingId}; create it first with POST /v2/rooms`);
+    if (settings.disabled) throw new RoomkitError('MEETING_ID_DISABLED', `meeting ${params.meetingId} has been deactivated`);
     const room = await this.openRoom(params.meetingId);
     const { participant, result } = await room.join(params, sink);
     return { room, participant, result };
@@ -37,7 +57,7 @@ export class RoomManager {
     const pending = this.opening.get(id);
     if (pending) return pending;
     const opening = (async () => {
-      const room = new Room(id, this.media, this.options, (closed) => this.forget(closed));
+      const room = new Room(id, this.media, this.options, (closed) => this.forget(closed), this.observer, this.archive);
       await room.open();
       this.rooms.set(id, room);
       this.roomsBySession.set(room.sessionId, room);
@@ -85,6 +105,36 @@ export class RoomManager {
       }
     }
     return undefined;
+  }
+
+  /** The live session of a room, if anyone is in it. */
+  liveSession(roomId: string): { sessionId: string; participantIds: string[] } | null {
+    const room = this.rooms.get(roomId);
+    if (!room || room.closed) return null;
+    return { sessionId: room.sessionId, participantIds: [...room.participants.keys()] };
+  }
+
+  /** Ends a room's live session for everyone (REST `POST /v2/sessions/end`, deactivation). */
+  async endMeeting(roomId: string, reason: ErrorInfo = { code: LeaveReason.MEETING_END_API, message: 'the meeting was ended through the API' }): Promise<boolean> {
+    const room = this.rooms.get(roomId);
+    if (!room || room.closed) return false;
+    await room.end(reason);
+    return true;
+  }
+
+  /** Removes one participant (REST `POST /v2/sessions/participants/remove`). */
+  async removeParticipant(
+    roomId: string,
+    participantId: string,
+    reason: ErrorInfo = { code: LeaveReason.REMOVE_PEER_API, message: 'removed through the API' },
+  ): Promise<boolean> {
+    const participant = this.rooms.get(roomId)?.participants.get(participantId);
+    const room = this.rooms.get(roomId);
+    if (!room || !participant) return false;
+    participant.sink.send({ t: 'meetingLeft', reason });
+    await room.leave(participant, reason);
+    participant.sink.disconnect();
+    return true;
   }
 
   /** End every meeting (server shutdown). */

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PubSubMessage } from '@roomkit/protocol';
 import type { Participant } from './Participant.js';
+import type { PubSubArchive, SessionRef } from './hooks.js';
 
 /** Persisted messages kept per topic; the oldest go first beyond this. */
 const MAX_PERSISTED_PER_TOPIC = 1000;
@@ -14,9 +15,30 @@ export interface PublishParams {
   payload?: unknown;
 }
 
-export class RoomPubSub {
+/** Keeps persisted messages in memory for the session's lifetime (the default without a store). */
+export class MemoryPubSubArchive implements PubSubArchive {
   /** Persisted messages with their recipients (null: everyone), so `sendOnly` stays private. */
   private readonly persisted = new Map<string, Array<{ message: PubSubMessage; only: Set<string> | null }>>();
+
+  append(session: SessionRef, message: PubSubMessage, recipients: string[] | null): void {
+    const key = `${session.sessionId}/${message.topic}`;
+    const list = this.persisted.get(key) ?? [];
+    list.push({ message, only: recipients ? new Set(recipients) : null });
+    if (list.length > MAX_PERSISTED_PER_TOPIC) list.shift();
+    this.persisted.set(key, list);
+  }
+
+  history(session: SessionRef, topic: string, readerId: string): PubSubMessage[] {
+    const list = this.persisted.get(`${session.sessionId}/${topic}`) ?? [];
+    return list.filter((entry) => entry.only === null || entry.only.has(readerId)).map((entry) => entry.message);
+  }
+}
+
+export class RoomPubSub {
+  constructor(
+    private readonly session: SessionRef,
+    private readonly archive: PubSubArchive,
+  ) {}
 
   publish(sender: Participant, params: PublishParams, everyone: Iterable<Participant>): PubSubMessage {
     const message: PubSubMessage = {
@@ -28,13 +50,9 @@ export class RoomPubSub {
       timestamp: new Date().toISOString(),
       ...(params.payload !== undefined ? { payload: params.payload } : {}),
     };
-    const only = params.sendOnly ? new Set([...params.sendOnly, sender.id]) : null;
-    if (params.persist) {
-      const list = this.persisted.get(params.topic) ?? [];
-      list.push({ message, only });
-      if (list.length > MAX_PERSISTED_PER_TOPIC) list.shift();
-      this.persisted.set(params.topic, list);
-    }
+    const recipients = params.sendOnly ? [...new Set([...params.sendOnly, sender.id])] : null;
+    if (params.persist) this.archive.append(this.session, message, recipients);
+    const only = recipients ? new Set(recipients) : null;
     for (const participant of everyone) {
       if (!participant.pubsubTopics.has(params.topic)) continue;
       if (only && !only.has(participant.id)) continue;
@@ -44,7 +62,6 @@ export class RoomPubSub {
   }
 
   history(topic: string, reader: Participant): PubSubMessage[] {
-    const list = this.persisted.get(topic) ?? [];
-    return list.filter((entry) => entry.only === null || entry.only.has(reader.id)).map((entry) => entry.message);
+    return this.archive.history(this.session, topic, reader.id);
   }
 }
