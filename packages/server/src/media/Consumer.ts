@@ -90,13 +90,20 @@ export class Consumer implements PacketSink, SlotConsumer {
     }
     const target = this.producer.pickLayer(this.preferredLayer, nowMs);
     this.targetLayer = target;
-    if (target >= 0 && target !== this.currentLayer) this.producer.requestKeyframe(target, nowMs);
+    // Before the slot opens a keyframe would be dropped here, and the encoder would then ignore
+    // the next request for 300 ms: ask only once the subscriber can receive it.
+    if (target >= 0 && target !== this.currentLayer && this.slot.open) this.producer.requestKeyframe(target, nowMs);
   }
 
   /** The subscriber's decoder asked for a keyframe (PLI/FIR): pass it on, throttled by the producer. */
   onKeyframeRequest(nowMs: number): void {
     const layer = this.currentLayer >= 0 ? this.currentLayer : this.targetLayer;
     if (layer >= 0) this.producer.requestKeyframe(layer, nowMs);
+  }
+
+  /** The slot can carry media now (transport open, or a reused open slot): start asking. */
+  onSlotOpen(nowMs: number): void {
+    this.update(nowMs);
   }
 
   setPreferredLayer(layer: number, nowMs: number): void {

@@ -92,7 +92,8 @@ export class MediaWorkerCore {
         router.consumers.set(consumer.id, consumer);
         this.consumerRouter.set(consumer.id, router);
         producer.consumers.push(consumer);
-        consumer.update(performance.now());
+        if (slot.open) consumer.onSlotOpen(performance.now());
+        else consumer.update(performance.now());
         return { mid: slot.mid };
       }
       case 'closeConsumer': {

@@ -36,8 +36,13 @@ class Layer {
 
 /** A layer counts as live while packets arrived within this window. */
 const LAYER_TIMEOUT_MS = 1500;
-/** Keyframe requests per layer are at most this frequent: encoders punish PLI storms. */
-const PLI_MIN_INTERVAL_MS = 300;
+/** Keyframe requests per layer are at most this frequent. */
+const PLI_MIN_INTERVAL_MS = 100;
+/**
+ * libwebrtc ignores keyframe requests within 300 ms of its previous keyframe
+ * (EncoderRtcpFeedback), so a PLI sent then is wasted; the tick retries after that window.
+ */
+const ENCODER_KEYFRAME_GAP_MS = 300;
 /** What we tell the browser it may send (REMB); above the sum of our three layers. */
 const REMB_BITRATE_BPS = 3_000_000;
 
@@ -144,10 +149,11 @@ export class Producer {
     return -1;
   }
 
+  /** Asks the publisher for a keyframe on one layer, unless the browser would ignore it now. */
   requestKeyframe(index: number, nowMs: number): void {
     if (this.kind !== 'video' || !this.track) return;
     const layer = this.layers[index];
-    if (!layer || nowMs - layer.lastPliMs < PLI_MIN_INTERVAL_MS) return;
+    if (!layer || nowMs - layer.lastPliMs < PLI_MIN_INTERVAL_MS || nowMs - layer.lastKeyframeMs < ENCODER_KEYFRAME_GAP_MS) return;
     layer.lastPliMs = nowMs;
     this.sendRtcp(writePli(feedbackBuffer, 0, this.senderSsrc, layer.ssrc));
   }

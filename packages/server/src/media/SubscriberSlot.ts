@@ -7,6 +7,7 @@ import type { MediaKind } from './types.js';
 export interface SlotConsumer {
   readonly id: string;
   onKeyframeRequest(nowMs: number): void;
+  onSlotOpen(nowMs: number): void;
 }
 
 export class SubscriberSlot {

@@ -72,6 +72,7 @@ export class SubscriberTransport {
     };
     track.onOpen(() => {
       slot.open = true;
+      slot.consumer?.onSlotOpen(performance.now());
     });
     track.onClosed(() => {
       slot.open = false;
