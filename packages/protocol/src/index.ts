@@ -3,3 +3,4 @@ export * from './ids.js';
 export * from './errors.js';
 export * from './messages.js';
 export * from './constants.js';
+export * from './rest.js';

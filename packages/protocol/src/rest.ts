@@ -1,0 +1,161 @@
+// REST API v2 (shared/API.md): request schemas, defined once, and the response types, for the
+// server's routes and every typed client.
+import { z } from 'zod';
+import { idSchema } from './messages.js';
+
+/** Largest accepted request body, in bytes (larger → 413 ERROR_PAYLOAD_TOO_LARGE). */
+export const REST_BODY_LIMIT_BYTES = 64 * 1024;
+export const DEFAULT_PER_PAGE = 20;
+export const MAX_PER_PAGE = 100;
+
+export const AUTO_CLOSE_TYPES = ['session-ends', 'session-end-and-deactivate'] as const;
+export type AutoCloseType = (typeof AUTO_CLOSE_TYPES)[number];
+
+/** Room ids, custom room ids, session and participant ids share the signaling id alphabet. */
+export const restIdSchema = idSchema;
+
+export const webhookConfigSchema = z
+  .object({
+    endPoint: z
+      .string()
+      .max(512, 'must be at most 512 characters')
+      .url('must be an http(s) URL')
+      .refine((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL'),
+    /** Event names (`session-started`) or patterns (`*`, `recording-*`). */
+    events: z.array(z.string().min(1).max(64).regex(/^[a-z*-]+$/, 'must be an event name or pattern like "session-*"')).min(1).max(64),
+  })
+  .strict();
+export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
+
+export const autoCloseConfigSchema = z
+  .object({
+    type: z.enum(AUTO_CLOSE_TYPES),
+    /** Minutes a session may last before it is closed (VideoSDK semantics); absent: until everyone leaves. */
+    duration: z.number().int('must be a whole number of minutes').positive().max(7 * 24 * 60).optional(),
+  })
+  .strict();
+export type AutoCloseConfig = z.infer<typeof autoCloseConfigSchema>;
+
+/** `POST /v2/rooms`. Creating with a `customRoomId` that exists returns the existing room. */
+export const createRoomBodySchema = z
+  .object({
+    customRoomId: restIdSchema.optional(),
+    webhook: webhookConfigSchema.optional(),
+    autoCloseConfig: autoCloseConfigSchema.optional(),
+  })
+  .strict();
+export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
+
+/** `POST /v2/rooms/deactivate`. */
+export const deactivateRoomBodySchema = z.object({ roomId: restIdSchema }).strict();
+export type DeactivateRoomBody = z.infer<typeof deactivateRoomBodySchema>;
+
+/** `POST /v2/sessions/end`: the room's live session, or the session named. */
+export const endSessionBodySchema = z
+  .object({ roomId: restIdSchema.optional(), sessionId: restIdSchema.optional() })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.roomId === undefined && body.sessionId === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['roomId'], message: 'required (or give sessionId)' });
+    }
+  });
+export type EndSessionBody = z.infer<typeof endSessionBodySchema>;
+
+/** `POST /v2/sessions/participants/remove`: removes from the room's live session. */
+export const removeParticipantBodySchema = z
+  .object({ roomId: restIdSchema, participantId: restIdSchema, sessionId: restIdSchema.optional() })
+  .strict();
+export type RemoveParticipantBody = z.infer<typeof removeParticipantBodySchema>;
+
+const pageNumber = (max?: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a positive integer')
+    .transform(Number)
+    .pipe(
+      max === undefined
+        ? z.number().int().min(1, 'must be a positive integer')
+        : z.number().int().min(1, 'must be a positive integer').max(max, `must be at most ${max}`),
+    );
+
+/** `?page=&perPage=` of every list (query strings, so numbers arrive as text). */
+export const pageQuerySchema = z.object({
+  page: pageNumber().default(String(1)),
+  perPage: pageNumber(MAX_PER_PAGE).default(String(DEFAULT_PER_PAGE)),
+});
+export type PageQuery = z.infer<typeof pageQuerySchema>;
+
+/** `GET /v2/sessions?roomId=` (roomId optional: all sessions, newest first). */
+export const listSessionsQuerySchema = pageQuerySchema.extend({ roomId: restIdSchema.optional() });
+export type ListSessionsQuery = z.infer<typeof listSessionsQuerySchema>;
+
+// ---- responses -------------------------------------------------------------------------------
+
+export interface PageInfo {
+  currentPage: number;
+  perPage: number;
+  lastPage: number;
+  total: number;
+}
+
+export interface Paged<T> {
+  pageInfo: PageInfo;
+  data: T[];
+}
+
+export interface RoomLinks {
+  get_room: string;
+  get_session: string;
+}
+
+export interface RoomResponse {
+  /** What clients pass as `meetingId` (generated: `abcd-efgh-ijkl`; or the id first joined). */
+  roomId: string;
+  /** Internal id of the room record. */
+  id: string;
+  customRoomId: string | null;
+  disabled: boolean;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
+  webhook: WebhookConfig | null;
+  autoCloseConfig: AutoCloseConfig | null;
+  links: RoomLinks;
+}
+
+export interface TimelogEntry {
+  /** ISO 8601. */
+  start: string;
+  /** ISO 8601; null while the participant is still in the session. */
+  end: string | null;
+}
+
+export interface SessionParticipant {
+  participantId: string;
+  name: string;
+  /** One entry per stay: a rejoin adds an entry. */
+  timelog: TimelogEntry[];
+}
+
+export type SessionStatus = 'ongoing' | 'ended';
+
+export interface SessionResponse {
+  id: string;
+  roomId: string;
+  /** ISO 8601. */
+  start: string;
+  /** ISO 8601; null while ongoing. */
+  end: string | null;
+  status: SessionStatus;
+  participants: SessionParticipant[];
+  links: RoomLinks;
+}
+
+/** Every REST error: the HTTP status again, and an API.md code with a message naming the problem. */
+export interface RestErrorBody {
+  statusCode: number;
+  error: { code: number; message: string };
+}
+
+export type ListRoomsResponse = Paged<RoomResponse>;
+export type ListSessionsResponse = Paged<SessionResponse>;
