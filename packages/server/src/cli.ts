@@ -34,6 +34,7 @@ const CONFIG_HELP: Record<string, string> = {
   apiSecret: 'API secret',
   dataDir: 'data directory (default ./data)',
   logLevel: 'fatal|error|warn|info|debug|trace|silent (default info)',
+  webhookUrl: 'URL receiving every webhook event (default none)',
 };
 const CONFIG_FLAGS_HELP = [
   `  --config <file>          ${CONFIG_FILE_ENV.padEnd(22)} JSON config file, // comments allowed`,

@@ -14,6 +14,7 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   dataDir: './data',
   logLevel: 'info',
   requireRoomCreation: false,
+  webhookUrl: undefined,
   limits: Object.freeze({
     maxMessageBytes: 65536,
     messagesPerSecond: 50,

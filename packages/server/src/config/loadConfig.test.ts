@@ -164,6 +164,24 @@ describe('loadConfig', () => {
     expect(loadError(['--announced-ip', '0.0.0.0']).message).toMatch(/must be an address clients can reach/);
   });
 
+  it('webhookUrl is unset by default and comes from the file, ROOMKIT_WEBHOOK_URL or --webhook-url', () => {
+    expect(load().webhookUrl).toBeUndefined();
+    const path = writeConfig('w.json', '{"webhookUrl": "https://hooks.example.com/a"}');
+    expect(load(['--config', path]).webhookUrl).toBe('https://hooks.example.com/a');
+    const env = { ROOMKIT_CONFIG: path, ROOMKIT_WEBHOOK_URL: 'http://127.0.0.1:9000/b' };
+    expect(load([], env).webhookUrl).toBe('http://127.0.0.1:9000/b');
+    expect(load(['--webhook-url', 'https://c.example/'], env).webhookUrl).toBe('https://c.example/');
+  });
+
+  it('with a webhookUrl that is not an http(s) URL, throws naming key, value and source', () => {
+    expect(loadError(['--webhook-url', 'ftp://x.example/']).message).toBe(
+      'webhookUrl from flag --webhook-url: "ftp://x.example/" must be an absolute http:// or https:// URL',
+    );
+    expect(loadError([], { ROOMKIT_WEBHOOK_URL: 'not a url' }).message).toMatch(/^webhookUrl from env ROOMKIT_WEBHOOK_URL/);
+    const path = writeConfig('w2.json', '{"webhookUrl": 5}');
+    expect(loadError(['--config', path]).message).toMatch(/webhookUrl must be a string/);
+  });
+
   it('with a bad log level, lists the allowed ones', () => {
     expect(loadError(['--log-level', 'loud']).message).toMatch(/must be one of fatal, error, warn, info/);
   });

@@ -22,6 +22,16 @@ const positiveInt = z
 
 const nonEmpty = z.string({ invalid_type_error: 'must be a string' }).min(1, 'must not be empty');
 
+const httpUrl = z
+  .string({ invalid_type_error: 'must be a string' })
+  .refine((s) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http:// or https:// URL');
+
 export const limitsSchema = z
   .object({
     /** Largest signaling message accepted, in bytes. */
@@ -51,6 +61,8 @@ export const configSchema = z
       errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }),
     }),
     requireRoomCreation: z.boolean({ invalid_type_error: 'must be true or false' }),
+    /** Receives every webhook event of every room, besides each room's own subscription. */
+    webhookUrl: httpUrl.optional(),
     limits: limitsSchema,
   })
   .strict();

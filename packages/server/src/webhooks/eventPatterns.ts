@@ -1,0 +1,19 @@
+// Matching event names against a subscription's `events`: exact names or `*` wildcards.
+import type { WebhookEventType } from './types.js';
+
+const cache = new Map<string, RegExp>();
+
+function toRegExp(pattern: string): RegExp {
+  let re = cache.get(pattern);
+  if (!re) {
+    const body = pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*');
+    re = new RegExp(`^${body}$`);
+    if (cache.size < 1000) cache.set(pattern, re);
+  }
+  return re;
+}
+
+/** True when any pattern matches: `*` matches everything, `recording-*` every recording event. */
+export function matchesEvent(patterns: readonly string[], event: WebhookEventType | string): boolean {
+  return patterns.some((p) => (p.includes('*') ? toRegExp(p.trim()).test(event) : p.trim() === event));
+}

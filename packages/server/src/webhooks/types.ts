@@ -1,0 +1,86 @@
+// Shapes of the webhooks feature: event names, bodies, subscriptions, and the outbox seam.
+
+/** Every webhook event Roomkit emits (egress events are produced once egress exists). */
+export const WEBHOOK_EVENTS = [
+  'session-started',
+  'session-ended',
+  'participant-joined',
+  'participant-left',
+  'recording-starting',
+  'recording-started',
+  'recording-stopping',
+  'recording-stopped',
+  'recording-failed',
+  'livestream-starting',
+  'livestream-started',
+  'livestream-stopping',
+  'livestream-stopped',
+  'livestream-failed',
+  'hls-starting',
+  'hls-started',
+  'hls-playable',
+  'hls-stopping',
+  'hls-stopped',
+  'hls-failed',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** The POSTed JSON body (VideoSDK field names). */
+export interface WebhookBody {
+  webhookType: WebhookEventType;
+  data: { meetingId: string; sessionId: string } & Record<string, unknown>;
+}
+
+/** A room's subscription, as given in `POST /v2/rooms` (`webhook`). */
+export interface WebhookSubscription {
+  endPoint: string;
+  /** Exact event names or `*` patterns (`*`, `recording-*`). */
+  events: readonly string[];
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One POST of one event to one URL, retried until delivered or abandoned. */
+export interface OutboxDelivery {
+  /** Sent as `Roomkit-Webhook-Id`; stable across retries. */
+  id: string;
+  roomId: string;
+  url: string;
+  /** The exact JSON that is signed and sent. */
+  body: string;
+  attempts: number;
+  /** Epoch ms. */
+  nextAttemptAt: number;
+  status: DeliveryStatus;
+  lastError: string | null;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+export type NewDelivery = Pick<OutboxDelivery, 'id' | 'roomId' | 'url' | 'body' | 'createdAt'>;
+
+/**
+ * Durable queue of deliveries. Deliveries of one (room, url) queue are handed out strictly in
+ * enqueue order, one at a time. All calls are synchronous and short (SQLite); a networked
+ * implementation (Postgres) would cache or batch behind the same calls.
+ */
+export interface WebhookOutbox {
+  /** One insert; must not block on the network. */
+  enqueue(delivery: NewDelivery): void;
+  /**
+   * The oldest pending delivery of each (room, url) queue whose turn has come (`nextAttemptAt <= now`),
+   * skipping queues in `busy` (keyed by `queueKey`), oldest first, at most `limit`.
+   */
+  dueHeads(now: number, limit: number, busy: ReadonlySet<string>): OutboxDelivery[];
+  markDelivered(id: string, attempts: number): void;
+  markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): void;
+  markFailed(id: string, attempts: number, error: string): void;
+  /** Deletes finished (delivered or failed) deliveries created before `before` (epoch ms). */
+  prune(before: number): number;
+  get(id: string): OutboxDelivery | undefined;
+}
+
+/** Deliveries to one URL about one room are kept in order; this names that queue. */
+export function queueKey(delivery: Pick<OutboxDelivery, 'roomId' | 'url'>): string {
+  return `${delivery.roomId}\u0000${delivery.url}`;
+}
