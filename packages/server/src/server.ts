@@ -8,6 +8,7 @@ import { SignalingServer } from './signaling/SignalingServer.js';
 import { createHttpApp } from './http/createHttpApp.js';
 import { bundleSdk } from './http/sdkBundle.js';
 import { configureLogging, logger } from './logger.js';
+import { createStore } from './store/createStore.js';
 
 export interface RunningServer {
   httpUrl: string;
@@ -18,8 +19,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   configureLogging(config.logLevel);
   const log = logger('server');
   mkdirSync(config.dataDir, { recursive: true });
+  const store = createStore(config);
   const media = new LocalMediaEngine({ bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp });
-  const rooms = new RoomManager(media, { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom });
+  const rooms = new RoomManager(
+    media,
+    { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom },
+    { observer: store.observer, directory: store.directory, archive: store.archive },
+  );
   const sdkSource = await bundleSdk();
   let signaling: SignalingServer | null = null;
   const app = createHttpApp({
@@ -32,6 +38,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await app.listen({ port: config.port, host: config.bind });
   } catch (err) {
     await media.close();
+    await store.close();
     throw err;
   }
   const address = app.server.address();
@@ -52,6 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await signaling?.close();
         await app.close();
         await media.close();
+        await store.close();
         log.info('stopped');
       })();
       return closing;

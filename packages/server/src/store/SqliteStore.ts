@@ -1,0 +1,326 @@
+// The Store on an embedded SQLite file (better-sqlite3, WAL): rooms, sessions and timelogs written
+// as the rooms layer reports them, persisted pubsub, and crash recovery of sessions left open.
+import { randomBytes, randomInt } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { PubSubMessage } from '@roomkit/protocol';
+import type { PubSubArchive, RoomDirectory, SessionObserver, SessionRef } from '../rooms/hooks.js';
+import { logger } from '../logger.js';
+import { migrate, MIGRATIONS, type Migration } from './migrations.js';
+import type { NewRoom, PageRequest, PageResult, Store, StoredRoom, StoredSession } from './Store.js';
+
+/** Persisted messages a late joiner gets per topic (the newest). */
+const MAX_HISTORY_PER_TOPIC = 1000;
+/** How often ongoing sessions record that the server is still up (their end after a crash). */
+const HEARTBEAT_MS = 30_000;
+
+export interface SqliteStoreOptions {
+  /** Database file, or ':memory:'. */
+  file: string;
+  /** Joins must name a room created through the API (no room is created on first join). */
+  requireRoomCreation: boolean;
+  migrations?: readonly Migration[];
+}
+
+interface RoomRow {
+  id: string;
+  room_id: string;
+  custom_room_id: string | null;
+  disabled: number;
+  webhook: string | null;
+  auto_close_config: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SessionRow {
+  id: string;
+  room_id: string;
+  start_at: number;
+  end_at: number | null;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** A VideoSDK-style room id: `abcd-efgh-ijkl`. */
+export function generateRoomId(): string {
+  const group = () => Array.from({ length: 4 }, () => LETTERS[randomInt(LETTERS.length)]).join('');
+  return `${group()}-${group()}-${group()}`;
+}
+
+function roomFromRow(row: RoomRow): StoredRoom {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    customRoomId: row.custom_room_id,
+    disabled: row.disabled !== 0,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    webhook: row.webhook === null ? null : JSON.parse(row.webhook),
+    autoCloseConfig: row.auto_close_config === null ? null : JSON.parse(row.auto_close_config),
+  };
+}
+
+export class SqliteStore implements Store {
+  /** The open handle, for features that add their own tables by migration (the webhook outbox). */
+  readonly database: Database.Database;
+  readonly observer: SessionObserver;
+  readonly directory: RoomDirectory;
+  readonly archive: PubSubArchive;
+  private readonly log = logger('store');
+  private readonly heartbeat: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly options: SqliteStoreOptions) {
+    const db = new Database(options.file);
+    this.database = db;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      const applied = migrate(db, options.migrations ?? MIGRATIONS);
+      if (applied.length > 0) this.log.info({ applied }, 'database migrated');
+      this.recoverOngoingSessions();
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.heartbeat = setInterval(() => this.guard('heartbeat', () => this.touchOngoing(Date.now())), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    this.observer = {
+      sessionStarted: (s, at) => this.guard('sessionStarted', () => this.sessionStarted(s, at.getTime())),
+      sessionEnded: (s, at) => this.guard('sessionEnded', () => this.sessionEnded(s, at.getTime())),
+      participantJoined: (s, p, at) => this.guard('participantJoined', () => this.participantJoined(s, p, at.getTime())),
+      participantLeft: (s, p, at) => this.guard('participantLeft', () => this.participantLeft(s, p.id, at.getTime())),
+    };
+    this.directory = { roomForJoin: async (roomId) => this.roomForJoin(roomId) };
+    this.archive = {
+      append: (s, message, recipients) => this.guard('pubsub append', () => this.appendPubSub(s, message, recipients)),
+      history: (s, topic, readerId) => this.guard('pubsub history', () => this.pubSubHistory(s, topic, readerId)) ?? [],
+    };
+  }
+
+  /** Runs a hook body; a storage failure is logged, never thrown into the rooms layer. */
+  private guard<T>(what: string, fn: () => T): T | undefined {
+    if (this.closed) {
+      this.log.warn({ what }, 'store used after close');
+      return undefined;
+    }
+    try {
+      return fn();
+    } catch (err) {
+      this.log.error({ err, what }, 'store write failed');
+      return undefined;
+    }
+  }
+
+  // ---- rooms ----------------------------------------------------------------------------------
+
+  private roomRow(roomIdOrCustomId: string): RoomRow | undefined {
+    return (
+      (this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(roomIdOrCustomId) as RoomRow | undefined) ??
+      (this.database.prepare('SELECT * FROM rooms WHERE custom_room_id = ?').get(roomIdOrCustomId) as RoomRow | undefined)
+    );
+  }
+
+  private insertRoom(roomId: string, input: NewRoom, now: number): boolean {
+    const result = this.database
+      .prepare(
+        `INSERT OR IGNORE INTO rooms (id, room_id, custom_room_id, disabled, webhook, auto_close_config, created_at, updated_at)
+         VALUES (?, ?, ?, 0, ?, ?, ?, ?)`,
+      )
+      .run(
+        randomBytes(12).toString('hex'),
+        roomId,
+        input.customRoomId ?? null,
+        input.webhook ? JSON.stringify(input.webhook) : null,
+        input.autoCloseConfig ? JSON.stringify(input.autoCloseConfig) : null,
+        now,
+        now,
+      );
+    return result.changes > 0;
+  }
+
+  async createRoom(input: NewRoom): Promise<{ room: StoredRoom; created: boolean }> {
+    const create = this.database.transaction((): { room: StoredRoom; created: boolean } => {
+      if (input.customRoomId !== undefined) {
+        const existing = this.roomRow(input.customRoomId);
+        if (existing) return { room: roomFromRow(existing), created: false };
+      }
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const roomId = generateRoomId();
+        if (this.insertRoom(roomId, input, Date.now())) return { room: roomFromRow(this.roomRow(roomId)!), created: true };
+      }
+      throw new Error('could not generate an unused room id');
+    });
+    return create();
+  }
+
+  async getRoom(roomIdOrCustomId: string): Promise<StoredRoom | null> {
+    const row = this.roomRow(roomIdOrCustomId);
+    return row ? roomFromRow(row) : null;
+  }
+
+  async listRooms({ page, perPage }: PageRequest): Promise<PageResult<StoredRoom>> {
+    const { total } = this.database.prepare('SELECT COUNT(*) AS total FROM rooms').get() as { total: number };
+    const rows = this.database
+      .prepare('SELECT * FROM rooms ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?')
+      .all(perPage, (page - 1) * perPage) as RoomRow[];
+    return { items: rows.map(roomFromRow), total };
+  }
+
+  async deactivateRoom(roomId: string): Promise<StoredRoom | null> {
+    const row = this.roomRow(roomId);
+    if (!row) return null;
+    this.database.prepare('UPDATE rooms SET disabled = 1, updated_at = ? WHERE id = ?').run(Date.now(), row.id);
+    return roomFromRow(this.database.prepare('SELECT * FROM rooms WHERE id = ?').get(row.id) as RoomRow);
+  }
+
+  private roomForJoin(roomId: string) {
+    let row = this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow | undefined;
+    if (!row) {
+      if (this.options.requireRoomCreation) return null;
+      this.insertRoom(roomId, {}, Date.now());
+      row = this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow;
+    }
+    const room = roomFromRow(row);
+    return { roomId: room.roomId, disabled: room.disabled, autoCloseConfig: room.autoCloseConfig };
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------
+
+  async listSessions(filter: { roomId?: string }, { page, perPage }: PageRequest): Promise<PageResult<StoredSession>> {
+    const where = filter.roomId === undefined ? '' : 'WHERE room_id = ?';
+    const args = filter.roomId === undefined ? [] : [filter.roomId];
+    const { total } = this.database.prepare(`SELECT COUNT(*) AS total FROM sessions ${where}`).get(...args) as { total: number };
+    const rows = this.database
+      .prepare(`SELECT * FROM sessions ${where} ORDER BY start_at DESC, rowid DESC LIMIT ? OFFSET ?`)
+      .all(...args, perPage, (page - 1) * perPage) as SessionRow[];
+    return { items: rows.map((row) => this.sessionFromRow(row)), total };
+  }
+
+  async getSession(sessionId: string): Promise<StoredSession | null> {
+    const row = this.database.prepare('SELECT * FROM sessions WHERE id = ?').get(sessionId) as SessionRow | undefined;
+    return row ? this.sessionFromRow(row) : null;
+  }
+
+  private sessionFromRow(row: SessionRow): StoredSession {
+    const people = this.database
+      .prepare('SELECT participant_id, name FROM session_participants WHERE session_id = ? ORDER BY first_join_at, rowid')
+      .all(row.id) as Array<{ participant_id: string; name: string }>;
+    const logs = this.database
+      .prepare('SELECT participant_id, start_at, end_at FROM participant_timelogs WHERE session_id = ? ORDER BY seq')
+      .all(row.id) as Array<{ participant_id: string; start_at: number; end_at: number | null }>;
+    return {
+      id: row.id,
+      roomId: row.room_id,
+      start: new Date(row.start_at),
+      end: row.end_at === null ? null : new Date(row.end_at),
+      participants: people.map((p) => ({
+        participantId: p.participant_id,
+        name: p.name,
+        timelog: logs
+          .filter((l) => l.participant_id === p.participant_id)
+          .map((l) => ({ start: new Date(l.start_at), end: l.end_at === null ? null : new Date(l.end_at) })),
+      })),
+    };
+  }
+
+  private sessionStarted(session: SessionRef, at: number): void {
+    this.database
+      .prepare('INSERT OR IGNORE INTO sessions (id, room_id, start_at, end_at, last_activity_at) VALUES (?, ?, ?, NULL, ?)')
+      .run(session.sessionId, session.roomId, at, at);
+  }
+
+  private touch(sessionId: string, at: number): void {
+    this.database.prepare('UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?').run(at, sessionId);
+  }
+
+  private participantJoined(session: SessionRef, participant: { id: string; name: string }, at: number): void {
+    this.database.transaction(() => {
+      this.sessionStarted(session, at);
+      this.database
+        .prepare(
+          `INSERT INTO session_participants (session_id, participant_id, name, first_join_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (session_id, participant_id) DO UPDATE SET name = excluded.name`,
+        )
+        .run(session.sessionId, participant.id, participant.name, at);
+      this.closeOpenTimelogs(session.sessionId, participant.id, at);
+      this.database
+        .prepare('INSERT INTO participant_timelogs (session_id, participant_id, start_at, end_at) VALUES (?, ?, ?, NULL)')
+        .run(session.sessionId, participant.id, at);
+      this.touch(session.sessionId, at);
+    })();
+  }
+
+  private closeOpenTimelogs(sessionId: string, participantId: string | null, at: number): void {
+    this.database
+      .prepare(
+        `UPDATE participant_timelogs SET end_at = MAX(start_at, ?)
+         WHERE session_id = ? AND end_at IS NULL AND (? IS NULL OR participant_id = ?)`,
+      )
+      .run(at, sessionId, participantId, participantId);
+  }
+
+  private participantLeft(session: SessionRef, participantId: string, at: number): void {
+    this.database.transaction(() => {
+      this.closeOpenTimelogs(session.sessionId, participantId, at);
+      this.touch(session.sessionId, at);
+    })();
+  }
+
+  private sessionEnded(session: SessionRef, at: number): void {
+    this.database.transaction(() => {
+      this.closeOpenTimelogs(session.sessionId, null, at);
+      this.database
+        .prepare('UPDATE sessions SET end_at = MAX(start_at, ?), last_activity_at = MAX(last_activity_at, ?) WHERE id = ? AND end_at IS NULL')
+        .run(at, at, session.sessionId);
+      const room = this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(session.roomId) as RoomRow | undefined;
+      if (room && room.auto_close_config && roomFromRow(room).autoCloseConfig?.type === 'session-end-and-deactivate') {
+        this.database.prepare('UPDATE rooms SET disabled = 1, updated_at = ? WHERE id = ?').run(at, room.id);
+      }
+    })();
+  }
+
+  private touchOngoing(at: number): void {
+    this.database.prepare('UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?) WHERE end_at IS NULL').run(at);
+  }
+
+  /** Sessions still open at startup belong to a server that died: end them at their last activity. */
+  private recoverOngoingSessions(): void {
+    const ongoing = this.database.prepare('SELECT id, last_activity_at FROM sessions WHERE end_at IS NULL').all() as Array<{ id: string; last_activity_at: number }>;
+    if (ongoing.length === 0) return;
+    this.database.transaction(() => {
+      for (const s of ongoing) {
+        this.closeOpenTimelogs(s.id, null, s.last_activity_at);
+        this.database.prepare('UPDATE sessions SET end_at = MAX(start_at, last_activity_at) WHERE id = ?').run(s.id);
+      }
+    })();
+    this.log.warn({ sessions: ongoing.length }, 'closed sessions left ongoing by an unclean shutdown');
+  }
+
+  // ---- pubsub ---------------------------------------------------------------------------------
+
+  private appendPubSub(session: SessionRef, message: PubSubMessage, recipients: string[] | null): void {
+    this.database
+      .prepare('INSERT INTO pubsub_messages (session_id, topic, message, recipients) VALUES (?, ?, ?, ?)')
+      .run(session.sessionId, message.topic, JSON.stringify(message), recipients ? JSON.stringify(recipients) : null);
+    this.touch(session.sessionId, Date.now());
+  }
+
+  private pubSubHistory(session: SessionRef, topic: string, readerId: string): PubSubMessage[] {
+    const rows = this.database
+      .prepare('SELECT message, recipients FROM pubsub_messages WHERE session_id = ? AND topic = ? ORDER BY seq')
+      .all(session.sessionId, topic) as Array<{ message: string; recipients: string | null }>;
+    return rows
+      .slice(-MAX_HISTORY_PER_TOPIC)
+      .filter((row) => row.recipients === null || (JSON.parse(row.recipients) as string[]).includes(readerId))
+      .map((row) => JSON.parse(row.message) as PubSubMessage);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.database.close();
+  }
+}

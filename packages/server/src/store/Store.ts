@@ -1,0 +1,80 @@
+// The persistence seam: rooms, sessions with participant timelogs, persisted pubsub. Callers use
+// only this interface (async, so a networked database can implement it); SqliteStore is the local one.
+import type { AutoCloseConfig, WebhookConfig } from '@roomkit/protocol';
+import type { PubSubArchive, RoomDirectory, SessionObserver } from '../rooms/hooks.js';
+
+export interface StoredRoom {
+  /** Internal record id. */
+  id: string;
+  /** The meeting id clients join with. */
+  roomId: string;
+  customRoomId: string | null;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  webhook: WebhookConfig | null;
+  autoCloseConfig: AutoCloseConfig | null;
+}
+
+export interface NewRoom {
+  customRoomId?: string;
+  webhook?: WebhookConfig;
+  autoCloseConfig?: AutoCloseConfig;
+}
+
+export interface StoredTimelogEntry {
+  start: Date;
+  /** Null while the participant is in the session. */
+  end: Date | null;
+}
+
+export interface StoredParticipant {
+  participantId: string;
+  name: string;
+  /** Oldest first; one entry per stay. */
+  timelog: StoredTimelogEntry[];
+}
+
+export interface StoredSession {
+  id: string;
+  roomId: string;
+  start: Date;
+  /** Null while ongoing. */
+  end: Date | null;
+  /** In order of first join. */
+  participants: StoredParticipant[];
+}
+
+export interface PageRequest {
+  /** 1-based. */
+  page: number;
+  perPage: number;
+}
+
+export interface PageResult<T> {
+  items: T[];
+  total: number;
+}
+
+export interface Store {
+  /** Rooms-layer hooks backed by this store (see rooms/hooks.ts): they never throw. */
+  readonly observer: SessionObserver;
+  readonly directory: RoomDirectory;
+  readonly archive: PubSubArchive;
+
+  /** Creates a room; with a `customRoomId` already used, returns that room (`created: false`). */
+  createRoom(input: NewRoom): Promise<{ room: StoredRoom; created: boolean }>;
+  /** By `roomId`, else by `customRoomId`. */
+  getRoom(roomIdOrCustomId: string): Promise<StoredRoom | null>;
+  /** Newest first. */
+  listRooms(page: PageRequest): Promise<PageResult<StoredRoom>>;
+  /** Marks the room disabled (joins are refused); null if there is no such room. */
+  deactivateRoom(roomId: string): Promise<StoredRoom | null>;
+
+  /** Newest first; all rooms when `roomId` is absent. */
+  listSessions(filter: { roomId?: string }, page: PageRequest): Promise<PageResult<StoredSession>>;
+  getSession(sessionId: string): Promise<StoredSession | null>;
+
+  /** Flushes and releases the database; the hooks must not be used afterwards. */
+  close(): Promise<void>;
+}

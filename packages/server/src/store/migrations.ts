@@ -1,0 +1,93 @@
+// The database schema as an ordered list of migrations. Append new versions at the end; never edit
+// one that has shipped. Each runs once, in a transaction, and is recorded in `schema_migrations`.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Times are epoch milliseconds; JSON columns hold the REST shapes as given. */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'rooms, sessions, timelogs, pubsub',
+    sql: `
+      CREATE TABLE rooms (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL UNIQUE,
+        custom_room_id TEXT UNIQUE,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        webhook TEXT,
+        auto_close_config TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX rooms_created ON rooms (created_at);
+
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER,
+        last_activity_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_room_start ON sessions (room_id, start_at);
+      CREATE INDEX sessions_start ON sessions (start_at);
+      CREATE INDEX sessions_ongoing ON sessions (end_at) WHERE end_at IS NULL;
+
+      CREATE TABLE session_participants (
+        session_id TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        first_join_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, participant_id)
+      );
+
+      CREATE TABLE participant_timelogs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER
+      );
+      CREATE INDEX timelogs_session ON participant_timelogs (session_id, participant_id);
+
+      CREATE TABLE pubsub_messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        message TEXT NOT NULL,
+        recipients TEXT
+      );
+      CREATE INDEX pubsub_session_topic ON pubsub_messages (session_id, topic, seq);
+    `,
+  },
+];
+
+/** Applies every migration newer than the database, each in its own transaction; returns those applied. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  const newest = Math.max(0, ...migrations.map((m) => m.version));
+  const ahead = [...done].filter((v) => v > newest);
+  if (ahead.length > 0) {
+    throw new Error(`the database has schema version ${Math.max(...ahead)}, newer than this server knows (${newest}): upgrade Roomkit or use another dataDir`);
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}
