@@ -122,6 +122,36 @@ describe('media controls', () => {
   });
 });
 
+describe('single-layer publishing and the active speaker', () => {
+  it('a camera published with multiStream: false arrives as one layer and keeps playing after setQuality(low)', async () => {
+    pages.Eve = await openSdkPage(browser, server.url, 'Eve');
+    const res = await join(pages.Eve, { meetingId: MEETING, name: 'Eve', micEnabled: false, webcamEnabled: true, multiStream: false });
+    expect(res.ok).toBe(true);
+    ids.Eve = res.participantId!;
+    // One encoding: Chrome may scale it down when CPU-limited (it does on this 2-core machine), but it
+    // is never the 320-wide low layer a simulcast publisher would give.
+    const single = await waitFor(async () => {
+      const info = await videoInfo(pages.Alice!, ids.Eve!);
+      return info && info.width > 320 ? info : null;
+    }, 20_000);
+    expect(single, 'single layer decoded above the low-layer size').toBeTruthy();
+    await pages.Alice!.evaluate((id) => (window as any).rk.meeting.participants.get(id).setQuality('low'), ids.Eve!);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await framesRising(pages.Alice!, ids.Eve!)).toBe(true);
+    expect((await videoInfo(pages.Alice!, ids.Eve!))!.width).toBeGreaterThan(320);
+    expect((await callMeeting(pages.Eve, 'leave')).ok).toBe(true);
+  });
+
+  it('speaker-changed names a participant whose microphone is live', async () => {
+    const speakerEvents = await waitFor(async () => {
+      const evs = (await events(pages.Bob!)).filter((e) => e.ev === 'speaker-changed' && e.participantId);
+      return evs.length > 0 ? evs : null;
+    }, 10_000);
+    expect(speakerEvents, 'a speaker-changed event').toBeTruthy();
+    expect([ids.Alice, ids.Bob, ids.Carol]).toContain(speakerEvents![0]!.participantId);
+  });
+});
+
 describe('abuse on the signaling channel', () => {
   it('malformed, oversized and flooding messages get errors while the others keep decoding', async () => {
     const attacker = await connectWs(server.url);

@@ -46,6 +46,9 @@ const ENCODER_KEYFRAME_GAP_MS = 300;
 /** What we tell the browser it may send (REMB); above the sum of our three layers. */
 const REMB_BITRATE_BPS = 3_000_000;
 
+/** Linear amplitude of each RFC 6464 level (-dBov), precomputed: no pow() per packet. */
+const AMPLITUDE_OF_LEVEL = Float64Array.from({ length: 128 }, (_, level) => 10 ** (-level / 20));
+
 // Scratch objects shared by every producer: packet handling is synchronous on one thread.
 const rtpView = new RtpView();
 const vp8View = new Vp8View();
@@ -59,7 +62,8 @@ export class Producer {
   readonly layers: (Layer | undefined)[] = [undefined, undefined, undefined];
   readonly consumers: PacketSink[] = [];
   packetsIn = 0;
-  audioLevelSum = 0;
+  /** Sum of linear amplitudes since the last takeAudioLevel(), and how many packets. */
+  audioAmplitudeSum = 0;
   audioLevelCount = 0;
   private readonly layerBySsrc = new Map<number, number>();
   private readonly params: ProducerParams;
@@ -112,7 +116,7 @@ export class Producer {
     } else if (this.params.audioLevelExtensionId > 0) {
       const level = readAudioLevel(buf, rtpView, this.params.audioLevelExtensionId);
       if (level >= 0) {
-        this.audioLevelSum += level;
+        this.audioAmplitudeSum += AMPLITUDE_OF_LEVEL[level]!;
         this.audioLevelCount++;
       }
     }
@@ -186,12 +190,15 @@ export class Producer {
     }
   }
 
-  /** Average audio level (0 loud .. 127 silent) since the last call; 127 when nothing arrived. */
+  /**
+   * Level (0 loud .. 127 silent, -dBov) of the mean amplitude since the last call; 127 when nothing
+   * arrived. Averaging amplitudes, not dB values, keeps speech with pauses from reading as silence.
+   */
   takeAudioLevel(): number {
-    const level = this.audioLevelCount === 0 ? 127 : this.audioLevelSum / this.audioLevelCount;
-    this.audioLevelSum = 0;
+    const mean = this.audioLevelCount === 0 ? 0 : this.audioAmplitudeSum / this.audioLevelCount;
+    this.audioAmplitudeSum = 0;
     this.audioLevelCount = 0;
-    return level;
+    return mean <= AMPLITUDE_OF_LEVEL[127]! ? 127 : Math.min(127, -20 * Math.log10(mean));
   }
 
   removeConsumer(sink: PacketSink): void {
