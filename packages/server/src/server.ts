@@ -9,22 +9,30 @@ import { createHttpApp } from './http/createHttpApp.js';
 import { bundleSdk } from './http/sdkBundle.js';
 import { configureLogging, logger } from './logger.js';
 import { createStore } from './store/createStore.js';
+import { combineObservers } from './webhooks/combineObservers.js';
+import { createWebhooks, type WebhookTuning } from './webhooks/createWebhooks.js';
 
 export interface RunningServer {
   httpUrl: string;
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface StartServerOptions {
+  /** Webhook retry timing (tests shorten it); delivery defaults otherwise. */
+  webhooks?: WebhookTuning;
+}
+
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   configureLogging(config.logLevel);
   const log = logger('server');
   mkdirSync(config.dataDir, { recursive: true });
   const store = createStore(config);
+  const webhooks = createWebhooks(config, store, options.webhooks);
   const media = new LocalMediaEngine({ bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp });
   const rooms = new RoomManager(
     media,
     { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom },
-    { observer: store.observer, directory: store.directory, archive: store.archive },
+    { observer: combineObservers(store.observer, webhooks.observer), directory: webhooks.directory(store.directory), archive: store.archive },
   );
   const sdkSource = await bundleSdk();
   let signaling: SignalingServer | null = null;
@@ -38,9 +46,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await app.listen({ port: config.port, host: config.bind });
   } catch (err) {
     await media.close();
+    await webhooks.stop();
     await store.close();
     throw err;
   }
+  webhooks.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
@@ -59,6 +69,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await signaling?.close();
         await app.close();
         await media.close();
+        await webhooks.stop(); // after the rooms closed: their last events are in the outbox
         await store.close();
         log.info('stopped');
       })();

@@ -64,6 +64,28 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX pubsub_session_topic ON pubsub_messages (session_id, topic, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'webhook_outbox',
+    // One row per (event, receiver URL). A (room_id, url) queue is delivered strictly by seq; only
+    // its lowest pending row is ever in flight. Times are epoch ms.
+    sql: `
+      CREATE TABLE webhook_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        room_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+        last_error TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_outbox_queue ON webhook_outbox (room_id, url, seq) WHERE status = 'pending';
+      CREATE INDEX webhook_outbox_finished ON webhook_outbox (created_at) WHERE status <> 'pending';
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction; returns those applied. */

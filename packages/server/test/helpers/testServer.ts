@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../../src/server.js';
 import type { Config } from '../../src/config/schema.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../../src/config/defaults.js';
 
@@ -19,8 +19,10 @@ function pickRtcPort(): number {
   return 20000 + Math.floor(Math.random() * 20000);
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'roomkit-test-data-'));
+/** With `overrides.dataDir` the caller owns that directory (e.g. to restart on it); else a temp one is removed on stop. */
+export async function startTestServer(overrides: Partial<Config> = {}, options: StartServerOptions = {}): Promise<TestServer> {
+  const ownDataDir = overrides.dataDir === undefined;
+  const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'roomkit-test-data-')));
   const config: Config = {
     port: 0,
     rtcPort: pickRtcPort(),
@@ -35,7 +37,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     ...overrides,
   } as Config;
-  const server = await startServer(config);
+  const server = await startServer(config, options);
   return {
     server,
     url: server.httpUrl,
@@ -44,7 +46,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       try {
         await server.close();
       } finally {
-        await rm(dataDir, { recursive: true, force: true });
+        if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
       }
     },
   };

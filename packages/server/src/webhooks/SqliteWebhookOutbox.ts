@@ -1,0 +1,101 @@
+// The webhook outbox on SQLite (table `webhook_outbox`, created by store migration 2). Takes the
+// store's open database handle; every call is one short prepared statement.
+import type { DeliveryStatus, NewDelivery, OutboxDelivery, WebhookOutbox } from './types.js';
+import { queueKey } from './types.js';
+
+/** The slice of a better-sqlite3 `Database` this class uses. */
+export interface SqliteDatabase {
+  prepare(sql: string): {
+    run(...params: unknown[]): { changes: number | bigint };
+    get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
+  };
+}
+
+interface Row {
+  id: string;
+  room_id: string;
+  url: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: number;
+  status: DeliveryStatus;
+  last_error: string | null;
+  created_at: number;
+}
+
+function fromRow(row: Row): OutboxDelivery {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    url: row.url,
+    body: row.body,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    status: row.status,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+  };
+}
+
+const MAX_ERROR_LENGTH = 500;
+
+export class SqliteWebhookOutbox implements WebhookOutbox {
+  private readonly insert;
+  private readonly heads;
+  private readonly delivered;
+  private readonly retry;
+  private readonly failed;
+  private readonly pruneFinished;
+  private readonly byId;
+
+  constructor(db: SqliteDatabase) {
+    this.insert = db.prepare(
+      `INSERT INTO webhook_outbox (id, room_id, url, body, attempts, next_attempt_at, status, created_at)
+       VALUES (?, ?, ?, ?, 0, ?, 'pending', ?)`,
+    );
+    // The head of a queue is its lowest seq still pending; only heads are ever handed out.
+    this.heads = db.prepare(
+      `SELECT * FROM webhook_outbox
+       WHERE seq IN (SELECT MIN(seq) FROM webhook_outbox WHERE status = 'pending' GROUP BY room_id, url)
+         AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, seq LIMIT ?`,
+    );
+    this.delivered = db.prepare(`UPDATE webhook_outbox SET status = 'delivered', attempts = ?, last_error = NULL WHERE id = ?`);
+    this.retry = db.prepare(`UPDATE webhook_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'`);
+    this.failed = db.prepare(`UPDATE webhook_outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?`);
+    this.pruneFinished = db.prepare(`DELETE FROM webhook_outbox WHERE status <> 'pending' AND created_at < ?`);
+    this.byId = db.prepare(`SELECT * FROM webhook_outbox WHERE id = ?`);
+  }
+
+  enqueue(d: NewDelivery): void {
+    this.insert.run(d.id, d.roomId, d.url, d.body, d.createdAt, d.createdAt);
+  }
+
+  dueHeads(now: number, limit: number, busy: ReadonlySet<string>): OutboxDelivery[] {
+    if (limit <= 0) return [];
+    const rows = this.heads.all(now, limit + busy.size) as Row[];
+    return rows.map(fromRow).filter((d) => !busy.has(queueKey(d))).slice(0, limit);
+  }
+
+  markDelivered(id: string, attempts: number): void {
+    this.delivered.run(attempts, id);
+  }
+
+  markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): void {
+    this.retry.run(attempts, nextAttemptAt, error.slice(0, MAX_ERROR_LENGTH), id);
+  }
+
+  markFailed(id: string, attempts: number, error: string): void {
+    this.failed.run(attempts, error.slice(0, MAX_ERROR_LENGTH), id);
+  }
+
+  prune(before: number): number {
+    return Number(this.pruneFinished.run(before).changes);
+  }
+
+  get(id: string): OutboxDelivery | undefined {
+    const row = this.byId.get(id) as Row | undefined;
+    return row && fromRow(row);
+  }
+}

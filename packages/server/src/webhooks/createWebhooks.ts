@@ -1,0 +1,39 @@
+// Assembles the webhooks feature for the server: the outbox on the store's database, the
+// dispatcher signing with the API secret, and the hooks that feed it from the rooms layer.
+import type { Config } from '../config/schema.js';
+import type { RoomDirectory } from '../rooms/hooks.js';
+import type { Store } from '../store/Store.js';
+import { RoomWebhookCache } from './RoomWebhookCache.js';
+import { SqliteWebhookOutbox, type SqliteDatabase } from './SqliteWebhookOutbox.js';
+import { WebhookDispatcher, type WebhookDispatcherOptions } from './WebhookDispatcher.js';
+import { WebhookSessionObserver } from './WebhookSessionObserver.js';
+
+/** Dispatcher tuning a caller (tests, embedding) may override; the rest comes from config. */
+export type WebhookTuning = Omit<WebhookDispatcherOptions, 'outbox' | 'secret'>;
+
+export interface Webhooks {
+  dispatcher: WebhookDispatcher;
+  observer: WebhookSessionObserver;
+  /** Wraps the store's directory so each join refreshes the room's subscription. */
+  directory(inner: RoomDirectory): RoomDirectory;
+  start(): void;
+  /** Stops delivering; call before the store closes. */
+  stop(): Promise<void>;
+}
+
+export function createWebhooks(
+  config: Pick<Config, 'apiSecret' | 'webhookUrl'>,
+  store: Pick<Store, 'getRoom'> & { database: SqliteDatabase },
+  tuning: WebhookTuning = {},
+): Webhooks {
+  const dispatcher = new WebhookDispatcher({ ...tuning, outbox: new SqliteWebhookOutbox(store.database), secret: config.apiSecret });
+  const subscriptions = new RoomWebhookCache(async (roomId) => (await store.getRoom(roomId))?.webhook ?? null);
+  const observer = new WebhookSessionObserver({ queue: dispatcher, subscriptions, globalUrl: config.webhookUrl });
+  return {
+    dispatcher,
+    observer,
+    directory: (inner) => subscriptions.wrap(inner),
+    start: () => dispatcher.start(),
+    stop: () => dispatcher.stop(),
+  };
+}
