@@ -1,9 +1,12 @@
-// The `roomkit` command: `start` runs the server, `token` mints an access token; flags → config.
+// The `roomkit` command: `start` runs the server, `token` mints an access token, `rooms` and
+// `sessions` call the REST API (cli/); flags → config.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PERMISSIONS, ROLES, generateToken, type Permission, type Role } from './auth/AccessToken.js';
 import { decodeJwtUnverified } from './auth/jwt.js';
 import { ArgsError, splitCommand, takeFlags } from './cliArgs.js';
+import { runRooms } from './cli/rooms.js';
+import { runSessions } from './cli/sessions.js';
 import { ConfigError } from './config/errors.js';
 import { CONFIG_FILE_ENV, CONFIG_SETTINGS, loadConfig } from './config/loadConfig.js';
 import type { Config } from './config/schema.js';
@@ -18,9 +21,11 @@ export interface CliIo {
 const USAGE = `Usage: roomkit <command> [flags]
 
 Commands:
-  start   Run the server (HTTP + WebSocket on --port, media on UDP --rtc-port)
-  token   Print an access token signed with the configured API key and secret
-  help    Show this help
+  start     Run the server (HTTP + WebSocket on --port, media on UDP --rtc-port)
+  token     Print an access token signed with the configured API key and secret
+  rooms     Create, list, get, validate or deactivate rooms (REST API)
+  sessions  List, get or end sessions (REST API)
+  help      Show this help
 
 Run "roomkit <command> --help" for a command's flags.
 `;
@@ -90,6 +95,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return wantsHelp ? print(io, START_USAGE) : await start(args, io);
       case 'token':
         return wantsHelp ? print(io, TOKEN_USAGE) : token(args, io);
+      case 'rooms':
+        return await runRooms(args, io);
+      case 'sessions':
+        return await runSessions(args, io);
       default:
         io.stderr(`roomkit: unknown command "${command}"\n\n${USAGE}`);
         return 2;

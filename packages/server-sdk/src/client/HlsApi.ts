@@ -1,0 +1,27 @@
+// `/v2/hls`: interactive HLS of a room's session.
+import type { HttpTransport } from './HttpTransport.js';
+import type { EgressListOptions, HlsResponse, Paged, StartHlsBody } from './types.js';
+
+export class HlsApi {
+  readonly #http: HttpTransport;
+  constructor(http: HttpTransport) {
+    this.#http = http;
+  }
+
+  /** `POST /v2/hls/start` → `{id, sessionId, playbackHlsUrl, livestreamUrl}`. */
+  start(body: StartHlsBody): Promise<HlsResponse> {
+    return this.#http.request('POST', '/v2/hls/start', { body });
+  }
+
+  /** `POST /v2/hls/end`. */
+  end(roomId: string): Promise<unknown> {
+    return this.#http.request('POST', '/v2/hls/end', { body: { roomId } });
+  }
+
+  /** `GET /v2/hls?roomId=&sessionId=&page=&perPage=`. */
+  list(opts: EgressListOptions = {}): Promise<Paged<HlsResponse>> {
+    return this.#http.request('GET', '/v2/hls', {
+      query: { roomId: opts.roomId, sessionId: opts.sessionId, page: opts.page, perPage: opts.perPage },
+    });
+  }
+}
