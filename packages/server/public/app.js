@@ -118,7 +118,7 @@ async function joinMeeting({ token, roomId, name, mic, camera }) {
   meeting.on('speaker-changed', (id) => highlightSpeaker(id ?? meeting.activeSpeakerId));
   meeting.on('error', (e) => showError(`${e?.message ?? e}${e?.code ? ` (code ${e.code})` : ''}`));
 
-  addParticipant(meeting.localParticipant);
+  // The local tile is added at meeting-joined: the server assigns the participant id on join.
   await meeting.join();
 }
 
