@@ -39,6 +39,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const app = createHttpApp({
     config,
     sdkSource,
+    store,
+    rooms,
     health: () => ({ rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
   });
   signaling = new SignalingServer(app.server, rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, config.limits);

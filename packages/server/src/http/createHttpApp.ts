@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ErrorCode, idSchema } from '@roomkit/protocol';
 import { generateToken } from '../auth/AccessToken.js';
 import type { Config } from '../config/schema.js';
+import { restApi, type RestApiDeps } from '../api/restApi.js';
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
@@ -19,14 +20,18 @@ export interface HttpAppDeps {
   config: Config;
   sdkSource: string;
   health: () => Record<string, unknown>;
+  /** The REST API v2's data: without them (tests of the static routes) it is not mounted. */
+  store?: RestApiDeps['store'];
+  rooms?: RestApiDeps['rooms'];
 }
 
 function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdkSource, health }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdkSource, health, store, rooms }: HttpAppDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  if (store && rooms) app.register(restApi, { store, rooms, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
   const files = new Map<string, { type: string; body: Buffer }>();

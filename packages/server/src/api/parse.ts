@@ -1,0 +1,16 @@
+// Request validation against the protocol's zod schemas: the first problem becomes a 400
+// ERROR_INVALID_PARAMETER whose message starts with the offending field.
+import { RoomkitError } from '@roomkit/protocol';
+import type { z } from 'zod';
+
+export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
+    throw new RoomkitError('ERROR_INVALID_PARAMETER', `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''} in the ${where}`);
+  }
+  const field = issue.path.length > 0 ? issue.path.join('.') : where;
+  throw new RoomkitError('ERROR_INVALID_PARAMETER', `${field}: ${issue.message}`);
+}
