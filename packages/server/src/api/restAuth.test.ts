@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@roomkit/protocol';
 import { signJwt } from '../auth/jwt.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../config/defaults.js';
-import { startRestApiFixture, type RestApiFixture } from './restApiFixture.js';
+import { startRestApiFixture, type RestApiFixture } from '../../test/helpers/restApiFixture.js';
 
 let api: RestApiFixture;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // bad paging, unknown ids).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type RoomResponse } from '@roomkit/protocol';
-import { startRestApiFixture, type RestApiFixture } from './restApiFixture.js';
+import { startRestApiFixture, type RestApiFixture } from '../../test/helpers/restApiFixture.js';
 
 let api: RestApiFixture;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 // REST sessions endpoints in-process: list, fetch with timelogs, end, remove participant; bad inputs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type SessionResponse } from '@roomkit/protocol';
-import { startRestApiFixture, type RestApiFixture } from './restApiFixture.js';
+import { startRestApiFixture, type RestApiFixture } from '../../test/helpers/restApiFixture.js';
 
 let api: RestApiFixture;
 let roomId: string;

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { generateToken, type GenerateTokenOptions } from '../auth/AccessToken.js';
-import { DEV_API_KEY, DEV_API_SECRET } from '../config/defaults.js';
-import type { Config } from '../config/schema.js';
-import { createHttpApp } from '../http/createHttpApp.js';
-import { SqliteStore } from '../store/SqliteStore.js';
-import type { LiveRooms } from './restApi.js';
+import { generateToken, type GenerateTokenOptions } from '../../src/auth/AccessToken.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../../src/config/defaults.js';
+import type { Config } from '../../src/config/schema.js';
+import { createHttpApp } from '../../src/http/createHttpApp.js';
+import { SqliteStore } from '../../src/store/SqliteStore.js';
+import type { LiveRooms } from '../../src/api/restApi.js';
 
 /** Live meetings as sets of participant ids; ending and removing report to the store's observer. */
 export class FakeRooms implements LiveRooms {
