@@ -1,7 +1,9 @@
 // RoomkitClient against a real Roomkit server (the server package's test helper), on loopback.
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyJwt } from '../../server/src/auth/jwt.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/testServer.js';
+import { connectWs, type WsTestClient } from '../../server/test/helpers/wsClient.js';
 import { RoomkitClient } from './client/RoomkitClient.js';
 import { RoomkitApiError, RoomkitConnectionError } from './errors.js';
 import { generateToken } from './token.js';
@@ -15,30 +17,17 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Whether this server build mounts the REST API (401 without a token), rather than 404 on /v2. */
-async function restApiMounted(url: string): Promise<boolean> {
-  const res = await fetch(`${url}/v2/rooms`);
-  return res.status === 401;
-}
-let restApiLive = false;
 
 let ts: TestServer;
 let client: RoomkitClient;
 
 beforeAll(async () => {
   ts = await startTestServer();
-  restApiLive = await restApiMounted(ts.url);
   client = new RoomkitClient({ baseUrl: ts.url, apiKey: ts.config.apiKey, secretKey: ts.config.apiSecret });
 });
 afterAll(async () => {
   await ts?.stop();
 });
-/** Calls that need routes are skipped, with this reason, on a server build without the REST API. */
-function needsRestApi() {
-  beforeEach((ctx) => {
-    if (!restApiLive) ctx.skip('the server does not mount the REST API v2');
-  });
-}
 
 async function apiError(p: Promise<unknown>): Promise<RoomkitApiError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -47,8 +36,6 @@ async function apiError(p: Promise<unknown>): Promise<RoomkitApiError> {
 }
 
 describe('RoomkitClient rooms', () => {
-  needsRestApi();
-
   it('create → get → list → validate → deactivate round-trips one room', async () => {
     const created = await client.rooms.create({ customRoomId: 'sdk-room-1', webhook: { endPoint: 'http://127.0.0.1:9/hook', events: ['session-*'] } });
     expect(created).toMatchObject({ customRoomId: 'sdk-room-1', disabled: false, webhook: { endPoint: 'http://127.0.0.1:9/hook', events: ['session-*'] } });
@@ -85,8 +72,6 @@ describe('RoomkitClient rooms', () => {
 });
 
 describe('RoomkitClient sessions', () => {
-  needsRestApi();
-
   it('list of a room with no sessions is an empty page; get of an unknown session is 404', async () => {
     const room = await client.rooms.create();
     const page = await client.sessions.list({ roomId: room.roomId });
@@ -96,9 +81,50 @@ describe('RoomkitClient sessions', () => {
   });
 });
 
-describe('RoomkitClient auth', () => {
-  needsRestApi();
+describe('RoomkitClient sessions with participants', () => {
+  const sockets: WsTestClient[] = [];
+  afterAll(async () => {
+    await Promise.all(sockets.map((c) => c.close()));
+  });
 
+  /** Joins over signaling (no media) with a token from this SDK's generateToken. */
+  async function join(roomId: string, participantId: string): Promise<WsTestClient> {
+    const c = await connectWs(ts.url);
+    sockets.push(c);
+    const token = generateToken({ apiKey: ts.config.apiKey, secretKey: ts.config.apiSecret, permissions: ['allow_join'], roomId, participantId, roles: ['rtc'] });
+    const res = await c.request({ t: 'join', token, meetingId: roomId, participantId, name: participantId, mode: 'SIGNALLING_ONLY' });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    return c;
+  }
+
+  it('list/get show the live session; removeParticipant and end close timelogs and the session', async () => {
+    const room = await client.rooms.create();
+    await join(room.roomId, 'alice');
+    await join(room.roomId, 'bob');
+
+    const live = await client.sessions.list({ roomId: room.roomId });
+    expect(live.pageInfo.total).toBe(1);
+    const session = live.data[0]!;
+    expect(session).toMatchObject({ roomId: room.roomId, status: 'ongoing', end: null });
+    expect(session.participants.map((p) => p.participantId).sort()).toEqual(['alice', 'bob']);
+
+    const afterRemove = await client.sessions.removeParticipant({ roomId: room.roomId, participantId: 'bob' });
+    expect(afterRemove.id).toBe(session.id);
+    const bob = afterRemove.participants.find((p) => p.participantId === 'bob')!;
+    expect(bob.timelog.at(-1)!.end).not.toBeNull();
+    expect(await apiError(client.sessions.removeParticipant({ roomId: room.roomId, participantId: 'bob' }))).toMatchObject({ statusCode: 404, code: 4004 });
+
+    const ended = await client.sessions.end({ roomId: room.roomId });
+    expect(ended).toMatchObject({ id: session.id, status: 'ended' });
+    expect(ended.end).not.toBeNull();
+    const fetched = await client.sessions.get(session.id);
+    expect(fetched.status).toBe('ended');
+    expect(fetched.participants.every((p) => p.timelog.every((t) => t.end !== null))).toBe(true);
+    expect(await apiError(client.sessions.end({ roomId: room.roomId }))).toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('RoomkitClient auth', () => {
   it('with a garbage or wrong-secret token, rejects with 401 INVALID_TOKEN', async () => {
     const garbage = new RoomkitClient({ baseUrl: ts.url, token: 'not-a-jwt' });
     expect(await apiError(garbage.rooms.list())).toMatchObject({ statusCode: 401, code: 4002 });
@@ -120,6 +146,30 @@ describe('RoomkitClient transport', () => {
     const err = await dead.rooms.list().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(RoomkitConnectionError);
     expect((err as Error).message).toBe(`cannot reach the Roomkit server at http://127.0.0.1:${port} (ECONNREFUSED)`);
+  });
+
+  it('with its own key pair, sends a 10-minute crawler token and reuses it; query and body go out as JSON', async () => {
+    const seen: Array<{ url: string; method: string; auth: string | null; body: unknown }> = [];
+    const fakeFetch: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      seen.push({ url: String(input), method: init?.method ?? 'GET', auth: headers.get('authorization'), body: init?.body ? JSON.parse(String(init.body)) : undefined });
+      return new Response(JSON.stringify({ pageInfo: { currentPage: 2, perPage: 5, lastPage: 2, total: 6 }, data: [] }), { status: 200 });
+    };
+    const c = new RoomkitClient({ baseUrl: 'http://roomkit.test/', apiKey: 'k', secretKey: 's', fetch: fakeFetch });
+    await c.sessions.list({ roomId: 'r 1', page: 2, perPage: 5 });
+    await c.rooms.deactivate('r1');
+    expect(seen[0]).toMatchObject({ url: 'http://roomkit.test/v2/sessions?roomId=r+1&page=2&perPage=5', method: 'GET', body: undefined });
+    expect(seen[1]).toMatchObject({ url: 'http://roomkit.test/v2/rooms/deactivate', method: 'POST', body: { roomId: 'r1' } });
+    expect(seen[1]!.auth).toBe(seen[0]!.auth);
+    const claims = verifyJwt(seen[0]!.auth!, 's');
+    expect(claims).toMatchObject({ apikey: 'k', roles: ['crawler'], permissions: ['allow_join', 'allow_mod'], version: 2 });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(600);
+  });
+
+  it('with a non-JSON error page (a proxy), rejects with RoomkitApiError code 0 quoting it', async () => {
+    const c = new RoomkitClient({ baseUrl: 'http://roomkit.test', token: 't', fetch: async () => new Response('<h1>Bad Gateway</h1>', { status: 502 }) });
+    const err = await apiError(c.rooms.get('r'));
+    expect(err).toMatchObject({ statusCode: 502, code: 0, message: 'GET /v2/rooms/r failed with HTTP 502: <h1>Bad Gateway</h1>' });
   });
 
   it('with neither keys nor token, throws at construction', () => {
