@@ -5,6 +5,8 @@ import { verifyWebhookSignature } from '../../src/webhooks/signature.js';
 
 export interface ReceivedWebhook {
   id: string;
+  /** Request path, so one receiver can stand for several endpoints. */
+  path: string;
   signature: string;
   contentType: string;
   body: string;
@@ -53,6 +55,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       } catch {}
       requests.push({
         id: String(req.headers['roomkit-webhook-id'] ?? ''),
+        path: req.url ?? '/',
         signature,
         contentType: String(req.headers['content-type'] ?? ''),
         body,
