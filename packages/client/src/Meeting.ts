@@ -14,6 +14,7 @@ import type { ErrorCodeName } from './protocolRuntime.js';
 import { PubSub } from './PubSub.js';
 import { RemoteMedia } from './RemoteMedia.js';
 import { SignalingClient } from './SignalingClient.js';
+import { Moderation, isModerationEvent } from './Moderation.js';
 import { StatsReader } from './stats.js';
 import type { StreamStats } from './stats.js';
 import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState } from './types.js';
@@ -28,7 +29,7 @@ export type MeetingEvents = {
   'speaker-changed': [activeSpeakerId: string | null];
   'presenter-changed': [activePresenterId: string | null];
   'pin-state-changed': [info: { participantId: string; state: PinState; pinnedBy: string }];
-  'entry-requested': [info: { participantId: string; name: string }];
+  'entry-requested': [info: { participantId: string; name: string; allow(): void; deny(): void }];
   'entry-responded': [info: { participantId: string; decision: 'allowed' | 'denied' }];
   'mic-requested': [info: { participantId: string; accept(): void; reject(): void }];
   'webcam-requested': [info: { participantId: string; accept(): void; reject(): void }];
@@ -45,6 +46,8 @@ type Phase = 'new' | 'joining' | 'joined' | 'leaving' | 'left' | 'failed';
 type ResolvedOptions = MeetingOptions & Required<Pick<MeetingOptions, 'mode' | 'multiStream' | 'maxResolution'>>;
 
 const NO_LEAVE_WAIT_MS = 3_000;
+/** How long join() may wait for a host to admit an ask_join participant. */
+const LOBBY_WAIT_MS = 15 * 60_000;
 
 export class Meeting extends EventEmitter<MeetingEvents> {
   readonly id: string;
@@ -70,6 +73,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly media: LocalMedia;
   private readonly remote: RemoteMedia;
   private readonly participantHost: ParticipantHost;
+  private readonly moderation: Moderation;
 
   constructor(options: MeetingOptions, private readonly token: string | undefined) {
     super();
@@ -80,7 +84,18 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       requestQuality: (p, quality) => this.requestQuality(p, quality),
       pinStateChanged: (p) => this.onPinStateChanged(p),
       streamStats: (p, kind) => this.streamStats(p, kind),
+      moderate: (p, action) => this.moderation.moderate(p, action),
     };
+    this.moderation = new Moderation({
+      signaling: () => (this.phase === 'joined' ? this.signaling : null),
+      localParticipantId: () => this.localParticipant.id,
+      emitEntryRequested: (info) => this.safeEmit('entry-requested', info),
+      emitEntryResponded: (info) => this.safeEmit('entry-responded', info),
+      emitMediaRequested: (kind, info) => this.safeEmit(kind === 'audio' ? 'mic-requested' : 'webcam-requested', info),
+      setOwnMedia: (kind, enabled) =>
+        kind === 'audio' ? (enabled ? this.unmuteMic() : this.muteMic()) : enabled ? this.enableWebcam() : this.disableWebcam(),
+      reportError: (err) => this.reportError(err),
+    });
     this.localParticipant = new Participant(options.participantId ?? '', options.name ?? '', true, this.options.mode, options.metaData ?? null, this.participantHost);
     this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null), this.log);
     const common = { signaling: () => this.signaling, emitError: (e: MeetingError) => this.safeEmit('error', e), log: this.log, stats: this.stats };
@@ -190,8 +205,15 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   stopHls(): Promise<void> {
     return this.unsupported('STOP_HLS_FAILED', 'HLS');
   }
-  respondEntry(_participantId: string, _decision: 'allowed' | 'denied'): Promise<void> {
-    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'The waiting room (respondEntry)');
+  /** Admits or denies someone waiting in the lobby (needs allow_join or allow_mod). */
+  async respondEntry(participantId: string, decision: 'allowed' | 'denied'): Promise<void> {
+    if (!this.ensureJoined('respondEntry')) return;
+    try {
+      await this.moderation.respondEntry(participantId, decision);
+    } catch (err) {
+      this.reportError(err);
+      throw err;
+    }
   }
   send(_payload: unknown, _options?: { reliability?: string }): Promise<void> {
     return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'Data messages (send)');
@@ -217,6 +239,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       this.signaling = signaling;
       await signaling.connect();
       const { participantId, name, metaData, mode } = this.options;
+      // An ask_join token waits in the lobby until a host answers: give the join time.
       const result = await signaling.request({
         t: 'join',
         token: this.token,
@@ -225,7 +248,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         ...(participantId !== undefined && { participantId }),
         ...(name !== undefined && { name }),
         ...(metaData !== undefined && { metaData }),
-      });
+      }, LOBBY_WAIT_MS);
       if (this.phase !== 'joining') return; // leave() was called meanwhile
       this.applyJoin(result);
     } catch (err) {
@@ -259,6 +282,11 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   /** Server events, one at a time in arrival order (SignalingClient chains the calls). */
   private async onServerEvent(ev: ServerEvent): Promise<void> {
+    // Lobby events reach an asker before its join completes.
+    if (isModerationEvent(ev)) {
+      if (this.phase === 'joined' || this.phase === 'joining') await this.moderation.onEvent(ev);
+      return;
+    }
     if (this.phase !== 'joined') return;
     switch (ev.t) {
       case 'participantJoined': {

@@ -21,7 +21,10 @@ export interface ParticipantHost {
   requestQuality(participant: Participant, quality: Quality): Promise<void>;
   pinStateChanged(participant: Participant): void;
   streamStats(participant: Participant, kind: StreamKind): Promise<StreamStats[]>;
+  moderate(participant: Participant, action: ModerationAction): Promise<void>;
 }
+
+export type ModerationAction = 'remove' | 'enableMic' | 'disableMic' | 'enableWebcam' | 'disableWebcam';
 
 const FLAG_OF: Partial<Record<StreamKind, 'micOn' | 'webcamOn' | 'screenShareOn'>> = {
   audio: 'micOn',
@@ -151,14 +154,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.host.pinStateChanged(this);
   }
 
-  private moderation(action: string): Promise<void> {
+  private moderation(action: ModerationAction): Promise<void> {
     if (this.local) {
       return Promise.reject(
         new RoomkitError('ERROR_INVALID_PARAMETER', `participant.${action}() is for remote participants; use the meeting's methods for yourself`),
       );
     }
-    return Promise.reject(
-      new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `participant.${action}() (moderation) is not supported by this Roomkit server yet`),
-    );
+    return this.host.moderate(this, action);
   }
 }

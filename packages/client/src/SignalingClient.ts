@@ -75,7 +75,7 @@ export class SignalingClient {
   }
 
   /** Sends a request and resolves with the server's `data`, or rejects with a RoomkitError. */
-  request<T extends ClientMessageType>(body: RequestBody<T>): Promise<ResponseData[T]> {
+  request<T extends ClientMessageType>(body: RequestBody<T>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseData[T]> {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN || this.closed) {
       return Promise.reject(new RoomkitError('SOMETHING_WENT_WRONG', `Cannot send '${body.t}': not connected`));
@@ -85,8 +85,8 @@ export class SignalingClient {
     return new Promise<ResponseData[T]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(rid);
-        reject(new RoomkitError('SOMETHING_WENT_WRONG', `The server did not answer '${body.t}' within ${REQUEST_TIMEOUT_MS / 1000} s`));
-      }, REQUEST_TIMEOUT_MS);
+        reject(new RoomkitError('SOMETHING_WENT_WRONG', `The server did not answer '${body.t}' within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
       this.pending.set(rid, { resolve: resolve as (data: unknown) => void, reject, timer });
       if (body.t !== 'ping') this.log.debug('→', message);
       ws.send(JSON.stringify(message));

@@ -116,6 +116,24 @@ export const pubsubSubscribeRequestSchema = z
   .object({ t: z.literal('pubsubSubscribe'), rid, topic: z.string().min(1).max(128) })
   .strict();
 
+// Moderation (allow_mod) and the lobby (ask_join askers admitted by allow_join/allow_mod holders).
+export const MEDIA_KINDS_MODERATED = ['audio', 'video'] as const;
+export const moderatedKindSchema = z.enum(MEDIA_KINDS_MODERATED);
+export type ModeratedKind = z.infer<typeof moderatedKindSchema>;
+
+export const removeParticipantRequestSchema = z
+  .object({ t: z.literal('removeParticipant'), rid, participantId: idSchema })
+  .strict();
+
+/** Turn a remote participant's mic or camera off (enabled: false) or ask them to turn it on. */
+export const setParticipantMediaRequestSchema = z
+  .object({ t: z.literal('setParticipantMedia'), rid, participantId: idSchema, kind: moderatedKindSchema, enabled: z.boolean() })
+  .strict();
+
+export const respondEntryRequestSchema = z
+  .object({ t: z.literal('respondEntry'), rid, participantId: idSchema, decision: z.enum(['allowed', 'denied']) })
+  .strict();
+
 export const leaveRequestSchema = z.object({ t: z.literal('leave'), rid }).strict();
 export const endRequestSchema = z.object({ t: z.literal('end'), rid }).strict();
 export const pingRequestSchema = z.object({ t: z.literal('ping'), rid }).strict();
@@ -131,6 +149,9 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   leaveRequestSchema,
   endRequestSchema,
   pingRequestSchema,
+  removeParticipantRequestSchema,
+  setParticipantMediaRequestSchema,
+  respondEntryRequestSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['t'];
@@ -171,6 +192,9 @@ export interface ResponseData {
   leave: Record<string, never>;
   end: Record<string, never>;
   ping: Record<string, never>;
+  removeParticipant: Record<string, never>;
+  setParticipantMedia: Record<string, never>;
+  respondEntry: Record<string, never>;
 }
 
 export type ResponseMessage =
@@ -194,6 +218,16 @@ export type ServerEvent =
   | { t: 'pubsubMessage'; message: PubSubMessage }
   /** The server removed this participant from the meeting (end, removal, duplicate id, ...). */
   | { t: 'meetingLeft'; reason: ErrorInfo }
+  /**
+   * Someone with ask_join waits in the lobby. Sent to participants holding allow_join/allow_mod,
+   * and to the asker itself (whose `join` response comes after the decision).
+   */
+  | { t: 'entryRequested'; participantId: string; name: string }
+  | { t: 'entryResponded'; participantId: string; decision: 'allowed' | 'denied' }
+  /** A moderator turned this participant's mic/camera off: the server closed that stream. */
+  | { t: 'mediaDisabledByModerator'; kind: ModeratedKind; byParticipantId: string }
+  /** A moderator asks this participant to turn the mic/camera on (accept or reject locally). */
+  | { t: 'mediaRequested'; kind: ModeratedKind; byParticipantId: string }
   /** An error not tied to one request (rate limit, media failure). */
   | { t: 'error'; error: ErrorInfo };
 

@@ -128,9 +128,9 @@ describe('verifyJoinToken', () => {
     expectCode(() => verifyJoinToken(raw({ roles: [] }), ctx), 'UNAUTHORIZED_ROLE');
   });
 
-  it('without allow_join or allow_mod, throws INVALID_PERMISSIONS', () => {
-    expectCode(() => verifyJoinToken(token({ permissions: [] }), ctx), 'INVALID_PERMISSIONS', /neither/);
-    expectCode(() => verifyJoinToken(token({ permissions: ['ask_join'] }), ctx), 'INVALID_PERMISSIONS', /waiting rooms are not yet supported/);
+  it('without any join permission, throws INVALID_PERMISSIONS; ask_join alone is accepted (the lobby)', () => {
+    expectCode(() => verifyJoinToken(token({ permissions: [] }), ctx), 'INVALID_PERMISSIONS', /none of/);
+    expect(verifyJoinToken(token({ permissions: ['ask_join'] }), ctx).permissions).toEqual(['ask_join']);
   });
 });
 

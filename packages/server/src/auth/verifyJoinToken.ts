@@ -82,11 +82,8 @@ export function verifyJoinToken(token: string | undefined, ctx: JoinTokenContext
     );
   }
   const perms = claims.permissions;
-  if (!perms.includes('allow_join') && !perms.includes('allow_mod')) {
-    const message = perms.includes('ask_join')
-      ? 'token only has "ask_join": waiting rooms are not yet supported, use "allow_join" or "allow_mod"'
-      : `token permissions [${perms.join(', ')}] include neither "allow_join" nor "allow_mod"`;
-    throw new RoomkitError('INVALID_PERMISSIONS', message);
+  if (!perms.includes('allow_join') && !perms.includes('allow_mod') && !perms.includes('ask_join')) {
+    throw new RoomkitError('INVALID_PERMISSIONS', `token permissions [${perms.join(', ')}] include none of "allow_join", "allow_mod", "ask_join"`);
   }
   return claims;
 }

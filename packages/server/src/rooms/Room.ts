@@ -17,6 +17,10 @@ import { Participant } from './Participant.js';
 import { RoomPubSub, type PublishParams } from './RoomPubSub.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
 import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
+import { Lobby } from './Lobby.js';
+
+/** May let people in from the lobby (and so hears about them). */
+const isHost = (permissions: readonly string[]) => permissions.includes('allow_join') || permissions.includes('allow_mod');
 
 const LAYER_OF_QUALITY: Record<Quality, 0 | 1 | 2> = { low: 0, med: 1, high: 2 };
 
@@ -38,6 +42,7 @@ export class Room {
   private readonly producerOwners = new Map<string, Participant>();
   private transportSeq = 0;
   private pendingJoins = 0;
+  readonly lobby = new Lobby();
   closed = false;
 
   constructor(
@@ -73,6 +78,15 @@ export class Room {
 
   private async admit(params: JoinParams, sink: ParticipantSink): Promise<{ participant: Participant; result: JoinResult }> {
     const id = params.participantId ?? newId(4);
+    if (!isHost(params.permissions)) {
+      const name = params.name;
+      const allowed = await this.lobby.wait(id, name, sink, (asker) => {
+        for (const p of this.participants.values()) {
+          if (isHost(p.permissions)) p.sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
+        }
+      });
+      if (!allowed) throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `entry to meeting ${this.id} was denied`);
+    }
     const existing = this.participants.get(id);
     if (existing) {
       existing.sink.send({ t: 'meetingLeft', reason: leaveReason('DUPLICATE_PARTICIPANT', 'the same participant joined from another connection') });
@@ -96,6 +110,9 @@ export class Room {
       await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
     }
     this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
+    if (isHost(participant.permissions)) {
+      for (const asker of this.lobby.waiting) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
+    }
     return {
       participant,
       result: {
@@ -233,6 +250,44 @@ export class Room {
       participant.sink.disconnect();
     }
     await this.close();
+  }
+
+  /** A host answers someone waiting in the lobby; hosts and the asker hear the decision. */
+  respondEntry(host: Participant, askerId: string, decision: 'allowed' | 'denied'): void {
+    if (!isHost(host.permissions)) throw new RoomkitError('UNAUTHORIZED_REQUEST', 'answering entry requests needs allow_join or allow_mod');
+    const askerSink = this.lobby.decide(askerId, decision === 'allowed', host.displayName);
+    const event = { t: 'entryResponded', participantId: askerId, decision } as const;
+    askerSink.send(event);
+    for (const p of this.participants.values()) if (isHost(p.permissions)) p.sink.send(event);
+  }
+
+  /** Moderator removes someone: they get meetingLeft (REMOVE_PEER), everyone else participant-left. */
+  async removeParticipant(moderator: Participant, targetId: string): Promise<void> {
+    this.requireModerator(moderator, 'removing a participant');
+    const target = this.target(targetId);
+    const reason = leaveReason('REMOVE_PEER', `removed by ${moderator.displayName}`);
+    target.sink.send({ t: 'meetingLeft', reason });
+    await this.leave(target, reason);
+    target.sink.disconnect();
+  }
+
+  /** Moderator turns a participant's mic/camera off now, or asks them to turn it on. */
+  async setParticipantMedia(moderator: Participant, targetId: string, kind: 'audio' | 'video', enabled: boolean): Promise<void> {
+    this.requireModerator(moderator, `turning another participant's ${kind === 'audio' ? 'microphone' : 'camera'} ${enabled ? 'on' : 'off'}`);
+    const target = this.target(targetId);
+    if (enabled) {
+      target.sink.send({ t: 'mediaRequested', kind, byParticipantId: moderator.id });
+      return;
+    }
+    if (!target.streams.has(kind)) return;
+    target.sink.send({ t: 'mediaDisabledByModerator', kind, byParticipantId: moderator.id });
+    await this.unpublish(target, kind);
+  }
+
+  private target(id: string): Participant {
+    const target = this.participants.get(id);
+    if (!target) throw new RoomkitError('INVALID_PARTICIPANT_ID', `participantId: no participant ${id} in this meeting`);
+    return target;
   }
 
   requireModerator(participant: Participant, action: string): void {

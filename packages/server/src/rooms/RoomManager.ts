@@ -107,6 +107,11 @@ export class RoomManager {
     return undefined;
   }
 
+  /** A connection closed while waiting in a lobby: stop waiting. */
+  cancelWaiting(sink: ParticipantSink): void {
+    for (const room of this.rooms.values()) room.lobby.cancel(sink);
+  }
+
   /** The live session of a room, if anyone is in it. */
   liveSession(roomId: string): { sessionId: string; participantIds: string[] } | null {
     const room = this.rooms.get(roomId);

@@ -152,6 +152,15 @@ export class SignalingConnection implements ParticipantSink {
         this.room = null;
         await room.leave(participant, { code: LeaveReason.MANUAL_LEAVE_CALLED, message: 'left the meeting' });
         return {};
+      case 'removeParticipant':
+        await room.removeParticipant(participant, request.participantId);
+        return {};
+      case 'setParticipantMedia':
+        await room.setParticipantMedia(participant, request.participantId, request.kind, request.enabled);
+        return {};
+      case 'respondEntry':
+        room.respondEntry(participant, request.participantId, request.decision);
+        return {};
       case 'end':
         room.requireModerator(participant, 'ending the meeting');
         await room.end({ code: LeaveReason.ROOM_CLOSE, message: `the meeting was ended by ${participant.displayName}` });
@@ -188,6 +197,7 @@ export class SignalingConnection implements ParticipantSink {
   }
 
   private onClose(): void {
+    this.rooms.cancelWaiting(this);
     const { room, participant } = this;
     this.participant = null;
     this.room = null;

@@ -12,6 +12,8 @@ export interface JoinOptions {
   multiStream?: boolean;
   /** A token to use instead of one from /dev/token. */
   token?: string;
+  /** Return at once; await the outcome later with `joinOutcome(page)` (lobby flows). */
+  background?: boolean;
 }
 
 export interface RecordedEvent {
@@ -97,9 +99,25 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
         meeting.on('speaker-changed', (id: any) => events.push({ ev: 'speaker-changed', participantId: id }));
         meeting.on('presenter-changed', (id: any) => events.push({ ev: 'presenter-changed', participantId: id }));
         meeting.on('error', (e: any) => events.push({ ev: 'error', data: { code: e?.code, message: e?.message } }));
+        meeting.on('entry-requested', (e: any) => events.push({ ev: 'entry-requested', participantId: e.participantId, name: e.name }));
+        meeting.on('entry-responded', (e: any) => events.push({ ev: 'entry-responded', participantId: e.participantId, data: e.decision }));
+        // Answers to a moderator's request follow rk.mediaRequestAnswer ('accept' | 'reject').
+        for (const ev of ['mic-requested', 'webcam-requested']) {
+          meeting.on(ev, (e: any) => {
+            events.push({ ev, participantId: e.participantId });
+            if ((w.rk as any).mediaRequestAnswer === 'accept') e.accept();
+            else e.reject();
+          });
+        }
         watchParticipant(meeting.localParticipant);
         try {
-          await meeting.join();
+          const joining = meeting.join();
+          (w.rk as any).joining = joining.then(
+            () => ({ ok: true, participantId: meeting.localParticipant.id }),
+            (err: any) => ({ ok: false, code: err?.code, message: String(err?.message ?? err) }),
+          );
+          if (opts.background) return { ok: true, pending: true };
+          await joining;
         } catch (err: any) {
           return { ok: false, code: err?.code, message: String(err?.message ?? err) };
         }
@@ -125,6 +143,19 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
     };
   });
   return page;
+}
+
+/** The outcome of a join started with `background: true`. */
+export async function joinOutcome(page: Page): Promise<{ ok: boolean; participantId?: string; code?: number; message?: string }> {
+  return page.evaluate(() => (window as any).rk.joining);
+}
+
+/** Reads the local participant's SDK state. */
+export async function localState(page: Page) {
+  return page.evaluate(() => {
+    const p = (window as any).rk.meeting.localParticipant;
+    return { id: p.id, micOn: p.micOn, webcamOn: p.webcamOn };
+  });
 }
 
 /** Calls a Meeting method in the page and returns its (serializable) result or error. */
