@@ -18,27 +18,10 @@ import { Moderation, isModerationEvent } from './Moderation.js';
 import { StatsReader } from './stats.js';
 import type { StreamStats } from './stats.js';
 import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState } from './types.js';
+import type { MeetingEvents } from './MeetingEvents.js';
 
-export type MeetingEvents = {
-  'meeting-joined': [];
-  'meeting-left': [info: LeaveInfo];
-  'meeting-state-changed': [info: { state: MeetingState }];
-  'participant-joined': [participant: Participant];
-  'participant-left': [participant: Participant, info: LeaveInfo];
-  'participant-mode-changed': [info: { participantId: string; mode: Mode }];
-  'speaker-changed': [activeSpeakerId: string | null];
-  'presenter-changed': [activePresenterId: string | null];
-  'pin-state-changed': [info: { participantId: string; state: PinState; pinnedBy: string }];
-  'entry-requested': [info: { participantId: string; name: string; allow(): void; deny(): void }];
-  'entry-responded': [info: { participantId: string; decision: 'allowed' | 'denied' }];
-  'mic-requested': [info: { participantId: string; accept(): void; reject(): void }];
-  'webcam-requested': [info: { participantId: string; accept(): void; reject(): void }];
-  'recording-state-changed': [info: { status: RecordingState }];
-  'livestream-state-changed': [info: { status: LivestreamState }];
-  'hls-state-changed': [info: { status: HlsState; playbackHlsUrl?: string; livestreamUrl?: string }];
-  data: [info: { from: string; timestamp: number; payload: unknown; reliability: string }];
-  error: [error: MeetingError];
-};
+export type { MeetingEvents } from './MeetingEvents.js';
+
 
 type Phase = 'new' | 'joining' | 'joined' | 'leaving' | 'left' | 'failed';
 
