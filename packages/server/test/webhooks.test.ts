@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '@roomkit/server-sdk';
 import { generateToken } from '../src/auth/AccessToken.js';
 import { configureLogging } from '../src/logger.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
@@ -126,6 +127,9 @@ describe('webhooks', () => {
     expect(rx.requests.every((r) => r.signatureValid && r.contentType === 'application/json')).toBe(true);
     const sample = got[0];
     expect(verifyWebhookSignature(sample.body.replace('session', 'sessiom'), sample.signature, DEV_API_SECRET)).toBe(false);
+    // The server SDK's verifyWebhook() accepts what the server sent and rejects a tampered body.
+    for (const r of accepted) expect(verifyWebhook(r.body, { 'roomkit-signature': r.signature }, DEV_API_SECRET)).toEqual(r.json);
+    expect(() => verifyWebhook(sample.body.replace('session', 'sessiom'), { 'Roomkit-Signature': sample.signature }, DEV_API_SECRET)).toThrow(/signature/i);
     // Retries really happened: the first requests were refused, and some deliveries took several tries.
     expect(rx.requests.filter((r) => r.status === 500)).toHaveLength(3);
     expect(rx.requests.length).toBeGreaterThan(total);

@@ -72,29 +72,29 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
     this.insert.run(d.id, d.roomId, d.url, d.body, d.createdAt, d.createdAt);
   }
 
-  dueHeads(now: number, limit: number, busy: ReadonlySet<string>): OutboxDelivery[] {
+  async dueHeads(now: number, limit: number, busy: ReadonlySet<string>): Promise<OutboxDelivery[]> {
     if (limit <= 0) return [];
     const rows = this.heads.all(now, limit + busy.size) as Row[];
     return rows.map(fromRow).filter((d) => !busy.has(queueKey(d))).slice(0, limit);
   }
 
-  markDelivered(id: string, attempts: number): void {
+  async markDelivered(id: string, attempts: number): Promise<void> {
     this.delivered.run(attempts, id);
   }
 
-  markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): void {
+  async markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
     this.retry.run(attempts, nextAttemptAt, error.slice(0, MAX_ERROR_LENGTH), id);
   }
 
-  markFailed(id: string, attempts: number, error: string): void {
+  async markFailed(id: string, attempts: number, error: string): Promise<void> {
     this.failed.run(attempts, error.slice(0, MAX_ERROR_LENGTH), id);
   }
 
-  prune(before: number): number {
+  async prune(before: number): Promise<number> {
     return Number(this.pruneFinished.run(before).changes);
   }
 
-  get(id: string): OutboxDelivery | undefined {
+  async get(id: string): Promise<OutboxDelivery | undefined> {
     const row = this.byId.get(id) as Row | undefined;
     return row && fromRow(row);
   }

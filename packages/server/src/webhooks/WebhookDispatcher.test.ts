@@ -53,9 +53,9 @@ async function receiver(): Promise<WebhookReceiver> {
 const body = (room: string, n: number) => JSON.stringify({ webhookType: 'participant-joined', data: { meetingId: room, sessionId: 's', n } });
 const nOf = (r: { json: any }) => r.json.data.n;
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -105,23 +105,23 @@ describe('WebhookDispatcher', () => {
     dispatcher.start();
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 6; attempt++) {
-      await until(() => outbox.get(id)!.attempts === attempt, `attempt ${attempt}`);
-      const row = outbox.get(id)!;
+      await until(async () => (await outbox.get(id))!.attempts === attempt, `attempt ${attempt}`);
+      const row = (await outbox.get(id))!;
       expect(row.status).toBe('pending');
       expect(row.lastError).toBe('HTTP 503');
       delays.push(row.nextAttemptAt - clock);
       clock = row.nextAttemptAt - 1; // not yet due: nothing may be sent
       await new Promise((r) => setTimeout(r, 30));
-      expect(outbox.get(id)!.attempts).toBe(attempt);
+      expect((await outbox.get(id))!.attempts).toBe(attempt);
       if (attempt < 6) clock += 1;
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
     expect(new Set(requests.map((r) => r.id))).toEqual(new Set([id])); // the second waited its turn
     clock = 1_000_000 + 60_000;
-    await until(() => outbox.get(id)!.status === 'failed', 'abandonment');
-    expect(outbox.get(id)!.attempts).toBe(7);
+    await until(async () => (await outbox.get(id))!.status === 'failed', 'abandonment');
+    expect((await outbox.get(id))!.attempts).toBe(7);
     // The queue moves on once the head is abandoned.
-    await until(() => outbox.get(second)!.attempts >= 1, 'the next delivery');
+    await until(async () => (await outbox.get(second))!.attempts >= 1, 'the next delivery');
   });
 
   it('a restart mid-retry (dispatcher and database closed, reopened on the same file) loses nothing and keeps order', async () => {
@@ -160,7 +160,7 @@ describe('WebhookDispatcher', () => {
     dispatcher.start();
     await new Promise((r) => setTimeout(r, 30));
     await dispatcher.stop();
-    expect(outbox.get(id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await outbox.get(id)).toMatchObject({ status: 'pending', attempts: 0 });
     await close();
   });
 });

@@ -52,6 +52,9 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private started = false;
+  /** The running tick, if any: ticks never overlap, so a queue head is never handed out twice. */
+  private ticking: Promise<void> | null = null;
+  private tickAgain = false;
   private stopped = false;
   private lastPrune = 0;
 
@@ -99,6 +102,7 @@ export class WebhookDispatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.ticking;
     const pending = () => Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
     if (this.inFlight.size > 0) {
       let graceTimer: NodeJS.Timeout | undefined;
@@ -123,20 +127,35 @@ export class WebhookDispatcher {
     this.timer = null;
     this.timerAt = Infinity;
     if (this.stopped) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = this.runTick().finally(() => {
+      this.ticking = null;
+      if (this.tickAgain) {
+        this.tickAgain = false;
+        this.schedule(0);
+      } else {
+        this.schedule(this.pollMs);
+      }
+    });
+  }
+
+  private async runTick(): Promise<void> {
     const now = this.now();
     try {
       const free = this.concurrency - this.inFlight.size;
-      const heads = free > 0 ? this.outbox.dueHeads(now, free, new Set(this.inFlight.keys())) : [];
-      for (const delivery of heads) this.deliver(delivery);
-      if (now - this.lastPrune > HOUR) {
+      const heads = free > 0 ? await this.outbox.dueHeads(now, free, new Set(this.inFlight.keys())) : [];
+      for (const delivery of heads) if (!this.stopped) this.deliver(delivery);
+      if (now - this.lastPrune > HOUR && !this.stopped) {
         this.lastPrune = now;
-        const removed = this.outbox.prune(now - this.retentionMs);
+        const removed = await this.outbox.prune(now - this.retentionMs);
         if (removed > 0) this.log.debug({ removed }, 'pruned finished webhook deliveries');
       }
     } catch (err) {
       this.log.error({ err }, 'webhook outbox unavailable; retrying');
     }
-    this.schedule(this.pollMs);
   }
 
   private deliver(delivery: OutboxDelivery): void {
@@ -173,24 +192,24 @@ export class WebhookDispatcher {
     // Aborted by stop(): not the receiver's fault; leave it pending for the next run as it was.
     if (shutdown.aborted) return;
     try {
-      this.record(delivery, attempt, error);
+      await this.record(delivery, attempt, error);
     } catch (err) {
       this.log.error({ err, deliveryId: delivery.id }, 'could not record a webhook delivery result');
     }
   }
 
-  private record(delivery: OutboxDelivery, attempt: number, error: string | null): void {
+  private async record(delivery: OutboxDelivery, attempt: number, error: string | null): Promise<void> {
     const now = this.now();
     const ctx = { deliveryId: delivery.id, roomId: delivery.roomId, url: delivery.url, attempt };
     if (error === null) {
-      this.outbox.markDelivered(delivery.id, attempt);
+      await this.outbox.markDelivered(delivery.id, attempt);
       this.log.debug(ctx, 'webhook delivered');
     } else if (now - delivery.createdAt >= this.maxAge) {
-      this.outbox.markFailed(delivery.id, attempt, error);
+      await this.outbox.markFailed(delivery.id, attempt, error);
       this.log.error({ ...ctx, error }, 'webhook abandoned: the receiver kept failing for the whole retry window');
     } else {
       const delay = this.backoff(attempt);
-      this.outbox.markRetry(delivery.id, attempt, now + delay, error);
+      await this.outbox.markRetry(delivery.id, attempt, now + delay, error);
       this.log.warn({ ...ctx, error, retryInMs: delay }, 'webhook delivery failed; will retry');
     }
   }

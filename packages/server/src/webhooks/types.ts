@@ -61,8 +61,9 @@ export type NewDelivery = Pick<OutboxDelivery, 'id' | 'roomId' | 'url' | 'body' 
 
 /**
  * Durable queue of deliveries. Deliveries of one (room, url) queue are handed out strictly in
- * enqueue order, one at a time. All calls are synchronous and short (SQLite); a networked
- * implementation (Postgres) would cache or batch behind the same calls.
+ * enqueue order, one at a time. `enqueue` is synchronous because it runs on the signaling path and
+ * must keep the order facts happened in (SQLite: one insert; a networked implementation would
+ * append to a local journal and flush in order); the dispatcher's calls are asynchronous.
  */
 export interface WebhookOutbox {
   /** One insert; must not block on the network. */
@@ -71,13 +72,13 @@ export interface WebhookOutbox {
    * The oldest pending delivery of each (room, url) queue whose turn has come (`nextAttemptAt <= now`),
    * skipping queues in `busy` (keyed by `queueKey`), oldest first, at most `limit`.
    */
-  dueHeads(now: number, limit: number, busy: ReadonlySet<string>): OutboxDelivery[];
-  markDelivered(id: string, attempts: number): void;
-  markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): void;
-  markFailed(id: string, attempts: number, error: string): void;
+  dueHeads(now: number, limit: number, busy: ReadonlySet<string>): Promise<OutboxDelivery[]>;
+  markDelivered(id: string, attempts: number): Promise<void>;
+  markRetry(id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void>;
+  markFailed(id: string, attempts: number, error: string): Promise<void>;
   /** Deletes finished (delivered or failed) deliveries created before `before` (epoch ms). */
-  prune(before: number): number;
-  get(id: string): OutboxDelivery | undefined;
+  prune(before: number): Promise<number>;
+  get(id: string): Promise<OutboxDelivery | undefined>;
 }
 
 /** Deliveries to one URL about one room are kept in order; this names that queue. */
