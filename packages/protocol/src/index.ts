@@ -2,5 +2,6 @@
 export * from './ids.js';
 export * from './errors.js';
 export * from './messages.js';
+export * from './egress.js';
 export * from './constants.js';
 export * from './rest.js';

@@ -5,6 +5,7 @@
 // `{t:'res', rid, ok:true, data}` or `{t:'res', rid, ok:false, error:{code, message}}`.
 // Everything else the server sends is an unsolicited event.
 import { z } from 'zod';
+import { compositeConfigSchema, egressKindSchema, rtmpOutputSchema, type EgressStateInfo } from './egress.js';
 
 export const STREAM_KINDS = ['audio', 'video', 'share', 'shareAudio'] as const;
 export const streamKindSchema = z.enum(STREAM_KINDS);
@@ -138,7 +139,26 @@ export const leaveRequestSchema = z.object({ t: z.literal('leave'), rid }).stric
 export const endRequestSchema = z.object({ t: z.literal('end'), rid }).strict();
 export const pingRequestSchema = z.object({ t: z.literal('ping'), rid }).strict();
 
+/**
+ * Start a composite egress of the meeting (needs allow_mod). `kind` picks the output: recording
+ * (`webhookUrl`, `awsDirPath`), livestream (`outputs`, 1..5 RTMP destinations) or hls.
+ */
+export const startEgressRequestSchema = z
+  .object({
+    t: z.literal('startEgress'),
+    rid,
+    kind: egressKindSchema,
+    config: compositeConfigSchema.optional(),
+    webhookUrl: z.string().url().max(512).optional(),
+    awsDirPath: z.string().max(512).optional(),
+    outputs: z.array(rtmpOutputSchema).max(5).optional(),
+  })
+  .strict();
+export const stopEgressRequestSchema = z.object({ t: z.literal('stopEgress'), rid, kind: egressKindSchema }).strict();
+
 export const clientMessageSchema = z.discriminatedUnion('t', [
+  startEgressRequestSchema,
+  stopEgressRequestSchema,
   joinRequestSchema,
   publishRequestSchema,
   unpublishRequestSchema,
@@ -167,6 +187,8 @@ export interface JoinResult {
   activeSpeakerId: string | null;
   activePresenterId: string | null;
   permissions: string[];
+  /** Egress (recording, livestream, HLS) not STOPPED right now, so late joiners know. */
+  egress?: EgressStateInfo[];
 }
 export interface PublishResult {
   streamId: string;
@@ -195,6 +217,8 @@ export interface ResponseData {
   removeParticipant: Record<string, never>;
   setParticipantMedia: Record<string, never>;
   respondEntry: Record<string, never>;
+  startEgress: Record<string, never>;
+  stopEgress: Record<string, never>;
 }
 
 export type ResponseMessage =
@@ -228,6 +252,8 @@ export type ServerEvent =
   | { t: 'mediaDisabledByModerator'; kind: ModeratedKind; byParticipantId: string }
   /** A moderator asks this participant to turn the mic/camera on (accept or reject locally). */
   | { t: 'mediaRequested'; kind: ModeratedKind; byParticipantId: string }
+  /** A recording / livestream / HLS changed state (to every participant). */
+  | ({ t: 'egressState' } & EgressStateInfo)
   /** An error not tied to one request (rate limit, media failure). */
   | { t: 'error'; error: ErrorInfo };
 
