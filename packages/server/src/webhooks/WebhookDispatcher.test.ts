@@ -151,6 +151,45 @@ describe('WebhookDispatcher', () => {
     await until(() => JSON.stringify(statuses()) === JSON.stringify([{ status: 'delivered', n: 6 }]), 'all rows delivered');
   });
 
+  it('with a slow receiver, keeps at most `concurrency` rooms in flight, one request per room at a time', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let overlapped = false;
+    const perRoom = new Map<string, number>();
+    const slow: typeof fetch = async (_url, init) => {
+      const room = JSON.parse(String(init!.body)).data.meetingId as string;
+      inFlight++;
+      perRoom.set(room, (perRoom.get(room) ?? 0) + 1);
+      peak = Math.max(peak, inFlight);
+      if (perRoom.get(room) !== 1) overlapped = true;
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      perRoom.set(room, perRoom.get(room)! - 1);
+      return new Response('ok');
+    };
+    const { dispatcher, db } = open(join(dir, `${++fileSeq}.db`), { fetch: slow, concurrency: 2 });
+    for (let n = 0; n < 3; n++) for (const room of ['r1', 'r2', 'r3', 'r4', 'r5']) dispatcher.enqueue(room, 'http://127.0.0.1:9/x', body(room, n));
+    dispatcher.start();
+    const delivered = () => (db.prepare(`SELECT COUNT(*) AS n FROM webhook_outbox WHERE status = 'delivered'`).get() as { n: number }).n;
+    await until(() => delivered() === 15, 'all deliveries');
+    expect(peak).toBe(2);
+    expect(overlapped).toBe(false);
+  });
+
+  it('prune() deletes finished deliveries older than the cutoff and keeps pending ones', async () => {
+    const { outbox } = open(join(dir, `${++fileSeq}.db`));
+    for (const [id, createdAt] of [['old-done', 1000], ['old-failed', 1000], ['old-pending', 1000], ['new-done', 5000]] as const) {
+      outbox.enqueue({ id, roomId: 'r', url: 'http://127.0.0.1:9/x', body: '{}', createdAt });
+    }
+    await outbox.markDelivered('old-done', 1);
+    await outbox.markFailed('old-failed', 9, 'HTTP 500');
+    await outbox.markDelivered('new-done', 1);
+    expect(await outbox.prune(2000)).toBe(2);
+    expect(await outbox.get('old-pending')).toMatchObject({ status: 'pending' });
+    expect(await outbox.get('new-done')).toMatchObject({ status: 'delivered' });
+    expect(await outbox.get('old-done')).toBeUndefined();
+  });
+
   it('stop() returns promptly with a request in flight to a receiver that never answers, leaving it pending', async () => {
     const { outbox, dispatcher, close } = open(join(dir, `${++fileSeq}.db`), {
       stopGraceMs: 20,

@@ -210,7 +210,9 @@ export class WebhookDispatcher {
     } else {
       const delay = this.backoff(attempt);
       await this.outbox.markRetry(delivery.id, attempt, now + delay, error);
-      this.log.warn({ ...ctx, error, retryInMs: delay }, 'webhook delivery failed; will retry');
+      // A receiver down for hours fails ~150 times per queue: say so on the first and every 10th.
+      const level = attempt === 1 || attempt % 10 === 0 ? 'warn' : 'debug';
+      this.log[level]({ ...ctx, error, retryInMs: delay }, 'webhook delivery failed; will retry');
     }
   }
 }
