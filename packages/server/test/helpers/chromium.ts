@@ -34,12 +34,12 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(opts: { extraArgs?: string[] } = {}): Promise<LaunchedBrowser> {
+export async function launchChromium(opts: { extraArgs?: string[]; executablePath?: string } = {}): Promise<LaunchedBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'roomkit-chromium-'));
   let browser: Browser;
   try {
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: opts.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // Exactly our args (playwright's defaults carry their own --disable-features, which would
       // override ours); the pipe and the window flag are what playwright itself needs.
       ignoreDefaultArgs: true,
