@@ -5,3 +5,4 @@ export * from './messages.js';
 export * from './egress.js';
 export * from './constants.js';
 export * from './rest.js';
+export * from './streaming.js';
