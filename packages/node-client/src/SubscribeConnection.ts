@@ -1,0 +1,110 @@
+// The one receive-only PeerConnection the server offers (and re-offers as streams come and go).
+// Each m-line's Track is kept referenced (a collected Track stops delivering) and feeds the
+// StreamReceiver of whatever stream `consume` last put on that mid.
+import type { Track } from 'node-datachannel';
+import { createClientPeerConnection, localDescriptionWhenGathered, type PeerConnection } from './peerConnection.js';
+import { StreamReceiver } from './receive/StreamReceiver.js';
+import { isRtcp } from './rtp/rtp.js';
+import { parseOfferedMedia, type OfferedMedia } from './sdp.js';
+
+const TICK_MS = 100;
+const ANSWER_TIMEOUT_MS = 5000;
+
+export class SubscribeConnection {
+  private pc: PeerConnection | null = null;
+  private readonly tracks = new Map<string, Track>();
+  private readonly receivers = new Map<string, StreamReceiver>();
+  private offered = new Map<string, OfferedMedia>();
+  private readonly senderSsrc = ((Math.random() * 0xfffffff0) >>> 0) + 1;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+  state = 'new';
+
+  constructor(private readonly options: { bindAddress?: string; name: string }) {}
+
+  /** Applies a server offer and returns our answer (with candidates). Calls must not overlap. */
+  async handleOffer(sdp: string): Promise<string> {
+    if (this.closed) throw new Error('subscriber connection closed');
+    if (!this.pc) {
+      const pc = createClientPeerConnection(`${this.options.name}-sub`, this.options.bindAddress, true);
+      this.pc = pc;
+      pc.onStateChange((state) => {
+        this.state = state;
+      });
+      pc.onTrack((track) => this.addTrack(track));
+      this.timer = setInterval(() => this.tick(), TICK_MS);
+    }
+    const pc = this.pc;
+    this.offered = parseOfferedMedia(sdp);
+    for (const [mid, receiver] of this.receivers) {
+      const media = this.offered.get(mid);
+      if (media) receiver.setPayloadTypes({ media: media.payloadType, rtx: media.rtxPayloadTypes });
+    }
+    const answered = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('node-datachannel produced no answer')), ANSWER_TIMEOUT_MS);
+      pc.onLocalDescription((_sdp, type) => {
+        if (type !== 'answer') return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    pc.setRemoteDescription(sdp, 'offer');
+    await answered;
+    return localDescriptionWhenGathered(pc);
+  }
+
+  /** Starts counting `mid`'s packets for a newly consumed stream; the mid's previous stream stops. */
+  receive(mid: string): StreamReceiver | null {
+    const media = this.offered.get(mid);
+    if (!media) return null;
+    const receiver = new StreamReceiver(media.kind, { media: media.payloadType, rtx: media.rtxPayloadTypes }, (packet) => this.sendRtcp(mid, packet), this.senderSsrc);
+    this.receivers.set(mid, receiver);
+    return receiver;
+  }
+
+  stopReceiving(mid: string, receiver: StreamReceiver): void {
+    if (this.receivers.get(mid) === receiver) this.receivers.delete(mid);
+  }
+
+  codecFor(mid: string): string {
+    return this.offered.get(mid)?.codec ?? '';
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.receivers.clear();
+    try {
+      this.pc?.close();
+    } catch {
+      // already closed
+    }
+    this.tracks.clear();
+    this.pc = null;
+  }
+
+  private addTrack(track: Track): void {
+    const mid = track.mid();
+    this.tracks.set(mid, track);
+    track.onMessage((msg) => {
+      const receiver = this.receivers.get(mid);
+      if (!receiver) return;
+      if (isRtcp(msg)) receiver.handleRtcp(msg);
+      else receiver.handlePacket(msg);
+    });
+  }
+
+  private sendRtcp(mid: string, packet: Buffer): void {
+    try {
+      this.tracks.get(mid)?.sendMessageBinary(packet);
+    } catch {
+      // the transport is not open (yet or any more): feedback is best effort
+    }
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    for (const receiver of this.receivers.values()) receiver.tick(now);
+  }
+}

@@ -1,0 +1,74 @@
+// The Node client against the real server: a simulcast publisher and a subscriber in one room.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../server/test/helpers/testServer.js';
+import { fetchDevToken, initMeeting, loadSyntheticMedia, type Meeting, type Stream } from './index.js';
+
+let server: TestServer;
+const meetings: Meeting[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await loadSyntheticMedia(); // encode once (cached on disk) before the timed part
+}, 120_000);
+
+afterAll(async () => {
+  for (const m of meetings) await m.leave().catch(() => {});
+  await server?.stop();
+});
+
+async function joinNode(room: string, name: string, publish: boolean): Promise<Meeting> {
+  const meeting = initMeeting({
+    meetingId: room, name, signalingBaseUrl: server.url, token: await fetchDevToken(server.url, room),
+    micEnabled: publish, webcamEnabled: publish, bindAddress: '127.0.0.1',
+  });
+  meetings.push(meeting);
+  await meeting.join();
+  return meeting;
+}
+
+async function until<T>(check: () => T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let v = check();
+  while (!v && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = check();
+  }
+  return v;
+}
+
+/** Received bits per second of `stream` over `ms`. */
+async function bitrate(stream: Stream, ms: number): Promise<number> {
+  const before = stream.stats!.bytes;
+  await new Promise((r) => setTimeout(r, ms));
+  return ((stream.stats!.bytes - before) * 8 * 1000) / ms;
+}
+
+describe('node client', () => {
+  it('subscriber receives the publisher\'s high layer and audio; setQuality(low) drops the bitrate', async () => {
+    const publisher = await joinNode('node-1', 'pub', true);
+    const subscriber = await joinNode('node-1', 'sub', false);
+    const remote = await until(() => subscriber.participants.get(publisher.localParticipant.id));
+    expect(remote).toBeTruthy();
+    const video = await until(() => remote!.streamOf('video'));
+    const audio = await until(() => remote!.streamOf('audio'));
+    expect(video?.codec.toLowerCase()).toBe('vp8');
+    await until(() => video!.stats!.firstDecodableAt > 0 && audio!.stats!.packets > 50, 15_000);
+    const v = video!.stats!;
+    expect(v.firstDecodableAt).toBeGreaterThan(0);
+    expect(v.keyframes).toBeGreaterThan(0);
+    expect(v.invalidRtp + v.invalidPayload + v.unexpectedPayloadType + v.ssrcChanges).toBe(0);
+    expect(audio!.stats!.packets).toBeGreaterThan(50);
+    const high = await bitrate(video!, 2000);
+    expect(high).toBeGreaterThan(800_000);
+    await remote!.setQuality('low');
+    await new Promise((r) => setTimeout(r, 1000)); // the switch waits for a keyframe of the low layer
+    const low = await bitrate(video!, 2000);
+    expect(low).toBeLessThan(350_000);
+    expect(low).toBeGreaterThan(50_000);
+    expect(video!.stats!.ssrcChanges).toBe(0);
+    const sent = publisher.localParticipant.streamOf('video')!.sendStats!;
+    expect(sent.layers.map((l) => l.rid)).toEqual(['q', 'h', 'f']);
+    expect(sent.sendErrors).toBe(0);
+    console.log(JSON.stringify({ high, low, video: video!.stats, sent }));
+  });
+});
