@@ -16,6 +16,8 @@ import { RemoteMedia } from './RemoteMedia.js';
 import { SignalingClient } from './SignalingClient.js';
 import { Moderation, isModerationEvent } from './Moderation.js';
 import { StatsReader } from './stats.js';
+import { EgressClient } from './EgressClient.js';
+import type { EgressStateInfo } from '@roomkit/protocol';
 import type { StreamStats } from './stats.js';
 import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState } from './types.js';
 import type { MeetingEvents } from './MeetingEvents.js';
@@ -57,6 +59,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly remote: RemoteMedia;
   private readonly participantHost: ParticipantHost;
   private readonly moderation: Moderation;
+  private readonly egress = new EgressClient({
+    signaling: () => (this.phase === 'joined' ? this.signaling : null),
+    applyState: (info) => this.applyEgressState(info),
+  });
 
   constructor(options: MeetingOptions, private readonly token: string | undefined) {
     super();
@@ -169,13 +175,26 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     throw this.fail('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'changeMode() is not supported by this Roomkit server yet; join again with the new mode');
   }
 
-  // Egress, lobby, data channel and pausing are later issues; fail loudly with the codes apps handle.
-  startRecording(_webhookUrl?: string, _awsDirPath?: string, _config?: unknown): Promise<void> {
-    return this.unsupported('START_RECORDING_FAILED', 'Recording');
+  /** Records the meeting as one composite MP4 on the server (needs allow_mod); state via `recording-state-changed`. */
+  async startRecording(webhookUrl?: string, awsDirPath?: string, config?: Record<string, unknown>): Promise<void> {
+    if (!this.ensureJoined('startRecording')) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'startRecording() needs a joined meeting');
+    try {
+      await this.egress.start('recording', { webhookUrl: webhookUrl || undefined, awsDirPath: awsDirPath || undefined, config });
+    } catch (err) {
+      this.reportError(err);
+      throw err;
+    }
   }
-  stopRecording(): Promise<void> {
-    return this.unsupported('STOP_RECORDING_FAILED', 'Recording');
+  async stopRecording(): Promise<void> {
+    if (!this.ensureJoined('stopRecording')) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'stopRecording() needs a joined meeting');
+    try {
+      await this.egress.stop('recording');
+    } catch (err) {
+      this.reportError(err);
+      throw err;
+    }
   }
+  // Livestream/HLS, data channel and pausing are later issues; fail loudly with the codes apps handle.
   startLivestream(_outputs?: { url: string; streamKey: string }[], _config?: unknown): Promise<void> {
     return this.unsupported('START_LIVESTREAM_FAILED', 'Livestreaming');
   }
@@ -253,6 +272,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.activeSpeakerId = result.activeSpeakerId;
     this.activePresenterId = result.activePresenterId;
     this.phase = 'joined';
+    this.egress.applyJoin(result.egress);
     this.setState('CONNECTED');
     this.safeEmit('meeting-joined');
     // VideoSDK apps build their UI from participant-joined, so announce those already here too.
@@ -303,6 +323,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         this.activePresenterId = ev.participantId;
         this.safeEmit('presenter-changed', ev.participantId);
         return;
+      case 'egressState':
+        this.egress.onEvent(ev);
+        return;
       case 'pubsubMessage':
         this.pubSub._deliver(ev.message);
         return;
@@ -342,6 +365,20 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.participants.set(p.id, p);
     this.remote.addPublished(p.id, info.streams);
     return p;
+  }
+
+  private applyEgressState(info: EgressStateInfo): void {
+    if (info.kind === 'recording') {
+      this.recordingState = info.status as RecordingState;
+      this.safeEmit('recording-state-changed', { status: this.recordingState });
+    } else if (info.kind === 'livestream') {
+      this.livestreamState = info.status as LivestreamState;
+      this.safeEmit('livestream-state-changed', { status: this.livestreamState });
+    } else {
+      this.hlsState = info.status as HlsState;
+      if (info.playbackHlsUrl || info.livestreamUrl) this.hlsUrls = { playbackHlsUrl: info.playbackHlsUrl ?? null, livestreamUrl: info.livestreamUrl ?? null };
+      this.safeEmit('hls-state-changed', { status: this.hlsState, ...(info.playbackHlsUrl && { playbackHlsUrl: info.playbackHlsUrl }), ...(info.livestreamUrl && { livestreamUrl: info.livestreamUrl }) });
+    }
   }
 
   private async requestQuality(p: Participant, quality: Quality): Promise<void> {

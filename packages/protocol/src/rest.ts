@@ -2,6 +2,7 @@
 // server's routes and every typed client.
 import { z } from 'zod';
 import { idSchema } from './messages.js';
+import { compositeConfigSchema } from './egress.js';
 
 /** Largest accepted request body, in bytes (larger → 413 ERROR_PAYLOAD_TOO_LARGE). */
 export const REST_BODY_LIMIT_BYTES = 64 * 1024;
@@ -162,3 +163,51 @@ export type ListSessionsResponse = Paged<SessionResponse>;
 
 // /v2/livestreams and /v2/hls live in streaming.ts.
 export * from './streaming.js';
+
+// ---- recordings --------------------------------------------------------------------------------
+
+/** `POST /v2/recordings/start`: records the room's ongoing session as one composite MP4. */
+export const startRecordingBodySchema = z
+  .object({
+    roomId: restIdSchema,
+    config: compositeConfigSchema.optional(),
+    webhookUrl: z.string().max(512).url('must be an http(s) URL').refine((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL').optional(),
+    /** Accepted for VideoSDK compatibility; files stay under the server's data dir. */
+    awsDirPath: z.string().max(512).optional(),
+  })
+  .strict();
+export type StartRecordingBody = z.infer<typeof startRecordingBodySchema>;
+
+/** `POST /v2/recordings/end`. */
+export const endRecordingBodySchema = z.object({ roomId: restIdSchema }).strict();
+export type EndRecordingBody = z.infer<typeof endRecordingBodySchema>;
+
+/** `GET /v2/recordings?roomId=&sessionId=`. */
+export const listRecordingsQuerySchema = pageQuerySchema.extend({ roomId: restIdSchema.optional(), sessionId: restIdSchema.optional() });
+export type ListRecordingsQuery = z.infer<typeof listRecordingsQuerySchema>;
+
+export interface RecordingFile {
+  /** Download URL (needs a REST token: `Authorization` header or `?token=`). */
+  fileUrl: string;
+  /** Bytes. */
+  size: number;
+  /** Seconds. */
+  duration: number;
+  type: 'video/mp4';
+}
+
+export interface RecordingResponse {
+  id: string;
+  roomId: string;
+  sessionId: string;
+  /** `recording` while running, then `completed` or `failed`. */
+  status: 'recording' | 'completed' | 'failed';
+  /** ISO 8601. */
+  start: string;
+  end: string | null;
+  /** Null until the recording has ended with a usable file. */
+  file: RecordingFile | null;
+  links: { get_recording: string; get_room: string; get_session: string };
+}
+
+export type ListRecordingsResponse = Paged<RecordingResponse>;

@@ -11,6 +11,7 @@ import { configureLogging, logger } from './logger.js';
 import { createStore } from './store/createStore.js';
 import { combineObservers } from './webhooks/combineObservers.js';
 import { createWebhooks, type WebhookTuning } from './webhooks/createWebhooks.js';
+import { createEgress } from './egress/createEgress.js';
 
 export interface RunningServer {
   httpUrl: string;
@@ -28,12 +29,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
   mkdirSync(config.dataDir, { recursive: true });
   const store = createStore(config);
   const webhooks = createWebhooks(config, store, options.webhooks);
+  const egress = createEgress(config, store.database, webhooks);
   const media = new LocalMediaEngine({ bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp });
   const rooms = new RoomManager(
     media,
     { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom },
-    { observer: combineObservers(store.observer, webhooks.observer), directory: webhooks.directory(store.directory), archive: store.archive },
+    { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive },
   );
+  egress.attachRooms(rooms);
   const sdkSource = await bundleSdk();
   let signaling: SignalingServer | null = null;
   const app = createHttpApp({
@@ -41,9 +44,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
     sdkSource,
     store,
     rooms,
+    recordings: { service: egress.service, recordings: egress.recordings, dataDir: config.dataDir },
+    extraRoutes: (a) => egress.routes(a),
     health: () => ({ rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
   });
-  signaling = new SignalingServer(app.server, rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, config.limits);
+  signaling = new SignalingServer(app.server, rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, config.limits, egress.service);
+  app.server.on('upgrade', (req, socket, head) => egress.handleUpgrade(req, socket, head));
   try {
     await app.listen({ port: config.port, host: config.bind });
   } catch (err) {
@@ -57,6 +63,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
   const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  egress.setBaseUrl(httpUrl);
   if (config.devMode) {
     log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.`);
   }
@@ -67,6 +74,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     httpUrl,
     close() {
       closing ??= (async () => {
+        await egress.close(); // finishes recordings while their meetings still run
         await rooms.closeAll({ code: LeaveReason.ROOM_CLOSE, message: 'the server is shutting down' });
         await signaling?.close();
         await app.close();

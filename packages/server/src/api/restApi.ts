@@ -10,6 +10,7 @@ import { toErrorResponse } from './errors.js';
 import { authorizeRest } from './restAuth.js';
 import { roomsRoutes } from './roomsRoutes.js';
 import { sessionsRoutes } from './sessionsRoutes.js';
+import { recordingsRoutes, type RecordingsDeps } from './recordingsRoutes.js';
 
 /** What the REST API needs of the live rooms. */
 export type LiveRooms = Pick<RoomManager, 'liveSession' | 'endMeeting' | 'removeParticipant'>;
@@ -17,6 +18,8 @@ export type LiveRooms = Pick<RoomManager, 'liveSession' | 'endMeeting' | 'remove
 export interface RestApiDeps {
   store: Store;
   rooms: LiveRooms;
+  /** Recordings (egress); without it those routes are not mounted. */
+  recordings?: RecordingsDeps;
   auth: TokenContext;
 }
 
@@ -26,7 +29,9 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
     route.bodyLimit ??= REST_BODY_LIMIT_BYTES;
   });
   app.addHook('onRequest', async (req) => {
-    authorizeRest(req.headers.authorization, deps.auth);
+    // Download links also work from a plain <a href> / curl: `?token=` on the file route.
+    const fileToken = req.method === 'GET' && /^\/v2\/recordings\/[^/]+\/file(\?|$)/.test(req.url) ? (req.query as { token?: string }).token : undefined;
+    authorizeRest(req.headers.authorization ?? fileToken, deps.auth);
   });
   app.setErrorHandler((err, req, reply) => {
     const { statusCode, body } = toErrorResponse(err);
@@ -35,4 +40,5 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
   });
   roomsRoutes(app, deps);
   sessionsRoutes(app, deps);
+  if (deps.recordings) recordingsRoutes(app, deps, deps.recordings);
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { signJwt } from './jwt.js';
 
 export const PERMISSIONS = ['allow_join', 'allow_mod', 'ask_join'] as const;
-export const ROLES = ['rtc', 'crawler'] as const;
+/** `egress`: minted by the server for its own compositor (a hidden participant); never give it out. */
+export const ROLES = ['rtc', 'crawler', 'egress'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 export type Role = (typeof ROLES)[number];
 

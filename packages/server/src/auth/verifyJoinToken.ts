@@ -63,7 +63,7 @@ export function verifyAccessToken(token: string | undefined, ctx: TokenContext):
 /** Verifies a token presented to join `ctx.meetingId`; returns its claims. */
 export function verifyJoinToken(token: string | undefined, ctx: JoinTokenContext): TokenClaims {
   const claims = verifyAccessToken(token, ctx);
-  if (claims.roles !== undefined && !claims.roles.includes('rtc')) {
+  if (claims.roles !== undefined && !claims.roles.includes('rtc') && !claims.roles.includes('egress')) {
     throw new RoomkitError(
       'UNAUTHORIZED_ROLE',
       `token roles [${claims.roles.join(', ')}] do not include "rtc", which joining a meeting needs`,

@@ -64,6 +64,16 @@ export const configSchema = z
     /** Receives every webhook event of every room, besides each room's own subscription. */
     webhookUrl: httpUrl.optional(),
     limits: limitsSchema,
+    /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
+    egress: z
+      .object({
+        ffmpegPath: nonEmpty.optional(),
+        chromiumPath: nonEmpty.optional(),
+        /** Jobs running at once on this node; more are refused so egress cannot starve the SFU. */
+        maxConcurrentJobs: positiveInt.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

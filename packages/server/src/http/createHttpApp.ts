@@ -23,15 +23,18 @@ export interface HttpAppDeps {
   /** The REST API v2's data: without them (tests of the static routes) it is not mounted. */
   store?: RestApiDeps['store'];
   rooms?: RestApiDeps['rooms'];
+  recordings?: RestApiDeps['recordings'];
+  /** More routes (the egress compose page). */
+  extraRoutes?: (app: FastifyInstance) => void;
 }
 
 function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdkSource, health, store, rooms }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdkSource, health, store, rooms, recordings, extraRoutes }: HttpAppDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  if (store && rooms) app.register(restApi, { store, rooms, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
+  if (store && rooms) app.register(restApi, { store, rooms, recordings, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
   const files = new Map<string, { type: string; body: Buffer }>();
@@ -51,6 +54,8 @@ export function createHttpApp({ config, sdkSource, health, store, rooms }: HttpA
   app.get('/hls/:roomId', (_req, reply) => {
     reply.type(index!.type).send(index!.body);
   });
+
+  extraRoutes?.(app);
 
   app.get('/sdk/videosdk.js', (_req, reply) => {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(sdkSource);

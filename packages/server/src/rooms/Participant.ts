@@ -11,6 +11,8 @@ export class Participant {
   readonly pubsubTopics = new Set<string>();
   subscriberTransportId: string | null = null;
   left = false;
+  /** An egress compositor (see JoinParams.hidden). */
+  hidden = false;
 
   constructor(
     readonly id: string,

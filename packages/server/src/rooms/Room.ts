@@ -93,23 +93,27 @@ export class Room {
       await this.leave(existing, leaveReason('DUPLICATE_PARTICIPANT', 'replaced by a newer connection'));
       existing.sink.disconnect();
     }
-    if (this.participants.size >= this.options.maxParticipantsPerRoom) {
+    if (params.hidden && this.visibleCount === 0) throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `meeting ${this.id} has no ongoing session`);
+    if (!params.hidden && this.visibleCount >= this.options.maxParticipantsPerRoom) {
       throw new RoomkitError('MAX_PARTCIPANT_REACHED', `meeting ${this.id} is full (${this.options.maxParticipantsPerRoom} participants)`);
     }
     const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, sink);
-    const others = [...this.participants.values()];
+    participant.hidden = params.hidden ?? false;
+    const others = [...this.participants.values()].filter((p) => !p.hidden);
     this.participants.set(id, participant);
     const now = new Date();
-    if (!this.started) {
+    if (participant.hidden) {
+      // Not a participant anyone sees: no session facts, no announcement.
+    } else if (!this.started) {
       this.started = true;
       this.observer.sessionStarted(this.ref, now);
     }
-    this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
+    if (!participant.hidden) this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
     if (participant.receivesMedia) {
       participant.subscriberTransportId = `${id}.sub.${this.transportSeq++}`;
       await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
     }
-    this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
+    if (!participant.hidden) this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
     if (isHost(participant.permissions)) {
       for (const asker of this.lobby.waiting) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
     }
@@ -236,10 +240,14 @@ export class Room {
     if (participant.subscriberTransportId) {
       await this.media.request({ op: 'closeTransport', transportId: participant.subscriberTransportId }).catch(() => {});
     }
-    this.observer.participantLeft(this.ref, { id: participant.id, name: participant.displayName }, new Date(), reason);
-    this.broadcast({ t: 'participantLeft', participantId: participant.id, reason });
+    if (!participant.hidden) {
+      this.observer.participantLeft(this.ref, { id: participant.id, name: participant.displayName }, new Date(), reason);
+      this.broadcast({ t: 'participantLeft', participantId: participant.id, reason });
+    }
     if (this.activeSpeakerId === participant.id) this.setActiveSpeaker(null);
     if (this.participants.size === 0 && this.pendingJoins === 0) await this.close();
+    // Only egress compositors left: the meeting is over (they finish their files).
+    else if (!participant.hidden && this.visibleCount === 0 && this.pendingJoins === 0) await this.end(leaveReason('ROOM_CLOSE', 'everyone left the meeting'));
   }
 
   /** End the meeting for everyone. */
@@ -286,7 +294,7 @@ export class Room {
 
   private target(id: string): Participant {
     const target = this.participants.get(id);
-    if (!target) throw new RoomkitError('INVALID_PARTICIPANT_ID', `participantId: no participant ${id} in this meeting`);
+    if (!target || target.hidden) throw new RoomkitError('INVALID_PARTICIPANT_ID', `participantId: no participant ${id} in this meeting`);
     return target;
   }
 
@@ -322,6 +330,13 @@ export class Room {
         }
       }
     }
+  }
+
+  /** Participants people see (egress compositors are not). */
+  get visibleCount(): number {
+    let n = 0;
+    for (const p of this.participants.values()) if (!p.hidden) n++;
+    return n;
   }
 
   broadcast(event: ServerEvent, except?: Participant): void {

@@ -116,7 +116,7 @@ export class RoomManager {
   liveSession(roomId: string): { sessionId: string; participantIds: string[] } | null {
     const room = this.rooms.get(roomId);
     if (!room || room.closed) return null;
-    return { sessionId: room.sessionId, participantIds: [...room.participants.keys()] };
+    return { sessionId: room.sessionId, participantIds: [...room.participants.values()].filter((p) => !p.hidden).map((p) => p.id) };
   }
 
   /** Ends a room's live session for everyone (REST `POST /v2/sessions/end`, deactivation). */

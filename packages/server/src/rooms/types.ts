@@ -15,6 +15,8 @@ export interface JoinParams {
   metaData: Record<string, unknown> | null;
   mode: Mode;
   permissions: readonly string[];
+  /** An egress compositor: not announced, not in lists or timelogs, does not keep a meeting alive. */
+  hidden?: boolean;
 }
 
 export interface PublishedStream {

@@ -17,6 +17,7 @@ import type { RoomManager } from '../rooms/RoomManager.js';
 import type { Room } from '../rooms/Room.js';
 import type { Participant } from '../rooms/Participant.js';
 import type { ParticipantSink } from '../rooms/types.js';
+import type { EgressControl } from '../egress/types.js';
 import { RateLimiter } from './RateLimiter.js';
 
 export interface SignalingLimits {
@@ -50,6 +51,7 @@ export class SignalingConnection implements ParticipantSink {
     private readonly auth: TokenContext,
     private readonly limits: SignalingLimits,
     private readonly log: Logger,
+    private readonly egress?: EgressControl,
   ) {
     this.limiter = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -161,6 +163,18 @@ export class SignalingConnection implements ParticipantSink {
       case 'respondEntry':
         room.respondEntry(participant, request.participantId, request.decision);
         return {};
+      case 'startEgress': {
+        room.requireModerator(participant, `starting a ${request.kind}`);
+        if (!this.egress) throw new RoomkitError('START_RECORDING_FAILED', 'egress is not available on this server');
+        const { t: _t, rid: _rid, ...rest } = request;
+        await this.egress.start({ ...rest, roomId: room.id, by: participant.id });
+        return {};
+      }
+      case 'stopEgress':
+        room.requireModerator(participant, `stopping a ${request.kind}`);
+        if (!this.egress) throw new RoomkitError('STOP_RECORDING_FAILED', 'egress is not available on this server');
+        await this.egress.stop(room.id, request.kind, participant.id);
+        return {};
       case 'end':
         room.requireModerator(participant, 'ending the meeting');
         await room.end({ code: LeaveReason.ROOM_CLOSE, message: `the meeting was ended by ${participant.displayName}` });
@@ -183,6 +197,7 @@ export class SignalingConnection implements ParticipantSink {
         metaData: request.metaData ?? null,
         mode: request.mode ?? 'SEND_AND_RECV',
         permissions: claims.permissions,
+        hidden: claims.roles?.includes('egress') ?? false,
       },
       this,
     );
@@ -193,7 +208,8 @@ export class SignalingConnection implements ParticipantSink {
     this.room = room;
     this.participant = participant;
     this.log.info({ meetingId: room.id, participantId: participant.id }, 'participant joined');
-    return result;
+    const egress = this.egress?.states(room.id) ?? [];
+    return egress.length > 0 ? { ...result, egress } : result;
   }
 
   private onClose(): void {

@@ -6,6 +6,7 @@ import { SIGNALING_PATH } from '@roomkit/protocol';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { TokenContext } from '../auth/verifyJoinToken.js';
 import { logger } from '../logger.js';
+import type { EgressControl } from '../egress/types.js';
 import { SignalingConnection, type SignalingLimits } from './SignalingConnection.js';
 
 /** Frames above this are cut off by the socket layer itself (close 1009); below it we answer. */
@@ -20,16 +21,18 @@ export class SignalingServer {
     private readonly rooms: RoomManager,
     private readonly auth: TokenContext,
     private readonly limits: SignalingLimits,
+    private readonly egress?: EgressControl,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(HARD_FRAME_LIMIT_BYTES, limits.maxMessageBytes * 2) });
     httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
       if (path !== SIGNALING_PATH) {
+        if (path.startsWith('/egress/')) return; // the egress ingest has its own upgrade handler
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        new SignalingConnection(ws, this.rooms, this.auth, this.limits, this.log);
+        new SignalingConnection(ws, this.rooms, this.auth, this.limits, this.log, this.egress);
       });
     });
   }

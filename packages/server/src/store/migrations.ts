@@ -86,6 +86,30 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX webhook_outbox_finished ON webhook_outbox (created_at) WHERE status <> 'pending';
     `,
   },
+  {
+    version: 3,
+    name: 'recordings',
+    // One row per recording job (composite, participant or track). file_path is relative to dataDir.
+    sql: `
+      CREATE TABLE recordings (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        type TEXT NOT NULL DEFAULT 'composite',
+        participant_id TEXT,
+        status TEXT NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER,
+        file_path TEXT NOT NULL,
+        size INTEGER,
+        duration REAL,
+        config TEXT,
+        error TEXT
+      );
+      CREATE INDEX recordings_room_start ON recordings (room_id, start_at);
+      CREATE INDEX recordings_start ON recordings (start_at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction; returns those applied. */

@@ -1,0 +1,50 @@
+// Recording, livestream and HLS from the SDK: start/stop requests, and the `egressState` events
+// that become recording-/livestream-/hls-state-changed with Meeting's state properties.
+import type { EgressKind, EgressStateInfo, RtmpOutput, ServerEvent } from '@roomkit/protocol';
+import type { SignalingClient } from './SignalingClient.js';
+
+export interface EgressHost {
+  signaling(): SignalingClient | null;
+  /** Applies a state to Meeting (property + event). */
+  applyState(info: EgressStateInfo): void;
+}
+
+export interface StartEgressOptions {
+  config?: Record<string, unknown>;
+  webhookUrl?: string;
+  awsDirPath?: string;
+  outputs?: RtmpOutput[];
+}
+
+export class EgressClient {
+  constructor(private readonly host: EgressHost) {}
+
+  async start(kind: EgressKind, opts: StartEgressOptions): Promise<void> {
+    const signaling = this.host.signaling();
+    if (!signaling) throw new Error('not joined');
+    await signaling.request({
+      t: 'startEgress',
+      kind,
+      ...(opts.config !== undefined && { config: opts.config }),
+      ...(opts.webhookUrl !== undefined && { webhookUrl: opts.webhookUrl }),
+      ...(opts.awsDirPath !== undefined && { awsDirPath: opts.awsDirPath }),
+      ...(opts.outputs !== undefined && { outputs: opts.outputs }),
+    } as never);
+  }
+
+  async stop(kind: EgressKind): Promise<void> {
+    const signaling = this.host.signaling();
+    if (!signaling) throw new Error('not joined');
+    await signaling.request({ t: 'stopEgress', kind });
+  }
+
+  /** States in the join result (late joiners). */
+  applyJoin(states: EgressStateInfo[] | undefined): void {
+    for (const s of states ?? []) this.host.applyState(s);
+  }
+
+  onEvent(ev: Extract<ServerEvent, { t: 'egressState' }>): void {
+    const { t: _t, ...info } = ev;
+    this.host.applyState(info);
+  }
+}

@@ -1,0 +1,105 @@
+// REST API v2 recordings: start/end a room's composite recording, list, fetch, download, delete.
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { endRecordingBodySchema, listRecordingsQuerySchema, restIdSchema, startRecordingBodySchema, type RecordingResponse } from '@roomkit/protocol';
+import { z } from 'zod';
+import type { RecordingStore, StoredRecording } from '../egress/recording/RecordingStore.js';
+import type { EgressService } from '../egress/EgressService.js';
+import { notFound } from './errors.js';
+import { parseInput } from './parse.js';
+import { baseUrl, paged } from './present.js';
+import type { RestApiDeps } from './restApi.js';
+
+export interface RecordingsDeps {
+  service: Pick<EgressService, 'start' | 'stop' | 'job'>;
+  recordings: RecordingStore;
+  dataDir: string;
+}
+
+const idParams = z.object({ id: restIdSchema });
+
+export function recordingResponse(r: StoredRecording, base: string): RecordingResponse {
+  const url = `${base}/v2/recordings/${encodeURIComponent(r.id)}`;
+  return {
+    id: r.id,
+    roomId: r.roomId,
+    sessionId: r.sessionId,
+    status: r.status,
+    start: r.start.toISOString(),
+    end: r.end === null ? null : r.end.toISOString(),
+    file: r.status === 'completed' && r.size !== null ? { fileUrl: `${url}/file`, size: r.size, duration: r.duration ?? 0, type: 'video/mp4' } : null,
+    links: {
+      get_recording: url,
+      get_room: `${base}/v2/rooms/${encodeURIComponent(r.roomId)}`,
+      get_session: `${base}/v2/sessions/${encodeURIComponent(r.sessionId)}`,
+    },
+  };
+}
+
+export function recordingsRoutes(app: FastifyInstance, { store }: RestApiDeps, deps: RecordingsDeps): void {
+  const findRoom = async (roomId: string) => {
+    const room = await store.getRoom(roomId);
+    if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
+    return room;
+  };
+  const findRecording = async (id: string) => {
+    const r = await deps.recordings.get(id);
+    if (!r) throw notFound('ERROR_INVALID_PARAMETER', `id: no recording "${id}"`);
+    return r;
+  };
+
+  app.post('/v2/recordings/start', async (req) => {
+    const body = parseInput(startRecordingBodySchema, req.body, 'body');
+    const room = await findRoom(body.roomId);
+    const { id } = await deps.service.start({ kind: 'recording', roomId: room.roomId, config: body.config, webhookUrl: body.webhookUrl, awsDirPath: body.awsDirPath, by: 'api' });
+    return { message: 'recording started', id, roomId: room.roomId };
+  });
+
+  app.post('/v2/recordings/end', async (req) => {
+    const body = parseInput(endRecordingBodySchema, req.body, 'body');
+    const room = await findRoom(body.roomId);
+    const id = deps.service.job(room.roomId, 'recording')?.jobId;
+    await deps.service.stop(room.roomId, 'recording', 'api', { wait: true });
+    const r = id ? await deps.recordings.get(id) : null;
+    return r ? recordingResponse(r, baseUrl(req)) : { message: 'recording stopped' };
+  });
+
+  app.get('/v2/recordings', async (req) => {
+    const query = parseInput(listRecordingsQuerySchema, req.query, 'query');
+    const page = { page: query.page, perPage: query.perPage };
+    const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
+    const result = await deps.recordings.list({ roomId, sessionId: query.sessionId, type: 'composite' }, page);
+    return paged(result, page, (r) => recordingResponse(r, baseUrl(req)));
+  });
+
+  app.get('/v2/recordings/:id', async (req) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    return recordingResponse(await findRecording(id), baseUrl(req));
+  });
+
+  app.get('/v2/recordings/:id/file', async (req, reply) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const r = await findRecording(id);
+    const path = join(deps.dataDir, r.filePath);
+    const info = await stat(path).catch(() => null);
+    if (!info) throw notFound('ERROR_INVALID_PARAMETER', `id: recording "${id}" has no file`);
+    return reply
+      .type('video/mp4')
+      .header('content-length', info.size)
+      .header('content-disposition', `attachment; filename="${r.id}.mp4"`)
+      .send(createReadStream(path));
+  });
+
+  app.delete('/v2/recordings/:id', async (req) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const r = await findRecording(id);
+    if (r.status === 'recording' && deps.service.job(r.roomId, 'recording')?.jobId === r.id) {
+      await deps.service.stop(r.roomId, 'recording', 'api', { wait: true }).catch(() => {});
+    }
+    await rm(join(deps.dataDir, r.filePath), { force: true });
+    await deps.recordings.delete(r.id);
+    return { message: 'recording deleted', id: r.id };
+  });
+}

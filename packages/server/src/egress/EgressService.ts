@@ -1,0 +1,174 @@
+// Egress as participants and webhooks see it: per room and kind, the state machine
+// *_STARTING → STARTED (→ HLS_PLAYABLE) → STOPPING → STOPPED, the `egressState` broadcast, the
+// webhooks, and the API.md error codes. What each kind writes comes from its KindHandler.
+import { randomBytes } from 'node:crypto';
+import { ErrorCode, RoomkitError, type EgressStateInfo, type EgressStatus, type ErrorCodeName } from '@roomkit/protocol';
+import type { RoomManager } from '../rooms/RoomManager.js';
+import type { SessionRef } from '../rooms/hooks.js';
+import { logger } from '../logger.js';
+import type { EgressManager } from './EgressManager.js';
+import type { EgressJob } from './EgressJob.js';
+import type { CompositeConfig, EgressControl, EgressKind, EgressOutput, EgressStartRequest, JobOutcome, StartJobParams } from './types.js';
+
+const PREFIX = { recording: 'RECORDING', livestream: 'LIVESTREAM', hls: 'HLS' } as const;
+const CODES: Record<EgressKind, { start: ErrorCodeName; stop: ErrorCodeName; failed: ErrorCodeName }> = {
+  recording: { start: 'START_RECORDING_FAILED', stop: 'STOP_RECORDING_FAILED', failed: 'RECORDING_FAILED' },
+  livestream: { start: 'START_LIVESTREAM_FAILED', stop: 'STOP_LIVESTREAM_FAILED', failed: 'LIVESTREAM_FAILED' },
+  hls: { start: 'START_HLS_FAILED', stop: 'STOP_HLS_FAILED', failed: 'HLS_FAILED' },
+};
+const WORD = { recording: 'recording', livestream: 'livestream', hls: 'HLS stream' } as const;
+
+/** What a kind's handler gets for one job. */
+export interface KindContext {
+  jobId: string;
+  roomId: string;
+  sessionId: string;
+  config: CompositeConfig;
+  request: EgressStartRequest;
+  /** Moves the state on (e.g. HLS_PLAYABLE with its URLs); also emits the matching webhook. */
+  setState(status: EgressStatus, extra?: Partial<EgressStateInfo>, webhookData?: Record<string, unknown>): void;
+}
+
+/** One egress kind (recording, livestream, hls): its outputs and bookkeeping. */
+export interface KindHandler {
+  /** Throws a RoomkitError (e.g. INVALID_LIVESTREAM_CONFIG) for a request it cannot serve. */
+  validate?(request: EgressStartRequest): void;
+  outputs(ctx: KindContext): Promise<EgressOutput[]> | EgressOutput[];
+  jobParams?(ctx: KindContext): Partial<Pick<StartJobParams, 'transcode' | 'extraOutputArgs' | 'only'>>;
+  /** Extra webhook data for `<kind>-started`. */
+  onStarted?(ctx: KindContext): Record<string, unknown> | void;
+  /** After the job ended and its outputs finished; returns extra data for `<kind>-stopped`. */
+  onEnded?(ctx: KindContext, outcome: JobOutcome): Promise<Record<string, unknown> | void>;
+}
+
+/** Sends one webhook event about a session (room subscription, global URL, and `extraUrl`). */
+export type EgressNotifier = (session: SessionRef, type: string, data: Record<string, unknown>, extraUrl?: string) => void;
+
+interface Entry {
+  ctx: KindContext;
+  status: EgressStatus;
+  info: EgressStateInfo;
+  job: EgressJob | null;
+}
+
+export class EgressService implements EgressControl {
+  private readonly handlers = new Map<EgressKind, KindHandler>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly log = logger('egress:Service');
+
+  constructor(
+    private readonly rooms: Pick<RoomManager, 'room' | 'liveSession'>,
+    private readonly manager: EgressManager,
+    private readonly notify: EgressNotifier,
+  ) {}
+
+  register(kind: EgressKind, handler: KindHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  states(roomId: string): EgressStateInfo[] {
+    return [...this.entries.values()].filter((e) => e.ctx.roomId === roomId).map((e) => ({ ...e.info }));
+  }
+
+  /** The running job of a room and kind, if any (for REST and tests). */
+  job(roomId: string, kind: EgressKind): { jobId: string; status: EgressStatus } | null {
+    const e = this.entries.get(`${roomId}\u0000${kind}`);
+    return e ? { jobId: e.ctx.jobId, status: e.status } : null;
+  }
+
+  async start(request: EgressStartRequest): Promise<{ id: string }> {
+    const { kind, roomId } = request;
+    const codes = CODES[kind];
+    const handler = this.handlers.get(kind);
+    if (!handler) throw new RoomkitError(codes.start, `${WORD[kind]} is not available on this server`);
+    const key = `${roomId}\u0000${kind}`;
+    const current = this.entries.get(key);
+    if (current) throw new RoomkitError(codes.start, `a ${WORD[kind]} is already running in room "${roomId}" (${current.status}); stop it first`);
+    const live = this.rooms.liveSession(roomId);
+    if (!live) throw new RoomkitError(codes.start, `room "${roomId}" has no ongoing session: someone must join the meeting first`);
+    handler.validate?.(request);
+    await this.manager.preflight(codes.start);
+    if (this.entries.has(key)) throw new RoomkitError(codes.start, `a ${WORD[kind]} is already running in room "${roomId}"`);
+
+    const jobId = randomBytes(10).toString('hex');
+    const config = request.config ?? {};
+    const entry: Entry = { ctx: undefined as unknown as KindContext, status: `${PREFIX[kind]}_STARTING` as EgressStatus, info: { kind, status: `${PREFIX[kind]}_STARTING` as EgressStatus }, job: null };
+    entry.ctx = {
+      jobId,
+      roomId,
+      sessionId: live.sessionId,
+      config,
+      request,
+      setState: (status, extra = {}, webhookData = {}) => this.setState(entry, status, extra, webhookData),
+    };
+    this.entries.set(key, entry);
+    let outputs: EgressOutput[];
+    try {
+      outputs = await handler.outputs(entry.ctx);
+    } catch (err) {
+      this.entries.delete(key);
+      throw err instanceof RoomkitError ? err : new RoomkitError(codes.start, `could not prepare the ${WORD[kind]}: ${(err as Error).message}`, { cause: err });
+    }
+    this.setState(entry, `${PREFIX[kind]}_STARTING` as EgressStatus, {}, { id: jobId });
+    try {
+      entry.job = await this.manager.startJob(jobId, { roomId, kind, config, outputs, ...handler.jobParams?.(entry.ctx) }, {
+        onStarted: () => {
+          const extra = handler.onStarted?.(entry.ctx) ?? {};
+          this.setState(entry, `${PREFIX[kind]}_STARTED` as EgressStatus, {}, { id: jobId, ...extra });
+        },
+        onEnded: (outcome) => void this.onEnded(key, entry, handler, outcome),
+      });
+    } catch (err) {
+      this.log.warn({ err, roomId, kind }, 'egress job did not start');
+      await this.onEnded(key, entry, handler, { reason: 'failed', error: (err as Error).message, durationSeconds: 0 });
+      throw new RoomkitError(codes.start, `the ${WORD[kind]} could not start: ${(err as Error).message}`, { cause: err });
+    }
+    return { id: jobId };
+  }
+
+  async stop(roomId: string, kind: EgressKind, _by?: string, opts: { wait?: boolean } = {}): Promise<void> {
+    const entry = this.entries.get(`${roomId}\u0000${kind}`);
+    const stopping = entry?.status.endsWith('_STOPPING');
+    if (!entry || stopping) {
+      throw new RoomkitError(CODES[kind].stop, stopping ? `the ${WORD[kind]} of room "${roomId}" is already stopping` : `no ${WORD[kind]} is running in room "${roomId}"`);
+    }
+    this.setState(entry, `${PREFIX[kind]}_STOPPING` as EgressStatus, {}, { id: entry.ctx.jobId });
+    const done = entry.job ? entry.job.stop('stopped') : Promise.resolve();
+    if (opts.wait) await done;
+  }
+
+  /** The meeting ended: its jobs finish their outputs. */
+  onSessionEnded(session: SessionRef): void {
+    for (const entry of this.entries.values()) {
+      if (entry.ctx.roomId === session.roomId && entry.ctx.sessionId === session.sessionId) void entry.job?.stop('meeting-ended');
+    }
+  }
+
+  private async onEnded(key: string, entry: Entry, handler: KindHandler, outcome: JobOutcome): Promise<void> {
+    const kind = entry.info.kind;
+    const ref = { roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId };
+    if (outcome.reason === 'failed') {
+      const message = `the ${WORD[kind]} failed: ${outcome.error ?? 'unknown error'}`;
+      this.rooms.room(ref.roomId)?.broadcast({ t: 'error', error: { code: ErrorCode[CODES[kind].failed], message } });
+      this.notify(ref, `${kind}-failed`, { id: entry.ctx.jobId, error: message }, entry.ctx.request.webhookUrl);
+    }
+    let extra: Record<string, unknown> = {};
+    try {
+      extra = (await handler.onEnded?.(entry.ctx, outcome)) ?? {};
+    } catch (err) {
+      this.log.error({ err, kind }, 'egress onEnded handler failed');
+    }
+    if (this.entries.get(key) === entry) this.entries.delete(key);
+    this.setState(entry, `${PREFIX[kind]}_STOPPED` as EgressStatus, {}, { id: entry.ctx.jobId, ...extra });
+  }
+
+  private setState(entry: Entry, status: EgressStatus, extra: Partial<EgressStateInfo>, webhookData: Record<string, unknown>): void {
+    entry.status = status;
+    entry.info = { ...entry.info, ...extra, status };
+    const room = this.rooms.room(entry.ctx.roomId);
+    if (room && room.sessionId === entry.ctx.sessionId) room.broadcast({ t: 'egressState', ...entry.info });
+    const suffix = status.slice(status.indexOf('_') + 1).toLowerCase();
+    this.notify({ roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId }, `${entry.info.kind}-${suffix}`, webhookData, entry.ctx.request.webhookUrl);
+  }
+
+}

@@ -1,0 +1,97 @@
+// Assembles egress for the server: the job manager (ffmpeg + compositor), the per-kind state
+// service, the recording kind with its store, the compose page and ingest routes, and shutdown.
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { generateToken } from '../auth/AccessToken.js';
+import type { Config } from '../config/schema.js';
+import type { SessionObserver } from '../rooms/hooks.js';
+import type { RoomManager } from '../rooms/RoomManager.js';
+import type { SqliteDatabase } from '../webhooks/SqliteWebhookOutbox.js';
+import type { Webhooks } from '../webhooks/createWebhooks.js';
+import type { WebhookEventType } from '../webhooks/types.js';
+import { EGRESS_COMPOSE_PATH, EgressManager } from './EgressManager.js';
+import { EgressService } from './EgressService.js';
+import { RecordingKind } from './recording/RecordingKind.js';
+import { RecordingStore } from './recording/RecordingStore.js';
+
+export interface EgressSettings {
+  ffmpegPath: string;
+  chromiumPath: string;
+  maxConcurrentJobs: number;
+}
+
+export const EGRESS_DEFAULTS: EgressSettings = { ffmpegPath: 'ffmpeg', chromiumPath: '/usr/bin/chromium', maxConcurrentJobs: 2 };
+
+const publicDir = fileURLToPath(new URL('../../public/egress/', import.meta.url));
+
+export interface Egress {
+  service: EgressService;
+  manager: EgressManager;
+  recordings: RecordingStore;
+  settings: EgressSettings;
+  /** Hears session ends (a meeting that ends stops its jobs). */
+  observer: SessionObserver;
+  /** Late binding: rooms are created after the observer is handed to them. */
+  attachRooms(rooms: RoomManager): void;
+  /** Once the server listens: the URL the compositor loads pages from. */
+  setBaseUrl(url: string): void;
+  baseUrl(): string;
+  routes(app: FastifyInstance): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): Promise<void>;
+}
+
+export function createEgress(
+  config: Pick<Config, 'apiKey' | 'apiSecret' | 'dataDir'> & { egress?: Partial<EgressSettings> },
+  database: SqliteDatabase,
+  webhooks: Pick<Webhooks, 'observer' | 'dispatcher'>,
+): Egress {
+  const settings = { ...EGRESS_DEFAULTS, ...config.egress };
+  let base = '';
+  let rooms: RoomManager | null = null;
+  const manager = new EgressManager({
+    ...settings,
+    mintToken: (roomId, participantId) =>
+      generateToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, permissions: ['allow_join'], roomId, participantId, roles: ['egress'], expiresInSeconds: 7 * 24 * 3600 }),
+  });
+  const service = new EgressService(
+    { room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null },
+    manager,
+    (session, type, data, extraUrl) => {
+      webhooks.observer.publish(session, type as WebhookEventType, data);
+      if (extraUrl) webhooks.dispatcher.enqueue(session.roomId, extraUrl, JSON.stringify({ webhookType: type, data: { meetingId: session.roomId, sessionId: session.sessionId, ...data } }));
+    },
+  );
+  const recordings = new RecordingStore(database);
+  const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');
+  service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
+  const page = readFileSync(`${publicDir}compose.html`);
+  const script = readFileSync(`${publicDir}compose.js`);
+  return {
+    service,
+    manager,
+    recordings,
+    settings,
+    observer: {
+      sessionStarted() {},
+      sessionEnded: (session) => service.onSessionEnded(session),
+      participantJoined() {},
+      participantLeft() {},
+    },
+    attachRooms: (r) => void (rooms = r),
+    setBaseUrl: (url) => {
+      base = url;
+      manager.setBaseUrl(url.replace('//0.0.0.0', '//127.0.0.1').replace('//localhost', '//127.0.0.1'));
+    },
+    baseUrl: () => base,
+    routes(app) {
+      app.get(EGRESS_COMPOSE_PATH, (_req, reply) => void reply.type('text/html; charset=utf-8').send(page));
+      app.get('/egress/compose.js', (_req, reply) => void reply.type('text/javascript; charset=utf-8').send(script));
+    },
+    handleUpgrade: (req, socket, head) => manager.handleUpgrade(req, socket, head),
+    close: () => manager.closeAll(),
+  };
+}
