@@ -5,6 +5,7 @@ import type { Producer } from './Producer.js';
 import { RtpView, parseRtp } from './rtp/rtpPacket.js';
 import { Vp8View, parseVp8 } from './rtp/vp8.js';
 import { buildRtp } from './rtp/testPackets.js';
+import { PacketHistory } from './rtp/PacketHistory.js';
 
 /** What the subscriber would receive: the rewritten fields of each sent packet. */
 interface Sent {
@@ -16,10 +17,12 @@ interface Sent {
   tl0: number;
 }
 
-function fakeSlot(kind: 'audio' | 'video', lastSeq = 100): { slot: SubscriberSlot; sent: Sent[] } {
+function fakeSlot(kind: 'audio' | 'video', lastSeq = 100): { slot: SubscriberSlot; sent: Sent[]; raw: Buffer[] } {
   const sent: Sent[] = [];
+  const raw: Buffer[] = [];
   const track = {
     sendMessageBinary(buf: Buffer) {
+      raw.push(Buffer.from(buf));
       const rtp = new RtpView();
       parseRtp(buf, buf.length, rtp);
       const vp8 = new Vp8View();
@@ -28,18 +31,22 @@ function fakeSlot(kind: 'audio' | 'video', lastSeq = 100): { slot: SubscriberSlo
       return true;
     },
   };
-  const slot = new SubscriberSlot('0', kind, 0xabcdef01, kind === 'video' ? 96 : 111, track as never);
+  const slot = new SubscriberSlot('0', kind, 0xabcdef01, kind === 'video' ? 96 : 111, track as never, kind === 'video' ? 0x5555 : 0, kind === 'video' ? 97 : 0);
   slot.open = true;
   slot.lastSeq = lastSeq;
   slot.lastTs = 5000;
   slot.lastPictureId = 40;
-  return { slot, sent };
+  return { slot, sent, raw };
 }
 
 function fakeProducer(kind: 'audio' | 'video', liveLayers: number[]) {
   const keyframeRequests: number[] = [];
+  const history = new PacketHistory(64, 1000);
   const producer = {
     kind,
+    absSendTimeExtensionId: 0,
+    history,
+    copyFromHistory: (_layer: number, seq: number, now: number, out: Uint8Array) => history.copyTo(seq, now, out, 0),
     consumers: [],
     pickLayer: (preferred: number) => {
       const below = liveLayers.filter((l) => l <= preferred);
@@ -140,6 +147,46 @@ describe('Consumer', () => {
       [102, 6920, 0xabcdef01, 111],
       [103, 7880, 0xabcdef01, 111],
     ]);
+  });
+
+  it('onNack answers with RTX: own SSRC, payload type and sequence, OSN = the lost packet, rewritten picture id', () => {
+    const { slot, raw } = fakeSlot('video');
+    const { producer } = fakeProducer('video', [0]);
+    const history = (producer as unknown as { history: PacketHistory }).history;
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    for (let i = 0; i < 3; i++) {
+      const buf = vp8Packet(700 + i, 90_000, 900 + i, i === 0, 1);
+      history.store(700 + i, buf, buf.length, 0);
+      feed(consumer, buf, 0);
+    }
+    expect(raw).toHaveLength(3);
+    consumer.onNack(102, 0b1, 10); // 102 and 103
+    expect(raw).toHaveLength(5);
+    const rtx = new RtpView();
+    parseRtp(raw[3]!, raw[3]!.length, rtx);
+    expect(rtx.ssrc).toBe(0x5555);
+    expect(rtx.payloadType).toBe(97);
+    const osn = (raw[3]![rtx.payloadOffset]! << 8) | raw[3]![rtx.payloadOffset + 1]!;
+    expect(osn).toBe(102);
+    const vp8 = new Vp8View();
+    parseVp8(raw[3]!, rtx.payloadOffset + 2, rtx.payloadLength - 2, vp8);
+    expect(vp8.pictureId).toBe(42); // publisher 901 → subscriber 42, as when first sent
+    const second = new RtpView();
+    parseRtp(raw[4]!, raw[4]!.length, second);
+    expect(second.sequenceNumber).toBe((rtx.sequenceNumber + 1) & 0xffff);
+    expect(consumer.retransmissions).toBe(2);
+  });
+
+  it('onNack for a packet never sent, or gone from the history, sends nothing', () => {
+    const { slot, raw } = fakeSlot('video');
+    const { producer } = fakeProducer('video', [0]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    feed(consumer, vp8Packet(10, 0, 1, true, 1), 0); // not stored in the history
+    consumer.onNack(101, 0, 0);
+    consumer.onNack(5000, 0, 0);
+    expect(raw).toHaveLength(1);
   });
 
   it('close() detaches the consumer from its slot', () => {

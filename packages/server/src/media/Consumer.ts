@@ -1,44 +1,77 @@
 // Forwards one producer to one subscriber slot: picks the simulcast layer, switches only at a
 // keyframe, and rewrites SSRC, sequence number, timestamp and VP8 picture id so the subscriber's
-// decoder sees one continuous stream across layer switches and stream changes.
+// decoder sees one continuous stream across layer switches and stream changes. Answers the
+// subscriber's NACKs with RTX built from the producer's history, and stamps abs-send-time.
 import type { PacketSink, Producer } from './Producer.js';
 import type { SlotConsumer, SubscriberSlot } from './SubscriberSlot.js';
-import { type RtpView, writePayloadType, writeSequenceNumber, writeSsrc, writeTimestamp } from './rtp/rtpPacket.js';
-import { type Vp8View, writeVp8PictureId, writeVp8Tl0PicIdx } from './rtp/vp8.js';
+import { RtpView, findHeaderExtension, parseRtp, writePayloadType, writeSequenceNumber, writeSsrc, writeTimestamp } from './rtp/rtpPacket.js';
+import { Vp8View, parseVp8, writeVp8PictureId, writeVp8Tl0PicIdx } from './rtp/vp8.js';
 import { seqNewer } from './rtp/sequence.js';
+import { buildRtx } from './rtp/rtx.js';
+import { relabelOneByteExtension, writeAbsSendTime } from './rtp/absSendTime.js';
+import { ONE_BYTE_EXTENSION_PROFILE } from './rtp/rtpPacket.js';
 
 /** Timestamp step inserted at a switch: one frame at 30 fps (90 kHz) or one Opus frame (48 kHz). */
 const VIDEO_TS_STEP = 3000;
 const AUDIO_TS_STEP = 960;
+/** Sent packets remembered for NACKs (power of two). */
+const SENT_MAP_SIZE = 512;
+/** Offsets of this many most recent layer switches stay valid for retransmission. */
+const GENERATIONS = 4;
+
+// Scratch space for retransmissions, shared: all of this runs synchronously on one thread.
+const historyPacket = Buffer.alloc(1500);
+const rtxPacket = Buffer.alloc(1502);
+const historyView = new RtpView();
+const historyVp8 = new Vp8View();
 
 export class Consumer implements PacketSink, SlotConsumer {
   /** Layer the subscriber asked for (setQuality). */
   preferredLayer = 2;
+  /** Highest layer the subscriber's bandwidth allows (the allocator's choice); -1 pauses. */
+  allocatedLayer = 2;
   /** Layer we are trying to send: the preferred one if live, else the best live one. */
   targetLayer = -1;
   /** Layer being forwarded now; -1 until the first keyframe (video) or packet (audio). */
   currentLayer = -1;
   packetsSent = 0;
+  retransmissions = 0;
   sendErrors = 0;
   private seqOffset = 0;
   private tsOffset = 0;
   private pictureIdOffset = 0;
   private tl0Offset = 0;
   private closed = false;
+  /** outSeq << 16 | inSeq of recently sent packets, with their layer and switch generation. */
+  private readonly sentSeqs: Uint32Array | null;
+  private readonly sentLayers: Uint8Array | null;
+  private readonly sentGenerations: Uint8Array | null;
+  private generation = 0;
+  private readonly generationTsOffsets = new Uint32Array(GENERATIONS);
+  private readonly generationPictureIdOffsets = new Uint16Array(GENERATIONS);
+  private readonly generationTl0Offsets = new Uint8Array(GENERATIONS);
 
   constructor(
     readonly id: string,
     readonly producer: Producer,
     readonly slot: SubscriberSlot,
-  ) {}
+  ) {
+    const video = producer.kind === 'video';
+    this.sentSeqs = video ? new Uint32Array(SENT_MAP_SIZE) : null;
+    this.sentLayers = video ? new Uint8Array(SENT_MAP_SIZE) : null;
+    this.sentGenerations = video ? new Uint8Array(SENT_MAP_SIZE) : null;
+  }
 
-  forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number): void {
+  forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number, absSendTimeOffset = -1): void {
     const slot = this.slot;
     if (!slot.open) return;
+    const video = this.producer.kind === 'video';
     if (layer !== this.currentLayer) {
       if (layer !== this.targetLayer) return;
-      if (this.producer.kind === 'video' && !vp8.isKeyframe) return;
+      if (video && !vp8.isKeyframe) return;
       this.switchTo(layer, rtp, vp8);
+    } else if (video && this.targetLayer < 0) {
+      return; // paused by the allocator
     }
     const seq = (rtp.sequenceNumber + this.seqOffset) & 0xffff;
     if (slot.hasSent && !seqNewer(seq, slot.lastSeq)) return;
@@ -47,9 +80,13 @@ export class Consumer implements PacketSink, SlotConsumer {
     writeTimestamp(buf, ts);
     writeSsrc(buf, slot.ssrc);
     writePayloadType(buf, slot.payloadType);
+    if (absSendTimeOffset >= 0 && rtp.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
+      writeAbsSendTime(buf, absSendTimeOffset, nowMs);
+      relabelOneByteExtension(buf, absSendTimeOffset, slot.absSendTimeId);
+    }
     let pictureId = -1;
     let tl0 = -1;
-    if (vp8.pictureIdOffset >= 0 && this.producer.kind === 'video') {
+    if (video && vp8.pictureIdOffset >= 0) {
       pictureId = (vp8.pictureId + this.pictureIdOffset) & 0x7fff;
       writeVp8PictureId(buf, vp8, pictureId);
       if (vp8.tl0PicIdxOffset >= 0) {
@@ -67,7 +104,12 @@ export class Consumer implements PacketSink, SlotConsumer {
     slot.lastTs = ts;
     if (pictureId >= 0) slot.lastPictureId = pictureId;
     if (tl0 >= 0) slot.lastTl0PicIdx = tl0;
-    void nowMs;
+    if (this.sentSeqs) {
+      const i = seq & (SENT_MAP_SIZE - 1);
+      this.sentSeqs[i] = ((seq << 16) | rtp.sequenceNumber) >>> 0;
+      this.sentLayers![i] = layer;
+      this.sentGenerations![i] = this.generation & 0xff;
+    }
   }
 
   /** Continue the slot's numbering from where it stopped, whatever stream or layer it carried. */
@@ -79,6 +121,63 @@ export class Consumer implements PacketSink, SlotConsumer {
     this.tsOffset = (slot.lastTs + step - rtp.timestamp) >>> 0;
     if (vp8.pictureIdOffset >= 0) this.pictureIdOffset = (slot.lastPictureId + 1 - vp8.pictureId) & 0x7fff;
     if (vp8.tl0PicIdxOffset >= 0) this.tl0Offset = (slot.lastTl0PicIdx + 1 - vp8.tl0PicIdx) & 0xff;
+    this.generation = (this.generation + 1) & 0xff;
+    const g = this.generation % GENERATIONS;
+    this.generationTsOffsets[g] = this.tsOffset;
+    this.generationPictureIdOffsets[g] = this.pictureIdOffset;
+    this.generationTl0Offsets[g] = this.tl0Offset;
+  }
+
+  /** Answers a NACK: each lost packet still in the history goes out again as RTX. */
+  onNack(pid: number, blp: number, nowMs: number): void {
+    this.retransmit(pid, nowMs);
+    for (let bit = 0; bit < 16; bit++) if (blp & (1 << bit)) this.retransmit((pid + bit + 1) & 0xffff, nowMs);
+  }
+
+  /** Sends packet `outSeq` (our numbering) again as RTX; returns the bytes sent (0 if it can't). */
+  retransmit(outSeq: number, nowMs: number): number {
+    const slot = this.slot;
+    if (!this.sentSeqs || !slot.open || slot.rtxSsrc === 0) return 0;
+    const i = outSeq & (SENT_MAP_SIZE - 1);
+    const entry = this.sentSeqs[i]!;
+    if (entry >>> 16 !== outSeq) return 0;
+    const age = (this.generation - this.sentGenerations![i]! + 256) & 0xff;
+    if (age >= GENERATIONS) return 0;
+    const g = this.sentGenerations![i]! % GENERATIONS;
+    const length = this.producer.copyFromHistory(this.sentLayers![i]!, entry & 0xffff, nowMs, historyPacket);
+    if (length === 0 || !parseRtp(historyPacket, length, historyView)) return 0;
+    const rtxLength = buildRtx(rtxPacket, historyPacket, historyView, outSeq);
+    if (rtxLength === 0) return 0;
+    slot.rtxSeq = (slot.rtxSeq + 1) & 0xffff;
+    writeSequenceNumber(rtxPacket, slot.rtxSeq);
+    writeTimestamp(rtxPacket, (historyView.timestamp + this.generationTsOffsets[g]!) >>> 0);
+    writeSsrc(rtxPacket, slot.rtxSsrc);
+    writePayloadType(rtxPacket, slot.rtxPayloadType);
+    if (parseVp8(rtxPacket, historyView.payloadOffset + 2, historyView.payloadLength, historyVp8) && historyVp8.pictureIdOffset >= 0) {
+      writeVp8PictureId(rtxPacket, historyVp8, (historyVp8.pictureId + this.generationPictureIdOffsets[g]!) & 0x7fff);
+      if (historyVp8.tl0PicIdxOffset >= 0) writeVp8Tl0PicIdx(rtxPacket, historyVp8, (historyVp8.tl0PicIdx + this.generationTl0Offsets[g]!) & 0xff);
+    }
+    const absId = this.producer.absSendTimeExtensionId;
+    if (absId > 0 && historyView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
+      const offset = findHeaderExtension(rtxPacket, historyView, absId);
+      if (offset >= 0) {
+        writeAbsSendTime(rtxPacket, offset, nowMs);
+        relabelOneByteExtension(rtxPacket, offset, slot.absSendTimeId);
+      }
+    }
+    if (!slot.send(rtxPacket.subarray(0, rtxLength))) return 0;
+    this.retransmissions++;
+    return rtxLength;
+  }
+
+  /**
+   * Bandwidth probe: resend the most recent packets as RTX until about `bytes` went out. The
+   * subscriber discards the duplicates, but its bandwidth estimate sees the extra rate.
+   */
+  probe(bytes: number, nowMs: number): number {
+    let sent = 0;
+    for (let k = 0; k < 64 && sent < bytes; k++) sent += this.retransmit((this.slot.lastSeq - k) & 0xffff, nowMs);
+    return sent;
   }
 
   /** Re-evaluates which layer to aim for; asks for a keyframe when a switch is pending. */
@@ -88,7 +187,12 @@ export class Consumer implements PacketSink, SlotConsumer {
       this.targetLayer = 0;
       return;
     }
-    const target = this.producer.pickLayer(this.preferredLayer, nowMs);
+    if (this.allocatedLayer < 0) {
+      this.targetLayer = -1;
+      this.currentLayer = -1; // resuming waits for a keyframe
+      return;
+    }
+    const target = this.producer.pickLayer(Math.min(this.preferredLayer, this.allocatedLayer), nowMs);
     this.targetLayer = target;
     // Before the slot opens a keyframe would be dropped here, and the encoder would then ignore
     // the next request for 300 ms: ask only once the subscriber can receive it.
@@ -108,6 +212,12 @@ export class Consumer implements PacketSink, SlotConsumer {
 
   setPreferredLayer(layer: number, nowMs: number): void {
     this.preferredLayer = layer;
+    this.update(nowMs);
+  }
+
+  setAllocatedLayer(layer: number, nowMs: number): void {
+    if (layer === this.allocatedLayer) return;
+    this.allocatedLayer = layer;
     this.update(nowMs);
   }
 

@@ -52,7 +52,7 @@ export class MediaWorkerCore {
         const router = this.router(command.routerId);
         if (this.publishers.has(command.transportId)) throw new MediaError('internal', `transport ${command.transportId} exists`);
         const { transport, answerSdp } = await PublisherTransport.create(
-          { id: command.transportId, routerId: router.id, kind: command.kind, offerSdp: command.offerSdp, simulcast: command.simulcast },
+          { id: command.transportId, routerId: router.id, kind: command.kind, offerSdp: command.offerSdp, simulcast: command.simulcast, ...(command.group !== undefined && { group: command.group }) },
           this.options,
           (t, state) => this.onTransportState(t.id, state),
         );
@@ -154,9 +154,13 @@ export class MediaWorkerCore {
     }
   }
 
+  private lastTickMs = performance.now();
+
   private tick(): void {
     const now = performance.now();
-    for (const router of this.routers.values()) router.tick(now);
+    const elapsed = now - this.lastTickMs;
+    this.lastTickMs = now;
+    for (const router of this.routers.values()) router.tick(now, elapsed);
   }
 
   private stats(): MediaStats {

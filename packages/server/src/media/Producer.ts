@@ -5,15 +5,22 @@ import { RtpView, isRtcpPacket, parseRtp, readAudioLevel, readRid } from './rtp/
 import { Vp8View, parseVp8 } from './rtp/vp8.js';
 import { ReportBlock, parseRtcp, writePli, writeReceiverReport, writeRemb, type RtcpHandler } from './rtp/rtcp.js';
 import { ReceiveStats } from './rtp/ReceiveStats.js';
+import { PacketHistory } from './rtp/PacketHistory.js';
+import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
+import { findHeaderExtension } from './rtp/rtpPacket.js';
+import { writeNack } from './rtp/rtcp.js';
 import type { MediaKind } from './types.js';
 
 /** What a producer hands each packet to. Implemented by Consumer. */
 export interface PacketSink {
-  forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number): void;
+  /** `absSendTimeOffset`: where the abs-send-time extension's data is (-1 if absent). */
+  forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number, absSendTimeOffset: number): void;
 }
 
 export interface ProducerParams {
   id: string;
+  /** Opaque grouping from the caller (the publishing participant): ties a camera to its mic. */
+  group: string | null;
   kind: MediaKind;
   payloadType: number;
   simulcast: boolean;
@@ -21,6 +28,7 @@ export interface ProducerParams {
   rids: string[];
   ridExtensionId: number;
   audioLevelExtensionId: number;
+  absSendTimeExtensionId: number;
 }
 
 class Layer {
@@ -29,8 +37,16 @@ class Layer {
   lastKeyframeMs = -1e9;
   lastPliMs = -1e9;
   stats: ReceiveStats;
-  constructor(clockRate: number) {
+  /** Video only: recent packets for retransmission, and the packets missing from the publisher. */
+  readonly history: PacketHistory | null;
+  readonly nack: NackGenerator | null;
+  /** Bytes since the last rate update, and the smoothed bitrate of this layer. */
+  bytes = 0;
+  bitrateBps = 0;
+  constructor(clockRate: number, video: boolean) {
     this.stats = new ReceiveStats(clockRate);
+    this.history = video ? new PacketHistory(1024) : null;
+    this.nack = video ? new NackGenerator() : null;
   }
 }
 
@@ -109,9 +125,16 @@ export class Producer {
     const now = performance.now();
     this.packetsIn++;
     layer.lastPacketMs = now;
+    layer.bytes += buf.length;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     if (this.kind === 'video') {
       if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) return;
+      layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
+      const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
+      // A retransmission from the publisher only refills the history: subscribers that lost it
+      // NACK us and get it as RTX; forwarding it now would break their sequence order.
+      if (arrival === PacketArrival.LATE) return;
+      if (arrival === PacketArrival.GAP) this.sendNacks(layer, now);
       if (vp8View.isKeyframe) layer.lastKeyframeMs = now;
     } else if (this.params.audioLevelExtensionId > 0) {
       const level = readAudioLevel(buf, rtpView, this.params.audioLevelExtensionId);
@@ -120,8 +143,9 @@ export class Producer {
         this.audioLevelCount++;
       }
     }
+    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
     const consumers = this.consumers;
-    for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now);
+    for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);
   }
 
   /** First packet of an unknown SSRC: find its layer from the rid header extension. */
@@ -132,7 +156,7 @@ export class Producer {
       index = rid === null ? -1 : this.params.rids.indexOf(rid);
       if (index < 0 || index > 2) return -1;
     }
-    const layer = new Layer(this.kind === 'audio' ? 48000 : 90000);
+    const layer = new Layer(this.kind === 'audio' ? 48000 : 90000, this.kind === 'video');
     layer.ssrc = rtpView.ssrc;
     const previous = this.layers[index];
     if (previous) this.layerBySsrc.delete(previous.ssrc);
@@ -160,6 +184,47 @@ export class Producer {
     if (!layer || nowMs - layer.lastPliMs < PLI_MIN_INTERVAL_MS || nowMs - layer.lastKeyframeMs < ENCODER_KEYFRAME_GAP_MS) return;
     layer.lastPliMs = nowMs;
     this.sendRtcp(writePli(feedbackBuffer, 0, this.senderSsrc, layer.ssrc));
+  }
+
+  get simulcast(): boolean {
+    return this.params.simulcast;
+  }
+
+  get group(): string | null {
+    return this.params.group;
+  }
+
+  get absSendTimeExtensionId(): number {
+    return this.params.absSendTimeExtensionId;
+  }
+
+  /** Copies packet `seq` of `layer` as it arrived into `out`; returns its length, 0 if gone. */
+  copyFromHistory(layer: number, seq: number, nowMs: number, out: Uint8Array): number {
+    return this.layers[layer]?.history?.copyTo(seq, nowMs, out, 0) ?? 0;
+  }
+
+  /** Smoothed bitrate of a layer (bps), 0 when it is not live. */
+  layerBitrate(index: number, nowMs: number): number {
+    return this.isLayerLive(index, nowMs) ? this.layers[index]!.bitrateBps : 0;
+  }
+
+  /** Periodic work: NACK retries toward the publisher and layer bitrates. */
+  tick(nowMs: number, elapsedMs: number): void {
+    for (let i = 0; i < 3; i++) {
+      const layer = this.layers[i];
+      if (!layer) continue;
+      const instant = elapsedMs > 0 ? (layer.bytes * 8 * 1000) / elapsedMs : 0;
+      layer.bitrateBps = layer.bitrateBps === 0 ? instant : layer.bitrateBps * 0.7 + instant * 0.3;
+      layer.bytes = 0;
+      if (layer.nack?.hasMissing) this.sendNacks(layer, nowMs);
+    }
+  }
+
+  private sendNacks(layer: Layer, nowMs: number): void {
+    if (!this.track) return;
+    layer.nack!.collect(nowMs, (seq) => {
+      this.sendRtcp(writeNack(feedbackBuffer, 0, this.senderSsrc, layer.ssrc, seq, 0));
+    });
   }
 
   /** Receiver reports for every layer, plus REMB for video so the browser sends all layers. */

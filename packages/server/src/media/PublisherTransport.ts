@@ -1,7 +1,7 @@
 // A publisher's PeerConnection for one track: answers the browser's offer and owns the Producer.
 import { Producer } from './Producer.js';
 import { createPeerConnection, type PeerConnection } from './peerConnection.js';
-import { EXT_AUDIO_LEVEL, EXT_RID, fixSimulcastAnswer, trimPublishOffer, withAnnouncedCandidate } from './sdp.js';
+import { EXT_ABS_SEND_TIME, EXT_AUDIO_LEVEL, EXT_RID, fixSimulcastAnswer, trimPublishOffer, withAnnouncedCandidate } from './sdp.js';
 import { MediaError } from './errors.js';
 import type { MediaEngineOptions, MediaKind } from './types.js';
 
@@ -24,7 +24,7 @@ export class PublisherTransport {
 
   /** Applies the browser's offer and resolves with the answer to send back. */
   static async create(
-    params: { id: string; routerId: string; kind: MediaKind; offerSdp: string; simulcast: boolean },
+    params: { id: string; routerId: string; kind: MediaKind; offerSdp: string; simulcast: boolean; group?: string },
     options: MediaEngineOptions,
     onState: (transport: PublisherTransport, state: string) => void,
   ): Promise<{ transport: PublisherTransport; answerSdp: string }> {
@@ -37,12 +37,14 @@ export class PublisherTransport {
     const simulcast = params.simulcast && info.rids.length > 1;
     const producer = new Producer({
       id: params.id,
+      group: params.group ?? null,
       kind: params.kind,
       payloadType: info.payloadType,
       simulcast,
       rids: simulcast ? info.rids.slice(0, 3) : [],
       ridExtensionId: info.extensionIds.get(EXT_RID) ?? 0,
       audioLevelExtensionId: info.extensionIds.get(EXT_AUDIO_LEVEL) ?? 0,
+      absSendTimeExtensionId: info.extensionIds.get(EXT_ABS_SEND_TIME) ?? 0,
     });
     const pc = createPeerConnection(`pub-${params.id}`, options, true);
     const transport = new PublisherTransport(params.id, params.routerId, pc, producer);

@@ -4,9 +4,11 @@ import type { Producer } from './Producer.js';
 import type { Consumer } from './Consumer.js';
 import type { SubscriberTransport } from './SubscriberTransport.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
+import { BandwidthAllocator } from './BandwidthAllocator.js';
 
 const FEEDBACK_INTERVAL_MS = 1000;
 const SPEAKER_INTERVAL_MS = 400;
+const ALLOCATION_INTERVAL_MS = 500;
 
 export class Router {
   readonly producers = new Map<string, Producer>();
@@ -15,6 +17,8 @@ export class Router {
   private readonly speaker = new ActiveSpeakerDetector();
   private lastFeedbackMs = 0;
   private lastSpeakerMs = 0;
+  private lastAllocationMs = 0;
+  private readonly allocators = new WeakMap<SubscriberTransport, BandwidthAllocator>();
 
   constructor(
     readonly id: string,
@@ -51,8 +55,23 @@ export class Router {
     this.consumers.delete(consumerId);
   }
 
-  tick(nowMs: number): void {
+  tick(nowMs: number, elapsedMs: number): void {
+    for (const producer of this.producers.values()) producer.tick(nowMs, elapsedMs);
     for (const consumer of this.consumers.values()) consumer.update(nowMs);
+    const allocate = nowMs - this.lastAllocationMs >= ALLOCATION_INTERVAL_MS;
+    const allocationElapsed = nowMs - this.lastAllocationMs;
+    if (allocate) this.lastAllocationMs = nowMs;
+    const speakerGroup = this.speaker.speaker === null ? null : (this.producers.get(this.speaker.speaker)?.group ?? null);
+    for (const transport of this.subscribers.values()) {
+      let allocator = this.allocators.get(transport);
+      if (!allocator) {
+        allocator = new BandwidthAllocator(transport);
+        this.allocators.set(transport, allocator);
+      }
+      const consumers = this.consumersOf(transport);
+      if (allocate) allocator.allocate(consumers, speakerGroup, nowMs, allocationElapsed);
+      allocator.probeTick(consumers, nowMs, elapsedMs);
+    }
     if (nowMs - this.lastFeedbackMs >= FEEDBACK_INTERVAL_MS) {
       this.lastFeedbackMs = nowMs;
       for (const producer of this.producers.values()) producer.sendFeedback(nowMs);
@@ -65,6 +84,15 @@ export class Router {
       }
       if (this.speaker.update(levels)) this.onActiveSpeaker(this.speaker.speaker);
     }
+  }
+
+  private consumersOf(transport: SubscriberTransport): Consumer[] {
+    const list: Consumer[] = [];
+    for (const slot of transport.slots) {
+      const consumer = slot.consumer ? this.consumers.get(slot.consumer.id) : undefined;
+      if (consumer) list.push(consumer);
+    }
+    return list;
   }
 
   close(): void {

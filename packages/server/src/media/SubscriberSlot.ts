@@ -8,6 +8,8 @@ export interface SlotConsumer {
   readonly id: string;
   onKeyframeRequest(nowMs: number): void;
   onSlotOpen(nowMs: number): void;
+  /** The subscriber lost packets `pid` and those flagged in `blp` (our outgoing numbering). */
+  onNack(pid: number, blp: number, nowMs: number): void;
 }
 
 export class SubscriberSlot {
@@ -21,18 +23,27 @@ export class SubscriberSlot {
   lastTl0PicIdx = 0;
   /** The consumer currently feeding this slot, if any. */
   consumer: SlotConsumer | null = null;
+  /** Retransmissions go out on their own SSRC and payload type (RFC 4588); 0 for audio. */
+  rtxSeq = (Math.random() * 0x7fff) | 0;
+  /** Header extension id our offer gave abs-send-time. */
+  absSendTimeId = 2;
+  /** Bytes sent on this slot (media and RTX), read and reset by the allocator. */
+  bytesSent = 0;
   constructor(
     readonly mid: string,
     readonly kind: MediaKind,
     readonly ssrc: number,
     readonly payloadType: number,
     readonly track: Track,
+    readonly rtxSsrc = 0,
+    readonly rtxPayloadType = 0,
   ) {}
 
   /** Sends one RTP packet; false when the transport refused it (closed, or SRTP replay check). */
   send(buf: Buffer): boolean {
     try {
       this.track.sendMessageBinary(buf);
+      this.bytesSent += buf.length;
       return true;
     } catch {
       return false;

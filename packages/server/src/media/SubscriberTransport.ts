@@ -3,7 +3,8 @@
 import nodeDataChannel from 'node-datachannel';
 import { SubscriberSlot } from './SubscriberSlot.js';
 import { createPeerConnection, type PeerConnection } from './peerConnection.js';
-import { withAnnouncedCandidate } from './sdp.js';
+import { EXT_ABS_SEND_TIME, withAnnouncedCandidate } from './sdp.js';
+import { SubscriberBandwidth } from './SubscriberBandwidth.js';
 import { parseRtcp, type RtcpHandler } from './rtp/rtcp.js';
 import { isRtcpPacket } from './rtp/rtpPacket.js';
 import { MediaError } from './errors.js';
@@ -11,11 +12,19 @@ import type { MediaEngineOptions, MediaKind } from './types.js';
 
 const { Audio, Video } = nodeDataChannel;
 
+const randomSsrc = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
+
 export const SUBSCRIBER_VIDEO_PT = 96;
+export const SUBSCRIBER_RTX_PT = 97;
 export const SUBSCRIBER_AUDIO_PT = 111;
+/** The abs-send-time id we offer; forwarded packets are relabelled to it. */
+export const SUBSCRIBER_ABS_SEND_TIME_ID = 2;
 
 export class SubscriberTransport {
   readonly slots: SubscriberSlot[] = [];
+  readonly bandwidth = new SubscriberBandwidth();
+  /** Bytes sent to this subscriber since the allocator last looked (media + retransmissions). */
+  bytesSent = 0;
   private readonly pc: PeerConnection;
   private offerInFlight = false;
   private offerAgain = false;
@@ -59,16 +68,34 @@ export class SubscriberTransport {
 
   private addSlot(kind: MediaKind): SubscriberSlot {
     const mid = String(this.nextMid++);
-    const ssrc = (Math.random() * 0xfffffff0 + 1) >>> 0;
+    const ssrc = randomSsrc();
+    const rtxSsrc = kind === 'video' ? randomSsrc() : 0;
+    const cname = `rk-${this.id}`;
     const media = kind === 'video' ? new Video(mid, 'SendOnly') : new Audio(mid, 'SendOnly');
-    if (kind === 'video') (media as InstanceType<typeof Video>).addVP8Codec(SUBSCRIBER_VIDEO_PT);
-    else (media as InstanceType<typeof Audio>).addOpusCodec(SUBSCRIBER_AUDIO_PT);
-    media.addSSRC(ssrc, `rk-${this.id}`, `rk-${mid}`, `rk-${mid}-track`);
+    if (kind === 'video') {
+      const video = media as InstanceType<typeof Video>;
+      video.addVP8Codec(SUBSCRIBER_VIDEO_PT);
+      video.addRTXCodec(SUBSCRIBER_RTX_PT, SUBSCRIBER_VIDEO_PT, 90000);
+    } else {
+      (media as InstanceType<typeof Audio>).addOpusCodec(SUBSCRIBER_AUDIO_PT);
+    }
+    media.parseSdpLine(`a=extmap:${SUBSCRIBER_ABS_SEND_TIME_ID} ${EXT_ABS_SEND_TIME}`);
+    media.addSSRC(ssrc, cname, `rk-${mid}`, `rk-${mid}-track`);
+    if (rtxSsrc) {
+      media.addSSRC(rtxSsrc, cname, `rk-${mid}`, `rk-${mid}-track`);
+      media.parseSdpLine(`a=ssrc-group:FID ${ssrc} ${rtxSsrc}`);
+    }
     const track = this.pc.addTrack(media);
-    const slot = new SubscriberSlot(mid, kind, ssrc, kind === 'video' ? SUBSCRIBER_VIDEO_PT : SUBSCRIBER_AUDIO_PT, track);
+    const slot = new SubscriberSlot(mid, kind, ssrc, kind === 'video' ? SUBSCRIBER_VIDEO_PT : SUBSCRIBER_AUDIO_PT, track, rtxSsrc, rtxSsrc ? SUBSCRIBER_RTX_PT : 0);
+    const bandwidth = this.bandwidth;
     const rtcp: RtcpHandler = {
       onPli: () => slot.consumer?.onKeyframeRequest(performance.now()),
       onFir: () => slot.consumer?.onKeyframeRequest(performance.now()),
+      onNack: (_sender, _media, pid, blp) => slot.consumer?.onNack(pid, blp, performance.now()),
+      onRemb: (_sender, bitrateBps) => bandwidth.onRemb(bitrateBps, performance.now()),
+      onReceiverReportBlock: (_reporter, reportedSsrc, fractionLost) => {
+        if (reportedSsrc === ssrc) bandwidth.onLossReport(fractionLost / 256, this.sendBitrateBps, performance.now());
+      },
     };
     track.onOpen(() => {
       slot.open = true;
@@ -83,6 +110,9 @@ export class SubscriberTransport {
     this.slots.push(slot);
     return slot;
   }
+
+  /** Our recent send rate to this subscriber (bps), updated by the allocator. */
+  sendBitrateBps = 0;
 
   private negotiate(): void {
     if (this.offerInFlight) {

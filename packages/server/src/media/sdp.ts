@@ -10,6 +10,7 @@ const KEPT_EXTENSIONS = [
 
 export const EXT_AUDIO_LEVEL = KEPT_EXTENSIONS[0]!;
 export const EXT_RID = KEPT_EXTENSIONS[3]!;
+export const EXT_ABS_SEND_TIME = KEPT_EXTENSIONS[1]!;
 
 export interface PublishOfferInfo {
   /** The offer trimmed to one codec and the header extensions the SFU reads. */

@@ -16,6 +16,8 @@ export type MediaCommand =
       kind: MediaKind;
       offerSdp: string;
       simulcast: boolean;
+      /** Who publishes it (opaque to media): lets the allocator favour the active speaker's camera. */
+      group?: string;
     }
   /** A subscriber transport: one PeerConnection, offered by the server, sending to the client. */
   | { op: 'createSubscriber'; routerId: string; transportId: string }

@@ -1,0 +1,126 @@
+// Shares one subscriber's estimated downlink among its streams: audio first, then screen shares,
+// then cameras (the active speaker's first). Each video stream gets the highest simulcast layer
+// that fits (never less than the lowest live one); a stream moves up only after the estimate has
+// held for a while, and down at once.
+// When a stream is held below what it asked for, short RTX probes test whether the link has room.
+import type { Consumer } from './Consumer.js';
+import type { SubscriberTransport } from './SubscriberTransport.js';
+
+/** Nominal layer bitrates, used until a layer's real rate has been measured. */
+const NOMINAL_LAYER_BPS = [150_000, 500_000, 1_500_000];
+const AUDIO_RESERVE_BPS = 48_000;
+/** An upgrade must fit for this long before it happens. */
+const UPGRADE_HOLD_MS = 2000;
+/** A layer fits when its rate times this margin is within the budget. */
+const FIT_MARGIN = 1.1;
+const PROBE_DURATION_MS = 1000;
+const PROBE_INTERVAL_MS = 4000;
+/** Probing stops when the subscriber reports this much loss. */
+const PROBE_MAX_LOSS = 0.02;
+
+interface AllocatorState {
+  upgradeCandidate: number;
+  upgradeSinceMs: number;
+}
+
+const states = new WeakMap<Consumer, AllocatorState>();
+
+function layerRate(consumer: Consumer, layer: number, nowMs: number): number {
+  const measured = consumer.producer.layerBitrate(layer, nowMs);
+  return measured > 0 ? measured : NOMINAL_LAYER_BPS[layer]!;
+}
+
+/** Priority: screen shares (single-layer video) first, then the active speaker, then the rest. */
+function priority(consumer: Consumer, speakerGroup: string | null): number {
+  if (!consumer.producer.simulcast) return 3;
+  return consumer.producer.group !== null && consumer.producer.group === speakerGroup ? 2 : 1;
+}
+
+export class BandwidthAllocator {
+  private probeUntilMs = 0;
+  private nextProbeMs = 0;
+  private probeExtraBps = 0;
+
+  constructor(private readonly transport: SubscriberTransport) {}
+
+  /** Runs one allocation round; `consumers` are this transport's. */
+  allocate(consumers: Consumer[], speakerGroup: string | null, nowMs: number, elapsedMs: number): void {
+    const transport = this.transport;
+    let sentBytes = 0;
+    for (const slot of transport.slots) {
+      sentBytes += slot.bytesSent;
+      slot.bytesSent = 0;
+    }
+    const sendBps = elapsedMs > 0 ? (sentBytes * 8000) / elapsedMs : 0;
+    transport.sendBitrateBps = transport.sendBitrateBps === 0 ? sendBps : transport.sendBitrateBps * 0.7 + sendBps * 0.3;
+
+    let budget = transport.bandwidth.estimate(nowMs);
+    const videos: Consumer[] = [];
+    for (const consumer of consumers) {
+      if (consumer.producer.kind === 'audio') budget -= Math.max(consumer.producer.layerBitrate(0, nowMs), AUDIO_RESERVE_BPS);
+      else videos.push(consumer);
+    }
+    videos.sort((a, b) => priority(b, speakerGroup) - priority(a, speakerGroup));
+    let limitedExtraBps = 0;
+    for (const consumer of videos) {
+      const wanted = Math.min(consumer.preferredLayer, consumer.producer.pickLayer(consumer.preferredLayer, nowMs));
+      let chosen = -1;
+      for (let layer = wanted; layer >= 0; layer--) {
+        if (!consumer.producer.isLayerLive(layer, nowMs)) continue;
+        if (layerRate(consumer, layer, nowMs) * FIT_MARGIN <= budget) {
+          chosen = layer;
+          break;
+        }
+      }
+      // Nothing fits: video keeps playing on the lowest live layer rather than freezing.
+      if (chosen < 0) chosen = consumer.producer.pickLayer(0, nowMs);
+      chosen = this.holdUpgrade(consumer, chosen, nowMs);
+      if (chosen >= 0) budget -= layerRate(consumer, chosen, nowMs);
+      if (chosen >= 0 && chosen < wanted) limitedExtraBps = Math.max(limitedExtraBps, layerRate(consumer, chosen + 1, nowMs) - layerRate(consumer, chosen, nowMs));
+      consumer.setAllocatedLayer(chosen, nowMs);
+    }
+    this.scheduleProbe(limitedExtraBps, nowMs);
+  }
+
+  /** Upgrades wait until the same higher choice held for UPGRADE_HOLD_MS; downgrades apply now. */
+  private holdUpgrade(consumer: Consumer, chosen: number, nowMs: number): number {
+    const current = consumer.allocatedLayer;
+    let state = states.get(consumer);
+    if (!state) {
+      state = { upgradeCandidate: -1, upgradeSinceMs: 0 };
+      states.set(consumer, state);
+    }
+    if (chosen <= current || current < -1) {
+      state.upgradeCandidate = -1;
+      return chosen;
+    }
+    if (state.upgradeCandidate !== chosen) {
+      state.upgradeCandidate = chosen;
+      state.upgradeSinceMs = nowMs;
+      return current;
+    }
+    return nowMs - state.upgradeSinceMs >= UPGRADE_HOLD_MS ? chosen : current;
+  }
+
+  private scheduleProbe(extraBps: number, nowMs: number): void {
+    if (extraBps <= 0 || this.transport.bandwidth.loss > PROBE_MAX_LOSS) {
+      this.probeUntilMs = 0;
+      return;
+    }
+    if (nowMs >= this.nextProbeMs) {
+      this.probeUntilMs = nowMs + PROBE_DURATION_MS;
+      this.nextProbeMs = nowMs + PROBE_INTERVAL_MS;
+      this.probeExtraBps = extraBps;
+    }
+  }
+
+  /** Called every media tick: while a probe runs, send its share of extra bytes as RTX. */
+  probeTick(consumers: Consumer[], nowMs: number, elapsedMs: number): void {
+    if (nowMs >= this.probeUntilMs) return;
+    let bytes = (this.probeExtraBps * elapsedMs) / 8000;
+    for (const consumer of consumers) {
+      if (bytes <= 0) break;
+      if (consumer.producer.kind === 'video' && consumer.currentLayer >= 0) bytes -= consumer.probe(bytes, nowMs);
+    }
+  }
+}
