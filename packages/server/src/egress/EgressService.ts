@@ -49,6 +49,9 @@ interface Entry {
   status: EgressStatus;
   info: EgressStateInfo;
   job: EgressJob | null;
+  /** Settles once the job's end is fully handled (store rows written, STOPPED sent). */
+  finished: Promise<void>;
+  markFinished: () => void;
 }
 
 export class EgressService implements EgressControl {
@@ -92,7 +95,9 @@ export class EgressService implements EgressControl {
 
     const jobId = randomBytes(10).toString('hex');
     const config = request.config ?? {};
-    const entry: Entry = { ctx: undefined as unknown as KindContext, status: `${PREFIX[kind]}_STARTING` as EgressStatus, info: { kind, status: `${PREFIX[kind]}_STARTING` as EgressStatus }, job: null };
+    let markFinished!: () => void;
+    const finished = new Promise<void>((r) => (markFinished = r));
+    const entry: Entry = { ctx: undefined as unknown as KindContext, status: `${PREFIX[kind]}_STARTING` as EgressStatus, info: { kind, status: `${PREFIX[kind]}_STARTING` as EgressStatus }, job: null, finished, markFinished };
     entry.ctx = {
       jobId,
       roomId,
@@ -133,8 +138,8 @@ export class EgressService implements EgressControl {
       throw new RoomkitError(CODES[kind].stop, stopping ? `the ${WORD[kind]} of room "${roomId}" is already stopping` : `no ${WORD[kind]} is running in room "${roomId}"`);
     }
     this.setState(entry, `${PREFIX[kind]}_STOPPING` as EgressStatus, {}, { id: entry.ctx.jobId });
-    const done = entry.job ? entry.job.stop('stopped') : Promise.resolve();
-    if (opts.wait) await done;
+    void entry.job?.stop('stopped');
+    if (opts.wait) await entry.finished;
   }
 
   /** The meeting ended: its jobs finish their outputs. */
@@ -160,6 +165,14 @@ export class EgressService implements EgressControl {
     }
     if (this.entries.get(key) === entry) this.entries.delete(key);
     this.setState(entry, `${PREFIX[kind]}_STOPPED` as EgressStatus, {}, { id: entry.ctx.jobId, ...extra });
+    entry.markFinished();
+  }
+
+  /** Stops every job and waits until each is fully handled (server shutdown). */
+  async closeAll(): Promise<void> {
+    const entries = [...this.entries.values()];
+    await this.manager.closeAll();
+    await Promise.all(entries.map((e) => e.finished));
   }
 
   private setState(entry: Entry, status: EgressStatus, extra: Partial<EgressStateInfo>, webhookData: Record<string, unknown>): void {

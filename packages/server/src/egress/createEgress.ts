@@ -92,6 +92,6 @@ export function createEgress(
       app.get('/egress/compose.js', (_req, reply) => void reply.type('text/javascript; charset=utf-8').send(script));
     },
     handleUpgrade: (req, socket, head) => manager.handleUpgrade(req, socket, head),
-    close: () => manager.closeAll(),
+    close: () => service.closeAll(),
   };
 }

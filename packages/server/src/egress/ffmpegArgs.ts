@@ -48,7 +48,11 @@ export function buildFfmpegArgs(p: FfmpegArgsParams): string[] {
   return args;
 }
 
-/** A fragmented MP4 file: playable up to its last fragment if the process is killed. */
+/**
+ * A fragmented MP4 file: playable up to its last fragment if the process is killed. A fragment is
+ * cut at every keyframe and at least every second, and written out at once (`flush_packets`):
+ * otherwise a quiet, low-bitrate composite sits in ffmpeg's 32 KB output buffer and a kill loses it.
+ */
 export function mp4FileSlave(path: string): string {
-  return `[f=mp4:movflags=+frag_keyframe+empty_moov+default_base_moof]${teeEscape(path)}`;
+  return `[f=mp4:flush_packets=1:movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000]${teeEscape(path)}`;
 }
