@@ -2,11 +2,14 @@
 // that become recording-/livestream-/hls-state-changed with Meeting's state properties.
 import type { EgressKind, EgressStateInfo, RtmpOutput, ServerEvent } from '@roomkit/protocol';
 import type { SignalingClient } from './SignalingClient.js';
+import { validateRtmpOutputs } from './protocolRuntime.js';
 
 export interface EgressHost {
   signaling(): SignalingClient | null;
   /** Applies a state to Meeting (property + event). */
   applyState(info: EgressStateInfo): void;
+  /** The server's URL: HLS URLs arrive as paths on it (`/hls/<room>/<id>/index.m3u8`). */
+  baseUrl?(): string | undefined;
 }
 
 export interface StartEgressOptions {
@@ -20,6 +23,8 @@ export class EgressClient {
   constructor(private readonly host: EgressHost) {}
 
   async start(kind: EgressKind, opts: StartEgressOptions): Promise<void> {
+    // Destination mistakes are INVALID_LIVESTREAM_CONFIG naming the field, before any round trip.
+    if (kind === 'livestream') opts = { ...opts, outputs: validateRtmpOutputs(opts.outputs) };
     const signaling = this.host.signaling();
     if (!signaling) throw new Error('not joined');
     await signaling.request({
@@ -40,11 +45,23 @@ export class EgressClient {
 
   /** States in the join result (late joiners). */
   applyJoin(states: EgressStateInfo[] | undefined): void {
-    for (const s of states ?? []) this.host.applyState(s);
+    for (const s of states ?? []) this.host.applyState(this.resolve(s));
   }
 
   onEvent(ev: Extract<ServerEvent, { t: 'egressState' }>): void {
     const { t: _t, ...info } = ev;
-    this.host.applyState(info);
+    this.host.applyState(this.resolve(info));
+  }
+
+  /** Absolute HLS URLs for the app (players on any origin), resolved against the server's URL. */
+  private resolve(info: EgressStateInfo): EgressStateInfo {
+    const base = this.host.baseUrl?.();
+    if (!base) return info;
+    const abs = (u: string | undefined) => (u === undefined ? undefined : new URL(u, base).href);
+    return {
+      ...info,
+      ...(info.playbackHlsUrl !== undefined && { playbackHlsUrl: abs(info.playbackHlsUrl) }),
+      ...(info.livestreamUrl !== undefined && { livestreamUrl: abs(info.livestreamUrl) }),
+    };
   }
 }

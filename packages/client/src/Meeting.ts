@@ -62,6 +62,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly egress = new EgressClient({
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
+    baseUrl: () => this.options.signalingBaseUrl ?? globalThis.location?.origin,
   });
 
   constructor(options: MeetingOptions, private readonly token: string | undefined) {
@@ -194,19 +195,21 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       throw err;
     }
   }
-  // Livestream/HLS, data channel and pausing are later issues; fail loudly with the codes apps handle.
-  startLivestream(_outputs?: { url: string; streamKey: string }[], _config?: unknown): Promise<void> {
-    return this.unsupported('START_LIVESTREAM_FAILED', 'Livestreaming');
+  /** RTMP: the composite to 1..5 `{url, streamKey}` destinations (needs allow_mod); state via `livestream-state-changed`. */
+  startLivestream(outputs: { url: string; streamKey: string }[], config?: Record<string, unknown>): Promise<void> {
+    return this.egressCall('startLivestream', () => this.egress.start('livestream', { outputs, config }));
   }
   stopLivestream(): Promise<void> {
-    return this.unsupported('STOP_LIVESTREAM_FAILED', 'Livestreaming');
+    return this.egressCall('stopLivestream', () => this.egress.stop('livestream'));
   }
-  startHls(_config?: unknown): Promise<void> {
-    return this.unsupported('START_HLS_FAILED', 'HLS');
+  /** HLS served by the Roomkit server (needs allow_mod); URLs in `hlsUrls` and `hls-state-changed`. */
+  startHls(config?: Record<string, unknown>): Promise<void> {
+    return this.egressCall('startHls', () => this.egress.start('hls', { config }));
   }
   stopHls(): Promise<void> {
-    return this.unsupported('STOP_HLS_FAILED', 'HLS');
+    return this.egressCall('stopHls', () => this.egress.stop('hls'));
   }
+  // Data channel and pausing are later issues; fail loudly with the codes apps handle.
   /** Admits or denies someone waiting in the lobby (needs allow_join or allow_mod). */
   async respondEntry(participantId: string, decision: 'allowed' | 'denied'): Promise<void> {
     if (!this.ensureJoined('respondEntry')) return;
@@ -409,6 +412,17 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (this.state === state) return;
     this.state = state;
     this.safeEmit('meeting-state-changed', { state: meetingStates[state] });
+  }
+
+  /** Runs an egress request; a failure is also emitted as `error` (as VideoSDK does). */
+  private async egressCall(action: string, run: () => Promise<void>): Promise<void> {
+    if (!this.ensureJoined(action)) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting`);
+    try {
+      await run();
+    } catch (err) {
+      this.reportError(err);
+      throw err;
+    }
   }
 
   private ensureJoined(action: string): boolean {

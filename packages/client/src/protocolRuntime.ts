@@ -3,3 +3,4 @@
 export { ErrorCode, LeaveReason, RoomkitError } from '@roomkit/protocol/errors';
 export type { ErrorCodeName, ErrorCodeNumber, LeaveReasonName } from '@roomkit/protocol/errors';
 export { SIGNALING_PATH } from '@roomkit/protocol/constants';
+export { validateRtmpOutputs } from '@roomkit/protocol/livestream';

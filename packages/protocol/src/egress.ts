@@ -55,7 +55,8 @@ export interface EgressStateInfo {
 
 export const rtmpOutputSchema = z
   .object({
-    url: z.string().min(1).max(1024),
+    // Emptiness and scheme are checked by validateRtmpOutputs (INVALID_LIVESTREAM_CONFIG, not a shape error).
+    url: z.string().max(1024),
     streamKey: z.string().max(1024),
   })
   .strict();

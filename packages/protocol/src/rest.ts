@@ -161,8 +161,6 @@ export interface RestErrorBody {
 export type ListRoomsResponse = Paged<RoomResponse>;
 export type ListSessionsResponse = Paged<SessionResponse>;
 
-// /v2/livestreams and /v2/hls live in streaming.ts.
-export * from './streaming.js';
 
 // ---- recordings --------------------------------------------------------------------------------
 

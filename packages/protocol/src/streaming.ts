@@ -2,38 +2,11 @@
 // rules (checked by the SDK before sending and by the server for every caller), the REST v2
 // request schemas of /v2/livestreams and /v2/hls, and their responses.
 import { z } from 'zod';
-import { RoomkitError } from './errors.js';
-import { MAX_RTMP_OUTPUTS, compositeConfigSchema, type RtmpOutput } from './egress.js';
+import { compositeConfigSchema } from './egress.js';
 import { idSchema } from './messages.js';
+import { pageQuerySchema } from './rest.js';
 
-/**
- * Destinations: 1..5, rtmp:// or rtmps:// URLs with a host and no credentials, a non-empty stream
- * key. Every failure is INVALID_LIVESTREAM_CONFIG (4015) and names the field.
- */
-export function validateRtmpOutputs(outputs: readonly RtmpOutput[] | undefined): RtmpOutput[] {
-  const invalid = (message: string) => new RoomkitError('INVALID_LIVESTREAM_CONFIG', message);
-  if (!outputs || outputs.length === 0) throw invalid('outputs: give at least one {url, streamKey} destination');
-  if (outputs.length > MAX_RTMP_OUTPUTS) throw invalid(`outputs: at most ${MAX_RTMP_OUTPUTS} destinations, got ${outputs.length}`);
-  return outputs.map((output, i) => {
-    const url = typeof output?.url === 'string' ? output.url.trim() : '';
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = null;
-    }
-    if (!parsed || (parsed.protocol !== 'rtmp:' && parsed.protocol !== 'rtmps:') || !parsed.hostname) {
-      throw invalid(`outputs[${i}].url: must be an rtmp:// or rtmps:// URL with a host, e.g. rtmp://a.rtmp.youtube.com/live2`);
-    }
-    if (parsed.username || parsed.password || parsed.search || parsed.hash) {
-      throw invalid(`outputs[${i}].url: put credentials and parameters in streamKey, not in the URL`);
-    }
-    const streamKey = typeof output?.streamKey === 'string' ? output.streamKey.trim() : '';
-    if (!streamKey) throw invalid(`outputs[${i}].streamKey: must not be empty`);
-    if (/[\s|]/.test(streamKey)) throw invalid(`outputs[${i}].streamKey: must not contain spaces or "|"`);
-    return { url, streamKey };
-  });
-}
+export { validateRtmpOutputs } from './livestreamRules.js';
 
 /** Loose shape only: the rules above give the 4015 errors, so the schema must not pre-empt them. */
 const looseRtmpOutputSchema = z.object({ url: z.string().max(1024), streamKey: z.string().max(1024) }).strict();
@@ -90,3 +63,7 @@ export interface HlsResponse {
   recordingUrl: string | null;
   error?: string;
 }
+
+/** `GET /v2/livestreams`, `GET /v2/hls`: `?roomId=&sessionId=&page=&perPage=`. */
+export const listStreamsQuerySchema = pageQuerySchema.extend({ roomId: idSchema.optional(), sessionId: idSchema.optional() });
+export type ListStreamsQuery = z.infer<typeof listStreamsQuerySchema>;

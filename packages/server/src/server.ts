@@ -46,6 +46,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     rooms,
     recordings: { service: egress.service, recordings: egress.recordings, dataDir: config.dataDir },
     extraRoutes: (a) => egress.routes(a),
+    streaming: { service: egress.service, kinds: egress.streaming },
+    hlsState: (roomId) => egress.service.states(roomId).find((s) => s.kind === 'hls') ?? null,
     health: () => ({ rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
   });
   signaling = new SignalingServer(app.server, rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, config.limits, egress.service);

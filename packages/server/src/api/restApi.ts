@@ -11,6 +11,7 @@ import { authorizeRest } from './restAuth.js';
 import { roomsRoutes } from './roomsRoutes.js';
 import { sessionsRoutes } from './sessionsRoutes.js';
 import { recordingsRoutes, type RecordingsDeps } from './recordingsRoutes.js';
+import { streamingRoutes, type StreamingDeps } from './streamingRoutes.js';
 
 /** What the REST API needs of the live rooms. */
 export type LiveRooms = Pick<RoomManager, 'liveSession' | 'endMeeting' | 'removeParticipant'>;
@@ -20,6 +21,8 @@ export interface RestApiDeps {
   rooms: LiveRooms;
   /** Recordings (egress); without it those routes are not mounted. */
   recordings?: RecordingsDeps;
+  /** RTMP livestreams and HLS (egress); without it those routes are not mounted. */
+  streaming?: StreamingDeps;
   auth: TokenContext;
 }
 
@@ -41,4 +44,5 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
   roomsRoutes(app, deps);
   sessionsRoutes(app, deps);
   if (deps.recordings) recordingsRoutes(app, deps, deps.recordings);
+  if (deps.streaming) streamingRoutes(app, deps, deps.streaming);
 }

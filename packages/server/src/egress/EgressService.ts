@@ -37,6 +37,8 @@ export interface KindHandler {
   jobParams?(ctx: KindContext): Partial<Pick<StartJobParams, 'transcode' | 'extraOutputArgs' | 'only'>>;
   /** Extra webhook data for `<kind>-started`. */
   onStarted?(ctx: KindContext): Record<string, unknown> | void;
+  /** Extra state from *_STARTED on (HLS: the playlist URL paths), sent to participants. */
+  stateInfo?(ctx: KindContext): Partial<EgressStateInfo>;
   /** After the job ended and its outputs finished; returns extra data for `<kind>-stopped`. */
   onEnded?(ctx: KindContext, outcome: JobOutcome): Promise<Record<string, unknown> | void>;
 }
@@ -119,7 +121,7 @@ export class EgressService implements EgressControl {
       entry.job = await this.manager.startJob(jobId, { roomId, kind, config, outputs, ...handler.jobParams?.(entry.ctx) }, {
         onStarted: () => {
           const extra = handler.onStarted?.(entry.ctx) ?? {};
-          this.setState(entry, `${PREFIX[kind]}_STARTED` as EgressStatus, {}, { id: jobId, ...extra });
+          this.setState(entry, `${PREFIX[kind]}_STARTED` as EgressStatus, handler.stateInfo?.(entry.ctx) ?? {}, { id: jobId, ...extra });
         },
         onEnded: (outcome) => void this.onEnded(key, entry, handler, outcome),
       });

@@ -16,6 +16,7 @@ import { EGRESS_COMPOSE_PATH, EgressManager } from './EgressManager.js';
 import { EgressService } from './EgressService.js';
 import { RecordingKind } from './recording/RecordingKind.js';
 import { RecordingStore } from './recording/RecordingStore.js';
+import { registerStreamingKinds, type StreamingKinds } from './streamingKinds.js';
 
 export interface EgressSettings {
   ffmpegPath: string;
@@ -31,6 +32,8 @@ export interface Egress {
   service: EgressService;
   manager: EgressManager;
   recordings: RecordingStore;
+  /** RTMP livestream and HLS kinds (their job records for REST). */
+  streaming: StreamingKinds;
   settings: EgressSettings;
   /** Hears session ends (a meeting that ends stops its jobs). */
   observer: SessionObserver;
@@ -68,12 +71,14 @@ export function createEgress(
   const recordings = new RecordingStore(database);
   const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');
   service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
+  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, baseUrl: () => base, rooms: () => rooms });
   const page = readFileSync(`${publicDir}compose.html`);
   const script = readFileSync(`${publicDir}compose.js`);
   return {
     service,
     manager,
     recordings,
+    streaming,
     settings,
     observer: {
       sessionStarted() {},

@@ -7,6 +7,7 @@ import { ErrorCode, idSchema } from '@roomkit/protocol';
 import { generateToken } from '../auth/AccessToken.js';
 import type { Config } from '../config/schema.js';
 import { restApi, type RestApiDeps } from '../api/restApi.js';
+import { hlsRoutes, type HlsRoutesDeps } from './hlsRoutes.js';
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
@@ -24,6 +25,9 @@ export interface HttpAppDeps {
   store?: RestApiDeps['store'];
   rooms?: RestApiDeps['rooms'];
   recordings?: RestApiDeps['recordings'];
+  /** The room's running HLS stream for the viewer page (none: the page waits). */
+  hlsState?: HlsRoutesDeps['hlsState'];
+  streaming?: RestApiDeps['streaming'];
   /** More routes (the egress compose page). */
   extraRoutes?: (app: FastifyInstance) => void;
 }
@@ -32,9 +36,9 @@ function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdkSource, health, store, rooms, recordings, extraRoutes }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdkSource, health, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-  if (store && rooms) app.register(restApi, { store, rooms, recordings, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
+  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
   const files = new Map<string, { type: string; body: Buffer }>();
@@ -51,9 +55,7 @@ export function createHttpApp({ config, sdkSource, health, store, rooms, recordi
       reply.type(file.type).send(file.body);
     });
   }
-  app.get('/hls/:roomId', (_req, reply) => {
-    reply.type(index!.type).send(index!.body);
-  });
+  hlsRoutes(app, { dataDir: config.dataDir, hlsState: hlsState ?? (() => null) });
 
   extraRoutes?.(app);
 

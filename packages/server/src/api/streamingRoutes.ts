@@ -1,0 +1,117 @@
+// REST API v2 RTMP livestreams and HLS: start/end a room's stream and list the recent ones
+// (`/v2/livestreams`, `/v2/hls`). State, events and webhooks come from the egress service.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  endStreamBodySchema,
+  listStreamsQuerySchema,
+  startHlsBodySchema,
+  startLivestreamBodySchema,
+  validateRtmpOutputs,
+  type HlsResponse,
+  type LivestreamResponse,
+} from '@roomkit/protocol';
+import type { EgressService } from '../egress/EgressService.js';
+import type { StreamingKinds } from '../egress/streamingKinds.js';
+import type { HlsRecord } from '../egress/hls/HlsKind.js';
+import type { LivestreamRecord } from '../egress/livestream/LivestreamKind.js';
+import { notFound } from './errors.js';
+import { parseInput } from './parse.js';
+import { baseUrl, paged } from './present.js';
+import type { RestApiDeps } from './restApi.js';
+
+export interface StreamingDeps {
+  service: Pick<EgressService, 'start' | 'stop' | 'job'>;
+  kinds: StreamingKinds;
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+export function livestreamResponse(r: LivestreamRecord): LivestreamResponse {
+  return {
+    id: r.id,
+    roomId: r.roomId,
+    sessionId: r.sessionId,
+    start: r.start.toISOString(),
+    end: iso(r.end),
+    status: r.status,
+    outputs: r.outputs.map((o) => ({ ...o })),
+    ...(r.error ? { error: r.error } : {}),
+  };
+}
+
+export function hlsResponse(r: HlsRecord, base: string): HlsResponse {
+  return {
+    id: r.id,
+    roomId: r.roomId,
+    sessionId: r.sessionId,
+    start: r.start.toISOString(),
+    end: iso(r.end),
+    status: r.status,
+    playbackHlsUrl: `${base}${r.playbackHlsUrl}`,
+    livestreamUrl: `${base}${r.livestreamUrl}`,
+    playable: r.playable,
+    recordingUrl: r.recordingUrl === null ? null : `${base}${r.recordingUrl}`,
+    ...(r.error ? { error: r.error } : {}),
+  };
+}
+
+function page<T>(items: T[], req: FastifyRequest, query: { page: number; perPage: number }) {
+  const from = (query.page - 1) * query.perPage;
+  return { items: items.slice(from, from + query.perPage), total: items.length };
+}
+
+export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, deps: StreamingDeps): void {
+  const findRoom = async (roomId: string) => {
+    const room = await store.getRoom(roomId);
+    if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
+    return room;
+  };
+
+  app.post('/v2/livestreams/start', async (req) => {
+    const body = parseInput(startLivestreamBodySchema, req.body, 'body');
+    const outputs = validateRtmpOutputs(body.outputs); // 4015 before anything else
+    const room = await findRoom(body.roomId);
+    const { id } = await deps.service.start({ kind: 'livestream', roomId: room.roomId, config: body.config, outputs, by: 'api' });
+    return livestreamResponse(deps.kinds.livestream.records.get(id)!);
+  });
+
+  app.post('/v2/livestreams/end', async (req) => {
+    const body = parseInput(endStreamBodySchema, req.body, 'body');
+    const room = await findRoom(body.roomId);
+    const id = deps.service.job(room.roomId, 'livestream')?.jobId;
+    await deps.service.stop(room.roomId, 'livestream', 'api', { wait: true });
+    const record = id ? deps.kinds.livestream.records.get(id) : undefined;
+    return record ? livestreamResponse(record) : { message: 'livestream stopped' };
+  });
+
+  app.get('/v2/livestreams', async (req) => {
+    const query = parseInput(listStreamsQuerySchema, req.query, 'query');
+    const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
+    const records = deps.kinds.livestream.records.list({ roomId, sessionId: query.sessionId });
+    return paged(page(records, req, query), query, livestreamResponse);
+  });
+
+  app.post('/v2/hls/start', async (req) => {
+    const body = parseInput(startHlsBodySchema, req.body, 'body');
+    const room = await findRoom(body.roomId);
+    const { id } = await deps.service.start({ kind: 'hls', roomId: room.roomId, config: body.config, by: 'api' });
+    return hlsResponse(deps.kinds.hls.records.get(id)!, baseUrl(req));
+  });
+
+  app.post('/v2/hls/end', async (req) => {
+    const body = parseInput(endStreamBodySchema, req.body, 'body');
+    const room = await findRoom(body.roomId);
+    const id = deps.service.job(room.roomId, 'hls')?.jobId;
+    await deps.service.stop(room.roomId, 'hls', 'api', { wait: true });
+    const record = id ? deps.kinds.hls.records.get(id) : undefined;
+    return record ? hlsResponse(record, baseUrl(req)) : { message: 'HLS stopped' };
+  });
+
+  app.get('/v2/hls', async (req) => {
+    const query = parseInput(listStreamsQuerySchema, req.query, 'query');
+    const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
+    const records = deps.kinds.hls.records.list({ roomId, sessionId: query.sessionId });
+    const base = baseUrl(req);
+    return paged(page(records, req, query), query, (r) => hlsResponse(r, base));
+  });
+}

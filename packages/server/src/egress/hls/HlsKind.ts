@@ -1,0 +1,91 @@
+// The HLS kind: one composite as 2-second segments under <dataDir>/hls/<roomId>/<id>/, served by
+// our HTTP routes as `index.m3u8` (DVR: every segment) and `live.m3u8` (live edge); HLS_PLAYABLE
+// once two segments exist; with `config.recording.enabled` the stream is kept (VOD playlist + MP4).
+import type { EgressOutput, JobOutcome } from '../types.js';
+import type { KindContext, KindHandler } from '../EgressService.js';
+import { JobRecords, type JobRecordBase } from '../JobRecords.js';
+import { HlsOutput, hlsDirOf, hlsPaths, RECORDING_FILE } from './HlsOutput.js';
+
+export interface HlsRecord extends JobRecordBase {
+  status: 'ongoing' | 'ended' | 'failed';
+  /** URL paths (relative to the server's origin). */
+  playbackHlsUrl: string;
+  livestreamUrl: string;
+  playable: boolean;
+  /** With recording enabled: the MP4's URL path once written. */
+  recordingUrl: string | null;
+  error?: string;
+}
+
+export interface HlsKindDeps {
+  dataDir: string;
+  ffmpegPath: string;
+  /** The server's URL for absolute links in webhooks (participants and REST resolve paths themselves). */
+  publicBaseUrl(): string;
+  onError?(err: unknown): void;
+}
+
+export class HlsKind implements KindHandler {
+  readonly records = new JobRecords<HlsRecord>();
+  private readonly outputsByJob = new Map<string, HlsOutput>();
+
+  constructor(private readonly deps: HlsKindDeps) {}
+
+  /** Absolute URLs of a stream for webhook bodies. */
+  private absolute(paths: { playbackHlsUrl: string; livestreamUrl: string }) {
+    const base = this.deps.publicBaseUrl();
+    return { playbackHlsUrl: `${base}${paths.playbackHlsUrl}`, livestreamUrl: `${base}${paths.livestreamUrl}` };
+  }
+
+  outputs(ctx: KindContext): EgressOutput[] {
+    const paths = hlsPaths(ctx.roomId, ctx.jobId);
+    const record = this.records.add({
+      id: ctx.jobId,
+      roomId: ctx.roomId,
+      sessionId: ctx.sessionId,
+      start: new Date(),
+      end: null,
+      status: 'ongoing',
+      ...paths,
+      playable: false,
+      recordingUrl: null,
+    });
+    const output = new HlsOutput({
+      dir: hlsDirOf(this.deps.dataDir, ctx.roomId, ctx.jobId),
+      record: ctx.config.recording?.enabled === true,
+      ffmpegPath: this.deps.ffmpegPath,
+      onPlayable: () => {
+        record.playable = true;
+        ctx.setState('HLS_PLAYABLE', paths, { id: ctx.jobId, ...this.absolute(paths) });
+      },
+      onError: this.deps.onError,
+    });
+    this.outputsByJob.set(ctx.jobId, output);
+    return [output];
+  }
+
+  /** Where players fetch the stream, from HLS_STARTED on (URL paths). */
+  stateInfo(ctx: KindContext): { playbackHlsUrl: string; livestreamUrl: string } {
+    return hlsPaths(ctx.roomId, ctx.jobId);
+  }
+
+  onStarted(ctx: KindContext): Record<string, unknown> {
+    return this.absolute(hlsPaths(ctx.roomId, ctx.jobId));
+  }
+
+  async onEnded(ctx: KindContext, outcome: JobOutcome): Promise<Record<string, unknown>> {
+    const record = this.records.get(ctx.jobId);
+    const output = this.outputsByJob.get(ctx.jobId);
+    this.outputsByJob.delete(ctx.jobId);
+    if (!record) return {};
+    record.end = new Date();
+    record.status = outcome.reason === 'failed' ? 'failed' : 'ended';
+    if (outcome.error) record.error = outcome.error;
+    if (output?.recordingPath) record.recordingUrl = record.playbackHlsUrl.replace(/index\.m3u8$/, RECORDING_FILE);
+    const base = this.deps.publicBaseUrl();
+    return {
+      ...this.absolute(record),
+      ...(record.recordingUrl ? { fileUrl: `${base}${record.recordingUrl}` } : {}),
+    };
+  }
+}
