@@ -61,6 +61,14 @@ async function rest(url: string, method: string, path: string, body?: unknown): 
 async function main(): Promise<void> {
   const server = await startTestServer({ egress: { maxConcurrentJobs: 1 } } as never);
   const browser = await launchChromium();
+  // tsx (esbuild keepNames) wraps functions in `__name(...)`, which page.evaluate ships to pages
+  // where it does not exist (as in join-latency.ts): give every context a no-op.
+  const newContext = browser.browser.newContext.bind(browser.browser);
+  browser.browser.newContext = async (...args: Parameters<typeof newContext>) => {
+    const context = await newContext(...args);
+    await context.addInitScript('globalThis.__name = (fn) => fn;');
+    return context;
+  };
   const rows: string[][] = [];
   try {
     for (const count of [2, 4]) {
