@@ -207,6 +207,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     try {
       const answer = await this.subscriber.handleOffer(ev.sdp);
       await this.signaling?.request({ t: 'subscriberAnswer', sdp: answer });
+      this.subscriber.answerDelivered();
     } catch (err) {
       this.safeEmit('error', { code: 3044, message: `Could not apply the server's media offer: ${(err as Error).message}` });
     }

@@ -114,7 +114,10 @@ export class PublishConnection {
   /** Offers, sends `publish`, applies the server's answer; media starts when the track opens. */
   async negotiate(request: (sdp: string, simulcast: boolean) => Promise<{ streamId: string; sdp: string }>): Promise<string> {
     this.pc.setLocalDescription('offer');
-    const offer = await localDescriptionWhenGathered(this.pc);
+    // Offered as `active` (libdatachannel then takes the client role once the answer says passive):
+    // as actpass the server became the DTLS client and its hello could arrive before the answer
+    // (and the fingerprint to check it against), failing the handshake ("certificate verify failed").
+    const offer = (await localDescriptionWhenGathered(this.pc)).replace(/^a=setup:actpass/gm, 'a=setup:active');
     const answer = await request(offer, this.simulcast);
     this.streamId = answer.streamId;
     if (!this.closed) this.pc.setRemoteDescription(answer.sdp, 'answer');

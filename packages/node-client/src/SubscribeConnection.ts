@@ -18,6 +18,9 @@ export class SubscribeConnection {
   private readonly senderSsrc = ((Math.random() * 0xfffffff0) >>> 0) + 1;
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  /** The server's candidates, held back until the server has our answer (see handleOffer). */
+  private pendingCandidates: Array<{ candidate: string; mid: string }> | null = null;
+  private candidatesAdded = false;
   state = 'new';
 
   constructor(private readonly options: { bindAddress?: string; name: string }) {}
@@ -48,9 +51,31 @@ export class SubscribeConnection {
         resolve();
       });
     });
-    pc.setRemoteDescription(sdp, 'offer');
+    // Without the server's candidates our agent cannot start checks before the server has our
+    // answer: checks that early get refused and libjuice then fails the only pair at once (one
+    // join in three failed that way). answerDelivered() adds them. We stay the DTLS client (the
+    // answerer's default): our hello then follows our own ICE success and the server already has our
+    // fingerprint; as DTLS server we often lost the server's first hello and waited 1 s for the resend.
+    const { sdp: withoutCandidates, candidates } = takeCandidates(sdp);
+    if (!this.candidatesAdded) this.pendingCandidates = candidates;
+    pc.setRemoteDescription(withoutCandidates, 'offer');
     await answered;
     return localDescriptionWhenGathered(pc);
+  }
+
+  /** The server accepted our answer: now our ICE agent may talk to it. */
+  answerDelivered(): void {
+    const pc = this.pc;
+    if (!pc || this.candidatesAdded || !this.pendingCandidates) return;
+    this.candidatesAdded = true;
+    for (const { candidate, mid } of this.pendingCandidates) {
+      try {
+        pc.addRemoteCandidate(candidate, mid);
+      } catch {
+        // a candidate the agent cannot use (other address family): the next one may do
+      }
+    }
+    this.pendingCandidates = null;
   }
 
   /** Starts counting `mid`'s packets for a newly consumed stream; the mid's previous stream stops. */
@@ -107,4 +132,22 @@ export class SubscribeConnection {
     const now = performance.now();
     for (const receiver of this.receivers.values()) receiver.tick(now);
   }
+}
+
+/** Splits the candidate lines (and end-of-candidates) out of an SDP, with the mid each belongs to. */
+function takeCandidates(sdp: string): { sdp: string; candidates: Array<{ candidate: string; mid: string }> } {
+  const candidates: Array<{ candidate: string; mid: string }> = [];
+  const kept: string[] = [];
+  let mid = '';
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) mid = '';
+    if (line.startsWith('a=mid:')) mid = line.slice(6).trim();
+    if (line.startsWith('a=candidate:')) {
+      candidates.push({ candidate: line.slice(2), mid });
+      continue;
+    }
+    if (line === 'a=end-of-candidates') continue;
+    kept.push(line);
+  }
+  return { sdp: kept.join('\r\n'), candidates };
 }

@@ -7,6 +7,7 @@ import { decodeJwtUnverified } from './auth/jwt.js';
 import { ArgsError, splitCommand, takeFlags } from './cliArgs.js';
 import { runRooms } from './cli/rooms.js';
 import { runSessions } from './cli/sessions.js';
+import { runLoadTestCommand } from './cli/loadTest.js';
 import { ConfigError } from './config/errors.js';
 import { CONFIG_FILE_ENV, CONFIG_SETTINGS, loadConfig } from './config/loadConfig.js';
 import type { Config } from './config/schema.js';
@@ -25,6 +26,7 @@ Commands:
   token     Print an access token signed with the configured API key and secret
   rooms     Create, list, get, validate or deactivate rooms (REST API)
   sessions  List, get or end sessions (REST API)
+  load-test Simulated publishers and subscribers against a server; prints latency, traffic, CPU, memory
   help      Show this help
 
 Run "roomkit <command> --help" for a command's flags.
@@ -99,6 +101,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await runRooms(args, io);
       case 'sessions':
         return await runSessions(args, io);
+      case 'load-test':
+        return await runLoadTestCommand(args, io);
       default:
         io.stderr(`roomkit: unknown command "${command}"\n\n${USAGE}`);
         return 2;

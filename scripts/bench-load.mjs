@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm run bench:load`: starts a server (as `npm start` does, on a temp data dir), runs
+// `roomkit load-test` against it with a default scenario (extra args are passed on and override
+// it), then stops the server. Run through scripts/netns.mjs, so everything stays on loopback.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const port = process.env.BENCH_PORT ?? '7880';
+const dataDir = mkdtempSync(join(tmpdir(), 'roomkit-bench-load-'));
+const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'start', '--port', port, '--bind', '127.0.0.1',
+  '--announced-ip', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the server did not come up within 20 s');
+}
+
+let status = 1;
+try {
+  await waitForServer();
+  const defaults = ['--rooms', '1', '--publishers', '1', '--subscribers', '10', '--duration', '15', '--verbose'];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'load-test', '--url', `http://127.0.0.1:${port}`,
+    '--server-pid', String(server.pid), ...defaults, ...process.argv.slice(2)], { stdio: 'inherit' });
+  status = r.status ?? 1;
+} catch (err) {
+  console.error(`bench:load: ${err.message}`);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(status);
