@@ -1,10 +1,13 @@
 // Shares one subscriber's estimated downlink among its streams: audio first, then screen shares,
 // then cameras (the active speaker's first). Each video stream gets the highest simulcast layer
 // that fits (never less than the lowest live one); a stream moves up only after the estimate has
-// held for a while, and down at once.
-// When a stream is held below what it asked for, short RTX probes test whether the link has room.
+// held for a while, and down at once. (No probing: the estimate is loss-based and grows on its
+// own; RTX probes on a capped link only caused the loss they were meant to avoid.)
 import type { Consumer } from './Consumer.js';
 import type { SubscriberTransport } from './SubscriberTransport.js';
+import { logger } from '../logger.js';
+
+const log = logger('media:BandwidthAllocator');
 
 /** Nominal layer bitrates, used until a layer's real rate has been measured. */
 const NOMINAL_LAYER_BPS = [150_000, 500_000, 1_500_000];
@@ -13,10 +16,6 @@ const AUDIO_RESERVE_BPS = 48_000;
 const UPGRADE_HOLD_MS = 2000;
 /** A layer fits when its rate times this margin is within the budget. */
 const FIT_MARGIN = 1.1;
-const PROBE_DURATION_MS = 1000;
-const PROBE_INTERVAL_MS = 4000;
-/** Probing stops when the subscriber reports this much loss. */
-const PROBE_MAX_LOSS = 0.02;
 
 interface AllocatorState {
   upgradeCandidate: number;
@@ -37,10 +36,6 @@ function priority(consumer: Consumer, speakerGroup: string | null): number {
 }
 
 export class BandwidthAllocator {
-  private probeUntilMs = 0;
-  private nextProbeMs = 0;
-  private probeExtraBps = 0;
-
   constructor(private readonly transport: SubscriberTransport) {}
 
   /** Runs one allocation round; `consumers` are this transport's. */
@@ -61,7 +56,6 @@ export class BandwidthAllocator {
       else videos.push(consumer);
     }
     videos.sort((a, b) => priority(b, speakerGroup) - priority(a, speakerGroup));
-    let limitedExtraBps = 0;
     for (const consumer of videos) {
       const wanted = Math.min(consumer.preferredLayer, consumer.producer.pickLayer(consumer.preferredLayer, nowMs));
       let chosen = -1;
@@ -76,10 +70,11 @@ export class BandwidthAllocator {
       if (chosen < 0) chosen = consumer.producer.pickLayer(0, nowMs);
       chosen = this.holdUpgrade(consumer, chosen, nowMs);
       if (chosen >= 0) budget -= layerRate(consumer, chosen, nowMs);
-      if (chosen >= 0 && chosen < wanted) limitedExtraBps = Math.max(limitedExtraBps, layerRate(consumer, chosen + 1, nowMs) - layerRate(consumer, chosen, nowMs));
+      if (chosen !== consumer.allocatedLayer && log.isLevelEnabled('debug')) {
+        log.debug({ consumer: consumer.id, from: consumer.allocatedLayer, to: chosen, estimateBps: Math.round(transport.bandwidth.estimate(nowMs)), loss: transport.bandwidth.loss }, 'layer allocation changed');
+      }
       consumer.setAllocatedLayer(chosen, nowMs);
     }
-    this.scheduleProbe(limitedExtraBps, nowMs);
   }
 
   /** Upgrades wait until the same higher choice held for UPGRADE_HOLD_MS; downgrades apply now. */
@@ -100,27 +95,5 @@ export class BandwidthAllocator {
       return current;
     }
     return nowMs - state.upgradeSinceMs >= UPGRADE_HOLD_MS ? chosen : current;
-  }
-
-  private scheduleProbe(extraBps: number, nowMs: number): void {
-    if (extraBps <= 0 || this.transport.bandwidth.loss > PROBE_MAX_LOSS) {
-      this.probeUntilMs = 0;
-      return;
-    }
-    if (nowMs >= this.nextProbeMs) {
-      this.probeUntilMs = nowMs + PROBE_DURATION_MS;
-      this.nextProbeMs = nowMs + PROBE_INTERVAL_MS;
-      this.probeExtraBps = extraBps;
-    }
-  }
-
-  /** Called every media tick: while a probe runs, send its share of extra bytes as RTX. */
-  probeTick(consumers: Consumer[], nowMs: number, elapsedMs: number): void {
-    if (nowMs >= this.probeUntilMs) return;
-    let bytes = (this.probeExtraBps * elapsedMs) / 8000;
-    for (const consumer of consumers) {
-      if (bytes <= 0) break;
-      if (consumer.producer.kind === 'video' && consumer.currentLayer >= 0) bytes -= consumer.probe(bytes, nowMs);
-    }
   }
 }

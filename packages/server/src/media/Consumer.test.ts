@@ -122,6 +122,20 @@ describe('Consumer', () => {
     expect(sent.map((s) => s.seq)).toEqual([101, 102]);
   });
 
+  it('skip() of an in-order padding packet closes the gap it would leave', () => {
+    const { slot, sent } = fakeSlot('video');
+    const { producer } = fakeProducer('video', [0]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    feed(consumer, vp8Packet(10, 0, 1, true, 1), 0);
+    consumer.skip(0, 11);
+    consumer.skip(0, 12);
+    feed(consumer, vp8Packet(13, 0, 2, false, 1), 0);
+    consumer.skip(1, 14); // another layer: no effect
+    feed(consumer, vp8Packet(15, 0, 3, false, 1), 0); // 14 really lost: the gap stays
+    expect(sent.map((s) => s.seq)).toEqual([101, 102, 104]);
+  });
+
   it('sequence numbers wrap from 65535 to 0 without a gap', () => {
     const { slot, sent } = fakeSlot('video', 65534);
     const { producer } = fakeProducer('video', [0]);
@@ -176,6 +190,23 @@ describe('Consumer', () => {
     parseRtp(raw[4]!, raw[4]!.length, second);
     expect(second.sequenceNumber).toBe((rtx.sequenceNumber + 1) & 0xffff);
     expect(consumer.retransmissions).toBe(2);
+  });
+
+  it('a packet lost upstream is retransmitted once the publisher resent it into the history', () => {
+    const { slot, raw } = fakeSlot('video');
+    const { producer } = fakeProducer('video', [0]);
+    const history = (producer as unknown as { history: PacketHistory }).history;
+    const consumer = new Consumer('c', producer, slot);
+    consumer.update(0);
+    feed(consumer, vp8Packet(50, 0, 1, true, 1), 0);
+    feed(consumer, vp8Packet(52, 0, 3, false, 1), 0); // 51 lost on the publisher's uplink
+    const late = vp8Packet(51, 0, 2, false, 1);
+    history.store(51, late, late.length, 5); // the publisher's retransmission arrives
+    consumer.onNack(102, 0, 10);
+    expect(raw).toHaveLength(3);
+    const rtx = new RtpView();
+    parseRtp(raw[2]!, raw[2]!.length, rtx);
+    expect((raw[2]![rtx.payloadOffset]! << 8) | raw[2]![rtx.payloadOffset + 1]!).toBe(102);
   });
 
   it('onNack for a packet never sent, or gone from the history, sends nothing', () => {

@@ -18,6 +18,8 @@ const AUDIO_TS_STEP = 960;
 const SENT_MAP_SIZE = 512;
 /** Offsets of this many most recent layer switches stay valid for retransmission. */
 const GENERATIONS = 4;
+/** Gaps up to this long in what we forward are mapped for retransmission. */
+const MAX_MAPPED_GAP = 64;
 
 // Scratch space for retransmissions, shared: all of this runs synchronously on one thread.
 const historyPacket = Buffer.alloc(1500);
@@ -98,6 +100,7 @@ export class Consumer implements PacketSink, SlotConsumer {
       this.sendErrors++;
       return;
     }
+    const previousSeq = slot.hasSent ? slot.lastSeq : -1;
     this.packetsSent++;
     slot.hasSent = true;
     slot.lastSeq = seq;
@@ -105,11 +108,24 @@ export class Consumer implements PacketSink, SlotConsumer {
     if (pictureId >= 0) slot.lastPictureId = pictureId;
     if (tl0 >= 0) slot.lastTl0PicIdx = tl0;
     if (this.sentSeqs) {
-      const i = seq & (SENT_MAP_SIZE - 1);
-      this.sentSeqs[i] = ((seq << 16) | rtp.sequenceNumber) >>> 0;
-      this.sentLayers![i] = layer;
-      this.sentGenerations![i] = this.generation & 0xff;
+      // Also map the numbers this packet skipped over (lost upstream): when the publisher's
+      // retransmission reaches our history, the subscriber's NACK for them can be answered.
+      const gap = previousSeq < 0 ? 0 : (seq - previousSeq - 1) & 0xffff;
+      for (let k = gap < MAX_MAPPED_GAP ? gap : 0; k >= 0; k--) this.remember((seq - k) & 0xffff, (rtp.sequenceNumber - k) & 0xffff, layer);
     }
+  }
+
+  skip(layer: number, seq: number): void {
+    if (layer !== this.currentLayer || !this.slot.hasSent) return;
+    // Only an in-order skipped packet shifts the numbering; anything else would reorder.
+    if (((seq + this.seqOffset) & 0xffff) === ((this.slot.lastSeq + 1) & 0xffff)) this.seqOffset = (this.seqOffset - 1) & 0xffff;
+  }
+
+  private remember(outSeq: number, inSeq: number, layer: number): void {
+    const i = outSeq & (SENT_MAP_SIZE - 1);
+    this.sentSeqs![i] = ((outSeq << 16) | inSeq) >>> 0;
+    this.sentLayers![i] = layer;
+    this.sentGenerations![i] = this.generation & 0xff;
   }
 
   /** Continue the slot's numbering from where it stopped, whatever stream or layer it carried. */
@@ -168,16 +184,6 @@ export class Consumer implements PacketSink, SlotConsumer {
     if (!slot.send(rtxPacket.subarray(0, rtxLength))) return 0;
     this.retransmissions++;
     return rtxLength;
-  }
-
-  /**
-   * Bandwidth probe: resend the most recent packets as RTX until about `bytes` went out. The
-   * subscriber discards the duplicates, but its bandwidth estimate sees the extra rate.
-   */
-  probe(bytes: number, nowMs: number): number {
-    let sent = 0;
-    for (let k = 0; k < 64 && sent < bytes; k++) sent += this.retransmit((this.slot.lastSeq - k) & 0xffff, nowMs);
-    return sent;
   }
 
   /** Re-evaluates which layer to aim for; asks for a keyframe when a switch is pending. */

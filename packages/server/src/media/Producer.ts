@@ -10,9 +10,14 @@ import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
 import { findHeaderExtension } from './rtp/rtpPacket.js';
 import { writeNack } from './rtp/rtcp.js';
 import type { MediaKind } from './types.js';
+import { logger } from '../logger.js';
+
+const log = logger('media:Producer');
 
 /** What a producer hands each packet to. Implemented by Consumer. */
 export interface PacketSink {
+  /** Packet `seq` of `layer` will not be forwarded (padding): renumber so no gap appears. */
+  skip(layer: number, seq: number): void;
   /** `absSendTimeOffset`: where the abs-send-time extension's data is (-1 if absent). */
   forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number, absSendTimeOffset: number): void;
 }
@@ -59,8 +64,9 @@ const PLI_MIN_INTERVAL_MS = 100;
  * (EncoderRtcpFeedback), so a PLI sent then is wasted; the tick retries after that window.
  */
 const ENCODER_KEYFRAME_GAP_MS = 300;
-/** What we tell the browser it may send (REMB); above the sum of our three layers. */
-const REMB_BITRATE_BPS = 3_000_000;
+/** The most we tell a browser it may send (REMB): above the sum of our three layers. */
+const REMB_MAX_BPS = 3_000_000;
+const REMB_MIN_BPS = 150_000;
 
 /** Linear amplitude of each RFC 6464 level (-dBov), precomputed: no pow() per packet. */
 const AMPLITUDE_OF_LEVEL = Float64Array.from({ length: 128 }, (_, level) => 10 ** (-level / 20));
@@ -87,6 +93,12 @@ export class Producer {
   private track: Track | null = null;
   private closed = false;
   private readonly rtcpHandler: RtcpHandler;
+  /**
+   * The publisher's uplink as we see it, sent as REMB: loss in what arrives lowers it to what got
+   * through, loss-free seconds raise it again. Without this the browser would keep pushing all
+   * layers into a narrow uplink and lose them all.
+   */
+  private uplinkEstimateBps = REMB_MAX_BPS;
 
   constructor(params: ProducerParams) {
     this.id = params.id;
@@ -128,9 +140,14 @@ export class Producer {
     layer.bytes += buf.length;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     if (this.kind === 'video') {
-      if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) return;
-      layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
       const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
+      if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) {
+        // Padding-only packets (the browser probing its uplink) and unparsable ones are not
+        // forwarded; consumers close the sequence gap they would leave.
+        if (arrival !== PacketArrival.LATE) this.skipForConsumers(index, rtpView.sequenceNumber);
+        return;
+      }
+      layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
       // A retransmission from the publisher only refills the history: subscribers that lost it
       // NACK us and get it as RTX; forwarding it now would break their sequence order.
       if (arrival === PacketArrival.LATE) return;
@@ -146,6 +163,11 @@ export class Producer {
     const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);
+  }
+
+  private skipForConsumers(layer: number, seq: number): void {
+    const consumers = this.consumers;
+    for (let i = 0; i < consumers.length; i++) consumers[i]!.skip(layer, seq);
   }
 
   /** First packet of an unknown SSRC: find its layer from the rid header extension. */
@@ -231,20 +253,33 @@ export class Producer {
   sendFeedback(nowMs: number): void {
     if (!this.track) return;
     let blocks = 0;
+    let receivedBps = 0;
+    let lossWeighted = 0;
     for (let i = 0; i < 3; i++) {
       const layer = this.layers[i];
       if (!layer || nowMs - layer.lastPacketMs > 5000) continue;
       reportBlocks[blocks]!.ssrc = layer.ssrc;
       layer.stats.fillReportBlock(reportBlocks[blocks]!, nowMs);
       rembSsrcs[blocks] = layer.ssrc;
+      receivedBps += layer.bitrateBps;
+      lossWeighted += (reportBlocks[blocks]!.fractionLost / 256) * layer.bitrateBps;
       blocks++;
     }
     if (blocks === 0) return;
     let length = writeReceiverReport(feedbackBuffer, 0, this.senderSsrc, reportBlocks, blocks);
     if (this.kind === 'video') {
-      length += writeRemb(feedbackBuffer, length, this.senderSsrc, REMB_BITRATE_BPS, rembSsrcs, blocks);
+      this.updateUplinkEstimate(receivedBps, receivedBps > 0 ? lossWeighted / receivedBps : 0);
+      if (log.isLevelEnabled('debug')) {
+        log.debug({ producer: this.id, receivedBps: Math.round(receivedBps), loss: receivedBps > 0 ? lossWeighted / receivedBps : 0, rembBps: Math.round(this.uplinkEstimateBps), lost: this.layers.map((l) => l?.nack?.lostDetected ?? 0), recovered: this.layers.map((l) => l?.nack?.recovered ?? 0) }, 'publisher feedback');
+      }
+      length += writeRemb(feedbackBuffer, length, this.senderSsrc, this.uplinkEstimateBps, rembSsrcs, blocks);
     }
     this.sendRtcp(length);
+  }
+
+  private updateUplinkEstimate(receivedBps: number, loss: number): void {
+    if (loss > 0.1) this.uplinkEstimateBps = Math.max(REMB_MIN_BPS, Math.min(this.uplinkEstimateBps, receivedBps) * (1 - 0.5 * loss));
+    else if (loss < 0.02) this.uplinkEstimateBps = Math.min(REMB_MAX_BPS, this.uplinkEstimateBps * 1.08 + 10_000);
   }
 
   private sendRtcp(length: number): void {

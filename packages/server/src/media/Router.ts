@@ -68,9 +68,7 @@ export class Router {
         allocator = new BandwidthAllocator(transport);
         this.allocators.set(transport, allocator);
       }
-      const consumers = this.consumersOf(transport);
-      if (allocate) allocator.allocate(consumers, speakerGroup, nowMs, allocationElapsed);
-      allocator.probeTick(consumers, nowMs, elapsedMs);
+      if (allocate) allocator.allocate(this.consumersOf(transport), speakerGroup, nowMs, allocationElapsed);
     }
     if (nowMs - this.lastFeedbackMs >= FEEDBACK_INTERVAL_MS) {
       this.lastFeedbackMs = nowMs;

@@ -9,8 +9,10 @@ const MIN_BPS = 150_000;
 const MAX_BPS = 20_000_000;
 /** A REMB older than this no longer describes the link. */
 const REMB_STALE_MS = 3000;
-/** After a loss event, growth near the level that failed is cautious for this long. */
+/** After a loss event, growth above the level that failed is cautious for this long, doubling with
+ *  each failure at about the same level (an upgrade that keeps failing is tried less often). */
 const CAUTION_MS = 5000;
+const MAX_CAUTION_MS = 10_000;
 
 export class SubscriberBandwidth {
   rembBps = 0;
@@ -18,6 +20,7 @@ export class SubscriberBandwidth {
   private estimateBps = START_BPS;
   private ceilingBps = MAX_BPS;
   private ceilingAtMs = -1e9;
+  private cautionMs = CAUTION_MS;
   /** Smoothed fraction of packets lost (0..1) from receiver reports. */
   loss = 0;
   private previousFraction = 0;
@@ -37,10 +40,12 @@ export class SubscriberBandwidth {
       const base = sendBps > 0 ? Math.min(this.estimateBps, sendBps) : this.estimateBps;
       this.estimateBps = Math.max(MIN_BPS, base * (1 - 0.5 * fraction));
       if (this.hasRemb(nowMs)) this.estimateBps = Math.max(MIN_BPS, Math.min(this.estimateBps, this.rembBps));
+      const repeated = nowMs - this.ceilingAtMs < 3 * MAX_CAUTION_MS && Math.abs(this.estimateBps - this.ceilingBps) < 0.3 * this.ceilingBps;
+      this.cautionMs = repeated ? Math.min(MAX_CAUTION_MS, this.cautionMs * 2) : CAUTION_MS;
       this.ceilingBps = this.estimateBps;
       this.ceilingAtMs = nowMs;
     } else if (fraction < 0.02) {
-      const cautious = nowMs - this.ceilingAtMs < CAUTION_MS && this.estimateBps >= this.ceilingBps;
+      const cautious = nowMs - this.ceilingAtMs < this.cautionMs && this.estimateBps >= this.ceilingBps;
       this.estimateBps = Math.min(MAX_BPS, this.estimateBps * (cautious ? 1.03 : 1.15) + 1000);
     }
   }
