@@ -29,6 +29,16 @@ export interface RecordedEvent {
 export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, label: string): Promise<Page> {
   const page = await browser.newPage(`${serverUrl}/health`, label);
   await page.evaluate(async () => {
+    // Keep every RTCPeerConnection the SDK makes, so tests can read raw WebRTC stats.
+    const Native = window.RTCPeerConnection;
+    const pcs: RTCPeerConnection[] = [];
+    (window as any).__pcs = pcs;
+    (window as any).RTCPeerConnection = function (this: unknown, config?: RTCConfiguration) {
+      const pc = new Native(config);
+      pcs.push(pc);
+      return pc;
+    } as unknown as typeof RTCPeerConnection;
+    (window as any).RTCPeerConnection.prototype = Native.prototype;
     // Through Function so the test runner's transform leaves this browser-side import alone.
     const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<any>;
     const { VideoSDK } = await importModule('/sdk/videosdk.js');
@@ -143,6 +153,42 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
     };
   });
   return page;
+}
+
+/** Raw inbound-rtp stats of a remote participant's video (freezes, retransmissions, loss). */
+export async function inboundVideo(page: Page, participantId: string, kind = 'video') {
+  return page.evaluate(
+    async ([id, k]) => {
+      const p = (window as any).rk.meeting.participants.get(id);
+      const stream = p && [...p.streams.values()].find((s: any) => s.kind === k);
+      if (!stream) return null;
+      for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
+        if (pc.connectionState === 'closed') continue;
+        const receiver = pc.getReceivers().find((r) => r.track === stream.track);
+        if (!receiver) continue;
+        const report = await receiver.getStats();
+        let out = null as Record<string, number> | null;
+        report.forEach((s: any) => {
+          if (s.type === 'inbound-rtp') {
+            out = {
+              framesDecoded: s.framesDecoded ?? 0,
+              frameWidth: s.frameWidth ?? 0,
+              packetsReceived: s.packetsReceived ?? 0,
+              packetsLost: s.packetsLost ?? 0,
+              nackCount: s.nackCount ?? 0,
+              retransmittedPacketsReceived: s.retransmittedPacketsReceived ?? 0,
+              totalFreezesDuration: s.totalFreezesDuration ?? 0,
+              bytesReceived: s.bytesReceived ?? 0,
+              timestamp: s.timestamp,
+            };
+          }
+        });
+        return out;
+      }
+      return null;
+    },
+    [participantId, kind] as const,
+  );
 }
 
 /** The outcome of a join started with `background: true`. */

@@ -1,0 +1,120 @@
+// Media on impaired links, with test hosts in network namespaces (see helpers/netLab.ts): a capped
+// subscriber drops to the low layer while an uncapped one keeps the high layer and comes back up
+// when the cap lifts; random loss is repaired with RTX; a capped publisher still delivers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { NetLab, type LabHost, type LabServer } from './helpers/netLab.js';
+import type { LaunchedBrowser } from './helpers/chromium.js';
+import { inboundVideo, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
+
+let lab: NetLab;
+let server: LabServer;
+const hosts: Record<string, LabHost> = {};
+const pages: Record<string, Page> = {};
+const ids: Record<string, string> = {};
+const MEETING = 'lab-room';
+
+async function participant(name: string, opts: { cam: boolean }): Promise<void> {
+  hosts[name] = lab.addHost(name);
+  const browser: LaunchedBrowser = await lab.launchChromium(hosts[name]!, { secureOrigin: server.url });
+  pages[name] = await openSdkPage(browser, server.url, name);
+  const res = await join(pages[name]!, { meetingId: MEETING, name, micEnabled: true, webcamEnabled: opts.cam });
+  expect(res.ok, JSON.stringify(res)).toBe(true);
+  ids[name] = res.participantId!;
+}
+
+const width = async (viewer: string) => (await videoInfo(pages[viewer]!, ids.pub!))?.width ?? 0;
+
+/** Inbound video counters of `viewer` for the publisher over `ms`: loss share and frames. */
+async function measure(viewer: string, ms: number) {
+  const a = await inboundVideo(pages[viewer]!, ids.pub!);
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await inboundVideo(pages[viewer]!, ids.pub!);
+  if (!a || !b) return null;
+  const received = b.packetsReceived - a.packetsReceived;
+  const lost = Math.max(0, b.packetsLost - a.packetsLost);
+  return {
+    loss: received + lost > 0 ? lost / (received + lost) : 0,
+    frames: b.framesDecoded - a.framesDecoded,
+    freezeSeconds: b.totalFreezesDuration - a.totalFreezesDuration,
+    retransmitted: b.retransmittedPacketsReceived - a.retransmittedPacketsReceived,
+    nacks: b.nackCount - a.nackCount,
+    kbps: ((b.bytesReceived - a.bytesReceived) * 8) / ms,
+  };
+}
+
+beforeAll(async () => {
+  lab = NetLab.create();
+  const srv = lab.addHost('srv');
+  // RK_LAB_LOG=1 prints the server's debug log (layer allocations, publisher feedback) at the end.
+  server = await lab.startServer(srv, process.env.RK_LAB_LOG ? { env: { ROOMKIT_LOG_LEVEL: 'debug' } } : {});
+  await participant('pub', { cam: true });
+  await participant('capped', { cam: false });
+  await participant('free', { cam: false });
+}, 120_000);
+
+afterAll(async () => {
+  if (process.env.RK_LAB_LOG) console.log(server?.output());
+  await lab?.teardown();
+});
+
+describe('bandwidth caps', () => {
+  it('both subscribers first receive the high layer', async () => {
+    for (const viewer of ['capped', 'free']) {
+      const high = await waitFor(async () => (await width(viewer)) >= 640, 30_000);
+      expect(high, `${viewer} reaches a high layer (width ${await width(viewer)})`).toBe(true);
+    }
+  });
+
+  it('a 400 kbps cap on one subscriber: within 10 s it gets the low layer with under 2 % loss; the other keeps the high layer', async () => {
+    const before = await width('free');
+    lab.capDownlink(hosts.capped!, 400);
+    const low = await waitFor(async () => (await width('capped')) <= 320 && (await width('capped')) > 0, 10_000, 250);
+    expect(low, `capped subscriber on the low layer (width ${await width('capped')})`).toBe(true);
+    // Give the queue built before the switch a moment to drain, then measure.
+    await new Promise((r) => setTimeout(r, 2000));
+    const stats = await measure('capped', 4000);
+    expect(stats!.frames).toBeGreaterThan(20);
+    expect(stats!.loss, JSON.stringify(stats)).toBeLessThan(0.02);
+    expect(await width('free')).toBe(before);
+  });
+
+  it('lifting the cap brings the subscriber back up within 20 s', async () => {
+    lab.clearCaps(hosts.capped!);
+    const up = await waitFor(async () => (await width('capped')) >= 640, 20_000, 500);
+    expect(up, `back above the low layer (width ${await width('capped')})`).toBe(true);
+  });
+});
+
+describe('random loss', () => {
+  it('5 % loss on a subscriber link: video keeps decoding, NACKs are answered with RTX, freezes stay near the loss-free run', async () => {
+    const clean = await measure('free', 8000);
+    lab.dropRandom(hosts.free!.ns, 5);
+    try {
+      const lossy = await measure('free', 8000);
+      expect(lossy!.frames, JSON.stringify(lossy)).toBeGreaterThan(60);
+      expect(lossy!.nacks).toBeGreaterThan(0);
+      expect(lossy!.retransmitted, JSON.stringify(lossy)).toBeGreaterThan(0);
+      // Twice the loss-free freeze time; a floor of 0.5 s because a clean run here often has none.
+      expect(lossy!.freezeSeconds, `lossy ${JSON.stringify(lossy)} clean ${JSON.stringify(clean)}`).toBeLessThanOrEqual(Math.max(2 * clean!.freezeSeconds, 0.5));
+    } finally {
+      lab.clearDrops(hosts.free!.ns);
+    }
+  });
+});
+
+describe('capped publisher', () => {
+  it('a publisher uplink capped at 600 kbps still delivers its low layer smoothly', async () => {
+    lab.capUplink(hosts.pub!, 600);
+    try {
+      // The browser needs a few seconds to learn the narrow uplink (from our REMB and reports).
+      await new Promise((r) => setTimeout(r, 8000));
+      const stats = await measure('free', 5000);
+      expect(stats!.frames, JSON.stringify(stats)).toBeGreaterThan(75); // 15 fps or better
+      expect(stats!.freezeSeconds, JSON.stringify(stats)).toBeLessThan(1);
+      expect(await width('free')).toBeGreaterThan(0);
+    } finally {
+      lab.clearCaps(hosts.pub!);
+    }
+  });
+});
