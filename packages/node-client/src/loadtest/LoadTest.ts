@@ -52,11 +52,14 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
   const clients: Client[] = [];
   const started = performance.now();
   let peakRssKb = 0;
+  /** RSS samples taken inside the measurement window (their mean is the loaded RSS). */
+  let windowRss: number[] | null = null;
   const sample = (): ProcSample | null => {
     if (pid === null) return null;
     try {
       const s = readProc(pid);
       peakRssKb = Math.max(peakRssKb, s.rssKb);
+      windowRss?.push(s.rssKb);
       return s;
     } catch {
       return null;
@@ -104,6 +107,7 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
     await settle(clients, options.audioOnly, options.publishers);
 
     // The measurement window.
+    windowRss = [];
     const loaded = sample();
     const windowStart = totals(clients);
     const cpuStart = process.cpuUsage();
@@ -120,16 +124,19 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
     let server: ServerFigures | null = null;
     if (pid !== null && before && loaded && end) {
       const cpuSeconds = end.cpuSeconds - loaded.cpuSeconds;
+      // V8 grows and trims its heap in steps: the window's mean RSS is steadier than one reading.
+      const rssLoadedKb = windowRss.reduce((a, b) => a + b, 0) / windowRss.length;
       server = {
         pid,
         threads: end.threads,
         cpuSeconds,
         cpuPercent: (cpuSeconds / windowSec) * 100,
         rssBeforeKb: before.rssKb,
-        rssLoadedKb: end.rssKb,
+        rssLoadedKb,
         rssPeakSampledKb: peakRssKb,
         hwmKb: end.hwmKb,
-        memoryPerSubscriberKb: subscriberCount > 0 ? (end.rssKb - before.rssKb) / subscriberCount : NaN,
+        memoryPerSubscriberKb: subscriberCount > 0 ? (rssLoadedKb - before.rssKb) / subscriberCount : NaN,
+        memoryPerParticipantKb: (rssLoadedKb - before.rssKb) / Math.max(1, clients.filter((c) => !c.failed).length),
         forwardedPacketsPerCpuSecond: cpuSeconds > 0 ? packetsIn / cpuSeconds : NaN,
       };
     }

@@ -29,7 +29,7 @@ export function formatReport(r: LoadTestResult): string {
       ['forwarded packets per CPU-second', s.forwardedPacketsPerCpuSecond.toFixed(0)],
       ['server RSS before / loaded', `${mb(s.rssBeforeKb)} / ${mb(s.rssLoadedKb)}`],
       ['server RSS peak sampled / VmHWM', `${mb(s.rssPeakSampledKb)} / ${mb(s.hwmKb)}`],
-      ['server memory per subscriber', Number.isNaN(s.memoryPerSubscriberKb) ? '-' : `${s.memoryPerSubscriberKb.toFixed(0)} KB`],
+      ['server memory per subscriber / participant', `${Number.isNaN(s.memoryPerSubscriberKb) ? '-' : `${s.memoryPerSubscriberKb.toFixed(0)} KB`} / ${s.memoryPerParticipantKb.toFixed(0)} KB`],
     );
   } else {
     rows.push(['server', 'not measured (process not found; pass --server-pid)']);

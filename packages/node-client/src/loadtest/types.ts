@@ -34,12 +34,15 @@ export interface ServerFigures {
   cpuSeconds: number;
   cpuPercent: number;
   rssBeforeKb: number;
+  /** Mean RSS over the measurement window. */
   rssLoadedKb: number;
   /** Max VmRSS sampled during the run, and the kernel's lifetime peak (VmHWM). */
   rssPeakSampledKb: number;
   hwmKb: number;
-  /** (RSS with everyone joined − RSS before) / subscriber connections. */
+  /** (mean RSS in the window − RSS before anyone joined) / subscriber connections. */
   memoryPerSubscriberKb: number;
+  /** The same growth over every joined participant (publishers hold transports too). */
+  memoryPerParticipantKb: number;
   /** Packets received by all clients in the window / server CPU seconds in the window. */
   forwardedPacketsPerCpuSecond: number;
 }
