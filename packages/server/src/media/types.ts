@@ -59,6 +59,8 @@ export type MediaEvent =
   /** A transport's ICE/DTLS connection failed or closed from the remote side. */
   | { ev: 'transportClosed'; transportId: string; reason: 'failed' | 'closed' }
   | { ev: 'transportConnected'; transportId: string }
+  /** The worker owning this router died: its transports are gone; the room must rebuild. */
+  | { ev: 'routerLost'; routerId: string }
   /** The router's loudest audio producer changed (null: silence). */
   | { ev: 'activeSpeaker'; routerId: string; producerId: string | null };
 

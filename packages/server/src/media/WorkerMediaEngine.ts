@@ -1,0 +1,209 @@
+// The MediaEngine on worker threads: one media worker per core, each with its own UDP port
+// (rtcPort + index), rooms placed on the least loaded live worker. Commands travel as messages
+// (the same plain objects LocalMediaEngine handles); media packets never cross threads.
+// A worker that dies is reported as `routerLost` for each of its rooms, so rooms can rebuild.
+import { Worker } from 'node:worker_threads';
+import { MediaError } from './errors.js';
+import type { MediaCommand, MediaCommandOf, MediaEngine, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
+import type { WorkerMessage } from './mediaWorker.js';
+import { logger } from '../logger.js';
+
+const log = logger('media:WorkerMediaEngine');
+const READY_TIMEOUT_MS = 20_000;
+
+interface Pending {
+  resolve(result: unknown): void;
+  reject(err: Error): void;
+}
+
+class WorkerHandle {
+  alive = true;
+  readonly routers = new Set<string>();
+  readonly pending = new Map<number, Pending>();
+  constructor(
+    readonly index: number,
+    readonly worker: Worker,
+    readonly rtcPort: number,
+  ) {}
+}
+
+export class WorkerMediaEngine implements MediaEngine {
+  private readonly workers: WorkerHandle[] = [];
+  /** routerId, transportId or consumerId → the worker that owns it. */
+  private readonly owners = new Map<string, WorkerHandle>();
+  private readonly listeners: Array<(event: MediaEvent) => void> = [];
+  private nextRequestId = 1;
+  private closing = false;
+
+  private constructor() {}
+
+  /** Starts `count` workers; worker i binds UDP port `options.rtcPort + i`. */
+  static async start(options: MediaEngineOptions, count: number): Promise<WorkerMediaEngine> {
+    const engine = new WorkerMediaEngine();
+    try {
+      await Promise.all(Array.from({ length: count }, (_, i) => engine.spawn(options, i)));
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+    return engine;
+  }
+
+  private spawn(options: MediaEngineOptions, index: number): Promise<void> {
+    const rtcPort = options.rtcPort + index;
+    const worker = new Worker(new URL('./mediaWorkerBoot.mjs', import.meta.url), { workerData: { ...options, rtcPort } });
+    const handle = new WorkerHandle(index, worker, rtcPort);
+    this.workers.push(handle);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), READY_TIMEOUT_MS);
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.kind === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        } else this.onMessage(handle, message);
+      });
+      worker.once('error', (err) => {
+        clearTimeout(timer);
+        log.error({ err, worker: index }, 'media worker failed');
+        reject(err);
+      });
+      worker.once('exit', (code) => this.onExit(handle, code));
+    });
+  }
+
+  get workerCount(): number {
+    return this.workers.filter((w) => w.alive).length;
+  }
+
+  onEvent(listener: (event: MediaEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]> {
+    if (command.op === 'stats') return (await this.stats()) as MediaResults[Op];
+    const handle = this.route(command);
+    const result = await this.send(handle, command);
+    this.track(handle, command);
+    return result as MediaResults[Op];
+  }
+
+  /** Which worker a command goes to: new rooms to the least loaded, everything else to its owner. */
+  private route(command: MediaCommand): WorkerHandle {
+    if (command.op === 'createRouter') {
+      const existing = this.owners.get(command.routerId);
+      if (existing?.alive) return existing;
+      const live = this.workers.filter((w) => w.alive);
+      if (live.length === 0) throw new MediaError('closed', 'no media worker is running');
+      return live.reduce((a, b) => (b.routers.size < a.routers.size ? b : a));
+    }
+    const key =
+      command.op === 'createPublisher' || command.op === 'createSubscriber' || command.op === 'closeRouter'
+        ? command.routerId
+        : command.op === 'consume'
+          ? command.subscriberId
+          : command.op === 'closeConsumer' || command.op === 'setConsumerLayer'
+            ? command.consumerId
+            : command.op === 'stats'
+              ? ''
+              : command.transportId;
+    const owner = this.owners.get(key);
+    if (!owner || !owner.alive) throw new MediaError('not_found', `no live media worker owns ${key}`);
+    return owner;
+  }
+
+  private track(handle: WorkerHandle, command: MediaCommand): void {
+    switch (command.op) {
+      case 'createRouter':
+        handle.routers.add(command.routerId);
+        this.owners.set(command.routerId, handle);
+        return;
+      case 'closeRouter':
+        handle.routers.delete(command.routerId);
+        this.owners.delete(command.routerId);
+        return;
+      case 'createPublisher':
+      case 'createSubscriber':
+        this.owners.set(command.transportId, handle);
+        return;
+      case 'consume':
+        this.owners.set(command.consumerId, handle);
+        return;
+      case 'closeTransport':
+        this.owners.delete(command.transportId);
+        return;
+      case 'closeConsumer':
+        this.owners.delete(command.consumerId);
+        return;
+    }
+  }
+
+  private send(handle: WorkerHandle, command: MediaCommand): Promise<unknown> {
+    if (!handle.alive) return Promise.reject(new MediaError('closed', `media worker ${handle.index} is gone`));
+    const id = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      handle.pending.set(id, { resolve, reject });
+      handle.worker.postMessage({ id, command });
+    });
+  }
+
+  private onMessage(handle: WorkerHandle, message: WorkerMessage): void {
+    if (message.kind === 'event') {
+      for (const listener of this.listeners) listener(message.event as MediaEvent);
+      return;
+    }
+    if (message.kind !== 'reply') return;
+    const pending = handle.pending.get(message.id);
+    if (!pending) return;
+    handle.pending.delete(message.id);
+    if (message.ok) pending.resolve(message.result);
+    else pending.reject(new MediaError(message.reason, message.message));
+  }
+
+  private onExit(handle: WorkerHandle, code: number): void {
+    if (!handle.alive) return;
+    handle.alive = false;
+    for (const pending of handle.pending.values()) pending.reject(new MediaError('closed', `media worker ${handle.index} exited`));
+    handle.pending.clear();
+    for (const [key, owner] of this.owners) if (owner === handle) this.owners.delete(key);
+    const lost = [...handle.routers];
+    handle.routers.clear();
+    if (this.closing) return;
+    log.error({ worker: handle.index, code, rooms: lost.length }, 'media worker exited; its rooms move to the remaining workers');
+    for (const routerId of lost) for (const listener of this.listeners) listener({ ev: 'routerLost', routerId });
+  }
+
+  /** Stops a worker abruptly, as a crash would (for tests of recovery). */
+  async crashWorker(index: number): Promise<void> {
+    await this.workers[index]?.worker.terminate();
+  }
+
+  /** Media ports in use: the announced candidate of a transport uses its worker's port. */
+  get ports(): number[] {
+    return this.workers.filter((w) => w.alive).map((w) => w.rtcPort);
+  }
+
+  private async stats(): Promise<MediaStats> {
+    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0 };
+    const all = await Promise.all(this.workers.filter((w) => w.alive).map((w) => this.send(w, { op: 'stats' }).catch(() => null)));
+    for (const s of all as Array<MediaStats | null>) {
+      if (!s) continue;
+      for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] += s[key];
+    }
+    return total;
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await Promise.all(
+      this.workers.map(async (handle) => {
+        if (!handle.alive) return;
+        const exited = new Promise<void>((resolve) => handle.worker.once('exit', () => resolve()));
+        handle.worker.postMessage('close');
+        const timer = setTimeout(() => void handle.worker.terminate(), 3000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+}
