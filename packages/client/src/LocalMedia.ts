@@ -138,9 +138,28 @@ export class LocalMedia {
     for (const kind of [...this.publications.keys()]) this.release(kind);
   }
 
+  /** Publications whose PeerConnection failed are published again on a fresh one, same track. */
+  repairFailed(): void {
+    if (!this.host.signaling()?.isOpen) return; // the reconnect calls this again once resumed
+    for (const [kind, pub] of this.publications) {
+      if (pub.connection.pc.connectionState !== 'failed') continue;
+      void this.serial(kind, async () => {
+        if (this.publications.get(kind) !== pub || this.closed) return;
+        const { ownsTrack } = pub;
+        pub.ownsTrack = false; // release() must not stop the track we publish again
+        this.release(kind);
+        this.host.log.debug(`republishing ${kind}: its connection failed`);
+        await this.publish(kind, pub.stream.track, ownsTrack);
+      });
+    }
+  }
+
   private async publish(kind: StreamKind, track: MediaStreamTrack, ownsTrack: boolean): Promise<boolean> {
     const signaling = this.host.signaling();
     const connection = new PublishConnection(kind, track, { simulcast: this.host.multiStream });
+    connection.pc.addEventListener('connectionstatechange', () => {
+      if (connection.pc.connectionState === 'failed') this.repairFailed();
+    });
     try {
       if (!signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'Not connected');
       const { streamId, codec } = await connection.negotiate(signaling);

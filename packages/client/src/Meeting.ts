@@ -13,7 +13,8 @@ import { ErrorCode, LeaveReason, RoomkitError, SIGNALING_PATH } from './protocol
 import type { ErrorCodeName } from './protocolRuntime.js';
 import { PubSub } from './PubSub.js';
 import { RemoteMedia } from './RemoteMedia.js';
-import { SignalingClient } from './SignalingClient.js';
+import { SignalingClient, type SignalingHandlers } from './SignalingClient.js';
+import { Reconnector } from './Reconnector.js';
 import { Moderation, isModerationEvent } from './Moderation.js';
 import { StatsReader } from './stats.js';
 import { EgressClient } from './EgressClient.js';
@@ -59,6 +60,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly remote: RemoteMedia;
   private readonly participantHost: ParticipantHost;
   private readonly moderation: Moderation;
+  private readonly reconnector: Reconnector;
+  /** From the join result: what a resume after a dropped socket needs. */
+  private resumeInfo: { resumeToken: string; graceSeconds: number } | null = null;
   private readonly egress = new EgressClient({
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
@@ -90,6 +94,25 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null), this.log);
     const common = { signaling: () => this.signaling, emitError: (e: MeetingError) => this.safeEmit('error', e), log: this.log, stats: this.stats };
     this.media = new LocalMedia({ ...common, participant: this.localParticipant, multiStream: this.options.multiStream, maxResolution: this.options.maxResolution });
+    this.reconnector = new Reconnector({
+      log: this.log,
+      url: () => this.signalingUrl(),
+      handlers: () => this.signalingHandlers(),
+      current: () => this.signaling,
+      credentials: () =>
+        this.resumeInfo && { meetingId: this.id, participantId: this.localParticipant.id, resumeToken: this.resumeInfo.resumeToken, graceSeconds: this.resumeInfo.graceSeconds },
+      stillWanted: () => this.phase === 'joined',
+      reconnecting: () => this.setState('RECONNECTING'),
+      resumed: (client) => {
+        this.signaling = client;
+        this.setState('CONNECTED');
+        void this.remote.afterResume();
+        this.media.repairFailed();
+      },
+      gaveUp: (message) => {
+        if (this.phase === 'joined') this.finish({ reason: LeaveReason.WEBSOCKET_DISCONNECTED, message });
+      },
+    });
     this.remote = new RemoteMedia({
       ...common,
       participant: (id) => this.participants.get(id),
@@ -237,10 +260,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.setState('CONNECTING');
     try {
       if (!this.token) throw new RoomkitError('INVALID_TOKEN', 'No token: call VideoSDK.config(token) before join()');
-      const signaling = new SignalingClient(this.signalingUrl(), {
-        onEvent: (ev) => this.onServerEvent(ev),
-        onUnexpectedClose: () => this.onSocketLost(),
-      }, this.log);
+      const signaling = new SignalingClient(this.signalingUrl(), this.signalingHandlers(), this.log);
       this.signaling = signaling;
       await signaling.connect();
       const { participantId, name, metaData, mode } = this.options;
@@ -271,6 +291,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   private applyJoin(result: JoinResult): void {
     this.localParticipant.id = result.participantId;
+    this.resumeInfo = { resumeToken: result.resumeToken, graceSeconds: result.reconnectGraceSeconds };
     for (const info of result.participants) this.addParticipant(info);
     this.activeSpeakerId = result.activeSpeakerId;
     this.activePresenterId = result.activePresenterId;
@@ -341,9 +362,13 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     }
   }
 
+  private signalingHandlers(): SignalingHandlers {
+    return { onEvent: (ev) => this.onServerEvent(ev), onUnexpectedClose: () => this.onSocketLost() };
+  }
+
+  /** The socket dropped: RECONNECTING, then CONNECTED when resumed (Reconnector), else meeting-left. */
   private onSocketLost(): void {
-    if (this.phase !== 'joined') return;
-    this.finish({ reason: LeaveReason.WEBSOCKET_DISCONNECTED, message: 'Socket disconnected' });
+    if (this.phase === 'joined') this.reconnector.start();
   }
 
   /** Closes every connection and announces `meeting-left`; runs once. */

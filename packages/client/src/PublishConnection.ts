@@ -37,7 +37,9 @@ export class PublishConnection {
     await waitForIceGathering(this.pc);
     const sdp = this.pc.localDescription?.sdp;
     if (!sdp) throw new Error('The browser produced no local description');
-    const data = await signaling.request({ t: 'publish', kind: this.kind, sdp, simulcast: this.simulcast });
+    const { width, height } = this.sender.track?.kind === 'video' ? this.sender.track.getSettings() : {};
+    const size = width && height ? { width: Math.round(width), height: Math.round(height) } : {};
+    const data = await signaling.request({ t: 'publish', kind: this.kind, sdp, simulcast: this.simulcast, ...size });
     if (this.closed) return { streamId: data.streamId, codec: codecOf(data.sdp) };
     await this.pc.setRemoteDescription({ type: 'answer', sdp: data.sdp });
     return { streamId: data.streamId, codec: codecOf(data.sdp) };

@@ -6,7 +6,7 @@ import type { Logger } from './Logger.js';
 import type { Participant } from './Participant.js';
 import { ErrorCode } from './protocolRuntime.js';
 import type { SignalingClient } from './SignalingClient.js';
-import type { StatsReader, StreamStats } from './stats.js';
+import { addLayers, type StatsReader, type StreamStats } from './stats.js';
 import { Stream } from './Stream.js';
 import { SubscribeConnection } from './SubscribeConnection.js';
 
@@ -29,13 +29,45 @@ interface Consumed {
 }
 
 export class RemoteMedia {
-  private readonly subscriber: SubscribeConnection;
+  private subscriber: SubscribeConnection;
   /** What each remote participant publishes (from join, participantJoined, streamEnabled). */
   private readonly published = new Map<string, StreamInfo & { participantId: string }>();
   private readonly consumed = new Map<string, Consumed>();
 
   constructor(private readonly host: RemoteMediaHost) {
-    this.subscriber = new SubscribeConnection(host.log);
+    this.subscriber = this.newSubscriber();
+  }
+
+  private newSubscriber(): SubscribeConnection {
+    const subscriber = new SubscribeConnection(this.host.log);
+    subscriber.onFailed = () => void this.restart();
+    return subscriber;
+  }
+
+  /** After a resume: finish what the drop interrupted, and repair a failed subscriber PC. */
+  async afterResume(): Promise<void> {
+    const signaling = this.host.signaling();
+    if (!signaling) return;
+    await this.subscriber.resendAnswer(signaling);
+    if (this.subscriber.connectionState === 'failed') await this.restart();
+  }
+
+  /**
+   * The subscriber PC failed: a fresh PC here and a fresh transport on the server, which then
+   * offers and consumes every stream again (the app sees stream-disabled, then stream-enabled).
+   */
+  async restart(): Promise<void> {
+    const signaling = this.host.signaling();
+    if (!signaling?.isOpen) return; // retried by afterResume()
+    this.host.log.debug('restarting the subscriber connection');
+    for (const [streamId, c] of [...this.consumed]) this.drop(c.participantId, streamId);
+    this.subscriber.close();
+    this.subscriber = this.newSubscriber();
+    try {
+      await signaling.request({ t: 'restartSubscriber' });
+    } catch (err) {
+      this.host.emitError({ code: ErrorCode.ERROR_MEETING_MEDIA_CONNECTION_FAILED, message: `Could not restart the media connection: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }
 
   /** Records streams a participant already publishes (join result, participantJoined). */
@@ -101,7 +133,12 @@ export class RemoteMedia {
     const stream = participant.streamOf(kind);
     const consumed = stream && this.consumed.get(stream.id);
     if (!stream || !consumed) return [];
-    return this.host.stats.sample(() => consumed.receiver.getStats(), `sub:${stream.id}`, 'inbound');
+    const stats = await this.host.stats.sample(() => consumed.receiver.getStats(), `sub:${stream.id}`, 'inbound');
+    if (kind === 'video' || kind === 'share') {
+      const info = this.published.get(stream.id);
+      for (const s of stats) addLayers(s, info?.width, participant.quality);
+    }
+    return stats;
   }
 
   close(): void {

@@ -4,11 +4,12 @@ import type {
   ClientMessageType,
   ClientRequest,
   ResponseData,
+  SequencedEvent,
   ServerEvent,
   ServerMessage,
 } from '@roomkit/protocol';
-import { RoomkitError } from './protocolRuntime.js';
-import { PING_INTERVAL_MS, REQUEST_TIMEOUT_MS } from './constants.js';
+import { CLOSE_CODE_RECONNECTING, RoomkitError } from './protocolRuntime.js';
+import { PING_INTERVAL_MS, PING_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants.js';
 import type { Logger } from './Logger.js';
 
 /** A request as the caller writes it; SignalingClient adds the `rid`. */
@@ -34,12 +35,21 @@ export class SignalingClient {
   private eventChain: Promise<void> = Promise.resolve();
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  /** `seq` of the last event received (what a resume asks the server to continue after). */
+  lastSeq = 0;
 
+  /** `after`: a previous (dropped) client whose queued events must be handled before ours. */
   constructor(
     private readonly url: string,
     private readonly handlers: SignalingHandlers,
     private readonly log: Logger,
-  ) {}
+    after?: SignalingClient,
+  ) {
+    if (after) {
+      this.eventChain = after.eventChain;
+      this.lastSeq = after.lastSeq;
+    }
+  }
 
   /** Opens the socket; rejects if it closes or errors before opening. */
   connect(): Promise<void> {
@@ -59,15 +69,12 @@ export class SignalingClient {
       };
       ws.onclose = (ev) => {
         this.log.debug('socket closed', ev.code, ev.reason);
-        const wasClosed = this.closed;
-        this.closed = true;
-        this.teardown(new RoomkitError('SOMETHING_WENT_WRONG', 'The signaling connection closed'));
         if (!opened) {
+          this.closed = true;
+          this.teardown(new RoomkitError('SOMETHING_WENT_WRONG', 'The signaling connection closed'));
           reject(new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `Could not connect to ${this.url} (close code ${ev.code})`));
-        } else if (!wasClosed) {
-          // Queued behind the events already received: a `meetingLeft` sent just before the server
-          // closed the socket must be seen first, so the app learns the real reason.
-          this.eventChain = this.eventChain.then(() => this.handlers.onUnexpectedClose(ev.code, ev.reason));
+        } else {
+          this.lost(ev.code, ev.reason);
         }
       };
       ws.onmessage = (ev) => this.onMessage(ev.data);
@@ -130,15 +137,37 @@ export class SignalingClient {
       return;
     }
     this.log.debug('← event', msg);
+    const seq = (msg as SequencedEvent).seq;
+    if (typeof seq === 'number') this.lastSeq = seq;
     // Responses are resolved above, outside this chain: an event handler may await a request.
     this.eventChain = this.eventChain
       .then(() => this.handlers.onEvent(msg as ServerEvent))
       .catch((err: unknown) => this.log.warn(`handling '${msg.t}' failed:`, err));
   }
 
+  /** The socket is gone (closed, or silent past a ping timeout): tell the handler once. */
+  private lost(code: number, reason: string): void {
+    const wasClosed = this.closed;
+    this.closed = true;
+    this.teardown(new RoomkitError('SOMETHING_WENT_WRONG', 'The signaling connection closed'));
+    if (wasClosed) return;
+    const ws = this.ws;
+    if (ws) {
+      ws.onclose = ws.onmessage = ws.onerror = null;
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(CLOSE_CODE_RECONNECTING, 'unresponsive');
+    }
+    // Queued behind the events already received: a `meetingLeft` sent just before the server
+    // closed the socket must be seen first, so the app learns the real reason.
+    this.eventChain = this.eventChain.then(() => this.handlers.onUnexpectedClose(code, reason));
+  }
+
   private startPing(): void {
     this.pingTimer = setInterval(() => {
-      this.request({ t: 'ping' }).catch((err: unknown) => this.log.debug('ping failed', err));
+      this.request({ t: 'ping' }, PING_TIMEOUT_MS).catch((err: unknown) => {
+        this.log.debug('ping failed', err);
+        // No answer in time: the network path is gone even if the socket does not know it yet.
+        if (!this.closed) this.lost(CLOSE_CODE_RECONNECTING, 'ping timeout');
+      });
     }, PING_INTERVAL_MS);
   }
 

@@ -9,6 +9,10 @@ export class SubscribeConnection {
   private pc: RTCPeerConnection | null = null;
   private lastOfferSdp = '';
   private closed = false;
+  /** An answer whose request failed because the socket dropped: sent again after a resume. */
+  private unsentAnswer: string | null = null;
+  /** Called when the PeerConnection fails (ICE/DTLS gone): the owner restarts it. */
+  onFailed: (() => void) | null = null;
 
   constructor(private readonly log: Logger) {}
 
@@ -20,7 +24,11 @@ export class SubscribeConnection {
     if (this.closed) return;
     if (!this.pc) {
       this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: [] });
-      this.pc.addEventListener('connectionstatechange', () => this.log.debug('subscriber PC', this.pc?.connectionState));
+      const pc = this.pc;
+      pc.addEventListener('connectionstatechange', () => {
+        this.log.debug('subscriber PC', pc.connectionState);
+        if (pc.connectionState === 'failed' && !this.closed) this.onFailed?.();
+      });
     }
     const pc = this.pc;
     await pc.setRemoteDescription({ type: 'offer', sdp });
@@ -31,7 +39,24 @@ export class SubscribeConnection {
     if (this.closed) return;
     const answerSdp = pc.localDescription?.sdp;
     if (!answerSdp) throw new Error('The browser produced no answer for the subscriber offer');
-    await signaling.request({ t: 'subscriberAnswer', sdp: answerSdp });
+    try {
+      this.unsentAnswer = null;
+      await signaling.request({ t: 'subscriberAnswer', sdp: answerSdp });
+    } catch (err) {
+      if (!signaling.isOpen) {
+        this.unsentAnswer = answerSdp;
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** After a resume: the answer that may not have reached the server goes again (a duplicate is refused harmlessly). */
+  async resendAnswer(signaling: SignalingClient): Promise<void> {
+    const sdp = this.unsentAnswer;
+    if (!sdp || this.closed) return;
+    this.unsentAnswer = null;
+    await signaling.request({ t: 'subscriberAnswer', sdp }).catch((err: unknown) => this.log.debug('resent answer refused', err));
   }
 
   /** The receiver of the transceiver negotiated under `mid`, if any. */

@@ -2,5 +2,5 @@
 // the package index also evaluates the zod schemas, and zod must stay out of the browser bundle.
 export { ErrorCode, LeaveReason, RoomkitError } from '@roomkit/protocol/errors';
 export type { ErrorCodeName, ErrorCodeNumber, LeaveReasonName } from '@roomkit/protocol/errors';
-export { SIGNALING_PATH } from '@roomkit/protocol/constants';
+export { CLOSE_CODE_RECONNECTING, SIGNALING_PATH } from '@roomkit/protocol/constants';
 export { validateRtmpOutputs } from '@roomkit/protocol/livestream';

@@ -21,6 +21,24 @@ export interface StreamStats {
   framesEncoded?: number;
   /** The VideoSDK shape of the frame size, for apps written against it. */
   size?: { width: number; height: number; framerate: number };
+  /**
+   * Remote video: the simulcast layer being received, 0 (low) .. 2 (high), as VideoSDK names it.
+   * Inferred from the decoded width against the publisher's full width (layers are 1/4, 1/2, 1).
+   */
+  currentSpatialLayer?: number;
+  /** Remote video: the layer asked for with setQuality() (low 0, med 1, high 2). */
+  preferredSpatialLayer?: number;
+}
+
+const LAYER_OF_QUALITY = { low: 0, med: 1, high: 2 } as const;
+
+/** Sets currentSpatialLayer / preferredSpatialLayer on a remote video entry. */
+export function addLayers(stat: StreamStats, publisherWidth: number | undefined, quality: keyof typeof LAYER_OF_QUALITY): void {
+  stat.preferredSpatialLayer = LAYER_OF_QUALITY[quality];
+  if (!publisherWidth || !stat.frameWidth) return;
+  // Full size → 2; half → 1; a quarter (or less) → 0. Thresholds sit between the ratios.
+  const ratio = publisherWidth / stat.frameWidth;
+  stat.currentSpatialLayer = ratio >= 3 ? 0 : ratio >= 1.4 ? 1 : 2;
 }
 
 type Stat = Record<string, unknown> & { id: string; type: string; timestamp: number };

@@ -10,3 +10,10 @@ export const SIGNALING_LIMITS = {
 
 /** WebSocket path of the signaling endpoint. */
 export const SIGNALING_PATH = '/rtc';
+
+/**
+ * Close code a client uses when it drops a socket that stopped answering and will `resume` on a
+ * new one. Any other close frame from the client means it left; no close frame at all (1006)
+ * means the network dropped it. Both 4000 and 1006 keep the participant for the grace period.
+ */
+export const CLOSE_CODE_RECONNECTING = 4000;

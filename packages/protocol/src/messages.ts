@@ -31,10 +31,15 @@ const rid = z.number().int().nonnegative();
 
 // ---- shared shapes ------------------------------------------------------------------------
 
+const videoSize = z.number().int().positive().max(16_384);
+
 export const streamInfoSchema = z.object({
   id: z.string(),
   kind: streamKindSchema,
   codec: z.string(),
+  /** Video: the publisher's full size (its top simulcast layer), when it said so in `publish`. */
+  width: videoSize.optional(),
+  height: videoSize.optional(),
 });
 export type StreamInfo = z.infer<typeof streamInfoSchema>;
 
@@ -86,6 +91,9 @@ export const publishRequestSchema = z
     sdp: sdpSchema,
     /** true when the offer carries rid-based simulcast encodings (camera with multiStream). */
     simulcast: z.boolean(),
+    /** Video: the track's capture size (subscribers infer the layer they get from it). */
+    width: videoSize.optional(),
+    height: videoSize.optional(),
   })
   .strict();
 
@@ -135,6 +143,22 @@ export const respondEntryRequestSchema = z
   .object({ t: z.literal('respondEntry'), rid, participantId: idSchema, decision: z.enum(['allowed', 'denied']) })
   .strict();
 
+// Reconnection: a new socket takes over a participant whose socket dropped, within the grace period.
+/** `lastSeq`: the `seq` of the last event this client received; the server replays what follows. */
+export const resumeRequestSchema = z
+  .object({
+    t: z.literal('resume'),
+    rid,
+    meetingId: idSchema,
+    participantId: idSchema,
+    resumeToken: z.string().min(16).max(128),
+    lastSeq: z.number().int().nonnegative(),
+  })
+  .strict();
+
+/** The subscriber PeerConnection failed: the server starts a fresh one and re-offers every stream. */
+export const restartSubscriberRequestSchema = z.object({ t: z.literal('restartSubscriber'), rid }).strict();
+
 export const leaveRequestSchema = z.object({ t: z.literal('leave'), rid }).strict();
 export const endRequestSchema = z.object({ t: z.literal('end'), rid }).strict();
 export const pingRequestSchema = z.object({ t: z.literal('ping'), rid }).strict();
@@ -172,6 +196,8 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   removeParticipantRequestSchema,
   setParticipantMediaRequestSchema,
   respondEntryRequestSchema,
+  resumeRequestSchema,
+  restartSubscriberRequestSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['t'];
@@ -189,6 +215,17 @@ export interface JoinResult {
   permissions: string[];
   /** Egress (recording, livestream, HLS) not STOPPED right now, so late joiners know. */
   egress?: EgressStateInfo[];
+  /** Secret for `resume` after a dropped socket (only this connection's client knows it). */
+  resumeToken: string;
+  /** How long the server keeps this participant after its socket drops, in seconds. */
+  reconnectGraceSeconds: number;
+}
+/** A resumed participant: the events it missed follow the response (`seq` > the request's lastSeq). */
+export interface ResumeResult {
+  participantId: string;
+  sessionId: string;
+  /** Events the server replays after this response. */
+  replayed: number;
 }
 export interface PublishResult {
   streamId: string;
@@ -219,6 +256,8 @@ export interface ResponseData {
   respondEntry: Record<string, never>;
   startEgress: Record<string, never>;
   stopEgress: Record<string, never>;
+  resume: ResumeResult;
+  restartSubscriber: Record<string, never>;
 }
 
 export type ResponseMessage =
@@ -257,5 +296,10 @@ export type ServerEvent =
   /** An error not tied to one request (rate limit, media failure). */
   | { t: 'error'; error: ErrorInfo };
 
-export type ServerMessage = ResponseMessage | ServerEvent;
+/**
+ * On the wire every event to a joined participant carries `seq` (1, 2, ... per participant), so a
+ * client that reconnects can say what it already has.
+ */
+export type SequencedEvent = ServerEvent & { seq?: number };
+export type ServerMessage = ResponseMessage | SequencedEvent;
 export type ServerEventType = ServerEvent['t'];

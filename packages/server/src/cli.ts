@@ -42,6 +42,7 @@ const CONFIG_HELP: Record<string, string> = {
   dataDir: 'data directory (default ./data)',
   logLevel: 'fatal|error|warn|info|debug|trace|silent (default info)',
   webhookUrl: 'URL receiving every webhook event (default none)',
+  reconnectGraceSeconds: 'seconds a dropped participant may resume (default 20)',
 };
 const CONFIG_FLAGS_HELP = [
   `  --config <file>          ${CONFIG_FILE_ENV.padEnd(22)} JSON config file, // comments allowed`,

@@ -33,7 +33,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const media = new LocalMediaEngine({ bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp });
   const rooms = new RoomManager(
     media,
-    { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom },
+    { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom, reconnectGraceSeconds: config.reconnectGraceSeconds ?? 20 },
     { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive },
   );
   egress.attachRooms(rooms);

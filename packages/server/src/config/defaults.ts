@@ -15,6 +15,7 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   logLevel: 'info',
   requireRoomCreation: false,
   webhookUrl: undefined,
+  reconnectGraceSeconds: 20,
   limits: Object.freeze({
     maxMessageBytes: 65536,
     messagesPerSecond: 50,

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       dataDir: join(dir, 'data'),
       logLevel: 'info',
       requireRoomCreation: false,
+      reconnectGraceSeconds: 20,
       limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     });
   });
@@ -180,6 +181,19 @@ describe('loadConfig', () => {
     expect(loadError([], { ROOMKIT_WEBHOOK_URL: 'not a url' }).message).toMatch(/^webhookUrl from env ROOMKIT_WEBHOOK_URL/);
     const path = writeConfig('w2.json', '{"webhookUrl": 5}');
     expect(loadError(['--config', path]).message).toMatch(/webhookUrl must be a string/);
+  });
+
+  it('reconnectGraceSeconds is 20 by default and comes from the file, ROOMKIT_RECONNECT_GRACE_SECONDS or --reconnect-grace-seconds', () => {
+    expect(load().reconnectGraceSeconds).toBe(20);
+    const path = writeConfig('g.json', '{"reconnectGraceSeconds": 5}');
+    expect(load(['--config', path]).reconnectGraceSeconds).toBe(5);
+    const env = { ROOMKIT_CONFIG: path, ROOMKIT_RECONNECT_GRACE_SECONDS: '0' };
+    expect(load([], env).reconnectGraceSeconds).toBe(0);
+    expect(load(['--reconnect-grace-seconds', '45'], env).reconnectGraceSeconds).toBe(45);
+    expect(loadError(['--reconnect-grace-seconds', '4000']).message).toBe(
+      'reconnectGraceSeconds from flag --reconnect-grace-seconds: "4000" must be a whole number of seconds from 0 to 3600',
+    );
+    expect(loadError([], { ROOMKIT_RECONNECT_GRACE_SECONDS: '2.5' }).message).toMatch(/not a whole number/);
   });
 
   it('with a bad log level, lists the allowed ones', () => {

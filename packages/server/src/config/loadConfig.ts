@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -21,6 +21,7 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'dataDir', env: 'ROOMKIT_DATA_DIR', flag: 'data-dir', numeric: false },
   { key: 'logLevel', env: 'ROOMKIT_LOG_LEVEL', flag: 'log-level', numeric: false },
   { key: 'webhookUrl', env: 'ROOMKIT_WEBHOOK_URL', flag: 'webhook-url', numeric: false },
+  { key: 'reconnectGraceSeconds', env: 'ROOMKIT_RECONNECT_GRACE_SECONDS', flag: 'reconnect-grace-seconds', numeric: true },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';

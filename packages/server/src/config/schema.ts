@@ -63,6 +63,12 @@ export const configSchema = z
     requireRoomCreation: z.boolean({ invalid_type_error: 'must be true or false' }),
     /** Receives every webhook event of every room, besides each room's own subscription. */
     webhookUrl: httpUrl.optional(),
+    /** Seconds a participant whose signaling socket dropped is kept for a `resume` (0: leaves at once). */
+    reconnectGraceSeconds: z
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number of seconds from 0 to 3600')
+      .min(0, 'must be a whole number of seconds from 0 to 3600')
+      .max(3600, 'must be a whole number of seconds from 0 to 3600'),
     limits: limitsSchema,
     /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
     egress: z

@@ -1,6 +1,12 @@
 // A participant as the server sees it: identity, what it publishes, what it consumes.
 import type { Mode, ParticipantInfo, Quality, StreamKind } from '@roomkit/protocol';
-import type { ParticipantSink, PublishedStream } from './types.js';
+import type { PublishedStream } from './types.js';
+import type { ResumableSink } from './ResumableSink.js';
+
+/** What others learn about a published stream. */
+export function streamInfo(s: PublishedStream): ParticipantInfo['streams'][number] {
+  return { id: s.id, kind: s.kind, codec: s.codec, ...(s.width && s.height ? { width: s.width, height: s.height } : {}) };
+}
 
 export class Participant {
   readonly streams = new Map<StreamKind, PublishedStream>();
@@ -11,6 +17,10 @@ export class Participant {
   readonly pubsubTopics = new Set<string>();
   subscriberTransportId: string | null = null;
   left = false;
+  /** The secret a reconnecting client presents in `resume` (see ResumableSink). */
+  resumeToken = '';
+  /** Set while the socket is gone and the reconnect grace period runs. */
+  graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** An egress compositor (see JoinParams.hidden). */
   hidden = false;
 
@@ -20,7 +30,7 @@ export class Participant {
     readonly mode: Mode,
     readonly metaData: Record<string, unknown> | null,
     readonly permissions: readonly string[],
-    readonly sink: ParticipantSink,
+    readonly sink: ResumableSink,
   ) {}
 
   get canModerate(): boolean {
@@ -37,7 +47,7 @@ export class Participant {
       displayName: this.displayName,
       mode: this.mode,
       metaData: this.metaData,
-      streams: [...this.streams.values()].map((s) => ({ id: s.id, kind: s.kind, codec: s.codec })),
+      streams: [...this.streams.values()].map((s) => streamInfo(s)),
     };
   }
 }

@@ -1,6 +1,6 @@
 // One meeting: its participants in the current session, their streams, who consumes what, the
 // presenter and active speaker, and pubsub. It drives media only through the MediaEngine seam.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   ErrorCode,
   LeaveReason,
@@ -13,11 +13,12 @@ import {
   type StreamKind,
 } from '@roomkit/protocol';
 import type { MediaEngine } from '../media/types.js';
-import { Participant } from './Participant.js';
+import { Participant, streamInfo } from './Participant.js';
 import { RoomPubSub, type PublishParams } from './RoomPubSub.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
 import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
 import { Lobby } from './Lobby.js';
+import { ResumableSink, type ConnectionSink } from './ResumableSink.js';
 
 /** May let people in from the lobby (and so hears about them). */
 const isHost = (permissions: readonly string[]) => permissions.includes('allow_join') || permissions.includes('allow_mod');
@@ -97,7 +98,8 @@ export class Room {
     if (!params.hidden && this.visibleCount >= this.options.maxParticipantsPerRoom) {
       throw new RoomkitError('MAX_PARTCIPANT_REACHED', `meeting ${this.id} is full (${this.options.maxParticipantsPerRoom} participants)`);
     }
-    const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, sink);
+    const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, new ResumableSink(sink));
+    participant.resumeToken = newId(24);
     participant.hidden = params.hidden ?? false;
     const others = [...this.participants.values()].filter((p) => !p.hidden);
     this.participants.set(id, participant);
@@ -126,8 +128,49 @@ export class Room {
         activeSpeakerId: this.activeSpeakerId,
         activePresenterId: this.presenterId,
         permissions: [...params.permissions],
+        resumeToken: participant.resumeToken,
+        reconnectGraceSeconds: this.graceSeconds,
       },
     };
+  }
+
+  // ---- reconnection: a dropped socket keeps the participant for the grace period ---------------
+
+  private get graceSeconds(): number {
+    return this.options.reconnectGraceSeconds ?? 20;
+  }
+
+  /** `connection` closed: the participant stays (others see nothing) until resumed or the grace ends. */
+  async detach(participant: Participant, connection: ConnectionSink): Promise<void> {
+    if (participant.left || !participant.sink.detach(connection)) return;
+    const reason = leaveReason('WEBSOCKET_DISCONNECTED', `signaling connection closed and not resumed within ${this.graceSeconds} s`);
+    if (this.graceSeconds === 0) return this.leave(participant, reason);
+    if (participant.graceTimer) clearTimeout(participant.graceTimer);
+    participant.graceTimer = setTimeout(() => {
+      participant.graceTimer = null;
+      void this.leave(participant, reason).catch(() => {});
+    }, this.graceSeconds * 1000);
+  }
+
+  /**
+   * Re-attaches a participant to a new socket. Events wait until the caller has sent the response
+   * and calls `participant.sink.release(lastSeq)`, which replays what the client missed.
+   */
+  resume(participantId: string, resumeToken: string, lastSeq: number, connection: ConnectionSink): Participant {
+    const participant = this.participants.get(participantId);
+    const a = Buffer.from(resumeToken);
+    const b = Buffer.from(participant?.resumeToken ?? '');
+    if (!participant || participant.left || a.length !== b.length || !timingSafeEqual(a, b)) {
+      throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `cannot resume participant ${participantId}: not in meeting ${this.id} any more (or a wrong resume token)`);
+    }
+    if (!participant.sink.canReplayFrom(lastSeq)) {
+      throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `cannot resume participant ${participantId}: it missed more events than the server keeps; join again`);
+    }
+    if (participant.graceTimer) clearTimeout(participant.graceTimer);
+    participant.graceTimer = null;
+    // The server may not have noticed the old socket drop yet: close it quietly.
+    participant.sink.attach(connection)?.disconnect();
+    return participant;
   }
 
   /** After the join response went out: start receiving everything already published. */
@@ -138,7 +181,13 @@ export class Room {
     }
   }
 
-  async publish(participant: Participant, kind: StreamKind, offerSdp: string, simulcast: boolean): Promise<{ streamId: string; sdp: string }> {
+  async publish(
+    participant: Participant,
+    kind: StreamKind,
+    offerSdp: string,
+    simulcast: boolean,
+    size?: { width?: number; height?: number },
+  ): Promise<{ streamId: string; sdp: string }> {
     if (participant.mode !== 'SEND_AND_RECV') {
       throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `cannot publish in mode ${participant.mode}`);
     }
@@ -155,10 +204,11 @@ export class Room {
       void this.media.request({ op: 'closeTransport', transportId });
       throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'left the meeting while publishing');
     }
-    const stream = { id: newId(8), kind, codec: mediaKind === 'audio' ? 'opus' : 'VP8', transportId };
+    const sized = mediaKind === 'video' && size?.width && size.height ? { width: size.width, height: size.height } : {};
+    const stream = { id: newId(8), kind, codec: mediaKind === 'audio' ? 'opus' : 'VP8', transportId, ...sized };
     participant.streams.set(kind, stream);
     this.producerOwners.set(answer.producerId, participant);
-    this.broadcast({ t: 'streamEnabled', participantId: participant.id, stream: { id: stream.id, kind, codec: stream.codec } }, participant);
+    this.broadcast({ t: 'streamEnabled', participantId: participant.id, stream: streamInfo(stream) }, participant);
     for (const other of this.participants.values()) {
       if (other !== participant) void this.consume(other, participant, kind);
     }
@@ -203,6 +253,19 @@ export class Room {
     await this.media.request({ op: 'closeTransport', transportId: stream.transportId });
   }
 
+  /**
+   * The client's subscriber PeerConnection failed: replace the server side with a fresh transport.
+   * The caller then re-consumes everything (consumeExisting), which offers every stream anew.
+   */
+  async restartSubscriber(participant: Participant): Promise<void> {
+    const old = participant.subscriberTransportId;
+    if (!old) throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `no media is sent in mode ${participant.mode}`);
+    participant.consumers.clear();
+    participant.subscriberTransportId = `${participant.id}.sub.${this.transportSeq++}`;
+    await this.media.request({ op: 'closeTransport', transportId: old }).catch(() => {});
+    await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
+  }
+
   async subscriberAnswer(participant: Participant, sdp: string): Promise<void> {
     if (!participant.subscriberTransportId) {
       throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `no media is sent in mode ${participant.mode}`);
@@ -235,6 +298,8 @@ export class Room {
   async leave(participant: Participant, reason: ErrorInfo): Promise<void> {
     if (participant.left) return;
     participant.left = true;
+    if (participant.graceTimer) clearTimeout(participant.graceTimer);
+    participant.graceTimer = null;
     for (const kind of [...participant.streams.keys()]) await this.unpublish(participant, kind);
     if (this.participants.get(participant.id) === participant) this.participants.delete(participant.id);
     if (participant.subscriberTransportId) {

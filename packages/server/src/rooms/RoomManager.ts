@@ -6,7 +6,8 @@ import type { Participant } from './Participant.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
 import { noopSessionObserver, openRoomDirectory, type PubSubArchive, type RoomDirectory, type SessionObserver } from './hooks.js';
 import { MemoryPubSubArchive } from './RoomPubSub.js';
-import { LeaveReason, type ErrorInfo } from '@roomkit/protocol';
+import { LeaveReason, type ErrorInfo, type ResumeResult } from '@roomkit/protocol';
+import type { ConnectionSink } from './ResumableSink.js';
 
 export interface RoomManagerHooks {
   observer?: SessionObserver;
@@ -49,6 +50,20 @@ export class RoomManager {
     const room = await this.openRoom(params.meetingId);
     const { participant, result } = await room.join(params, sink);
     return { room, participant, result };
+  }
+
+  /** A reconnecting client takes its participant back (see Room.resume). */
+  resume(
+    params: { meetingId: string; participantId: string; resumeToken: string; lastSeq: number },
+    connection: ConnectionSink,
+  ): { room: Room; participant: Participant; result: ResumeResult } {
+    const room = this.rooms.get(params.meetingId);
+    if (!room || room.closed) {
+      throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `cannot resume: meeting ${params.meetingId} has no live session any more`);
+    }
+    const missed = (p: Participant) => p.sink.missedSince(params.lastSeq);
+    const participant = room.resume(params.participantId, params.resumeToken, params.lastSeq, connection);
+    return { room, participant, result: { participantId: participant.id, sessionId: room.sessionId, replayed: missed(participant) } };
   }
 
   private async openRoom(id: string): Promise<Room> {

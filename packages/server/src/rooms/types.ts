@@ -23,10 +23,15 @@ export interface PublishedStream {
   id: string;
   kind: StreamKind;
   codec: string;
+  /** Video: the publisher's capture size, if it told us. */
+  width?: number;
+  height?: number;
   /** Media transport and producer id (one transport per published track). */
   transportId: string;
 }
 
 export interface RoomsOptions {
   maxParticipantsPerRoom: number;
+  /** How long a participant whose socket dropped waits for a `resume` (0: leaves at once). */
+  reconnectGraceSeconds?: number;
 }

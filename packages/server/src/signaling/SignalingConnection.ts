@@ -3,20 +3,21 @@
 import type { WebSocket, RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
+  CLOSE_CODE_RECONNECTING,
   ErrorCode,
   LeaveReason,
   RoomkitError,
   clientMessageSchema,
   type ClientMessage,
   type ErrorInfo,
-  type ServerEvent,
+  type SequencedEvent,
 } from '@roomkit/protocol';
 import type { ZodError } from 'zod';
 import { verifyJoinToken, type TokenContext } from '../auth/verifyJoinToken.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { Room } from '../rooms/Room.js';
 import type { Participant } from '../rooms/Participant.js';
-import type { ParticipantSink } from '../rooms/types.js';
+import type { ConnectionSink } from '../rooms/ResumableSink.js';
 import type { EgressControl } from '../egress/types.js';
 import { RateLimiter } from './RateLimiter.js';
 
@@ -36,7 +37,7 @@ function describeZodError(error: ZodError): string {
     .join('; ');
 }
 
-export class SignalingConnection implements ParticipantSink {
+export class SignalingConnection implements ConnectionSink {
   private readonly limiter: RateLimiter;
   private queue: Promise<void> = Promise.resolve();
   private room: Room | null = null;
@@ -55,11 +56,11 @@ export class SignalingConnection implements ParticipantSink {
   ) {
     this.limiter = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    ws.on('close', () => this.onClose());
+    ws.on('close', (code) => this.onClose(code));
     ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
   }
 
-  send(event: ServerEvent | { t: 'res'; rid: number; ok: boolean; data?: unknown; error?: ErrorInfo }): void {
+  send(event: SequencedEvent | { t: 'res'; rid: number; ok: boolean; data?: unknown; error?: ErrorInfo }): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(JSON.stringify(event));
   }
@@ -115,6 +116,9 @@ export class SignalingConnection implements ParticipantSink {
       const data = await this.handle(request);
       this.send({ t: 'res', rid: request.rid, ok: true, data });
       if (request.t === 'join' && this.room && this.participant) this.room.consumeExisting(this.participant);
+      // After the response: the missed events, then live ones (held meanwhile, so order holds).
+      if (request.t === 'resume' && this.participant) this.participant.sink.release(request.lastSeq);
+      if (request.t === 'restartSubscriber' && this.room && this.participant) this.room.consumeExisting(this.participant);
     } catch (err) {
       const error =
         err instanceof RoomkitError
@@ -128,6 +132,7 @@ export class SignalingConnection implements ParticipantSink {
   private async handle(request: ClientMessage): Promise<unknown> {
     if (request.t === 'ping') return {};
     if (request.t === 'join') return this.join(request);
+    if (request.t === 'resume') return this.resume(request);
     const room = this.room;
     const participant = this.participant;
     if (!room || !participant || participant.left) {
@@ -135,7 +140,7 @@ export class SignalingConnection implements ParticipantSink {
     }
     switch (request.t) {
       case 'publish':
-        return room.publish(participant, request.kind, request.sdp, request.simulcast);
+        return room.publish(participant, request.kind, request.sdp, request.simulcast, { width: request.width, height: request.height });
       case 'unpublish':
         await room.unpublish(participant, request.kind);
         return {};
@@ -175,6 +180,9 @@ export class SignalingConnection implements ParticipantSink {
         if (!this.egress) throw new RoomkitError('STOP_RECORDING_FAILED', 'egress is not available on this server');
         await this.egress.stop(room.id, request.kind, participant.id);
         return {};
+      case 'restartSubscriber':
+        await room.restartSubscriber(participant);
+        return {};
       case 'end':
         room.requireModerator(participant, 'ending the meeting');
         await room.end({ code: LeaveReason.ROOM_CLOSE, message: `the meeting was ended by ${participant.displayName}` });
@@ -212,15 +220,34 @@ export class SignalingConnection implements ParticipantSink {
     return egress.length > 0 ? { ...result, egress } : result;
   }
 
-  private onClose(): void {
+  private resume(request: Extract<ClientMessage, { t: 'resume' }>): unknown {
+    if (this.participant || this.done) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'this connection has already joined a meeting');
+    const { room, participant, result } = this.rooms.resume(request, this);
+    this.room = room;
+    this.participant = participant;
+    this.log.info({ meetingId: room.id, participantId: participant.id, replayed: result.replayed }, 'participant resumed');
+    return result;
+  }
+
+  /**
+   * The socket is gone. A close frame from the client (1000, 1001 when a tab closes, ...) means it
+   * left: it leaves now. No close frame (1006: the network dropped, or the heartbeat gave up) or
+   * CLOSE_CODE_RECONNECTING keeps the participant for a resume within the grace period (Room.detach).
+   */
+  private onClose(code: number): void {
     this.rooms.cancelWaiting(this);
     const { room, participant } = this;
     this.participant = null;
     this.room = null;
+    this.done = true;
     if (room && participant && !participant.left) {
+      const leaving = code !== 1006 && code !== CLOSE_CODE_RECONNECTING;
       this.queue = this.queue.then(() =>
-        room.leave(participant, { code: LeaveReason.WEBSOCKET_DISCONNECTED, message: 'signaling connection closed' }).catch((err) => {
-          this.log.error({ err }, 'leave after disconnect failed');
+        (leaving
+          ? room.leave(participant, { code: LeaveReason.WEBSOCKET_DISCONNECTED, message: 'signaling connection closed by the client' })
+          : room.detach(participant, this)
+        ).catch((err) => {
+          this.log.error({ err }, 'detach after disconnect failed');
         }),
       );
     }

@@ -59,14 +59,37 @@ export function run(cmd: string, args: string[], opts: { ns?: string | null; all
   return r.stdout ?? '';
 }
 
-/** Deletes lab namespaces left by test processes that no longer exist (a killed run). */
+/** Deletes lab namespaces (and what runs in them) left by test processes that no longer exist. */
 function sweepStale(): void {
   if (!existsSync('/run/netns')) return;
   for (const name of readdirSync('/run/netns')) {
     const m = /^rk-(\d+)-/.exec(name);
-    if (m && !isAlive(Number(m[1]))) run('ip', ['netns', 'del', name], { allowFail: true });
+    if (!m || isAlive(Number(m[1]))) continue;
+    killAll(name);
+    run('ip', ['netns', 'del', name], { allowFail: true });
   }
 }
+
+/** Pids of the processes whose network namespace is `ns`. */
+function pidsIn(ns: string): number[] {
+  return run('ip', ['netns', 'pids', ns], { allowFail: true })
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l.trim()))
+    .map(Number)
+    .filter(isAlive);
+}
+
+function killAll(ns: string): void {
+  for (const pid of pidsIn(ns)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class NetLab {
   readonly index: number;
@@ -156,11 +179,15 @@ export class NetLab {
     run('nft', ['add', 'rule', 'inet', 'lab', 'in', ...match, 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(Math.round(percent)), 'drop'], { ns });
   }
 
-  /** Drops every TCP segment arriving in `ns` from/to `port` (a signaling outage: both ends time out). */
-  blockTcp(ns: string | null, port: number): void {
+  /**
+   * Drops every TCP segment arriving in `ns` from/to `port` (optionally only from `peerIp`): a
+   * signaling outage in which neither end gets a FIN or RST, so both must notice by timeouts.
+   */
+  blockTcp(ns: string | null, port: number, opts: { peerIp?: string } = {}): void {
     this.ensureInputChain(ns);
-    run('nft', ['add', 'rule', 'inet', 'lab', 'in', 'tcp', 'sport', String(port), 'drop'], { ns });
-    run('nft', ['add', 'rule', 'inet', 'lab', 'in', 'tcp', 'dport', String(port), 'drop'], { ns });
+    const peer = opts.peerIp ? ['ip', 'saddr', opts.peerIp] : [];
+    run('nft', ['add', 'rule', 'inet', 'lab', 'in', ...peer, 'tcp', 'sport', String(port), 'drop'], { ns });
+    run('nft', ['add', 'rule', 'inet', 'lab', 'in', ...peer, 'tcp', 'dport', String(port), 'drop'], { ns });
   }
 
   /** Removes every drop rule of `ns` (loss and TCP blocks). */
@@ -243,6 +270,12 @@ export class NetLab {
     for (const child of this.children) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
+    // Anything still running inside a host (browser helpers, a server's children) ends first: a
+    // moment to exit on its own, then SIGKILL.
+    const busy = () => [...this.hosts.values()].some((h) => pidsIn(h.ns).length > 0);
+    for (let i = 0; i < 30 && busy(); i++) await sleep(100);
+    for (const host of this.hosts.values()) killAll(host.ns);
+    for (let i = 0; i < 50 && busy(); i++) await sleep(100);
     for (const host of this.hosts.values()) {
       run('ip', ['link', 'del', host.hubDev], { allowFail: true });
       run('ip', ['netns', 'del', host.ns], { allowFail: true });

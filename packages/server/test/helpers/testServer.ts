@@ -34,6 +34,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     dataDir,
     logLevel: 'warn',
     requireRoomCreation: false,
+    reconnectGraceSeconds: 20,
     limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     ...overrides,
   } as Config;
