@@ -1,6 +1,6 @@
 // REST API v2 RTMP livestreams and HLS: start/end a room's stream and list the recent ones
 // (`/v2/livestreams`, `/v2/hls`). State, events and webhooks come from the egress service.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   endStreamBodySchema,
   listStreamsQuerySchema,
@@ -55,11 +55,6 @@ export function hlsResponse(r: HlsRecord, base: string): HlsResponse {
   };
 }
 
-function page<T>(items: T[], req: FastifyRequest, query: { page: number; perPage: number }) {
-  const from = (query.page - 1) * query.perPage;
-  return { items: items.slice(from, from + query.perPage), total: items.length };
-}
-
 export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, deps: StreamingDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
@@ -87,8 +82,8 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
   app.get('/v2/livestreams', async (req) => {
     const query = parseInput(listStreamsQuerySchema, req.query, 'query');
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
-    const records = deps.kinds.livestream.records.list({ roomId, sessionId: query.sessionId });
-    return paged(page(records, req, query), query, livestreamResponse);
+    const page = { page: query.page, perPage: query.perPage };
+    return paged(deps.kinds.livestream.records.list({ roomId, sessionId: query.sessionId }, page), page, livestreamResponse);
   });
 
   app.post('/v2/hls/start', async (req) => {
@@ -110,8 +105,8 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
   app.get('/v2/hls', async (req) => {
     const query = parseInput(listStreamsQuerySchema, req.query, 'query');
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
-    const records = deps.kinds.hls.records.list({ roomId, sessionId: query.sessionId });
+    const page = { page: query.page, perPage: query.perPage };
     const base = baseUrl(req);
-    return paged(page(records, req, query), query, (r) => hlsResponse(r, base));
+    return paged(deps.kinds.hls.records.list({ roomId, sessionId: query.sessionId }, page), page, (r) => hlsResponse(r, base));
   });
 }

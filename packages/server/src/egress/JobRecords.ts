@@ -1,32 +1,97 @@
-// The recent jobs of one egress kind on this node, newest first, for `GET /v2/<kind>?roomId=`.
-// In memory and bounded: history does not survive a restart (recordings keep theirs in the store).
+// The jobs of one streaming kind (livestream, HLS), newest first, for `GET /v2/<kind>?roomId=`.
+// Running jobs live in memory and are written through to the `stream_jobs` table (migration 4) on
+// every change; a server killed mid-job leaves them 'ongoing' until the next boot marks them ended.
+// Without a database (tests, embedding) the last 500 stay in memory.
+import type { SqliteDatabase } from '../webhooks/SqliteWebhookOutbox.js';
+import type { PageRequest, PageResult } from '../store/Store.js';
+
 export interface JobRecordBase {
   id: string;
   roomId: string;
   sessionId: string;
   start: Date;
   end: Date | null;
+  status: 'ongoing' | 'ended' | 'failed';
 }
 
-const KEEP = 500;
+const KEEP_IN_MEMORY = 500;
+
+interface Row {
+  data: string;
+  status: JobRecordBase['status'];
+  end_at: number | null;
+}
 
 export class JobRecords<R extends JobRecordBase> {
   private readonly byId = new Map<string, R>();
 
+  constructor(
+    private readonly kind: 'livestream' | 'hls',
+    private readonly db?: SqliteDatabase,
+  ) {
+    db?.prepare(`UPDATE stream_jobs SET status = 'ended', end_at = COALESCE(end_at, ?) WHERE kind = ? AND status = 'ongoing'`).run(Date.now(), kind);
+  }
+
   add(record: R): R {
     this.byId.set(record.id, record);
-    if (this.byId.size > KEEP) this.byId.delete(this.byId.keys().next().value!);
+    if (this.byId.size > KEEP_IN_MEMORY) {
+      for (const [id, r] of this.byId) {
+        if (r.status !== 'ongoing') {
+          this.byId.delete(id);
+          break;
+        }
+      }
+    }
+    this.db
+      ?.prepare(`INSERT INTO stream_jobs (id, kind, room_id, session_id, status, start_at, end_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(record.id, this.kind, record.roomId, record.sessionId, record.status, record.start.getTime(), record.end?.getTime() ?? null, JSON.stringify(record));
     return record;
   }
 
+  /** Writes a changed record through (status, end, destinations, URLs). */
+  save(record: R): void {
+    this.db
+      ?.prepare(`UPDATE stream_jobs SET status = ?, end_at = ?, data = ? WHERE id = ? AND kind = ?`)
+      .run(record.status, record.end?.getTime() ?? null, JSON.stringify(record), record.id, this.kind);
+  }
+
   get(id: string): R | undefined {
-    return this.byId.get(id);
+    const live = this.byId.get(id);
+    if (live || !this.db) return live;
+    const row = this.db.prepare(`SELECT data, status, end_at FROM stream_jobs WHERE id = ? AND kind = ?`).get(id, this.kind) as Row | undefined;
+    return row ? this.revive(row) : undefined;
   }
 
   /** Newest first, optionally of one room and/or session. */
-  list(filter: { roomId?: string; sessionId?: string } = {}): R[] {
-    return [...this.byId.values()]
-      .filter((r) => (filter.roomId === undefined || r.roomId === filter.roomId) && (filter.sessionId === undefined || r.sessionId === filter.sessionId))
-      .reverse();
+  list(filter: { roomId?: string; sessionId?: string }, page: PageRequest): PageResult<R> {
+    if (!this.db) {
+      const all = [...this.byId.values()]
+        .filter((r) => (filter.roomId === undefined || r.roomId === filter.roomId) && (filter.sessionId === undefined || r.sessionId === filter.sessionId))
+        .reverse();
+      const from = (page.page - 1) * page.perPage;
+      return { items: all.slice(from, from + page.perPage), total: all.length };
+    }
+    const where = ['kind = ?'];
+    const args: unknown[] = [this.kind];
+    if (filter.roomId !== undefined) {
+      where.push('room_id = ?');
+      args.push(filter.roomId);
+    }
+    if (filter.sessionId !== undefined) {
+      where.push('session_id = ?');
+      args.push(filter.sessionId);
+    }
+    const w = where.join(' AND ');
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM stream_jobs WHERE ${w}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT data, status, end_at FROM stream_jobs WHERE ${w} ORDER BY start_at DESC, rowid DESC LIMIT ? OFFSET ?`)
+      .all(...args, page.perPage, (page.page - 1) * page.perPage) as Row[];
+    return { items: rows.map((r) => this.byId.get((JSON.parse(r.data) as R).id) ?? this.revive(r)), total };
+  }
+
+  private revive(row: Row): R {
+    // Status and end come from the columns: a boot after a crash closes rows, not their JSON.
+    const data = JSON.parse(row.data) as R & { start: string };
+    return { ...data, start: new Date(data.start), status: row.status, end: row.end_at === null ? null : new Date(row.end_at) };
   }
 }

@@ -71,7 +71,7 @@ export function createEgress(
   const recordings = new RecordingStore(database);
   const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');
   service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
-  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, baseUrl: () => base, rooms: () => rooms });
+  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, baseUrl: () => base, rooms: () => rooms, db: database });
   const page = readFileSync(`${publicDir}compose.html`);
   const script = readFileSync(`${publicDir}compose.js`);
   return {

@@ -4,6 +4,7 @@
 import { ErrorCode } from '@roomkit/protocol';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import { logger } from '../logger.js';
+import type { SqliteDatabase } from '../webhooks/SqliteWebhookOutbox.js';
 import type { EgressService } from './EgressService.js';
 import { HlsKind } from './hls/HlsKind.js';
 import { LivestreamKind } from './livestream/LivestreamKind.js';
@@ -19,11 +20,14 @@ export interface StreamingKindsDeps {
   /** The server's own URL (absolute links in webhooks). */
   baseUrl(): string;
   rooms(): Pick<RoomManager, 'room'> | null;
+  /** The server's database: job records survive restarts (absent: memory only). */
+  db?: SqliteDatabase;
 }
 
 export function registerStreamingKinds(service: EgressService, deps: StreamingKindsDeps): StreamingKinds {
   const log = logger('egress:streaming');
   const livestream = new LivestreamKind({
+    db: deps.db,
     onDestinationFailed(ctx, index, destination, stillLive) {
       log.warn({ roomId: ctx.roomId, job: ctx.jobId, index, url: destination.url, error: destination.error, stillLive }, 'livestream destination failed');
       if (stillLive === 0) return; // ffmpeg exits next and the job reports LIVESTREAM_FAILED itself
@@ -43,6 +47,7 @@ export function registerStreamingKinds(service: EgressService, deps: StreamingKi
     ffmpegPath: deps.ffmpegPath,
     publicBaseUrl: deps.baseUrl,
     onError: (err) => log.warn({ err }, 'HLS output problem'),
+    db: deps.db,
   });
   service.register('livestream', livestream);
   service.register('hls', hls);

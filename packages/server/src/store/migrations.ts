@@ -110,6 +110,25 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX recordings_start ON recordings (start_at);
     `,
   },
+  {
+    version: 4,
+    name: 'livestream and HLS jobs',
+    // One row per RTMP livestream or HLS job; data is the REST record (destinations, URLs) as JSON.
+    sql: `
+      CREATE TABLE stream_jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX stream_jobs_kind_room_start ON stream_jobs (kind, room_id, start_at);
+      CREATE INDEX stream_jobs_kind_start ON stream_jobs (kind, start_at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction; returns those applied. */

@@ -4,10 +4,10 @@
 import type { EgressOutput, JobOutcome } from '../types.js';
 import type { KindContext, KindHandler } from '../EgressService.js';
 import { JobRecords, type JobRecordBase } from '../JobRecords.js';
+import type { SqliteDatabase } from '../../webhooks/SqliteWebhookOutbox.js';
 import { HlsOutput, hlsDirOf, hlsPaths, RECORDING_FILE } from './HlsOutput.js';
 
 export interface HlsRecord extends JobRecordBase {
-  status: 'ongoing' | 'ended' | 'failed';
   /** URL paths (relative to the server's origin). */
   playbackHlsUrl: string;
   livestreamUrl: string;
@@ -23,13 +23,17 @@ export interface HlsKindDeps {
   /** The server's URL for absolute links in webhooks (participants and REST resolve paths themselves). */
   publicBaseUrl(): string;
   onError?(err: unknown): void;
+  /** Where job records persist (absent: memory only). */
+  db?: SqliteDatabase;
 }
 
 export class HlsKind implements KindHandler {
-  readonly records = new JobRecords<HlsRecord>();
+  readonly records: JobRecords<HlsRecord>;
   private readonly outputsByJob = new Map<string, HlsOutput>();
 
-  constructor(private readonly deps: HlsKindDeps) {}
+  constructor(private readonly deps: HlsKindDeps) {
+    this.records = new JobRecords('hls', deps.db);
+  }
 
   /** Absolute URLs of a stream for webhook bodies. */
   private absolute(paths: { playbackHlsUrl: string; livestreamUrl: string }) {
@@ -56,6 +60,7 @@ export class HlsKind implements KindHandler {
       ffmpegPath: this.deps.ffmpegPath,
       onPlayable: () => {
         record.playable = true;
+        this.records.save(record);
         ctx.setState('HLS_PLAYABLE', paths, { id: ctx.jobId, ...this.absolute(paths) });
       },
       onError: this.deps.onError,
@@ -82,6 +87,7 @@ export class HlsKind implements KindHandler {
     record.status = outcome.reason === 'failed' ? 'failed' : 'ended';
     if (outcome.error) record.error = outcome.error;
     if (output?.recordingPath) record.recordingUrl = record.playbackHlsUrl.replace(/index\.m3u8$/, RECORDING_FILE);
+    this.records.save(record);
     const base = this.deps.publicBaseUrl();
     return {
       ...this.absolute(record),

@@ -4,11 +4,11 @@
 import type { EgressStartRequest, EgressOutput, JobOutcome } from '../types.js';
 import type { KindContext, KindHandler } from '../EgressService.js';
 import { JobRecords, type JobRecordBase } from '../JobRecords.js';
+import type { SqliteDatabase } from '../../webhooks/SqliteWebhookOutbox.js';
 import { RtmpOutput, type DestinationState } from './RtmpOutput.js';
 import { validateRtmpOutputs } from '@roomkit/protocol';
 
 export interface LivestreamRecord extends JobRecordBase {
-  status: 'ongoing' | 'ended' | 'failed';
   outputs: DestinationState[];
   error?: string;
 }
@@ -19,13 +19,17 @@ export interface LivestreamKindDeps {
    * on while at least one destination is alive; when none is, ffmpeg exits and the job fails.
    */
   onDestinationFailed(ctx: KindContext, index: number, destination: DestinationState, stillLive: number): void;
+  /** Where job records persist (absent: memory only). */
+  db?: SqliteDatabase;
 }
 
 export class LivestreamKind implements KindHandler {
-  readonly records = new JobRecords<LivestreamRecord>();
+  readonly records: JobRecords<LivestreamRecord>;
   private readonly outputsByJob = new Map<string, RtmpOutput[]>();
 
-  constructor(private readonly deps: LivestreamKindDeps) {}
+  constructor(private readonly deps: LivestreamKindDeps) {
+    this.records = new JobRecords('livestream', deps.db);
+  }
 
   validate(request: EgressStartRequest): void {
     validateRtmpOutputs(request.outputs);
@@ -36,6 +40,8 @@ export class LivestreamKind implements KindHandler {
     const outputs = destinations.map(
       (d, i) =>
         new RtmpOutput(d.url, d.streamKey, i, (output) => {
+          const record = this.records.get(ctx.jobId);
+          if (record) this.records.save(record);
           if (output.state.status !== 'failed') return;
           const alive = outputs.filter((o) => o.state.status === 'live' || o.state.status === 'connecting').length;
           this.deps.onDestinationFailed(ctx, i, { ...output.state }, alive);
@@ -66,6 +72,7 @@ export class LivestreamKind implements KindHandler {
       record.end = new Date();
       record.status = outcome.reason === 'failed' ? 'failed' : 'ended';
       if (outcome.error) record.error = outcome.error;
+      this.records.save(record);
     }
     const outputs = this.publicOutputs(ctx.jobId);
     this.outputsByJob.delete(ctx.jobId);
