@@ -180,6 +180,9 @@ describe('HLS', () => {
     expect((await rest('POST', '/v2/hls/end', { roomId: MEETING })).json.error.code).toBe(ErrorCode.STOP_HLS_FAILED);
     expect((await callMeeting(pages[0]!, 'stopHls')).error).toMatch(new RegExp(`^${ErrorCode.STOP_HLS_FAILED} `));
     expect((await rest('POST', '/v2/hls/start', { roomId: MEETING, config: { record: true } })).json.error.message).toMatch(/^config\.record/);
+    const badConfig = await callMeeting(pages[0]!, 'startHls', { quality: 'ultra' });
+    expect(badConfig.error).toMatch(new RegExp(`^${ErrorCode.ERROR_INVALID_PARAMETER} .*config\\.quality`));
+    expect(await hlsEvents(pages[0]!)).toEqual([]);
   });
 
   it('starts from REST with its URLs; everyone (and a late joiner) sees STARTED then PLAYABLE with them', async () => {
