@@ -107,3 +107,28 @@ describe('signaling drop past the grace period', () => {
     }
   }, 120_000);
 });
+
+describe('media path failure', () => {
+  it('all UDP to a client lost until its PeerConnections fail: it republishes and restarts its subscriber connection, video flows both ways again', async () => {
+    const { alice, bob, aliceId, bobId } = await joinBoth(server.url, 'lab-media-fail');
+    lab.dropRandom(hosts.alice.ns, 100);
+    const failedAt = Date.now();
+    try {
+      // Chromium declares a PeerConnection failed once ICE consent has gone unanswered for ~30 s.
+      await new Promise((r) => setTimeout(r, 40_000));
+    } finally {
+      lab.clearDrops(hosts.alice.ns);
+    }
+    const repairedAt = Date.now();
+    expect(await waitFor(() => framesRising(bob, aliceId), 20_000), 'Bob decodes Alice again').toBe(true);
+    expect(await waitFor(() => framesRising(alice, bobId), 20_000), 'Alice decodes Bob again').toBe(true);
+    console.log(`media repaired ${((Date.now() - repairedAt) / 1000).toFixed(1)} s after the loss ended (${((repairedAt - failedAt) / 1000).toFixed(0)} s of loss)`);
+    expect(await states(alice)).toEqual([]); // signaling never dropped
+    // The repair was real: Alice published her camera again, and re-received Bob's on a new connection.
+    const count = async (page: Page, ev: string, id: string) => (await events(page)).filter((e) => e.ev === ev && e.participantId === id && e.kind === 'video').length;
+    expect(await count(bob, 'stream-enabled', aliceId), 'Alice republished').toBeGreaterThanOrEqual(2);
+    expect(await count(alice, 'stream-enabled', bobId), 'Alice re-subscribed').toBeGreaterThanOrEqual(2);
+    await Promise.all([alice.close(), bob.close()]);
+  }, 150_000);
+});
+

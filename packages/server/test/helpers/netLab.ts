@@ -176,7 +176,8 @@ export class NetLab {
   dropRandom(ns: string | null, percent: number, opts: { fromIp?: string } = {}): void {
     this.ensureInputChain(ns);
     const match = opts.fromIp ? ['ip', 'saddr', opts.fromIp] : [];
-    run('nft', ['add', 'rule', 'inet', 'lab', 'in', ...match, 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(Math.round(percent)), 'drop'], { ns });
+    const share = Math.round(percent) >= 100 ? [] : ['numgen', 'random', 'mod', '100', '<', String(Math.round(percent))];
+    run('nft', ['add', 'rule', 'inet', 'lab', 'in', ...match, 'meta', 'l4proto', 'udp', ...share, 'drop'], { ns });
   }
 
   /**
