@@ -13,8 +13,8 @@ export class HlsApi {
     return this.#http.request('POST', '/v2/hls/start', { body });
   }
 
-  /** `POST /v2/hls/end`. */
-  end(roomId: string): Promise<unknown> {
+  /** `POST /v2/hls/end`: waits until it stopped; the final record. */
+  end(roomId: string): Promise<HlsResponse> {
     return this.#http.request('POST', '/v2/hls/end', { body: { roomId } });
   }
 

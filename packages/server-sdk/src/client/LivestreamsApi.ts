@@ -8,13 +8,13 @@ export class LivestreamsApi {
     this.#http = http;
   }
 
-  /** `POST /v2/livestreams/start`. */
-  start(body: StartLivestreamBody): Promise<unknown> {
+  /** `POST /v2/livestreams/start` → the livestream with each destination's status. */
+  start(body: StartLivestreamBody): Promise<LivestreamResponse> {
     return this.#http.request('POST', '/v2/livestreams/start', { body });
   }
 
-  /** `POST /v2/livestreams/end`. */
-  end(roomId: string): Promise<unknown> {
+  /** `POST /v2/livestreams/end`: waits until it stopped; the final record. */
+  end(roomId: string): Promise<LivestreamResponse> {
     return this.#http.request('POST', '/v2/livestreams/end', { body: { roomId } });
   }
 

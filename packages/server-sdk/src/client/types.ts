@@ -74,12 +74,21 @@ export interface StartLivestreamBody {
   config?: EgressConfig;
 }
 
+/** One destination of a livestream: its URL (never the key) and how it is doing. */
+export interface LivestreamDestination {
+  url: string;
+  status: 'connecting' | 'live' | 'failed' | 'ended';
+  error?: string;
+}
+
 export interface LivestreamResponse {
   id: string;
   roomId: string;
   sessionId: string;
   start: string;
   end: string | null;
+  status: 'ongoing' | 'ended' | 'failed';
+  outputs: LivestreamDestination[];
   [key: string]: unknown;
 }
 
@@ -90,9 +99,19 @@ export interface StartHlsBody {
 
 export interface HlsResponse {
   id: string;
+  roomId: string;
   sessionId: string;
+  start: string;
+  end: string | null;
+  status: 'ongoing' | 'ended' | 'failed';
+  /** DVR playlist (every segment). */
   playbackHlsUrl: string;
+  /** Live-edge playlist. */
   livestreamUrl: string;
+  /** A player can start (two segments exist). */
+  playable: boolean;
+  /** With `config.recording.enabled`: the MP4 once the stream ended. */
+  recordingUrl: string | null;
   [key: string]: unknown;
 }
 
