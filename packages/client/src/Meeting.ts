@@ -451,6 +451,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   private ensureJoined(action: string): boolean {
+    if (this.phase === 'joined' && this.reconnector.active) {
+      this.fail('ERROR_MEETING_RECONNECTING', `${action}() cannot run while the meeting reconnects; try again after meeting-state-changed CONNECTED`);
+      return false;
+    }
     if (this.phase === 'joined') return true;
     this.fail('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting; call join() and wait for 'meeting-joined'`);
     return false;

@@ -3,7 +3,7 @@
 // side sees nothing, media keeps flowing. With a short grace period it leaves with 1001 instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { LeaveReason } from '@roomkit/protocol';
+import { ErrorCode, LeaveReason } from '@roomkit/protocol';
 import type { LaunchedBrowser } from './helpers/chromium.js';
 import { NetLab, type LabHost, type LabServer } from './helpers/netLab.js';
 import { events, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
@@ -66,6 +66,9 @@ describe('signaling drop within the grace period', () => {
     lab.blockTcp(hosts.alice.ns, 7880, { peerIp: hosts.srv.ip });
     const reconnecting = await waitFor(async () => (await states(alice)).includes('RECONNECTING'), 20_000);
     expect(reconnecting, 'Alice notices the dead socket').toBe(true);
+    // Meeting methods meanwhile fail with ERROR_MEETING_RECONNECTING (3065), as in VideoSDK.
+    await alice.evaluate(() => (window as any).rk.meeting.disableScreenShare());
+    expect((await events(alice)).filter((e) => e.ev === 'error').map((e) => (e.data as { code: number }).code)).toContain(ErrorCode.ERROR_MEETING_RECONNECTING);
     await new Promise((r) => setTimeout(r, 2_000)); // attempts fail while still blocked
     lab.clearDrops(hosts.alice.ns);
     const connected = await waitFor(async () => (await states(alice)).at(-1) === 'CONNECTED', 15_000);
