@@ -140,15 +140,24 @@ export class LocalMedia {
 
   /** Publications whose PeerConnection failed are published again on a fresh one, same track. */
   repairFailed(): void {
+    this.republish((pub) => pub.connection.pc.connectionState === 'failed', 'its connection failed');
+  }
+
+  /** Every publication again on a fresh PeerConnection (the server lost its media). */
+  republishAll(): void {
+    this.republish(() => true, 'the server rebuilt the media');
+  }
+
+  private republish(which: (pub: Publication) => boolean, why: string): void {
     if (!this.host.signaling()?.isOpen) return; // the reconnect calls this again once resumed
     for (const [kind, pub] of this.publications) {
-      if (pub.connection.pc.connectionState !== 'failed') continue;
+      if (!which(pub)) continue;
       void this.serial(kind, async () => {
         if (this.publications.get(kind) !== pub || this.closed) return;
         const { ownsTrack } = pub;
         pub.ownsTrack = false; // release() must not stop the track we publish again
         this.release(kind);
-        this.host.log.debug(`republishing ${kind}: its connection failed`);
+        this.host.log.debug(`republishing ${kind}: ${why}`);
         await this.publish(kind, pub.stream.track, ownsTrack);
       });
     }

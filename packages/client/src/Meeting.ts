@@ -356,6 +356,11 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       case 'meetingLeft':
         this.finish({ reason: ev.reason.code, message: ev.reason.message });
         return;
+      case 'mediaReset':
+        // The server rebuilt this meeting's media: receive anew, and publish everything again.
+        void this.remote.restart();
+        this.media.republishAll();
+        return;
       case 'error':
         this.safeEmit('error', { code: ev.error.code, message: ev.error.message });
         return;

@@ -282,6 +282,11 @@ export type ServerEvent =
   /** The server removed this participant from the meeting (end, removal, duplicate id, ...). */
   | { t: 'meetingLeft'; reason: ErrorInfo }
   /**
+   * The server lost this meeting's media (a media worker died) and rebuilt it elsewhere: publish
+   * every local track again and restart the subscriber connection. Streams were disabled first.
+   */
+  | { t: 'mediaReset' }
+  /**
    * Someone with ask_join waits in the lobby. Sent to participants holding allow_join/allow_mod,
    * and to the asker itself (whose `join` response comes after the decision).
    */

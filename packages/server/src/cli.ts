@@ -43,6 +43,7 @@ const CONFIG_HELP: Record<string, string> = {
   logLevel: 'fatal|error|warn|info|debug|trace|silent (default info)',
   webhookUrl: 'URL receiving every webhook event (default none)',
   reconnectGraceSeconds: 'seconds a dropped participant may resume (default 20)',
+  mediaWorkers: "media worker threads: 'auto' (one per core), N, or 0 (main thread)",
 };
 const CONFIG_FLAGS_HELP = [
   `  --config <file>          ${CONFIG_FILE_ENV.padEnd(22)} JSON config file, // comments allowed`,

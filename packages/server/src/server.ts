@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { LeaveReason } from '@roomkit/protocol';
 import type { Config } from './config/schema.js';
-import { LocalMediaEngine } from './media/LocalMediaEngine.js';
+import { createMediaEngine } from './media/createMediaEngine.js';
+import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { createHttpApp } from './http/createHttpApp.js';
@@ -15,6 +16,8 @@ import { createEgress } from './egress/createEgress.js';
 
 export interface RunningServer {
   httpUrl: string;
+  /** The media engine, for tests and diagnostics (e.g. crashing a worker on purpose). */
+  media: MediaEngine;
   close(): Promise<void>;
 }
 
@@ -30,7 +33,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const store = createStore(config);
   const webhooks = createWebhooks(config, store, options.webhooks);
   const egress = createEgress(config, store.database, webhooks);
-  const media = new LocalMediaEngine({ bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp });
+  const media = await createMediaEngine({ bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp }, config.mediaWorkers ?? 'auto');
   const rooms = new RoomManager(
     media,
     { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom, reconnectGraceSeconds: config.reconnectGraceSeconds ?? 20 },
@@ -74,6 +77,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let closing: Promise<void> | null = null;
   return {
     httpUrl,
+    media,
     close() {
       closing ??= (async () => {
         await egress.close(); // finishes recordings while their meetings still run

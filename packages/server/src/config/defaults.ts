@@ -16,6 +16,7 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   requireRoomCreation: false,
   webhookUrl: undefined,
   reconnectGraceSeconds: 20,
+  mediaWorkers: 'auto',
   limits: Object.freeze({
     maxMessageBytes: 65536,
     messagesPerSecond: 50,

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       requireRoomCreation: false,
       reconnectGraceSeconds: 20,
+      mediaWorkers: 'auto',
       limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     });
   });
@@ -181,6 +182,14 @@ describe('loadConfig', () => {
     expect(loadError([], { ROOMKIT_WEBHOOK_URL: 'not a url' }).message).toMatch(/^webhookUrl from env ROOMKIT_WEBHOOK_URL/);
     const path = writeConfig('w2.json', '{"webhookUrl": 5}');
     expect(loadError(['--config', path]).message).toMatch(/webhookUrl must be a string/);
+  });
+
+  it("mediaWorkers is 'auto' by default and takes a count from the file, ROOMKIT_MEDIA_WORKERS or --media-workers", () => {
+    expect(load().mediaWorkers).toBe('auto');
+    expect(load(['--media-workers', '0']).mediaWorkers).toBe(0);
+    expect(load([], { ROOMKIT_MEDIA_WORKERS: '3' }).mediaWorkers).toBe(3);
+    expect(() => load(['--media-workers', 'many'])).toThrow(/mediaWorkers from flag --media-workers: "many"/);
+    expect(() => load(['--media-workers', '100'])).toThrow(/0 to 64/);
   });
 
   it('reconnectGraceSeconds is 20 by default and comes from the file, ROOMKIT_RECONNECT_GRACE_SECONDS or --reconnect-grace-seconds', () => {

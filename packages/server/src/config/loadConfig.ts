@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -22,6 +22,7 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'logLevel', env: 'ROOMKIT_LOG_LEVEL', flag: 'log-level', numeric: false },
   { key: 'webhookUrl', env: 'ROOMKIT_WEBHOOK_URL', flag: 'webhook-url', numeric: false },
   { key: 'reconnectGraceSeconds', env: 'ROOMKIT_RECONNECT_GRACE_SECONDS', flag: 'reconnect-grace-seconds', numeric: true },
+  { key: 'mediaWorkers', env: 'ROOMKIT_MEDIA_WORKERS', flag: 'media-workers', numeric: false },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
@@ -138,6 +139,8 @@ function readEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: string): unknown {
   let value: unknown = raw;
+  // 'auto' or a count: a number when it looks like one.
+  if (key === 'mediaWorkers' && /^[0-9]+$/.test(raw)) value = Number(raw);
   if (numeric) {
     if (!/^[0-9]+$/.test(raw)) {
       throw new ConfigError(`${key} from ${source}: "${raw}" is not a whole number`, { key, source });

@@ -69,6 +69,14 @@ export const configSchema = z
       .int('must be a whole number of seconds from 0 to 3600')
       .min(0, 'must be a whole number of seconds from 0 to 3600')
       .max(3600, 'must be a whole number of seconds from 0 to 3600'),
+    /**
+     * Media worker threads: 'auto' = one per core, a number = that many, 0 = media on the main
+     * thread. Worker i uses UDP port rtcPort + i.
+     */
+    mediaWorkers: z.union([
+      z.literal('auto'),
+      z.number({ invalid_type_error: "must be 'auto' or a number" }).int('must be a whole number from 0 to 64').min(0, 'must be a whole number from 0 to 64').max(64, 'must be a whole number from 0 to 64'),
+    ]),
     limits: limitsSchema,
     /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
     egress: z

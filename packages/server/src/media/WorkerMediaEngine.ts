@@ -1,8 +1,10 @@
-// The MediaEngine on worker threads: one media worker per core, each with its own UDP port
+// The MediaEngine on media workers: one worker process per core, each with its own UDP port
 // (rtcPort + index), rooms placed on the least loaded live worker. Commands travel as messages
-// (the same plain objects LocalMediaEngine handles); media packets never cross threads.
+// (the same plain objects LocalMediaEngine handles); media packets never cross processes.
 // A worker that dies is reported as `routerLost` for each of its rooms, so rooms can rebuild.
-import { Worker } from 'node:worker_threads';
+// Processes rather than worker_threads: node-datachannel 0.33 aborts V8 inside a worker_thread.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { MediaError } from './errors.js';
 import type { MediaCommand, MediaCommandOf, MediaEngine, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
 import type { WorkerMessage } from './mediaWorker.js';
@@ -22,7 +24,7 @@ class WorkerHandle {
   readonly pending = new Map<number, Pending>();
   constructor(
     readonly index: number,
-    readonly worker: Worker,
+    readonly worker: ChildProcess,
     readonly rtcPort: number,
   ) {}
 }
@@ -51,7 +53,12 @@ export class WorkerMediaEngine implements MediaEngine {
 
   private spawn(options: MediaEngineOptions, index: number): Promise<void> {
     const rtcPort = options.rtcPort + index;
-    const worker = new Worker(new URL('./mediaWorkerBoot.mjs', import.meta.url), { workerData: { ...options, rtcPort } });
+    const worker = fork(fileURLToPath(new URL('./mediaWorker.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, RK_MEDIA_WORKER_OPTIONS: JSON.stringify({ ...options, rtcPort }) },
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const handle = new WorkerHandle(index, worker, rtcPort);
     this.workers.push(handle);
     return new Promise<void>((resolve, reject) => {
@@ -67,7 +74,12 @@ export class WorkerMediaEngine implements MediaEngine {
         log.error({ err, worker: index }, 'media worker failed');
         reject(err);
       });
-      worker.once('exit', (code) => this.onExit(handle, code));
+      worker.once('exit', (code) => {
+        clearTimeout(timer);
+        if (!handle.alive) return;
+        reject(new Error(`media worker ${index} exited with ${code}`));
+        this.onExit(handle, code ?? -1);
+      });
     });
   }
 
@@ -142,7 +154,7 @@ export class WorkerMediaEngine implements MediaEngine {
     const id = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       handle.pending.set(id, { resolve, reject });
-      handle.worker.postMessage({ id, command });
+      handle.worker.send({ id, command });
     });
   }
 
@@ -172,9 +184,13 @@ export class WorkerMediaEngine implements MediaEngine {
     for (const routerId of lost) for (const listener of this.listeners) listener({ ev: 'routerLost', routerId });
   }
 
-  /** Stops a worker abruptly, as a crash would (for tests of recovery). */
+  /** Kills a worker abruptly, as a crash would (for tests of recovery). */
   async crashWorker(index: number): Promise<void> {
-    await this.workers[index]?.worker.terminate();
+    const handle = this.workers[index];
+    if (!handle || !handle.alive) return;
+    const exited = new Promise<void>((resolve) => handle.worker.once('exit', () => resolve()));
+    handle.worker.kill('SIGKILL');
+    await exited;
   }
 
   /** Media ports in use: the announced candidate of a transport uses its worker's port. */
@@ -199,8 +215,8 @@ export class WorkerMediaEngine implements MediaEngine {
       this.workers.map(async (handle) => {
         if (!handle.alive) return;
         const exited = new Promise<void>((resolve) => handle.worker.once('exit', () => resolve()));
-        handle.worker.postMessage('close');
-        const timer = setTimeout(() => void handle.worker.terminate(), 3000);
+        handle.worker.send('close');
+        const timer = setTimeout(() => handle.worker.kill('SIGKILL'), 3000);
         await exited;
         clearTimeout(timer);
       }),

@@ -1,6 +1,6 @@
-// Body of a media worker thread: one MediaWorkerCore owning its PeerConnections on its own UDP
-// port, driven by messages from WorkerMediaEngine on the main thread.
-import { parentPort, workerData } from 'node:worker_threads';
+// Body of a media worker process: one MediaWorkerCore owning its PeerConnections on its own UDP
+// port, driven by messages from WorkerMediaEngine in the main process. (A process, not a thread:
+// node-datachannel 0.33's callbacks abort V8 when the addon runs inside a worker_thread.)
 import { MediaWorkerCore } from './MediaWorkerCore.js';
 import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions } from './types.js';
@@ -16,26 +16,32 @@ export type WorkerMessage =
   | { kind: 'reply'; id: number; ok: false; reason: MediaError['reason']; message: string }
   | { kind: 'event'; event: unknown };
 
-const port = parentPort!;
-const options = workerData as MediaEngineOptions;
-const core = new MediaWorkerCore(options, (event) => port.postMessage({ kind: 'event', event } satisfies WorkerMessage));
+const send = (message: WorkerMessage) => process.send?.(message);
+const options = JSON.parse(process.env.RK_MEDIA_WORKER_OPTIONS ?? '{}') as MediaEngineOptions;
+const core = new MediaWorkerCore(options, (event) => send({ kind: 'event', event }));
 
-port.on('message', (request: WorkerRequest | 'close') => {
+// The parent went away (crash or kill -9): take our peers down with us.
+process.on('disconnect', () => {
+  core.close();
+  process.exit(0);
+});
+
+process.on('message', (request: WorkerRequest | 'close') => {
   if (request === 'close') {
     core.close();
-    port.close();
-    return;
+    process.disconnect?.();
+    process.exit(0);
   }
   core.handle(request.command).then(
-    (result) => port.postMessage({ kind: 'reply', id: request.id, ok: true, result } satisfies WorkerMessage),
+    (result) => send({ kind: 'reply', id: request.id, ok: true, result }),
     (err: unknown) =>
-      port.postMessage({
+      send({
         kind: 'reply',
         id: request.id,
         ok: false,
         reason: err instanceof MediaError ? err.reason : 'internal',
         message: err instanceof Error ? err.message : String(err),
-      } satisfies WorkerMessage),
+      }),
   );
 });
-port.postMessage({ kind: 'ready' } satisfies WorkerMessage);
+send({ kind: 'ready' });

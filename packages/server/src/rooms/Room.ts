@@ -196,7 +196,7 @@ export class Room {
     const mediaKind = kind === 'audio' || kind === 'shareAudio' ? 'audio' : 'video';
     let answer;
     try {
-      answer = await this.media.request({ op: 'createPublisher', routerId: this.routerId, transportId, kind: mediaKind, offerSdp, simulcast });
+      answer = await this.media.request({ op: 'createPublisher', routerId: this.routerId, transportId, kind: mediaKind, offerSdp, simulcast, group: participant.id });
     } catch (err) {
       throw new RoomkitError('ERROR_INVALID_PARAMETER', `sdp: ${(err as Error).message}`, { cause: err });
     }
@@ -251,6 +251,31 @@ export class Room {
     for (const [producerId, owner] of this.producerOwners) if (owner === participant && producerId === stream.transportId) this.producerOwners.delete(producerId);
     if (kind === 'share' && this.presenterId === participant.id) this.setPresenter(null);
     await this.media.request({ op: 'closeTransport', transportId: stream.transportId });
+  }
+
+  /**
+   * The media worker holding this meeting died: every stream and transport is gone. Rebuild the
+   * router on a live worker, give each participant a fresh subscriber transport, and tell them to
+   * publish again and restart their subscriber connection (`mediaReset`).
+   */
+  async recoverMedia(): Promise<void> {
+    if (this.closed) return;
+    for (const participant of this.participants.values()) {
+      for (const stream of participant.streams.values()) {
+        this.broadcast({ t: 'streamDisabled', participantId: participant.id, streamId: stream.id, kind: stream.kind }, participant);
+      }
+      participant.streams.clear();
+      participant.consumers.clear();
+    }
+    this.producerOwners.clear();
+    this.setPresenter(null);
+    await this.media.request({ op: 'createRouter', routerId: this.routerId });
+    for (const participant of this.participants.values()) {
+      if (!participant.receivesMedia) continue;
+      participant.subscriberTransportId = `${participant.id}.sub.${this.transportSeq++}`;
+      await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
+    }
+    for (const participant of this.participants.values()) participant.sink.send({ t: 'mediaReset' });
   }
 
   /**

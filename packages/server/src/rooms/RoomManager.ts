@@ -109,6 +109,9 @@ export class RoomManager {
       }
       case 'transportConnected':
         return;
+      case 'routerLost':
+        void this.roomsBySession.get(event.routerId)?.recoverMedia();
+        return;
     }
   }
 
