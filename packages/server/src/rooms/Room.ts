@@ -43,6 +43,9 @@ export class Room {
   private readonly producerOwners = new Map<string, Participant>();
   private transportSeq = 0;
   private pendingJoins = 0;
+  /** The room's autoCloseConfig.duration in minutes (VideoSDK): the session ends when it runs out. */
+  private maxDurationMinutes: number | null = null;
+  private durationTimer: NodeJS.Timeout | null = null;
   readonly lobby = new Lobby();
   closed = false;
 
@@ -109,6 +112,7 @@ export class Room {
     } else if (!this.started) {
       this.started = true;
       this.observer.sessionStarted(this.ref, now);
+      this.startDurationTimer();
     }
     if (!participant.hidden) this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
     if (participant.receivesMedia) {
@@ -433,9 +437,25 @@ export class Room {
     for (const participant of this.participants.values()) if (participant !== except) participant.sink.send(event);
   }
 
+  /** Applies the room's stored maximum session duration (minutes); the session's clock starts at its first join. */
+  limitDuration(minutes: number | undefined): void {
+    this.maxDurationMinutes = minutes && minutes > 0 ? minutes : null;
+    if (this.started && !this.durationTimer) this.startDurationTimer();
+  }
+
+  private startDurationTimer(): void {
+    if (this.maxDurationMinutes === null || this.durationTimer) return;
+    const minutes = this.maxDurationMinutes;
+    this.durationTimer = setTimeout(() => {
+      void this.end(leaveReason('ROOM_CLOSE', `the session reached its maximum duration of ${minutes} minutes (autoCloseConfig)`));
+    }, minutes * 60_000);
+    this.durationTimer.unref();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.durationTimer) clearTimeout(this.durationTimer);
     if (this.started) this.observer.sessionEnded(this.ref, new Date());
     await this.media.request({ op: 'closeRouter', routerId: this.routerId }).catch(() => {});
     this.onEmpty(this);

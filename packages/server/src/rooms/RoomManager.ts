@@ -48,6 +48,7 @@ export class RoomManager {
     if (!settings) throw new RoomkitError('INVALID_MEETING_ID', `meetingId: no room ${params.meetingId}; create it first with POST /v2/rooms`);
     if (settings.disabled) throw new RoomkitError('MEETING_ID_DISABLED', `meeting ${params.meetingId} has been deactivated`);
     const room = await this.openRoom(params.meetingId);
+    room.limitDuration(settings.autoCloseConfig?.duration);
     const { participant, result } = await room.join(params, sink);
     return { room, participant, result };
   }
