@@ -6,7 +6,7 @@ import type { Meeting } from '../Meeting.js';
 import type { Stream } from '../Stream.js';
 import { initMeeting } from '../VideoSDK.js';
 import { distribution } from './percentiles.js';
-import { findPidByPort, psLine, readProc, type ProcSample } from './procStats.js';
+import { findPidByPort, psLine, readProcTree, type ProcSample } from './procStats.js';
 import type { LoadTestOptions, LoadTestResult, ServerFigures } from './types.js';
 
 const JOIN_TIMEOUT_MS = 20_000;
@@ -57,7 +57,8 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
   const sample = (): ProcSample | null => {
     if (pid === null) return null;
     try {
-      const s = readProc(pid);
+      // The tree: media workers may run as child processes of the server.
+      const s = readProcTree(pid);
       peakRssKb = Math.max(peakRssKb, s.rssKb);
       windowRss?.push(s.rssKb);
       return s;

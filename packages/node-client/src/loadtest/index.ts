@@ -1,7 +1,7 @@
 // Public face of @roomkit/node-client/loadtest: run a load scenario and format its result.
 export { runLoadTest } from './LoadTest.js';
 export { formatReport } from './report.js';
-export { findPidByPort, psLine, readProc } from './procStats.js';
+export { findPidByPort, psLine, readProc, readProcTree } from './procStats.js';
 export type { ProcSample } from './procStats.js';
 export { distribution } from './percentiles.js';
 export type { Distribution } from './percentiles.js';

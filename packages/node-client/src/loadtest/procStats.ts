@@ -39,6 +39,50 @@ export function readProc(pid: number): ProcSample {
   return { at: performance.now(), cpuSeconds: (utime + stime) / ticksPerSecond(), rssKb: kb('VmRSS'), hwmKb: kb('VmHWM'), threads: Number(fields[17]) };
 }
 
+/** `pid` and every descendant (media worker processes), summed; hwmKb is the sum of their peaks. */
+export function readProcTree(pid: number): ProcSample & { processes: number } {
+  const pids = [pid, ...descendants(pid)];
+  const total = { ...readProc(pid), processes: 1 };
+  for (const child of pids.slice(1)) {
+    try {
+      const s = readProc(child);
+      total.cpuSeconds += s.cpuSeconds;
+      total.rssKb += s.rssKb;
+      total.hwmKb += s.hwmKb;
+      total.threads += s.threads;
+      total.processes++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // gone
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
 /** The pid listening on TCP `port` (IPv4 or IPv6), or null when it is not a local process we can see. */
 export function findPidByPort(port: number): number | null {
   const inodes = new Set<string>();

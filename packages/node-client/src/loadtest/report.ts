@@ -24,7 +24,7 @@ export function formatReport(r: LoadTestResult): string {
   const s = r.server;
   if (s) {
     rows.push(
-      ['server pid / threads', `${s.pid} / ${s.threads}`],
+      ['server pid / threads (with child processes)', `${s.pid} / ${s.threads}`],
       ['server CPU (all threads)', `${s.cpuSeconds.toFixed(2)} s = ${s.cpuPercent.toFixed(1)}% of one core`],
       ['forwarded packets per CPU-second', s.forwardedPacketsPerCpuSecond.toFixed(0)],
       ['server RSS before / loaded', `${mb(s.rssBeforeKb)} / ${mb(s.rssLoadedKb)}`],
