@@ -177,7 +177,13 @@ export class NetLab {
     this.ensureInputChain(ns);
     const match = opts.fromIp ? ['ip', 'saddr', opts.fromIp] : [];
     const share = Math.round(percent) >= 100 ? [] : ['numgen', 'random', 'mod', '100', '<', String(Math.round(percent))];
-    run('nft', ['add', 'rule', 'inet', 'lab', 'in', ...match, 'meta', 'l4proto', 'udp', ...share, 'drop'], { ns });
+    run('nft', ['add', 'rule', 'inet', 'lab', 'in', ...match, 'meta', 'l4proto', 'udp', ...share, 'counter', 'drop'], { ns });
+  }
+
+  /** Packets the loss rules of `ns` have dropped so far (their nftables counters). */
+  droppedPackets(ns: string | null): number {
+    const listing = run('nft', ['list', 'chain', 'inet', 'lab', 'in'], { ns, allowFail: true });
+    return [...listing.matchAll(/counter packets (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
   }
 
   /**
