@@ -8,7 +8,7 @@
 //   - capacity: one 1 Mbps publisher, subscribers added 10 at a time up to a cap, each step measured
 //     over a window; the max is the last step with loss < 0.5 % and every subscriber receiving video.
 // Then ours/Janus ratios; the last line is the summary. Every wait is bounded; both servers and all
-// peers are stopped on every path. Env: BENCH_WINDOW_S (10), BENCH_CAP (100), BENCH_STEP (10),
+// peers are stopped on every path. Env: BENCH_WINDOW_S (10), BENCH_CAP (150), BENCH_STEP (10),
 // BENCH_STEP_WINDOW_S (5), BENCH_ONLY (roomkit|janus).
 import { networkInterfaces } from 'node:os';
 import { loadSyntheticMedia } from '@roomkit/node-client';
@@ -21,7 +21,7 @@ import { sleep, startRoomkit, withTimeout } from './peer/roomkit.js';
 import type { Peer, Room, Target } from './peer/types.js';
 
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
-const CAP = Number(process.env.BENCH_CAP ?? 100);
+const CAP = Number(process.env.BENCH_CAP ?? 150);
 const STEP = Number(process.env.BENCH_STEP ?? 10);
 const STEP_WINDOW_S = Number(process.env.BENCH_STEP_WINDOW_S ?? 5);
 const ONLY = process.env.BENCH_ONLY ?? '';
@@ -37,6 +37,8 @@ const log = (s: string) => console.log(`[${((performance.now() - t0) / 1000).toF
 interface Figures {
   pps: number;
   cpuPercent: number;
+  /** This process (every client) in the same window: on a 2-core box the clients compete with the server. */
+  clientCpuPercent: number;
   packets: number;
   lossPercent: number;
   p50: number;
@@ -100,6 +102,7 @@ async function measure(target: Target, peers: readonly Peer[], seconds: number):
   const a = totals(peers);
   const cpuA = cpuSeconds(pids);
   const tA = performance.now();
+  const clientA = process.cpuUsage();
   delay.samples = [];
   delay.unmatched = 0;
   delay.recording = true;
@@ -107,6 +110,7 @@ async function measure(target: Target, peers: readonly Peer[], seconds: number):
   delay.recording = false;
   const b = totals(peers);
   const cpuB = cpuSeconds(pids);
+  const client = process.cpuUsage(clientA);
   const dt = (performance.now() - tA) / 1000;
   const packets = b.packets - a.packets;
   const lost = b.lost - a.lost;
@@ -115,6 +119,7 @@ async function measure(target: Target, peers: readonly Peer[], seconds: number):
   return {
     pps: cpu > 0 ? packets / cpu : NaN,
     cpuPercent: (cpu / dt) * 100,
+    clientCpuPercent: ((client.user + client.system) / 1e6 / dt) * 100,
     packets,
     lossPercent: packets + lost > 0 ? (lost / (packets + lost)) * 100 : 0,
     p50: d.p50,
@@ -164,7 +169,7 @@ async function capacity(target: Target): Promise<Capacity> {
       const f = await measure(target, subs, STEP_WINDOW_S);
       const missing = missingVideo(watched);
       const ok = f.lossPercent < LOSS_LIMIT && missing === 0;
-      steps.push(`${n}: loss ${f.lossPercent.toFixed(2)}%${missing ? `, ${missing} without video` : ''}, cpu ${f.cpuPercent.toFixed(0)}%, p99 ${f.p99.toFixed(1)} ms${ok ? '' : ' FAIL'}`);
+      steps.push(`${n}: loss ${f.lossPercent.toFixed(2)}%${missing ? `, ${missing} without video` : ''}, server cpu ${f.cpuPercent.toFixed(0)}%, client cpu ${f.clientCpuPercent.toFixed(0)}%, p99 ${f.p99.toFixed(1)} ms${ok ? '' : ' FAIL'}`);
       log(`${target.name} capacity ${steps[steps.length - 1]}`);
       if (!ok) break;
       max = n;
@@ -194,7 +199,7 @@ async function runPhase(name: string, start: () => Promise<Target>): Promise<Res
         try {
           const f = await scenario(target, sc, i);
           result.scenarios.set(sc.name, f);
-          log(`${name} ${sc.name}: ${f.pps.toFixed(0)} pkts/CPU-s, cpu ${f.cpuPercent.toFixed(0)}%, loss ${f.lossPercent.toFixed(2)}%, delay p50/p99 ${f.p50.toFixed(1)}/${f.p99.toFixed(1)} ms (n=${f.delaySamples}, unmatched ${delay.unmatched})${f.missing ? `, ${f.missing} videos missing` : ''}`);
+          log(`${name} ${sc.name}: ${f.pps.toFixed(0)} pkts/CPU-s, server cpu ${f.cpuPercent.toFixed(0)}%, client cpu ${f.clientCpuPercent.toFixed(0)}%, loss ${f.lossPercent.toFixed(2)}%, delay p50/p99 ${f.p50.toFixed(1)}/${f.p99.toFixed(1)} ms (n=${f.delaySamples}, unmatched ${delay.unmatched})${f.missing ? `, ${f.missing} videos missing` : ''}`);
         } catch (err) {
           result.scenarios.set(sc.name, `failed: ${(err as Error).message}`);
           log(`${name} ${sc.name} failed: ${(err as Error).message}`);
@@ -237,7 +242,9 @@ function report(ours: Result, janus: Result): void {
     };
     row('forwarded pkts / CPU-s', (f) => f.pps, 0, true, ppsRatios);
     row('server CPU % of one core', (f) => f.cpuPercent, 0, false);
+    row('client CPU % (all peers)', (f) => f.clientCpuPercent, 0, false);
     row('loss %', (f) => f.lossPercent, 3, false);
+    row('remote videos without a frame', (f) => f.missing, 0, false);
     row('delay p50 ms', (f) => f.p50, 1, false);
     row('delay p99 ms', (f) => f.p99, 1, true, delayRatios);
     for (const [who, v] of [['Roomkit', o], ['Janus', j]] as const) if (typeof v === 'string') rows.push([sc.name, `${who} error`, v, '', '']);

@@ -44,3 +44,15 @@ export function cpuSeconds(pids: readonly number[]): number {
   }
   return ticks / TICKS;
 }
+
+/** "pid:command" for a log line. */
+export function describe(pids: readonly number[]): string {
+  return pids.map((pid) => {
+    try {
+      const s = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      return `${pid}:${s.slice(-2).join(' ').slice(-60)}`;
+    } catch {
+      return `${pid}:?`;
+    }
+  }).join(', ');
+}

@@ -1,12 +1,12 @@
 // Roomkit under test: `roomkit start` as a child process on 127.0.0.1 (dev mode, temp data dir,
 // media workers 'auto' = one per core), driven by @roomkit/node-client.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchDevToken, initMeeting, type Meeting, type Stream, type SyntheticMedia } from '@roomkit/node-client';
 import type { DelayRecorder } from './delay.js';
-import { processTree } from './proc.js';
+import { describe, processTree } from './proc.js';
 import type { Peer, Room, Target } from './types.js';
 
 const JOIN_TIMEOUT_MS = 15_000;
@@ -14,7 +14,10 @@ const JOIN_TIMEOUT_MS = 15_000;
 export async function startRoomkit(opts: { port: number; rtcPort: number; media: SyntheticMedia; delay: DelayRecorder; log: (s: string) => void }): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'roomkit-bench-peer-'));
   const url = `http://127.0.0.1:${opts.port}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'start', '--port', String(opts.port),
+  // The default limits.maxParticipantsPerRoom (100) would end the capacity search before any loss.
+  const configFile = join(dataDir, 'bench.json');
+  writeFileSync(configFile, JSON.stringify({ limits: { maxParticipantsPerRoom: 1000 } }));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'start', '--config', configFile, '--port', String(opts.port),
     '--rtc-port', String(opts.rtcPort), '--bind', '127.0.0.1', '--announced-ip', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn',
     '--media-workers', 'auto'], { stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;
@@ -43,7 +46,7 @@ export async function startRoomkit(opts: { port: number; rtcPort: number; media:
   }
   // Media workers are forked at boot: give them a moment to exist before anyone samples pids.
   await sleep(1000);
-  opts.log(`roomkit: pid ${child.pid}, processes ${processTree(child.pid!).join(',')}`);
+  opts.log(`roomkit: pid ${child.pid}, process tree ${describe(processTree(child.pid!))}`);
 
   return {
     name: 'Roomkit',
