@@ -32,6 +32,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   readonly timings = { joinStartedAt: -1, socketOpenAt: -1, joinedAt: -1 };
 
   private phase: Phase = 'new';
+  private joinSettled: () => void = () => {};
+  /** Resolves once the join result has been applied (or the join failed). */
+  private readonly joinApplied = new Promise<void>((resolve) => (this.joinSettled = resolve));
   private signaling: SignalingClient | null = null;
   private joinPromise: Promise<void> | null = null;
   private readonly publications = new Map<KindToPublish, PublishConnection>();
@@ -125,6 +128,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     } catch (err) {
       if (this.phase !== 'joining') return;
       this.phase = 'failed';
+      this.joinSettled();
       this.joinPromise = null;
       this.signaling?.close();
       this.signaling = null;
@@ -141,6 +145,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.activeSpeakerId = result.activeSpeakerId;
     this.activePresenterId = result.activePresenterId;
     this.phase = 'joined';
+    this.joinSettled();
     this.emitState('CONNECTED');
     this.safeEmit('meeting-joined');
     for (const p of this.participants.values()) this.safeEmit('participant-joined', p);
@@ -151,6 +156,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   private async onServerEvent(ev: ServerEvent): Promise<void> {
+    // Events can be handled before the join response's continuation has run (same socket read):
+    // hold them until the join result is applied, or a `consume` finds no participant yet.
+    if (this.phase === 'joining') await this.joinApplied;
     if (this.phase !== 'joined') return;
     switch (ev.t) {
       case 'participantJoined': {

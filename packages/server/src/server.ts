@@ -33,7 +33,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const store = createStore(config);
   const webhooks = createWebhooks(config, store, options.webhooks);
   const egress = createEgress(config, store.database, webhooks);
-  const media = await createMediaEngine({ bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp }, config.mediaWorkers ?? 'auto');
+  const media = await createMediaEngine(
+    { bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp, logLevel: config.logLevel },
+    config.mediaWorkers ?? 'auto',
+  );
   const rooms = new RoomManager(
     media,
     { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom, reconnectGraceSeconds: config.reconnectGraceSeconds ?? 20 },

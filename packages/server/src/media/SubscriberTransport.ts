@@ -14,6 +14,9 @@ const { Audio, Video } = nodeDataChannel;
 
 const randomSsrc = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
 
+/** How long new slots wait for others to join the same offer. */
+const NEGOTIATION_BATCH_MS = 15;
+
 export const SUBSCRIBER_VIDEO_PT = 96;
 export const SUBSCRIBER_RTX_PT = 97;
 export const SUBSCRIBER_AUDIO_PT = 111;
@@ -32,6 +35,7 @@ export class SubscriberTransport {
   private readonly waiters = new Map<SubscriberSlot, Array<() => void>>();
   private closed = false;
   private nextMid = 0;
+  private negotiationTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: string,
@@ -62,7 +66,7 @@ export class SubscriberTransport {
     if (free) return Promise.resolve(free);
     const slot = this.addSlot(kind);
     const offered = new Promise<void>((resolve) => this.waiters.set(slot, [resolve]));
-    this.negotiate();
+    this.scheduleNegotiation();
     return offered.then(() => slot);
   }
 
@@ -114,6 +118,18 @@ export class SubscriberTransport {
   /** Our recent send rate to this subscriber (bps), updated by the allocator. */
   sendBitrateBps = 0;
 
+  /**
+   * Slots asked for in the same moment (a join consuming everything, commands arriving one by one
+   * from the main process) go into one offer: fewer renegotiations for every client.
+   */
+  private scheduleNegotiation(): void {
+    if (this.negotiationTimer) return;
+    this.negotiationTimer = setTimeout(() => {
+      this.negotiationTimer = null;
+      if (!this.closed) this.negotiate();
+    }, NEGOTIATION_BATCH_MS);
+  }
+
   private negotiate(): void {
     if (this.offerInFlight) {
       this.offerAgain = true;
@@ -141,6 +157,7 @@ export class SubscriberTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
     for (const slot of this.slots) slot.open = false;
     this.waiters.clear();
     try {

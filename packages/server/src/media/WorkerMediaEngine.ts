@@ -29,6 +29,20 @@ class WorkerHandle {
   ) {}
 }
 
+function createdId(command: MediaCommand): string | null {
+  switch (command.op) {
+    case 'createRouter':
+      return command.routerId;
+    case 'createPublisher':
+    case 'createSubscriber':
+      return command.transportId;
+    case 'consume':
+      return command.consumerId;
+    default:
+      return null;
+  }
+}
+
 export class WorkerMediaEngine implements MediaEngine {
   private readonly workers: WorkerHandle[] = [];
   /** routerId, transportId or consumerId → the worker that owns it. */
@@ -94,8 +108,17 @@ export class WorkerMediaEngine implements MediaEngine {
   async request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]> {
     if (command.op === 'stats') return (await this.stats()) as MediaResults[Op];
     const handle = this.route(command);
-    const result = await this.send(handle, command);
-    this.track(handle, command);
+    // Claim new ids before the worker answers: a command naming them may be routed meanwhile
+    // (a consume right after createSubscriber), and it must reach the same worker.
+    this.claim(handle, command);
+    let result: unknown;
+    try {
+      result = await this.send(handle, command);
+    } catch (err) {
+      this.unclaim(handle, command);
+      throw err;
+    }
+    this.release(handle, command);
     return result as MediaResults[Op];
   }
 
@@ -123,30 +146,27 @@ export class WorkerMediaEngine implements MediaEngine {
     return owner;
   }
 
-  private track(handle: WorkerHandle, command: MediaCommand): void {
-    switch (command.op) {
-      case 'createRouter':
-        handle.routers.add(command.routerId);
-        this.owners.set(command.routerId, handle);
-        return;
-      case 'closeRouter':
-        handle.routers.delete(command.routerId);
-        this.owners.delete(command.routerId);
-        return;
-      case 'createPublisher':
-      case 'createSubscriber':
-        this.owners.set(command.transportId, handle);
-        return;
-      case 'consume':
-        this.owners.set(command.consumerId, handle);
-        return;
-      case 'closeTransport':
-        this.owners.delete(command.transportId);
-        return;
-      case 'closeConsumer':
-        this.owners.delete(command.consumerId);
-        return;
-    }
+  /** Ids a command creates belong to its worker from the moment it is sent. */
+  private claim(handle: WorkerHandle, command: MediaCommand): void {
+    const id = createdId(command);
+    if (id === null) return;
+    this.owners.set(id, handle);
+    if (command.op === 'createRouter') handle.routers.add(command.routerId);
+  }
+
+  private unclaim(handle: WorkerHandle, command: MediaCommand): void {
+    const id = createdId(command);
+    if (id === null || this.owners.get(id) !== handle) return;
+    this.owners.delete(id);
+    if (command.op === 'createRouter') handle.routers.delete(command.routerId);
+  }
+
+  /** Ids a command closed are forgotten once the worker confirmed. */
+  private release(handle: WorkerHandle, command: MediaCommand): void {
+    const id = command.op === 'closeRouter' ? command.routerId : command.op === 'closeTransport' ? command.transportId : command.op === 'closeConsumer' ? command.consumerId : null;
+    if (id === null) return;
+    if (this.owners.get(id) === handle) this.owners.delete(id);
+    if (command.op === 'closeRouter') handle.routers.delete(command.routerId);
   }
 
   private send(handle: WorkerHandle, command: MediaCommand): Promise<unknown> {

@@ -4,6 +4,7 @@
 import { MediaWorkerCore } from './MediaWorkerCore.js';
 import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions } from './types.js';
+import { configureLogging } from '../logger.js';
 
 export interface WorkerRequest {
   id: number;
@@ -18,6 +19,7 @@ export type WorkerMessage =
 
 const send = (message: WorkerMessage) => process.send?.(message);
 const options = JSON.parse(process.env.RK_MEDIA_WORKER_OPTIONS ?? '{}') as MediaEngineOptions;
+if (options.logLevel) configureLogging(options.logLevel);
 const core = new MediaWorkerCore(options, (event) => send({ kind: 'event', event }));
 
 // The parent went away (crash or kill -9): take our peers down with us.

@@ -78,4 +78,6 @@ export interface MediaEngineOptions {
   rtcPort: number;
   /** Address written into the ICE candidates the server hands out. */
   announcedIp: string;
+  /** Log level for media worker processes (they do not read the config themselves). */
+  logLevel?: string;
 }

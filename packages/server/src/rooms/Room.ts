@@ -18,6 +18,9 @@ import { RoomPubSub, type PublishParams } from './RoomPubSub.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
 import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
 import { Lobby } from './Lobby.js';
+import { logger } from '../logger.js';
+
+const log = logger('rooms:Room');
 import { ResumableSink, type ConnectionSink } from './ResumableSink.js';
 
 /** May let people in from the lobby (and so hears about them). */
@@ -227,8 +230,10 @@ export class Room {
     let mid: string;
     try {
       ({ mid } = await this.media.request({ op: 'consume', subscriberId: subscriber.subscriberTransportId, producerId: stream.transportId, consumerId }));
-    } catch {
-      return; // the stream or the subscriber went away meanwhile
+    } catch (err) {
+      // Usually the stream or the subscriber went away meanwhile.
+      log.debug({ err, consumerId }, 'consume failed');
+      return;
     }
     if (subscriber.left || publisher.streams.get(kind) !== stream) {
       void this.media.request({ op: 'closeConsumer', consumerId });

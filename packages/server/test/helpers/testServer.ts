@@ -32,9 +32,11 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     apiSecret: DEV_API_SECRET,
     devMode: true,
     dataDir,
-    logLevel: 'warn',
+    logLevel: (process.env.RK_TEST_LOG_LEVEL as Config['logLevel']) ?? 'warn',
     requireRoomCreation: false,
     reconnectGraceSeconds: 20,
+    // RK_TEST_MEDIA_WORKERS=0 runs media in the server process; default: one worker per core.
+    mediaWorkers: process.env.RK_TEST_MEDIA_WORKERS ? Number(process.env.RK_TEST_MEDIA_WORKERS) : 'auto',
     limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     ...overrides,
   } as Config;
