@@ -17,6 +17,7 @@ import { SignalingClient, type SignalingHandlers } from './SignalingClient.js';
 import { Reconnector } from './Reconnector.js';
 import { Moderation, isModerationEvent } from './Moderation.js';
 import { StatsReader } from './stats.js';
+import type { Stream } from './Stream.js';
 import { EgressClient } from './EgressClient.js';
 import type { EgressStateInfo } from '@roomkit/protocol';
 import type { StreamStats } from './stats.js';
@@ -246,11 +247,18 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   send(_payload: unknown, _options?: { reliability?: string }): Promise<void> {
     return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'Data messages (send)');
   }
-  pauseAllStreams(_kind?: StreamKind): Promise<void> {
-    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'pauseAllStreams');
+  /** Stops receiving every remote stream (of `kind`, if given) until resumeAllStreams(). */
+  async pauseAllStreams(kind?: StreamKind): Promise<void> {
+    await this.forRemoteStreams(kind, (s) => s.pause());
   }
-  resumeAllStreams(_kind?: StreamKind): Promise<void> {
-    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'resumeAllStreams');
+  async resumeAllStreams(kind?: StreamKind): Promise<void> {
+    await this.forRemoteStreams(kind, (s) => s.resume());
+  }
+
+  private async forRemoteStreams(kind: StreamKind | undefined, action: (s: Stream) => Promise<void>): Promise<void> {
+    if (!this.ensureJoined(kind === undefined ? 'pauseAllStreams' : `pauseAllStreams(${kind})`)) return;
+    const streams = [...this.participants.values()].flatMap((p) => [...p.streams.values()]).filter((s) => kind === undefined || s.kind === kind);
+    await Promise.all(streams.map((s) => action(s).catch((err) => this.reportError(err))));
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------

@@ -61,7 +61,18 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   /** Accepted for compatibility; the server picks layers from setQuality() only. */
-  setViewPort(_width: number, _height: number): void {}
+  setViewPort(width: number, height: number): void {
+    if (this.local) return;
+    // The layer that fills the view: the low layer is 320 wide, the middle one 640.
+    const size = Math.max(width, (height * 16) / 9);
+    const quality: Quality = size <= 320 ? 'low' : size <= 640 ? 'med' : 'high';
+    if (quality !== this.quality) void this.setQuality(quality).catch(() => {});
+  }
+
+  /** @internal A remote stream was paused or resumed through stream.pause()/resume(). */
+  _streamPaused(stream: Stream, paused: boolean): void {
+    this.safeEmit(paused ? 'stream-paused' : 'stream-resumed', { kind: stream.kind });
+  }
 
   pin(type: PinType = 'SHARE_AND_CAM'): void {
     this.setPin(type, true);

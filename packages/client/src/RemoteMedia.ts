@@ -1,6 +1,7 @@
 // Remote media: the subscriber PeerConnection and which of its transceivers (by mid) carries which
 // remote stream. Turns subscriberOffer/consume/streamEnabled/streamDisabled into Stream objects on
 // the right Participant. Called only from Meeting's ordered event chain, one event at a time.
+import { RoomkitError } from './protocolRuntime.js';
 import type { ServerEvent, StreamInfo, StreamKind } from '@roomkit/protocol';
 import type { Logger } from './Logger.js';
 import type { Participant } from './Participant.js';
@@ -104,7 +105,15 @@ export class RemoteMedia {
     if (previous) this.drop(previous.participantId, ev.streamId);
     const codec = this.published.get(ev.streamId)?.codec || this.subscriber.codecFor(ev.mid);
     this.consumed.set(ev.streamId, { participantId: ev.participantId, mid: ev.mid, receiver });
-    participant._addStream(new Stream(ev.streamId, ev.kind, codec, receiver.track));
+    const pauser = {
+      setPaused: async (stream: Stream, paused: boolean) => {
+        const signaling = this.host.signaling();
+        if (!signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'pause()/resume() need a joined meeting');
+        await signaling.request({ t: 'setStreamPaused', streamId: stream.id, paused });
+        participant._streamPaused(stream, paused);
+      },
+    };
+    participant._addStream(new Stream(ev.streamId, ev.kind, codec, receiver.track, pauser));
   }
 
   onStreamEnabled(ev: EventOf<'streamEnabled'>): void {

@@ -109,6 +109,11 @@ export const setQualityRequestSchema = z
   .object({ t: z.literal('setQuality'), rid, participantId: idSchema, quality: qualitySchema })
   .strict();
 
+/** Stop (or restart) receiving one remote stream: `stream.pause()`, `pauseAllStreams()`. */
+export const setStreamPausedRequestSchema = z
+  .object({ t: z.literal('setStreamPaused'), rid, streamId: z.string().min(1).max(64), paused: z.boolean() })
+  .strict();
+
 export const pubsubPublishRequestSchema = z
   .object({
     t: z.literal('pubsubPublish'),
@@ -188,6 +193,7 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   unpublishRequestSchema,
   subscriberAnswerRequestSchema,
   setQualityRequestSchema,
+  setStreamPausedRequestSchema,
   pubsubPublishRequestSchema,
   pubsubSubscribeRequestSchema,
   leaveRequestSchema,
@@ -246,6 +252,7 @@ export interface ResponseData {
   unpublish: Record<string, never>;
   subscriberAnswer: Record<string, never>;
   setQuality: Record<string, never>;
+  setStreamPaused: Record<string, never>;
   pubsubPublish: PubSubPublishResult;
   pubsubSubscribe: PubSubSubscribeResult;
   leave: Record<string, never>;

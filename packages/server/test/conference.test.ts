@@ -122,6 +122,38 @@ describe('media controls', () => {
   });
 });
 
+describe('adaptive subscription', () => {
+  it('stream.pause() stops the frames and fires stream-paused; resume() brings them back', async () => {
+    const toggle = (action: 'pause' | 'resume') =>
+      pages.Bob!.evaluate(
+        async ([id, a]) => {
+          const p = (window as any).rk.meeting.participants.get(id);
+          const events: string[] = [];
+          p.on('stream-paused', () => events.push('paused'));
+          p.on('stream-resumed', () => events.push('resumed'));
+          const stream = [...p.streams.values()].find((s: any) => s.kind === 'video');
+          await stream[a]();
+          return { events, paused: stream.paused };
+        },
+        [ids.Alice!, action] as const,
+      );
+    expect(await toggle('pause')).toEqual({ events: ['paused'], paused: true });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(false);
+    expect(await toggle('resume')).toEqual({ events: ['resumed'], paused: false });
+    expect(await waitFor(() => framesRising(pages.Bob!, ids.Alice!), 15_000)).toBe(true);
+  });
+
+  it('setViewPort(320, 180) picks the low layer', async () => {
+    await pages.Carol!.evaluate((id) => (window as any).rk.meeting.participants.get(id).setViewPort(320, 180), ids.Alice!);
+    const small = await waitFor(async () => {
+      const info = await videoInfo(pages.Carol!, ids.Alice!);
+      return info && info.width > 0 && info.width <= 320 ? info : null;
+    }, 15_000);
+    expect(small).toBeTruthy();
+  });
+});
+
 describe('single-layer publishing and the active speaker', () => {
   it('a camera published with multiStream: false arrives as one layer and keeps playing after setQuality(low)', async () => {
     pages.Eve = await openSdkPage(browser, server.url, 'Eve');

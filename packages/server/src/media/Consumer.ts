@@ -36,6 +36,8 @@ export class Consumer implements PacketSink, SlotConsumer {
   targetLayer = -1;
   /** Layer being forwarded now; -1 until the first keyframe (video) or packet (audio). */
   currentLayer = -1;
+  /** Paused by the subscriber (stream.pause()): nothing is forwarded. */
+  paused = false;
   packetsSent = 0;
   retransmissions = 0;
   sendErrors = 0;
@@ -66,7 +68,7 @@ export class Consumer implements PacketSink, SlotConsumer {
 
   forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number, absSendTimeOffset = -1): void {
     const slot = this.slot;
-    if (!slot.open) return;
+    if (!slot.open || this.paused) return;
     const video = this.producer.kind === 'video';
     if (layer !== this.currentLayer) {
       if (layer !== this.targetLayer) return;
@@ -218,6 +220,14 @@ export class Consumer implements PacketSink, SlotConsumer {
 
   setPreferredLayer(layer: number, nowMs: number): void {
     this.preferredLayer = layer;
+    this.update(nowMs);
+  }
+
+  /** Pause or resume; a resumed stream restarts its numbering (and video waits for a keyframe). */
+  setPaused(paused: boolean, nowMs: number): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    this.currentLayer = -1;
     this.update(nowMs);
   }
 

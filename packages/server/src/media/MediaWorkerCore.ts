@@ -112,6 +112,12 @@ export class MediaWorkerCore {
         consumer.setPreferredLayer(command.layer, performance.now());
         return {};
       }
+      case 'setConsumerPaused': {
+        const consumer = this.consumerRouter.get(command.consumerId)?.consumers.get(command.consumerId);
+        if (!consumer) throw new MediaError('not_found', `consumer ${command.consumerId} not found`);
+        consumer.setPaused(command.paused, performance.now());
+        return {};
+      }
       case 'stats':
         return this.stats();
     }

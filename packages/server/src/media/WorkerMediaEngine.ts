@@ -136,7 +136,7 @@ export class WorkerMediaEngine implements MediaEngine {
         ? command.routerId
         : command.op === 'consume'
           ? command.subscriberId
-          : command.op === 'closeConsumer' || command.op === 'setConsumerLayer'
+          : command.op === 'closeConsumer' || command.op === 'setConsumerLayer' || command.op === 'setConsumerPaused'
             ? command.consumerId
             : command.op === 'stats'
               ? ''

@@ -27,6 +27,8 @@ export type MediaCommand =
   | { op: 'consume'; subscriberId: string; producerId: string; consumerId: string }
   | { op: 'closeConsumer'; consumerId: string }
   | { op: 'setConsumerLayer'; consumerId: string; layer: LayerIndex }
+  /** Stop forwarding a stream to its subscriber without tearing it down (stream.pause()). */
+  | { op: 'setConsumerPaused'; consumerId: string; paused: boolean }
   | { op: 'stats' };
 
 export interface MediaResults {
@@ -39,6 +41,7 @@ export interface MediaResults {
   consume: { mid: string };
   closeConsumer: Record<string, never>;
   setConsumerLayer: Record<string, never>;
+  setConsumerPaused: Record<string, never>;
   stats: MediaStats;
 }
 

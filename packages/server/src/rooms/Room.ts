@@ -320,6 +320,13 @@ export class Room {
     if (consumerId) await this.media.request({ op: 'setConsumerLayer', consumerId, layer: LAYER_OF_QUALITY[quality] }).catch(() => {});
   }
 
+  /** A subscriber pauses or resumes one stream it receives. */
+  async setStreamPaused(subscriber: Participant, streamId: string, paused: boolean): Promise<void> {
+    const consumerId = subscriber.consumers.get(streamId);
+    if (!consumerId) throw new RoomkitError('ERROR_INVALID_PARAMETER', `streamId: ${streamId} is not a stream you receive`);
+    await this.media.request({ op: 'setConsumerPaused', consumerId, paused });
+  }
+
   pubsubPublish(sender: Participant, params: PublishParams): PubSubMessage {
     return this.pubsub.publish(sender, params, this.participants.values());
   }

@@ -150,6 +150,9 @@ export class SignalingConnection implements ConnectionSink {
       case 'setQuality':
         await room.setQuality(participant, request.participantId, request.quality);
         return {};
+      case 'setStreamPaused':
+        await room.setStreamPaused(participant, request.streamId, request.paused);
+        return {};
       case 'pubsubPublish':
         return { message: room.pubsubPublish(participant, request) };
       case 'pubsubSubscribe':
