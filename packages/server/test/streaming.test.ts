@@ -132,7 +132,11 @@ describe('RTMP livestream', () => {
     expect(reported.data[0].outputs[0]).toMatchObject({ url: nginx!.url, status: 'live' });
     expect(reported.data[0].outputs[1].error).toMatch(/refused/i);
     expect(JSON.stringify(reported)).not.toContain('dead"'); // stream keys stay secret
-    const errs = await waitFor(async () => (await errorsOf(pages[1]!)).filter((e) => e.code === ErrorCode.LIVESTREAM_FAILED), 10_000);
+    // (an empty array is truthy: wait for a non-empty one)
+    const errs = await waitFor(async () => {
+      const found = (await errorsOf(pages[1]!)).filter((e) => e.code === ErrorCode.LIVESTREAM_FAILED);
+      return found.length > 0 ? found : null;
+    }, 10_000);
     expect(errs[0]?.message).toMatch(/outputs\[1\].*1 other destination still live/);
 
     // nginx has it, as H.264 + AAC, and still has it seconds later.
