@@ -137,7 +137,7 @@ describe('RTMP livestream', () => {
       const found = (await errorsOf(pages[1]!)).filter((e) => e.code === ErrorCode.LIVESTREAM_FAILED);
       return found.length > 0 ? found : null;
     }, 10_000);
-    expect(errs[0]?.message).toMatch(/outputs\[1\].*1 other destination still live/);
+    expect(errs?.[0]?.message).toMatch(/outputs\[1\].*1 other destination still live/);
 
     // nginx has it, as H.264 + AAC, and still has it seconds later.
     const probe = await probeStream(nginx!.playUrl('main'), { timeoutMs: 15_000 });
