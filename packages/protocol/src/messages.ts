@@ -180,7 +180,9 @@ export const startEgressRequestSchema = z
     config: compositeConfigSchema.optional(),
     webhookUrl: z.string().url().max(512).optional(),
     awsDirPath: z.string().max(512).optional(),
-    outputs: z.array(rtmpOutputSchema).max(5).optional(),
+    // Bounded here only against abuse: the 1..5 rule is the livestream handler's, so a 6th
+    // destination gets INVALID_LIVESTREAM_CONFIG (4015) naming the field, as from REST.
+    outputs: z.array(rtmpOutputSchema).max(64).optional(),
   })
   .strict();
 export const stopEgressRequestSchema = z.object({ t: z.literal('stopEgress'), rid, kind: egressKindSchema }).strict();
