@@ -10,7 +10,9 @@ import { join } from 'node:path';
 const port = process.env.BENCH_PORT ?? '7880';
 const dataDir = mkdtempSync(join(tmpdir(), 'roomkit-bench-load-'));
 const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'start', '--port', port, '--bind', '127.0.0.1',
-  '--announced-ip', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  '--announced-ip', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn',
+  // BENCH_MEDIA_WORKERS=1 vs 2 compares one media worker with one per core.
+  ...(process.env.BENCH_MEDIA_WORKERS ? ['--media-workers', process.env.BENCH_MEDIA_WORKERS] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
 
 async function waitForServer() {
   for (let i = 0; i < 100; i++) {
