@@ -20,10 +20,11 @@
  * Runs inside a loopback-only network namespace (scripts/netns.mjs). Exits 0 when at least one
  * join was measured, 1 when none was or setup failed; the browser and server are always stopped.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers/testServer.js';
 import { launchChromium, type LaunchedBrowser } from '../packages/server/test/helpers/chromium.js';
 import { events as sdkEvents, join as sdkJoin, openSdkPage, waitFor } from '../packages/server/test/helpers/sdkPage.js';
+import { shimKeepNames } from './shimKeepNames.js';
 
 // ---- flags -------------------------------------------------------------------------------------
 
@@ -271,20 +272,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     promise.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))),
   ]);
-}
-
-/**
- * tsx (esbuild keepNames) wraps named functions in `__name(...)` calls, and page.evaluate ships
- * the function source to the page, where `__name` does not exist. Give every new context a no-op.
- */
-function shimKeepNames(launched: LaunchedBrowser): void {
-  const browser = launched.browser;
-  const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (...args: Parameters<typeof newContext>): Promise<BrowserContext> => {
-    const context = await newContext(...args);
-    await context.addInitScript('globalThis.__name = (fn) => fn;');
-    return context;
-  };
 }
 
 /** Record the PeerConnections the publisher page's SDK creates, to read its send-side counters. */

@@ -4,10 +4,10 @@
 // received layer (frame width), bitrate, loss after repair, and RTX received.
 //
 //   npm run bench:network            (runs inside a loopback-only namespace; needs root)
-import type { BrowserContext } from 'playwright-core';
 import { NetLab, type LabHost } from '../packages/server/test/helpers/netLab.js';
 import type { LaunchedBrowser } from '../packages/server/test/helpers/chromium.js';
 import { inboundVideo, join, openSdkPage } from '../packages/server/test/helpers/sdkPage.js';
+import { shimKeepNames } from './shimKeepNames.js';
 
 const SETTLE_MS = Number(process.env.SETTLE_MS ?? 8000);
 const MEASURE_MS = Number(process.env.MEASURE_MS ?? 10_000);
@@ -25,17 +25,6 @@ const scenarios: Scenario[] = [
   { name: '1 Mbps cap', apply: (lab, sub) => lab.capDownlink(sub, 1000) },
   { name: '300 kbps cap', apply: (lab, sub) => lab.capDownlink(sub, 300) },
 ];
-
-/** tsx wraps named functions in __name(); pages need a no-op for page.evaluate sources. */
-function shimKeepNames(launched: LaunchedBrowser): void {
-  const browser = launched.browser;
-  const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (...args: Parameters<typeof newContext>): Promise<BrowserContext> => {
-    const context = await newContext(...args);
-    await context.addInitScript('globalThis.__name = (fn) => fn;');
-    return context;
-  };
-}
 
 async function main(): Promise<void> {
   const lab = NetLab.create();

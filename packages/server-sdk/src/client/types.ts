@@ -1,9 +1,12 @@
-// Request and response shapes the client adds to @roomkit/protocol/rest: paging options, and the
-// egress endpoints (recordings, RTMP livestreams, HLS) that have no server schema yet. The egress
-// shapes follow API.md and VideoSDK's REST API v2; fields Roomkit may add pass through as unknown.
+// Request and response shapes the client adds to @roomkit/protocol: paging options and the egress
+// request bodies and recording shapes (after API.md and VideoSDK's REST API v2); RTMP and HLS job
+// responses are re-exported from the protocol package.
 import type { PageInfo, Paged } from '@roomkit/protocol/rest';
+import type { HlsResponse, LivestreamDestination, LivestreamResponse } from '@roomkit/protocol';
 
 export type { PageInfo, Paged };
+/** The RTMP and HLS job shapes are the server's own (packages/protocol/src/streaming.ts). */
+export type { HlsResponse, LivestreamDestination, LivestreamResponse };
 
 export interface PageOptions {
   /** 1-based. */
@@ -74,45 +77,9 @@ export interface StartLivestreamBody {
   config?: EgressConfig;
 }
 
-/** One destination of a livestream: its URL (never the key) and how it is doing. */
-export interface LivestreamDestination {
-  url: string;
-  status: 'connecting' | 'live' | 'failed' | 'ended';
-  error?: string;
-}
-
-export interface LivestreamResponse {
-  id: string;
-  roomId: string;
-  sessionId: string;
-  start: string;
-  end: string | null;
-  status: 'ongoing' | 'ended' | 'failed';
-  outputs: LivestreamDestination[];
-  [key: string]: unknown;
-}
-
 export interface StartHlsBody {
   roomId: string;
   config?: EgressConfig & { recording?: { enabled: boolean } };
-}
-
-export interface HlsResponse {
-  id: string;
-  roomId: string;
-  sessionId: string;
-  start: string;
-  end: string | null;
-  status: 'ongoing' | 'ended' | 'failed';
-  /** DVR playlist (every segment). */
-  playbackHlsUrl: string;
-  /** Live-edge playlist. */
-  livestreamUrl: string;
-  /** A player can start (two segments exist). */
-  playable: boolean;
-  /** With `config.recording.enabled`: the MP4 once the stream ended. */
-  recordingUrl: string | null;
-  [key: string]: unknown;
 }
 
 /** List filters of the egress endpoints. */

@@ -49,7 +49,7 @@ export class BandwidthAllocator {
     const sendBps = elapsedMs > 0 ? (sentBytes * 8000) / elapsedMs : 0;
     transport.sendBitrateBps = transport.sendBitrateBps === 0 ? sendBps : transport.sendBitrateBps * 0.7 + sendBps * 0.3;
 
-    let budget = transport.bandwidth.estimate(nowMs);
+    let budget = transport.bandwidth.estimate;
     const videos: Consumer[] = [];
     for (const consumer of consumers) {
       if (consumer.producer.kind === 'audio') budget -= Math.max(consumer.producer.layerBitrate(0, nowMs), AUDIO_RESERVE_BPS);
@@ -71,7 +71,7 @@ export class BandwidthAllocator {
       chosen = this.holdUpgrade(consumer, chosen, nowMs);
       if (chosen >= 0) budget -= layerRate(consumer, chosen, nowMs);
       if (chosen !== consumer.allocatedLayer && log.isLevelEnabled('debug')) {
-        log.debug({ consumer: consumer.id, from: consumer.allocatedLayer, to: chosen, estimateBps: Math.round(transport.bandwidth.estimate(nowMs)), loss: transport.bandwidth.loss }, 'layer allocation changed');
+        log.debug({ consumer: consumer.id, from: consumer.allocatedLayer, to: chosen, estimateBps: Math.round(transport.bandwidth.estimate), loss: transport.bandwidth.loss }, 'layer allocation changed');
       }
       consumer.setAllocatedLayer(chosen, nowMs);
     }

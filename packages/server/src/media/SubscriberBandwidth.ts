@@ -54,7 +54,8 @@ export class SubscriberBandwidth {
     return nowMs - this.rembAtMs < REMB_STALE_MS;
   }
 
-  estimate(_nowMs: number): number {
+  /** What the subscriber's downlink is believed to carry now (bps). */
+  get estimate(): number {
     return this.estimateBps;
   }
 }
