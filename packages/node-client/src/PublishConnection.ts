@@ -9,6 +9,7 @@ import type { SyntheticMedia } from './media/SyntheticMedia.js';
 import { VideoLayerSender } from './media/VideoLayerSender.js';
 import { createClientPeerConnection, localDescriptionWhenGathered, type PeerConnection } from './peerConnection.js';
 import { isRtcp } from './rtp/rtp.js';
+import { takeCandidates } from './sdp.js';
 import { parseRtcp, type RtcpFeedback } from './rtp/rtcp.js';
 import type { RtpStreamState } from './media/RtpStreamState.js';
 
@@ -117,7 +118,13 @@ export class PublishConnection {
     // Offered as `active` (libdatachannel then takes the client role once the answer says passive):
     // as actpass the server became the DTLS client and its hello could arrive before the answer
     // (and the fingerprint to check it against), failing the handshake ("certificate verify failed").
-    const offer = (await localDescriptionWhenGathered(this.pc)).replace(/^a=setup:actpass/gm, 'a=setup:active');
+    const gathered = (await localDescriptionWhenGathered(this.pc)).replace(/^a=setup:actpass/gm, 'a=setup:active');
+    // Offered without our candidates: with them the server's agent started checks before our agent
+    // had its answer, and under CPU load libjuice failed our only pair before the answer arrived
+    // (then "Got a remote candidate without ICE transport"; ~1 join in 6 on a busy machine). Now our
+    // agent starts the checks once it has the answer, and the server learns our address from them
+    // (a peer-reflexive candidate).
+    const offer = takeCandidates(gathered).sdp;
     const answer = await request(offer, this.simulcast);
     this.streamId = answer.streamId;
     if (!this.closed) this.pc.setRemoteDescription(answer.sdp, 'answer');

@@ -5,7 +5,7 @@ import type { Track } from 'node-datachannel';
 import { createClientPeerConnection, localDescriptionWhenGathered, type PeerConnection } from './peerConnection.js';
 import { StreamReceiver } from './receive/StreamReceiver.js';
 import { isRtcp } from './rtp/rtp.js';
-import { parseOfferedMedia, type OfferedMedia } from './sdp.js';
+import { parseOfferedMedia, takeCandidates, type OfferedMedia } from './sdp.js';
 
 const TICK_MS = 100;
 const ANSWER_TIMEOUT_MS = 5000;
@@ -132,22 +132,4 @@ export class SubscribeConnection {
     const now = performance.now();
     for (const receiver of this.receivers.values()) receiver.tick(now);
   }
-}
-
-/** Splits the candidate lines (and end-of-candidates) out of an SDP, with the mid each belongs to. */
-function takeCandidates(sdp: string): { sdp: string; candidates: Array<{ candidate: string; mid: string }> } {
-  const candidates: Array<{ candidate: string; mid: string }> = [];
-  const kept: string[] = [];
-  let mid = '';
-  for (const line of sdp.split(/\r?\n/)) {
-    if (line.startsWith('m=')) mid = '';
-    if (line.startsWith('a=mid:')) mid = line.slice(6).trim();
-    if (line.startsWith('a=candidate:')) {
-      candidates.push({ candidate: line.slice(2), mid });
-      continue;
-    }
-    if (line === 'a=end-of-candidates') continue;
-    kept.push(line);
-  }
-  return { sdp: kept.join('\r\n'), candidates };
 }

@@ -44,9 +44,7 @@ async function bitrate(stream: Stream, ms: number): Promise<number> {
 }
 
 describe('node client', () => {
-  // retry: about 1 run in 6, the Node publisher's libdatachannel-to-libdatachannel connection fails
-  // during setup and the server drops its streams (an open client bug, see packages/node-client/README.md).
-  it('subscriber receives the publisher\'s high layer and audio; setQuality(low) drops the bitrate', { retry: 2 }, async () => {
+  it('subscriber receives the publisher\'s high layer and audio; setQuality(low) drops the bitrate', async () => {
     const publisher = await joinNode('node-1', 'pub', true);
     const subscriber = await joinNode('node-1', 'sub', false);
     const remote = await until(() => subscriber.participants.get(publisher.localParticipant.id));

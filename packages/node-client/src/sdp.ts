@@ -1,5 +1,6 @@
-// Reads what the node client needs from the server's subscriber offer: per mid, the kind, codec,
-// media payload type and any RTX payload types.
+// SDP helpers of the node client: what it needs from the server's subscriber offer (per mid, the
+// kind, codec, media payload type and any RTX payload types), and candidates held back from a
+// description until the other side can answer their checks.
 
 export interface OfferedMedia {
   mid: string;
@@ -28,4 +29,22 @@ export function parseOfferedMedia(sdp: string): Map<string, OfferedMedia> {
     out.set(mid, { mid, kind: m[1] as 'audio' | 'video', codec: rtpmap.get(media) ?? '', payloadType: media, rtxPayloadTypes: rtx });
   }
   return out;
+}
+
+/** Splits the candidate lines (and end-of-candidates) out of an SDP, with the mid each belongs to. */
+export function takeCandidates(sdp: string): { sdp: string; candidates: Array<{ candidate: string; mid: string }> } {
+  const candidates: Array<{ candidate: string; mid: string }> = [];
+  const kept: string[] = [];
+  let mid = '';
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) mid = '';
+    if (line.startsWith('a=mid:')) mid = line.slice(6).trim();
+    if (line.startsWith('a=candidate:')) {
+      candidates.push({ candidate: line.slice(2), mid });
+      continue;
+    }
+    if (line === 'a=end-of-candidates') continue;
+    kept.push(line);
+  }
+  return { sdp: kept.join('\r\n'), candidates };
 }
