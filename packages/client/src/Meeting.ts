@@ -6,6 +6,7 @@ import type { HlsState, LivestreamState, MeetingState, RecordingState } from './
 import { getCameras, getMicrophones } from './devices.js';
 import { EventEmitter } from './EventEmitter.js';
 import { LocalMedia } from './LocalMedia.js';
+import { MediaRenderers } from './MediaRenderers.js';
 import { Logger } from './Logger.js';
 import { Participant } from './Participant.js';
 import type { ParticipantHost } from './Participant.js';
@@ -62,6 +63,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly participantHost: ParticipantHost;
   private readonly moderation: Moderation;
   private readonly reconnector: Reconnector;
+  /** renderVideo()/renderAudio() elements and adaptive subscription. */
+  private readonly renderers: MediaRenderers;
   /** From the join result: what a resume after a dropped socket needs. */
   private resumeInfo: { resumeToken: string; graceSeconds: number } | null = null;
   private readonly egress = new EgressClient({
@@ -80,7 +83,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       pinStateChanged: (p) => this.onPinStateChanged(p),
       streamStats: (p, kind) => this.streamStats(p, kind),
       moderate: (p, action) => this.moderation.moderate(p, action),
+      renderVideo: (p, opts) => this.renderers.renderVideo(p, opts),
+      renderAudio: (p, opts) => this.renderers.renderAudio(p, opts),
     };
+    this.renderers = new MediaRenderers({ pauseVideoInBackground: options.pauseVideoInBackground ?? true, log: this.log, participants: () => this.participants.values() });
     this.moderation = new Moderation({
       signaling: () => (this.phase === 'joined' ? this.signaling : null),
       localParticipantId: () => this.localParticipant.id,
@@ -118,6 +124,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       ...common,
       participant: (id) => this.participants.get(id),
       receivesMedia: this.options.mode !== 'SIGNALLING_ONLY',
+      streamAdded: (p, stream) => this.renderers.streamAdded(p, stream),
     });
   }
 
@@ -305,6 +312,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.activePresenterId = result.activePresenterId;
     this.phase = 'joined';
     this.egress.applyJoin(result.egress);
+    this.renderers.adaptive.start();
     this.setState('CONNECTED');
     this.safeEmit('meeting-joined');
     // VideoSDK apps build their UI from participant-joined, so announce those already here too.
@@ -334,6 +342,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         const p = this.participants.get(ev.participantId);
         if (!p) return;
         this.remote.participantGone(p);
+        this.renderers.participantGone(p);
         this.participants.delete(p.id);
         this.pinnedParticipants.delete(p.id);
         this.safeEmit('participant-left', p, { reason: ev.reason.code, message: ev.reason.message });
@@ -390,6 +399,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.phase = 'left';
     this.media.closeAll();
     this.remote.close();
+    this.renderers.close();
     this.signaling?.close();
     this.signaling = null;
     this.pubSub._clear();
