@@ -71,6 +71,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
     baseUrl: () => this.options.signalingBaseUrl ?? globalThis.location?.origin,
+    ensureJoined: (action) => this.ensureJoined(action),
+    reportError: (err) => this.reportError(err),
   });
 
   constructor(options: MeetingOptions, private readonly token: string | undefined) {
@@ -208,39 +210,26 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   /** Records the meeting as one composite MP4 on the server (needs allow_mod); state via `recording-state-changed`. */
-  async startRecording(webhookUrl?: string, awsDirPath?: string, config?: Record<string, unknown>): Promise<void> {
-    if (!this.ensureJoined('startRecording')) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'startRecording() needs a joined meeting');
-    try {
-      await this.egress.start('recording', { webhookUrl: webhookUrl || undefined, awsDirPath: awsDirPath || undefined, config });
-    } catch (err) {
-      this.reportError(err);
-      throw err;
-    }
+  startRecording(webhookUrl?: string, awsDirPath?: string, config?: Record<string, unknown>): Promise<void> {
+    return this.egress.call('startRecording', () => this.egress.start('recording', { webhookUrl: webhookUrl || undefined, awsDirPath: awsDirPath || undefined, config }));
   }
-  async stopRecording(): Promise<void> {
-    if (!this.ensureJoined('stopRecording')) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'stopRecording() needs a joined meeting');
-    try {
-      await this.egress.stop('recording');
-    } catch (err) {
-      this.reportError(err);
-      throw err;
-    }
+  stopRecording(): Promise<void> {
+    return this.egress.call('stopRecording', () => this.egress.stop('recording'));
   }
   /** RTMP: the composite to 1..5 `{url, streamKey}` destinations (needs allow_mod); state via `livestream-state-changed`. */
   startLivestream(outputs: { url: string; streamKey: string }[], config?: Record<string, unknown>): Promise<void> {
-    return this.egressCall('startLivestream', () => this.egress.start('livestream', { outputs, config }));
+    return this.egress.call('startLivestream', () => this.egress.start('livestream', { outputs, config }));
   }
   stopLivestream(): Promise<void> {
-    return this.egressCall('stopLivestream', () => this.egress.stop('livestream'));
+    return this.egress.call('stopLivestream', () => this.egress.stop('livestream'));
   }
   /** HLS served by the Roomkit server (needs allow_mod); URLs in `hlsUrls` and `hls-state-changed`. */
   startHls(config?: Record<string, unknown>): Promise<void> {
-    return this.egressCall('startHls', () => this.egress.start('hls', { config }));
+    return this.egress.call('startHls', () => this.egress.start('hls', { config }));
   }
   stopHls(): Promise<void> {
-    return this.egressCall('stopHls', () => this.egress.stop('hls'));
+    return this.egress.call('stopHls', () => this.egress.stop('hls'));
   }
-  // Data channel and pausing are later issues; fail loudly with the codes apps handle.
   /** Admits or denies someone waiting in the lobby (needs allow_join or allow_mod). */
   async respondEntry(participantId: string, decision: 'allowed' | 'denied'): Promise<void> {
     if (!this.ensureJoined('respondEntry')) return;
@@ -460,17 +449,6 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (this.state === state) return;
     this.state = state;
     this.safeEmit('meeting-state-changed', { state: meetingStates[state] });
-  }
-
-  /** Runs an egress request; a failure is also emitted as `error` (as VideoSDK does). */
-  private async egressCall(action: string, run: () => Promise<void>): Promise<void> {
-    if (!this.ensureJoined(action)) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting`);
-    try {
-      await run();
-    } catch (err) {
-      this.reportError(err);
-      throw err;
-    }
   }
 
   private ensureJoined(action: string): boolean {
