@@ -88,14 +88,19 @@ export class AdaptiveSubscription {
     return this.views.size;
   }
 
-  private setPageHidden(hidden: boolean): void {
-    if (hidden === this.pageHidden) return;
-    this.pageHidden = hidden;
-    this.options.log.debug(`page ${hidden ? 'hidden: pausing' : 'visible: resuming'} incoming video`);
+  /** Re-applies every decision (after a reconnect: requests made while the socket was down failed). */
+  refreshAll(): void {
     for (const p of this.options.participants()) {
       this.refresh(p, 'video');
       this.refresh(p, 'share');
     }
+  }
+
+  private setPageHidden(hidden: boolean): void {
+    if (hidden === this.pageHidden) return;
+    this.pageHidden = hidden;
+    this.options.log.debug(`page ${hidden ? 'hidden: pausing' : 'visible: resuming'} incoming video`);
+    this.refreshAll();
   }
 
   private refresh(participant: Participant, kind: 'video' | 'share'): void {

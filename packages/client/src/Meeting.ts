@@ -117,6 +117,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         this.setState('CONNECTED');
         void this.remote.afterResume();
         this.media.repairFailed();
+        this.renderers.adaptive.refreshAll();
       },
       gaveUp: (message) => {
         if (this.phase === 'joined') this.finish({ reason: LeaveReason.WEBSOCKET_DISCONNECTED, message });

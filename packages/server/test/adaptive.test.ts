@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { audioPackets, inboundVideo, join, openSdkPage, waitFor } from './helpers/sdkPage.js';
+import { audioPackets, inboundVideo, join, openSdkPage, startScreenShare, waitFor } from './helpers/sdkPage.js';
 
 let server: TestServer;
 let browser: LaunchedBrowser;
@@ -67,8 +67,8 @@ const shown = () => bob.evaluate(() => {
 });
 const inbound = async () => (await inboundVideo(bob, aliceId)) ?? { framesDecoded: 0, frameWidth: 0, bytesReceived: 0 };
 
-async function waitForEvent(ev: string, reason: string, after: number): Promise<boolean> {
-  return Boolean(await waitFor(async () => (await pauses()).slice(after).some((e) => e.ev === ev && e.reason === reason && e.kind === 'video'), 10_000));
+async function waitForEvent(ev: string, reason: string, after: number, kind = 'video'): Promise<boolean> {
+  return Boolean(await waitFor(async () => (await pauses()).slice(after).some((e) => e.ev === ev && e.reason === reason && e.kind === kind), 10_000));
 }
 
 /** Frames decoded keep increasing over 1.5 s. */
@@ -192,6 +192,50 @@ describe('page visibility', () => {
     await setHidden(false);
     expect(await waitForEvent('stream-resumed', 'page-hidden', n)).toBe(true);
     expect(await waitFor(framesFlow, 10_000)).toBe(true);
+  });
+});
+
+describe('renderVideo() of a screen share and of your own camera', () => {
+  const shareShown = () => bob.evaluate(() => ((window as any).__share?.querySelector('video') as HTMLVideoElement | undefined)?.videoWidth ?? 0);
+  const shareBytes = async () => (await inboundVideo(bob, aliceId, 'share'))?.bytesReceived ?? 0;
+
+  it("type 'share' shows the screen; hidden it is paused (stream-paused kind share), shown again it flows", async () => {
+    expect(await startScreenShare(alice)).toBe('ok');
+    expect(await waitFor(() => bob.evaluate((id) => Boolean((window as any).rk.meeting.participants.get(id)?.streamOf('share')), aliceId), 15_000)).toBe(true);
+    await bob.evaluate((id) => {
+      const w = window as any;
+      w.__share = w.rk.meeting.participants.get(id).renderVideo({ type: 'share', containerStyle: { width: '640px', height: '360px' } });
+      document.getElementById('tiles')!.appendChild(w.__share);
+    }, aliceId);
+    expect(await waitFor(async () => (await shareShown()) > 0, 15_000)).toBe(true);
+    const n = (await pauses()).length;
+    await bob.evaluate(() => ((window as any).__share.style.display = 'none'));
+    expect(await waitForEvent('stream-paused', 'offscreen', n, 'share')).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = await shareBytes();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await shareBytes()).toBe(before);
+    await bob.evaluate(() => ((window as any).__share.style.display = 'block'));
+    expect(await waitForEvent('stream-resumed', 'offscreen', n, 'share')).toBe(true);
+    expect(await waitFor(async () => (await shareBytes()) > before, 10_000)).toBe(true);
+    // Alice stops sharing: the element empties itself.
+    await alice.evaluate(() => (window as any).rk.meeting.disableScreenShare());
+    expect(await waitFor(() => bob.evaluate(() => !(window as any).__share.querySelector('video').srcObject), 10_000)).toBe(true);
+    await bob.evaluate(() => (window as any).__share.remove());
+  });
+
+  it('renderVideo() of your own participant shows your camera', async () => {
+    const width = await alice.evaluate(async () => {
+      const w = window as any;
+      const el = w.rk.meeting.localParticipant.renderVideo({ containerStyle: { width: '320px', height: '180px' } });
+      document.body.prepend(el);
+      const video = el.querySelector('video') as HTMLVideoElement;
+      for (let i = 0; i < 50 && video.videoWidth === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const out = { width: video.videoWidth, src: Boolean(video.srcObject), kinds: [...w.rk.meeting.localParticipant.streams.values()].map((s: any) => s.kind), connected: el.isConnected, tag: el.tagName };
+      el.remove();
+      return out;
+    });
+    expect(width.width, JSON.stringify(width)).toBeGreaterThan(0);
   });
 });
 
