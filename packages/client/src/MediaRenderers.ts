@@ -45,6 +45,8 @@ export class MediaRenderers {
     const kind = options.type === 'shareAudio' ? 'shareAudio' : 'audio';
     const audio = document.createElement('audio');
     audio.autoplay = true;
+    audio.dataset.participantId = participant.id;
+    audio.dataset.type = kind;
     if (participant.local) return audio;
     const ref = new WeakRef(audio);
     const show = (stream: Stream | undefined) => {

@@ -114,7 +114,17 @@ describe('participant.renderVideo()', () => {
 
   it('scrolled back: stream-resumed (offscreen) and frames flow again within seconds', async () => {
     const n = (await pauses()).length;
-    await bob.evaluate(() => window.scrollTo(0, 0));
+    // Scrolled back, how long until the element shows a new frame (logged, not asserted).
+    const ms = await bob.evaluate(async () => {
+      const video = (window as any).__el.querySelector('video') as HTMLVideoElement;
+      const frames = () => video.getVideoPlaybackQuality().totalVideoFrames;
+      const start = frames();
+      const t0 = performance.now();
+      window.scrollTo(0, 0);
+      while (frames() === start && performance.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));
+      return Math.round(performance.now() - t0);
+    });
+    console.log(`[adaptive] back on screen -> first new frame shown after ${ms} ms`);
     expect(await waitForEvent('stream-resumed', 'offscreen', n)).toBe(true);
     expect(await waitFor(framesFlow, 10_000)).toBe(true);
   });
