@@ -2,7 +2,7 @@
 // that become recording-/livestream-/hls-state-changed with Meeting's state properties.
 import type { EgressKind, EgressStateInfo, RtmpOutput, ServerEvent } from '@roomkit/protocol';
 import type { SignalingClient } from './SignalingClient.js';
-import { validateRtmpOutputs } from './protocolRuntime.js';
+import { RoomkitError, validateRtmpOutputs } from './protocolRuntime.js';
 
 export interface EgressHost {
   signaling(): SignalingClient | null;
@@ -10,6 +10,10 @@ export interface EgressHost {
   applyState(info: EgressStateInfo): void;
   /** The server's URL: HLS URLs arrive as paths on it (`/hls/<room>/<id>/index.m3u8`). */
   baseUrl?(): string | undefined;
+  /** True when `action` may run now; otherwise the host has already emitted `error`. */
+  ensureJoined(action: string): boolean;
+  /** Emits a failure as the meeting's `error` event. */
+  reportError(err: unknown): void;
 }
 
 export interface StartEgressOptions {
@@ -21,6 +25,20 @@ export interface StartEgressOptions {
 
 export class EgressClient {
   constructor(private readonly host: EgressHost) {}
+
+  /**
+   * Runs a start/stop the app asked for: it needs a joined meeting (rejects with 3065/3064
+   * otherwise), and a failure is also emitted as `error` (as VideoSDK does).
+   */
+  async call(action: string, run: () => Promise<void>): Promise<void> {
+    if (!this.host.ensureJoined(action)) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting`);
+    try {
+      await run();
+    } catch (err) {
+      this.host.reportError(err);
+      throw err;
+    }
+  }
 
   async start(kind: EgressKind, opts: StartEgressOptions): Promise<void> {
     // Destination mistakes are INVALID_LIVESTREAM_CONFIG naming the field, before any round trip.

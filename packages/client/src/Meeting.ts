@@ -6,6 +6,7 @@ import type { HlsState, LivestreamState, MeetingState, RecordingState } from './
 import { getCameras, getMicrophones } from './devices.js';
 import { EventEmitter } from './EventEmitter.js';
 import { LocalMedia } from './LocalMedia.js';
+import { MediaRenderers } from './MediaRenderers.js';
 import { Logger } from './Logger.js';
 import { Participant } from './Participant.js';
 import type { ParticipantHost } from './Participant.js';
@@ -62,12 +63,16 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly participantHost: ParticipantHost;
   private readonly moderation: Moderation;
   private readonly reconnector: Reconnector;
+  /** renderVideo()/renderAudio() elements and adaptive subscription. */
+  private readonly renderers: MediaRenderers;
   /** From the join result: what a resume after a dropped socket needs. */
   private resumeInfo: { resumeToken: string; graceSeconds: number } | null = null;
   private readonly egress = new EgressClient({
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
     baseUrl: () => this.options.signalingBaseUrl ?? globalThis.location?.origin,
+    ensureJoined: (action) => this.ensureJoined(action),
+    reportError: (err) => this.reportError(err),
   });
 
   constructor(options: MeetingOptions, private readonly token: string | undefined) {
@@ -80,7 +85,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       pinStateChanged: (p) => this.onPinStateChanged(p),
       streamStats: (p, kind) => this.streamStats(p, kind),
       moderate: (p, action) => this.moderation.moderate(p, action),
+      renderVideo: (p, opts) => this.renderers.renderVideo(p, opts),
+      renderAudio: (p, opts) => this.renderers.renderAudio(p, opts),
     };
+    this.renderers = new MediaRenderers({ pauseVideoInBackground: options.pauseVideoInBackground ?? true, log: this.log, participants: () => this.participants.values() });
     this.moderation = new Moderation({
       signaling: () => (this.phase === 'joined' ? this.signaling : null),
       localParticipantId: () => this.localParticipant.id,
@@ -109,6 +117,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         this.setState('CONNECTED');
         void this.remote.afterResume();
         this.media.repairFailed();
+        this.renderers.adaptive.refreshAll();
       },
       gaveUp: (message) => {
         if (this.phase === 'joined') this.finish({ reason: LeaveReason.WEBSOCKET_DISCONNECTED, message });
@@ -118,6 +127,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       ...common,
       participant: (id) => this.participants.get(id),
       receivesMedia: this.options.mode !== 'SIGNALLING_ONLY',
+      streamAdded: (p, stream) => this.renderers.streamAdded(p, stream),
     });
   }
 
@@ -201,39 +211,26 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   /** Records the meeting as one composite MP4 on the server (needs allow_mod); state via `recording-state-changed`. */
-  async startRecording(webhookUrl?: string, awsDirPath?: string, config?: Record<string, unknown>): Promise<void> {
-    if (!this.ensureJoined('startRecording')) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'startRecording() needs a joined meeting');
-    try {
-      await this.egress.start('recording', { webhookUrl: webhookUrl || undefined, awsDirPath: awsDirPath || undefined, config });
-    } catch (err) {
-      this.reportError(err);
-      throw err;
-    }
+  startRecording(webhookUrl?: string, awsDirPath?: string, config?: Record<string, unknown>): Promise<void> {
+    return this.egress.call('startRecording', () => this.egress.start('recording', { webhookUrl: webhookUrl || undefined, awsDirPath: awsDirPath || undefined, config }));
   }
-  async stopRecording(): Promise<void> {
-    if (!this.ensureJoined('stopRecording')) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'stopRecording() needs a joined meeting');
-    try {
-      await this.egress.stop('recording');
-    } catch (err) {
-      this.reportError(err);
-      throw err;
-    }
+  stopRecording(): Promise<void> {
+    return this.egress.call('stopRecording', () => this.egress.stop('recording'));
   }
   /** RTMP: the composite to 1..5 `{url, streamKey}` destinations (needs allow_mod); state via `livestream-state-changed`. */
   startLivestream(outputs: { url: string; streamKey: string }[], config?: Record<string, unknown>): Promise<void> {
-    return this.egressCall('startLivestream', () => this.egress.start('livestream', { outputs, config }));
+    return this.egress.call('startLivestream', () => this.egress.start('livestream', { outputs, config }));
   }
   stopLivestream(): Promise<void> {
-    return this.egressCall('stopLivestream', () => this.egress.stop('livestream'));
+    return this.egress.call('stopLivestream', () => this.egress.stop('livestream'));
   }
   /** HLS served by the Roomkit server (needs allow_mod); URLs in `hlsUrls` and `hls-state-changed`. */
   startHls(config?: Record<string, unknown>): Promise<void> {
-    return this.egressCall('startHls', () => this.egress.start('hls', { config }));
+    return this.egress.call('startHls', () => this.egress.start('hls', { config }));
   }
   stopHls(): Promise<void> {
-    return this.egressCall('stopHls', () => this.egress.stop('hls'));
+    return this.egress.call('stopHls', () => this.egress.stop('hls'));
   }
-  // Data channel and pausing are later issues; fail loudly with the codes apps handle.
   /** Admits or denies someone waiting in the lobby (needs allow_join or allow_mod). */
   async respondEntry(participantId: string, decision: 'allowed' | 'denied'): Promise<void> {
     if (!this.ensureJoined('respondEntry')) return;
@@ -305,6 +302,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.activePresenterId = result.activePresenterId;
     this.phase = 'joined';
     this.egress.applyJoin(result.egress);
+    this.renderers.adaptive.start();
     this.setState('CONNECTED');
     this.safeEmit('meeting-joined');
     // VideoSDK apps build their UI from participant-joined, so announce those already here too.
@@ -334,6 +332,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         const p = this.participants.get(ev.participantId);
         if (!p) return;
         this.remote.participantGone(p);
+        this.renderers.participantGone(p);
         this.participants.delete(p.id);
         this.pinnedParticipants.delete(p.id);
         this.safeEmit('participant-left', p, { reason: ev.reason.code, message: ev.reason.message });
@@ -390,6 +389,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.phase = 'left';
     this.media.closeAll();
     this.remote.close();
+    this.renderers.close();
     this.signaling?.close();
     this.signaling = null;
     this.pubSub._clear();
@@ -450,17 +450,6 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (this.state === state) return;
     this.state = state;
     this.safeEmit('meeting-state-changed', { state: meetingStates[state] });
-  }
-
-  /** Runs an egress request; a failure is also emitted as `error` (as VideoSDK does). */
-  private async egressCall(action: string, run: () => Promise<void>): Promise<void> {
-    if (!this.ensureJoined(action)) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting`);
-    try {
-      await run();
-    } catch (err) {
-      this.reportError(err);
-      throw err;
-    }
   }
 
   private ensureJoined(action: string): boolean {

@@ -3,8 +3,11 @@
 import type { Mode, Quality, StreamKind } from '@roomkit/protocol';
 import { EventEmitter } from './EventEmitter.js';
 import { RoomkitError } from './protocolRuntime.js';
+import { qualityForViewport } from './AdaptiveSubscription.js';
+import type { RenderAudioOptions } from './MediaRenderers.js';
 import type { StreamStats } from './stats.js';
-import type { Stream } from './Stream.js';
+import type { PauseReason, Stream } from './Stream.js';
+import type { RenderVideoOptions } from './VideoRenderer.js';
 import type { PinState, PinType } from './types.js';
 
 export type ParticipantEvents = {
@@ -12,8 +15,10 @@ export type ParticipantEvents = {
   'stream-disabled': [stream: Stream];
   'media-status-changed': [info: { kind: StreamKind; newStatus: boolean }];
   'video-quality-changed': [info: { currentQuality: Quality; prevQuality: Quality }];
-  'stream-paused': [info: { kind: StreamKind }];
-  'stream-resumed': [info: { kind: StreamKind }];
+  /** `reason`: 'manual' (stream.pause()), 'offscreen' (its renderVideo() elements are not visible), 'page-hidden' (background tab). */
+  'stream-paused': [info: { kind: StreamKind; reason: PauseReason }];
+  /** `reason` names the pause reason whose end let the stream flow again. */
+  'stream-resumed': [info: { kind: StreamKind; reason: PauseReason }];
 };
 
 /** What a Participant needs from its Meeting; implemented by Meeting. */
@@ -22,6 +27,8 @@ export interface ParticipantHost {
   pinStateChanged(participant: Participant): void;
   streamStats(participant: Participant, kind: StreamKind): Promise<StreamStats[]>;
   moderate(participant: Participant, action: ModerationAction): Promise<void>;
+  renderVideo(participant: Participant, options: RenderVideoOptions): HTMLElement;
+  renderAudio(participant: Participant, options: RenderAudioOptions): HTMLAudioElement;
 }
 
 export type ModerationAction = 'remove' | 'enableMic' | 'disableMic' | 'enableWebcam' | 'disableWebcam';
@@ -60,18 +67,31 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (prevQuality !== quality) this.safeEmit('video-quality-changed', { currentQuality: quality, prevQuality });
   }
 
-  /** Accepted for compatibility; the server picks layers from setQuality() only. */
+  /** Receive the camera layer that fits a view of this size (CSS pixels): setQuality() for you. */
   setViewPort(width: number, height: number): void {
     if (this.local) return;
-    // The layer that fills the view: the low layer is 320 wide, the middle one 640.
-    const size = Math.max(width, (height * 16) / 9);
-    const quality: Quality = size <= 320 ? 'low' : size <= 640 ? 'med' : 'high';
+    const quality = qualityForViewport(width, height);
     if (quality !== this.quality) void this.setQuality(quality).catch(() => {});
   }
 
-  /** @internal A remote stream was paused or resumed through stream.pause()/resume(). */
-  _streamPaused(stream: Stream, paused: boolean): void {
-    this.safeEmit(paused ? 'stream-paused' : 'stream-resumed', { kind: stream.kind });
+  /**
+   * A container element (SDK-owned) showing this participant's camera or screen share whenever it
+   * is on. Put it in the page: while it is off-screen (scrolled away, `display: none`) the stream is
+   * paused on the server, and the camera layer follows the element's size (up to `maxQuality`).
+   * Removing it from the page releases it.
+   */
+  renderVideo(options: RenderVideoOptions = {}): HTMLElement {
+    return this.host.renderVideo(this, options);
+  }
+
+  /** An <audio> element playing this participant's microphone (`type: 'shareAudio'`: screen audio). */
+  renderAudio(options: RenderAudioOptions = {}): HTMLAudioElement {
+    return this.host.renderAudio(this, options);
+  }
+
+  /** @internal A remote stream was paused or resumed (by the app or by adaptive subscription). */
+  _streamPaused(stream: Stream, reason: PauseReason): void {
+    this.safeEmit(stream.paused ? 'stream-paused' : 'stream-resumed', { kind: stream.kind, reason });
   }
 
   pin(type: PinType = 'SHARE_AND_CAM'): void {

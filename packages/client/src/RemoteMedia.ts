@@ -8,7 +8,7 @@ import type { Participant } from './Participant.js';
 import { ErrorCode } from './protocolRuntime.js';
 import type { SignalingClient } from './SignalingClient.js';
 import { addLayers, type StatsReader, type StreamStats } from './stats.js';
-import { Stream } from './Stream.js';
+import { Stream, type StreamPauser } from './Stream.js';
 import { SubscribeConnection } from './SubscribeConnection.js';
 
 type EventOf<T extends ServerEvent['t']> = Extract<ServerEvent, { t: T }>;
@@ -21,6 +21,8 @@ export interface RemoteMediaHost {
   readonly stats: StatsReader;
   /** False in SIGNALLING_ONLY mode: no media arrives, so flags follow streamEnabled/Disabled. */
   readonly receivesMedia: boolean;
+  /** A remote stream was added to its participant (adaptive subscription may pause it). */
+  streamAdded(participant: Participant, stream: Stream): void;
 }
 
 interface Consumed {
@@ -105,15 +107,19 @@ export class RemoteMedia {
     if (previous) this.drop(previous.participantId, ev.streamId);
     const codec = this.published.get(ev.streamId)?.codec || this.subscriber.codecFor(ev.mid);
     this.consumed.set(ev.streamId, { participantId: ev.participantId, mid: ev.mid, receiver });
-    const pauser = {
-      setPaused: async (stream: Stream, paused: boolean) => {
+    const pauser: StreamPauser = {
+      setPaused: async (stream, paused) => {
         const signaling = this.host.signaling();
         if (!signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'pause()/resume() need a joined meeting');
         await signaling.request({ t: 'setStreamPaused', streamId: stream.id, paused });
-        participant._streamPaused(stream, paused);
+      },
+      changed: (stream, reason) => {
+        if (participant.streams.get(stream.id) === stream) participant._streamPaused(stream, reason);
       },
     };
-    participant._addStream(new Stream(ev.streamId, ev.kind, codec, receiver.track, pauser));
+    const stream = new Stream(ev.streamId, ev.kind, codec, receiver.track, pauser);
+    participant._addStream(stream);
+    this.host.streamAdded(participant, stream);
   }
 
   onStreamEnabled(ev: EventOf<'streamEnabled'>): void {

@@ -1,13 +1,25 @@
 // One published media track, local or remote, as apps see it in `participant.streams`.
+// A remote stream is paused on the server while any reason holds: the app's pause(), its
+// renderVideo() elements all being off-screen, or the page being hidden (AdaptiveSubscription).
 import type { StreamKind } from '@roomkit/protocol';
+
+/** Why a remote stream is not being received; sent with `stream-paused` / `stream-resumed`. */
+export type PauseReason = 'manual' | 'offscreen' | 'page-hidden';
 
 /** How a remote stream asks the server to stop or restart sending it. */
 export interface StreamPauser {
+  /** Asks the server to stop or restart forwarding `stream`. */
   setPaused(stream: Stream, paused: boolean): Promise<void>;
+  /** The server has it: `stream.paused` is updated; announce it (stream-paused / stream-resumed). */
+  changed(stream: Stream, reason: PauseReason): void;
 }
 
 export class Stream {
+  /** True while nothing is received (remote) or sent (local) for this stream. */
   paused = false;
+  private readonly reasons = new Set<PauseReason>();
+  /** One server request at a time; later changes wait and are folded into the next request. */
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly id: string,
@@ -22,16 +34,52 @@ export class Stream {
    * Local stream: the track stops sending locally.
    */
   async pause(): Promise<void> {
-    if (this.paused) return;
-    if (this.pauser) await this.pauser.setPaused(this, true);
-    else this.track.enabled = false;
-    this.paused = true;
+    if (!this.pauser) {
+      this.track.enabled = false;
+      this.paused = true;
+      return;
+    }
+    await this._setPauseReason('manual', true);
   }
 
+  /** Undoes pause(). A remote stream stays paused while its renderVideo() elements are off-screen or the page is hidden. */
   async resume(): Promise<void> {
-    if (!this.paused) return;
-    if (this.pauser) await this.pauser.setPaused(this, false);
-    else this.track.enabled = true;
-    this.paused = false;
+    if (!this.pauser) {
+      this.track.enabled = true;
+      this.paused = false;
+      return;
+    }
+    await this._setPauseReason('manual', false);
+  }
+
+  /** Reasons currently holding this stream paused (empty when it flows). */
+  get pauseReasons(): PauseReason[] {
+    return [...this.reasons];
+  }
+
+  /** @internal Adds or removes one pause reason; resolves once the server has the resulting state. */
+  _setPauseReason(reason: PauseReason, on: boolean): Promise<void> {
+    if (!this.pauser || this.reasons.has(reason) === on) return this.syncing;
+    if (on) this.reasons.add(reason);
+    else this.reasons.delete(reason);
+    const run = this.syncing
+      .then(() => this.sync(reason))
+      .catch((err: unknown) => {
+        // The server never had it: forget the change, so calling again retries.
+        if (on) this.reasons.delete(reason);
+        else this.reasons.add(reason);
+        throw err;
+      });
+    // Later callers wait for this one, but must not inherit its failure.
+    this.syncing = run.catch(() => {});
+    return run;
+  }
+
+  private async sync(reason: PauseReason): Promise<void> {
+    const want = this.reasons.size > 0;
+    if (want === this.paused) return;
+    await this.pauser!.setPaused(this, want);
+    this.paused = want;
+    this.pauser!.changed(this, reason);
   }
 }

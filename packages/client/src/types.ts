@@ -27,6 +27,11 @@ export interface MeetingOptions {
   debugMode?: boolean;
   /** The Roomkit server's URL; default `location.origin`. */
   signalingBaseUrl?: string;
+  /**
+   * Pause incoming video and screen share while the page is hidden (a background tab, a minimised
+   * window), and resume when it is visible again; audio keeps playing. Default true. Roomkit's own.
+   */
+  pauseVideoInBackground?: boolean;
   /** Overrides the token set with VideoSDK.config() for this meeting. */
   token?: string;
 }

@@ -149,8 +149,9 @@ function addParticipant(participant) {
   tile.querySelector('.avatar').textContent = initials(participant.displayName);
   tile.querySelector('.icon.mic').innerHTML = ICONS.mic;
   tile.querySelector('.icon.cam').innerHTML = ICONS.cam;
-  const view = { participant, tile, video: tile.querySelector('video'), audios: new Map() };
-  if (!participant.local) tile.append(qualityMenu(participant));
+  const view = { participant, tile, player: null, video: null, audios: new Map(), maxQuality: 'auto' };
+  setPlayer(view);
+  if (!participant.local) tile.append(qualityMenu(view));
   views.set(participant.id, view);
   // Local first, then remote in join order.
   if (participant.local) $('#grid').prepend(tile);
@@ -183,12 +184,23 @@ function removeParticipant(id) {
   renderParticipantList();
 }
 
+/**
+ * The camera goes in an SDK-owned element (participant.renderVideo): it attaches the track while the
+ * camera is on and, for remote people, pauses the stream while the tile is off-screen or the tab is
+ * in the background, and receives the layer that fits the tile (never above maxQuality).
+ */
+function setPlayer(view) {
+  const player = view.participant.renderVideo({ type: 'video', maxQuality: view.maxQuality, containerStyle: { width: '100%', height: '100%' } });
+  (view.player ?? view.tile.querySelector('video')).replaceWith(player);
+  view.player = player;
+  view.video = player.querySelector('video');
+}
+
 function attachStream(view, stream) {
   const { participant } = view;
   switch (stream.kind) {
     case 'video':
-      view.video.srcObject = new MediaStream([stream.track]);
-      break;
+      break; // the player attaches it
     case 'share':
       shareTile(participant).querySelector('video').srcObject = new MediaStream([stream.track]);
       break;
@@ -212,8 +224,7 @@ function attachStream(view, stream) {
 function detachStream(view, stream) {
   switch (stream.kind) {
     case 'video':
-      view.video.srcObject = null;
-      break;
+      break; // the player detaches it
     case 'share':
       removeShareTile(view.participant.id);
       break;
@@ -265,17 +276,14 @@ function highlightSpeaker(id) {
   for (const [pid, view] of views) view.tile.classList.toggle('speaking', pid === id);
 }
 
-function qualityMenu(participant) {
-  const select = el('select', { className: 'quality', title: 'Video quality' },
-    ...['high', 'med', 'low'].map((q) => el('option', { value: q, textContent: q === 'med' ? 'medium' : q })));
-  select.value = ['low', 'med', 'high'].includes(participant.quality) ? participant.quality : 'high';
+function qualityMenu(view) {
+  const select = el('select', { className: 'quality', title: 'Highest video quality (auto: fits the tile)' },
+    ...['auto', 'high', 'med', 'low'].map((q) => el('option', { value: q, textContent: q === 'med' ? 'medium' : q })));
+  select.value = view.maxQuality;
   select.addEventListener('change', () => {
-    try {
-      const r = participant.setQuality(select.value);
-      r?.catch?.((err) => showError(`Could not change quality: ${err.message ?? err}`));
-    } catch (err) {
-      showError(`Could not change quality: ${err.message ?? err}`);
-    }
+    view.maxQuality = select.value;
+    setPlayer(view);
+    updateTile(view);
   });
   return select;
 }

@@ -253,6 +253,8 @@ async function main() {
     micEnabled: false,
     webcamEnabled: false,
     signalingBaseUrl: location.origin,
+    // A recorder draws every video whatever its page's visibility: never pause for a hidden page.
+    pauseVideoInBackground: false,
   });
   meeting.on('participant-joined', watch);
   meeting.on('participant-left', (p) => {

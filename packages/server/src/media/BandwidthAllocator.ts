@@ -52,6 +52,8 @@ export class BandwidthAllocator {
     let budget = transport.bandwidth.estimate;
     const videos: Consumer[] = [];
     for (const consumer of consumers) {
+      // A paused stream (off-screen, background tab, stream.pause()) costs nothing: its share goes to the rest.
+      if (consumer.paused) continue;
       if (consumer.producer.kind === 'audio') budget -= Math.max(consumer.producer.layerBitrate(0, nowMs), AUDIO_RESERVE_BPS);
       else videos.push(consumer);
     }
