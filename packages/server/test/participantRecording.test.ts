@@ -1,0 +1,182 @@
+// Participant and track recordings end to end, through REST: two Chromium participants with fake
+// camera and mic; the SFU taps their streams as plain RTP into ffmpeg (no compositor). Checked with
+// ffprobe (H.264 + AAC, duration, not black and moving; audio-only track → AAC only), webhooks with
+// participantId, bad inputs and their codes, a participant leaving ends its recording, delete.
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ErrorCode } from '@roomkit/protocol';
+import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
+import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { callMeeting, join as joinMeeting, openSdkPage, remoteState, waitFor } from './helpers/sdkPage.js';
+import { probeStream } from './helpers/probeStream.js';
+import { chromaStats } from './helpers/videoChroma.js';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver.js';
+import { generateToken } from '../src/auth/AccessToken.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
+
+const MEETING = 'prec-room';
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+let server: TestServer;
+let browser: LaunchedBrowser;
+let hooks: WebhookReceiver;
+let tmp: string;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'roomkit-prec-test-'));
+  hooks = await startWebhookReceiver(DEV_API_SECRET);
+  server = await startTestServer({ webhookUrl: hooks.url });
+  browser = await launchChromium();
+  for (const name of ['ada', 'bob']) {
+    const page = await openSdkPage(browser, server.url, name);
+    pages.push(page);
+    expect((await joinMeeting(page, { meetingId: MEETING, name, participantId: name })).ok).toBe(true);
+  }
+  // Both publish mic and camera (seen from the other side).
+  for (const [page, other] of [[pages[0]!, 'bob'], [pages[1]!, 'ada']] as const) {
+    const kinds = await waitFor(async () => {
+      const k = (await remoteState(page, other))?.kinds ?? [];
+      return k.includes('audio') && k.includes('video') ? k : null;
+    }, 30_000);
+    expect(kinds, `${other} publishes`).toBeTruthy();
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await hooks?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function rest(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: restToken, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}
+
+const hooksOf = (type: string, participantId: string) =>
+  hooks.accepted().filter((h) => h.json?.webhookType === type && h.json?.data?.participantId === participantId);
+
+async function download(fileUrl: string, name: string): Promise<{ file: string; contentType: string | null }> {
+  const res = await fetch(`${fileUrl}?token=${restToken}`);
+  expect(res.status).toBe(200);
+  const file = join(tmp, name);
+  await writeFile(file, Buffer.from(await res.arrayBuffer()));
+  return { file, contentType: res.headers.get('content-type') };
+}
+
+describe('participant and track recordings (REST, plain RTP from the SFU into ffmpeg)', () => {
+  it('bad inputs: missing or wrong fields name the field; unknown participant 404; stop without start 4012', async () => {
+    const missing = await rest('POST', '/v2/recordings/participant/start', { roomId: MEETING });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: ErrorCode.ERROR_INVALID_PARAMETER });
+    expect(missing.body.error.message).toMatch(/^participantId/);
+    const badKind = await rest('POST', '/v2/recordings/participant/track/start', { roomId: MEETING, participantId: 'ada', kind: 'share' });
+    expect(badKind.status).toBe(400);
+    expect(badKind.body.error.message).toMatch(/^kind/);
+    const unknown = await rest('POST', '/v2/recordings/participant/start', { roomId: MEETING, participantId: 'nobody' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe(ErrorCode.INVALID_PARTICIPANT_ID);
+    expect((await rest('POST', '/v2/recordings/participant/start', { roomId: 'no-such-room', participantId: 'ada' })).status).toBe(404);
+    const notShared = await rest('POST', '/v2/recordings/participant/track/start', { roomId: MEETING, participantId: 'ada', kind: 'screen_video' });
+    expect(notShared.body.error.code).toBe(ErrorCode.START_RECORDING_FAILED);
+    expect(notShared.body.error.message).toMatch(/does not publish screen_video/);
+    const stop = await rest('POST', '/v2/recordings/participant/stop', { roomId: MEETING, participantId: 'ada' });
+    expect(stop.body.error.code).toBe(ErrorCode.STOP_RECORDING_FAILED);
+    const stopTrack = await rest('POST', '/v2/recordings/participant/track/stop', { roomId: MEETING, participantId: 'ada', kind: 'audio' });
+    expect(stopTrack.body.error.code).toBe(ErrorCode.STOP_RECORDING_FAILED);
+  });
+
+  let participantRec = '';
+  let trackRec = '';
+
+  it("records ada's mic + camera and bob's mic alone for ~7 s; starting twice is 4011", async () => {
+    const started = await rest('POST', '/v2/recordings/participant/start', { roomId: MEETING, participantId: 'ada', config: { quality: 'low' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    participantRec = started.body.id;
+    const track = await rest('POST', '/v2/recordings/participant/track/start', { roomId: MEETING, participantId: 'bob', kind: 'audio' });
+    expect(track.status, JSON.stringify(track.body)).toBe(200);
+    trackRec = track.body.id;
+    const twice = await rest('POST', '/v2/recordings/participant/start', { roomId: MEETING, participantId: 'ada' });
+    expect(twice.body.error.code).toBe(ErrorCode.START_RECORDING_FAILED);
+    expect(twice.body.error.message).toMatch(/already running/);
+
+    expect(await waitFor(async () => hooksOf('recording-started', 'ada').length > 0 && hooksOf('recording-started', 'bob').length > 0, 20_000)).toBe(true);
+    const startedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 7000));
+    const stopped = await rest('POST', '/v2/recordings/participant/stop', { roomId: MEETING, participantId: 'ada' });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    const wallSeconds = (Date.now() - startedAt) / 1000;
+    expect(stopped.body).toMatchObject({ id: participantRec, status: 'completed', participantId: 'ada', kind: 'audio_video' });
+    const trackStopped = await rest('POST', '/v2/recordings/participant/track/stop', { roomId: MEETING, participantId: 'bob', kind: 'audio' });
+    expect(trackStopped.body).toMatchObject({ id: trackRec, status: 'completed', participantId: 'bob', kind: 'audio' });
+    expect(trackStopped.body.file.type).toBe('audio/mp4');
+
+    const { file, contentType } = await download(stopped.body.file.fileUrl, 'ada.mp4');
+    expect(contentType).toBe('video/mp4');
+    const probe = await probeStream(file);
+    expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 854, height: 480 });
+    expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+    const duration = Number(probe.format?.duration);
+    expect(Math.abs(duration - wallSeconds), `file ${duration} s, recorded for ${wallSeconds} s`).toBeLessThan(2);
+    // Not black or grey, and moving (Chromium's fake camera is dark in luma: see videoChroma.ts).
+    const picture = await chromaStats(file);
+    expect(picture.frames).toBeGreaterThan(10);
+    expect(picture.chromaDistance, JSON.stringify(picture)).toBeGreaterThan(60);
+    expect(picture.motion, JSON.stringify(picture)).toBeGreaterThan(1);
+
+    const audio = await download(trackStopped.body.file.fileUrl, 'bob.m4a');
+    expect(audio.contentType).toBe('audio/mp4');
+    const audioProbe = await probeStream(audio.file);
+    expect(audioProbe.streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual(['audio:aac']);
+    expect(Number(audioProbe.format?.duration)).toBeGreaterThan(5);
+
+    const stoppedHook = await waitFor(async () => hooksOf('recording-stopped', 'ada')[0], 10_000);
+    expect(stoppedHook?.json.data).toMatchObject({ meetingId: MEETING, id: participantRec, type: 'participant', kind: 'audio_video', fileUrl: stopped.body.file.fileUrl });
+    expect(stoppedHook?.signatureValid).toBe(true);
+  }, 90_000);
+
+  it('lists and fetches them by kind of recording, with the composite REST shape', async () => {
+    const list = await rest('GET', `/v2/recordings/participant?roomId=${MEETING}`);
+    expect(list.body.pageInfo.total).toBe(1);
+    expect(list.body.data[0]).toMatchObject({ id: participantRec, roomId: MEETING, participantId: 'ada', status: 'completed' });
+    expect(list.body.data[0].file).toMatchObject({ size: expect.any(Number), duration: expect.any(Number) });
+    const tracks = await rest('GET', `/v2/recordings/participant/track?roomId=${MEETING}&participantId=bob`);
+    expect(tracks.body.data.map((r: any) => [r.id, r.kind])).toEqual([[trackRec, 'audio']]);
+    expect((await rest('GET', `/v2/recordings/participant/track/${trackRec}`)).body.id).toBe(trackRec);
+    expect((await rest('GET', `/v2/recordings/participant/${trackRec}`)).status).toBe(404);
+    // Composite recordings are listed apart.
+    expect((await rest('GET', `/v2/recordings?roomId=${MEETING}`)).body.pageInfo.total).toBe(0);
+  });
+
+  it('a participant who leaves ends their recording: file finished, recording-stopped with fileUrl', async () => {
+    const started = await rest('POST', '/v2/recordings/participant/start', { roomId: MEETING, participantId: 'bob', config: { quality: 'low' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(await waitFor(async () => hooksOf('recording-started', 'bob').some((h) => h.json.data.id === started.body.id), 20_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await callMeeting(pages[1]!, 'leave')).ok).toBe(true);
+    const hook = await waitFor(async () => hooksOf('recording-stopped', 'bob').find((h) => h.json.data.id === started.body.id), 20_000);
+    expect(hook?.json.data.fileUrl).toMatch(new RegExp(`/v2/recordings/${started.body.id}/file$`));
+    const got = await rest('GET', `/v2/recordings/participant/${started.body.id}`);
+    expect(got.body.status).toBe('completed');
+    expect(got.body.file.duration).toBeGreaterThan(1.5);
+  }, 60_000);
+
+  it('delete removes the record and the file', async () => {
+    const rec = (await rest('GET', `/v2/recordings/participant/${participantRec}`)).body;
+    const path = join(server.config.dataDir, 'recordings', MEETING);
+    const deleted = await rest('DELETE', `/v2/recordings/participant/${participantRec}`);
+    expect(deleted.status).toBe(200);
+    expect((await rest('GET', `/v2/recordings/participant/${participantRec}`)).status).toBe(404);
+    expect((await fetch(`${rec.file.fileUrl}?token=${restToken}`)).status).toBe(404);
+    expect(await stat(join(path, rec.sessionId, `${participantRec}.mp4`)).then(() => true, () => false)).toBe(false);
+    expect((await rest('DELETE', `/v2/recordings/participant/track/${trackRec}`)).status).toBe(200);
+  });
+});
