@@ -2,7 +2,8 @@
 // camera and mic; the SFU taps their streams as plain RTP into ffmpeg (no compositor). Checked with
 // ffprobe (H.264 + AAC, duration, not black and moving; audio-only track → AAC only), webhooks with
 // participantId, bad inputs and their codes, a participant leaving ends its recording, delete.
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,9 +112,9 @@ describe('participant and track recordings (REST, plain RTP from the SFU into ff
     expect(await waitFor(async () => hooksOf('recording-started', 'ada').length > 0 && hooksOf('recording-started', 'bob').length > 0, 20_000)).toBe(true);
     const startedAt = Date.now();
     await new Promise((r) => setTimeout(r, 7000));
+    const wallSeconds = (Date.now() - startedAt) / 1000;
     const stopped = await rest('POST', '/v2/recordings/participant/stop', { roomId: MEETING, participantId: 'ada' });
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
-    const wallSeconds = (Date.now() - startedAt) / 1000;
     expect(stopped.body).toMatchObject({ id: participantRec, status: 'completed', participantId: 'ada', kind: 'audio_video' });
     const trackStopped = await rest('POST', '/v2/recordings/participant/track/stop', { roomId: MEETING, participantId: 'bob', kind: 'audio' });
     expect(trackStopped.body).toMatchObject({ id: trackRec, status: 'completed', participantId: 'bob', kind: 'audio' });
@@ -144,7 +145,7 @@ describe('participant and track recordings (REST, plain RTP from the SFU into ff
   }, 90_000);
 
   it('lists and fetches them by kind of recording, with the composite REST shape', async () => {
-    const list = await rest('GET', `/v2/recordings/participant?roomId=${MEETING}`);
+    const list = await rest('GET', `/v2/recordings/participant?roomId=${MEETING}&participantId=ada`);
     expect(list.body.pageInfo.total).toBe(1);
     expect(list.body.data[0]).toMatchObject({ id: participantRec, roomId: MEETING, participantId: 'ada', status: 'completed' });
     expect(list.body.data[0].file).toMatchObject({ size: expect.any(Number), duration: expect.any(Number) });
@@ -155,6 +156,34 @@ describe('participant and track recordings (REST, plain RTP from the SFU into ff
     // Composite recordings are listed apart.
     expect((await rest('GET', `/v2/recordings?roomId=${MEETING}`)).body.pageInfo.total).toBe(0);
   });
+
+  it('camera off and on during a participant recording: the file goes on and the video comes back', async () => {
+    const requestedAt = Date.now();
+    const started = await rest('POST', '/v2/recordings/participant/start', { roomId: MEETING, participantId: 'ada', config: { quality: 'low' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(await waitFor(async () => hooksOf('recording-started', 'ada').some((h) => h.json.data.id === started.body.id), 20_000)).toBe(true);
+    console.log(`participant recording: recording-started webhook ${Date.now() - requestedAt} ms after the start request`);
+    const startedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await callMeeting(pages[0]!, 'disableWebcam')).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await callMeeting(pages[0]!, 'enableWebcam')).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 4500));
+    const wallSeconds = (Date.now() - startedAt) / 1000;
+    const stopAt = Date.now();
+    const stopped = await rest('POST', '/v2/recordings/participant/stop', { roomId: MEETING, participantId: 'ada' });
+    console.log(`participant recording: stop answered (file finished) in ${Date.now() - stopAt} ms`);
+    expect(stopped.body.status, JSON.stringify(stopped.body)).toBe('completed');
+    const { file } = await download(stopped.body.file.fileUrl, 'ada-toggle.mp4');
+    const probe = await probeStream(file);
+    expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+    const duration = Number(probe.format?.duration);
+    expect(Math.abs(duration - wallSeconds), `file ${duration} s, recorded for ${wallSeconds} s`).toBeLessThan(2);
+    // The new camera stream reached the file: its last seconds move again.
+    const tail = await chromaStats(file, { fromSeconds: duration - 2.5 });
+    expect(tail.motion, JSON.stringify(tail)).toBeGreaterThan(1);
+    expect(tail.chromaDistance, JSON.stringify(tail)).toBeGreaterThan(60);
+  }, 60_000);
 
   it('a participant who leaves ends their recording: file finished, recording-stopped with fileUrl', async () => {
     const started = await rest('POST', '/v2/recordings/participant/start', { roomId: MEETING, participantId: 'bob', config: { quality: 'low' } });
@@ -180,3 +209,67 @@ describe('participant and track recordings (REST, plain RTP from the SFU into ff
     expect((await rest('DELETE', `/v2/recordings/participant/track/${trackRec}`)).status).toBe(200);
   });
 });
+
+describe('kill -9 of the server mid participant recording (media in the server process)', () => {
+  it('leaves a playable file up to a few seconds before the kill, and ffmpeg does not outlive the server', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'roomkit-prec-kill9-'));
+    const port = 35000 + Math.floor(Math.random() * 5000);
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'packages/server/src/cli.ts', 'start', '--port', String(port), '--rtc-port', String(port + 1), '--bind', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', '--media-workers', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    let page: Page | null = null;
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      expect(await waitFor(() => fetch(`${url}/health`).then((r) => r.ok, () => false), 30_000), output).toBe(true);
+      page = await openSdkPage(browser, url, 'kill9');
+      expect((await joinMeeting(page, { meetingId: 'kill-prec', name: 'cy', participantId: 'cy' })).ok).toBe(true);
+      const start = () => fetch(`${url}/v2/recordings/participant/start`, { method: 'POST', headers: { authorization: restToken, 'content-type': 'application/json' }, body: JSON.stringify({ roomId: 'kill-prec', participantId: 'cy', config: { quality: 'low' } }) });
+      // The camera may still be publishing: retry until both streams are there to record.
+      const started = await waitFor(async () => {
+        const res = await start();
+        const body = (await res.json()) as any;
+        return res.status === 200 ? body : null;
+      }, 20_000, 500);
+      expect(started?.id, output).toBeTruthy();
+      const dir = join(dataDir, 'recordings', 'kill-prec');
+      const file = await waitFor(async () => {
+        const [session] = await readdir(dir).catch(() => [] as string[]);
+        const path = session ? join(dir, session, `${started.id}.mp4`) : null;
+        return path && (await stat(path).then((s) => s.size > 0, () => false)) ? path : null;
+      }, 20_000);
+      expect(file).toBeTruthy();
+      const mediaAt = Date.now();
+      await new Promise((r) => setTimeout(r, 6000));
+      const ffmpegPid = await findProcess('ffmpeg', started.id);
+      expect(ffmpegPid).toBeDefined();
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      const killedAfter = (Date.now() - mediaAt) / 1000;
+      await exited;
+      // ffmpeg got SIGINT from the parent-death signal and closed the file.
+      expect(await waitFor(async () => (await findProcess('ffmpeg', started.id)) === undefined, 10_000)).toBe(true);
+      const probe = await probeStream(file!);
+      expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+      expect(Number(probe.format?.duration)).toBeGreaterThan(killedAfter - 3);
+    } finally {
+      await page?.close().catch(() => {});
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+/** PID of a process whose command line contains `name` and `marker`. */
+async function findProcess(name: string, marker: string): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(name) && cmd.includes(marker)) return Number(entry);
+  }
+  return undefined;
+}

@@ -11,12 +11,14 @@ export interface ChromaStats {
   motion: number;
 }
 
-export function chromaStats(file: string, timeoutMs = 60_000): Promise<ChromaStats> {
+/** `fromSeconds`: measure only from that point of the file on. */
+export function chromaStats(file: string, opts: { fromSeconds?: number; timeoutMs?: number } = {}): Promise<ChromaStats> {
+  const seek = opts.fromSeconds ? ['-ss', String(opts.fromSeconds)] : [];
   return new Promise((resolve, reject) => {
     execFile(
       'ffmpeg',
-      ['-hide_banner', '-nostdin', '-i', file, '-vf', 'fps=2,signalstats,metadata=print:file=-', '-an', '-f', 'null', '-'],
-      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      ['-hide_banner', '-nostdin', ...seek, '-i', file, '-vf', 'fps=2,signalstats,metadata=print:file=-', '-an', '-f', 'null', '-'],
+      { timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err) return reject(new Error(`ffmpeg signalstats failed: ${stderr.slice(-500)}`));
         const read = (key: string) => [...stdout.matchAll(new RegExp(`${key}=([\\d.]+)`, 'g'))].map((m) => Number(m[1]));

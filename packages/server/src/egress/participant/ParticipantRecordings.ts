@@ -144,7 +144,7 @@ export class ParticipantRecordings {
     if (!entry.stopping) {
       entry.stopping = true;
       this.webhook(entry, 'recording-stopping', {});
-      await this.removeTaps(entry);
+      // Taps go once ffmpeg has exited (onEnded): it ends sooner while packets still arrive.
       void entry.job.stop(reason);
     }
     await entry.finished;

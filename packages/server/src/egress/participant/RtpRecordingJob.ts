@@ -10,6 +10,7 @@ import { allocatePortPair, buildRtpFfmpegArgs, buildSdp, portsBound, releasePort
 const LISTEN_TIMEOUT_MS = 5_000;
 /** After SIGINT: time for ffmpeg to write its last fragment before SIGKILL. */
 const FFMPEG_EXIT_MS = 8_000;
+const SECOND_SIGINT_MS = 1_000;
 
 export interface RtpRecordingParams {
   kinds: Array<'audio' | 'video'>;
@@ -55,7 +56,9 @@ export class RtpRecordingJob {
     }
     const args = buildRtpFfmpegArgs({ ...this.params, streams });
     this.log.debug({ job: this.id, args }, 'starting ffmpeg for RTP');
-    const ff = spawn(this.ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    // setpriv (exec, same pid): if the server dies, even by kill -9, ffmpeg gets SIGINT and closes
+    // the file cleanly instead of waiting forever on ports nobody sends to any more.
+    const ff = spawn('setpriv', ['--pdeathsig', 'INT', '--', this.ffmpegPath, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
     this.ffmpeg = ff;
     ff.stdin!.on('error', () => {});
     ff.stdin!.end(buildSdp(streams));
@@ -119,9 +122,13 @@ export class RtpRecordingJob {
   private async teardown(reason: JobOutcome['reason'], error?: string): Promise<JobOutcome> {
     const ff = this.ffmpeg;
     if (ff && ff.exitCode === null && ff.signalCode === null) {
+      // One SIGINT ends ffmpeg after its next packet; with none coming (taps idle: camera and mic
+      // off) it waits in its read, and a second one interrupts that (a third would skip the trailer).
       ff.kill('SIGINT');
+      const again = setTimeout(() => ff.kill('SIGINT'), SECOND_SIGINT_MS);
       const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
       await this.exited;
+      clearTimeout(again);
       clearTimeout(timer);
     }
     for (const port of this.ports.values()) releasePortPair(port);
