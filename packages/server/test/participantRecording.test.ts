@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { ErrorCode } from '@roomkit/protocol';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { callMeeting, join as joinMeeting, openSdkPage, remoteState, waitFor } from './helpers/sdkPage.js';
+import { callMeeting, join as joinMeeting, openSdkPage, remoteState, startScreenShare, waitFor } from './helpers/sdkPage.js';
 import { probeStream } from './helpers/probeStream.js';
 import { chromaStats } from './helpers/videoChroma.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver.js';
@@ -201,6 +201,25 @@ describe('participant and track recordings (REST, plain RTP from the SFU into ff
     const tail = await chromaStats(file, { fromSeconds: duration - 2.5 });
     expect(tail.motion, JSON.stringify(tail)).toBeGreaterThan(1);
     expect(tail.chromaDistance, JSON.stringify(tail)).toBeGreaterThan(60);
+  }, 60_000);
+
+  it("a track recording of ada's screen share: H.264 video only", async () => {
+    expect(await startScreenShare(pages[0]!)).toBe('ok');
+    const started = await waitFor(async () => {
+      const r = await rest('POST', '/v2/recordings/participant/track/start', { roomId: MEETING, participantId: 'ada', kind: 'screen_video', config: { quality: 'low' } });
+      return r.status === 200 ? r.body : null;
+    }, 15_000, 300);
+    expect(started?.kind).toBe('screen_video');
+    expect(await waitFor(async () => hooksOf('recording-started', 'ada').some((h) => h.json.data.id === started.id), 20_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 3000));
+    const stopped = await rest('POST', '/v2/recordings/participant/track/stop', { roomId: MEETING, participantId: 'ada', kind: 'screen_video' });
+    expect(stopped.body).toMatchObject({ status: 'completed', kind: 'screen_video' });
+    expect(stopped.body.file.type).toBe('video/mp4');
+    const { file } = await download(stopped.body.file.fileUrl, 'ada-screen.mp4');
+    const probe = await probeStream(file);
+    expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual(['video:h264']);
+    expect(Number(probe.format?.duration)).toBeGreaterThan(2);
+    expect((await callMeeting(pages[0]!, 'disableScreenShare')).ok).toBe(true);
   }, 60_000);
 
   it('a participant who leaves ends their recording: file finished, recording-stopped with fileUrl', async () => {
