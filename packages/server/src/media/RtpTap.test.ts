@@ -97,5 +97,15 @@ describe('RtpTap', () => {
     await until(() => rec.got.length >= 3);
     expect(rec.got.map((d) => d.pt)).toEqual([200, 96, 96]);
     expect((rec.got[2]!.seq - rec.got[1]!.seq) & 0xffff).toBe(1);
+
+    // A packet lost on the way in (6 never arrives): the recorder cannot NACK, so the tap asks the
+    // publisher for a keyframe (once the browser's 300 ms keyframe gap has passed).
+    await new Promise((r) => setTimeout(r, 350));
+    const plis = () => cam.rtcpSent.filter((b) => b[1] === 206 && (b[0]! & 0x1f) === 1).length;
+    const before = plis();
+    cam.push(vp8(5, 15000, false));
+    expect(plis()).toBe(before);
+    cam.push(vp8(7, 18000, false));
+    expect(plis()).toBe(before + 1);
   });
 });

@@ -2,7 +2,8 @@
 // layer, switching at keyframes) as plain RTP over UDP to a local recorder (ffmpeg reading an SDP).
 // It reuses the Consumer's rewriting, so sequence numbers and timestamps stay continuous across
 // layers and sources, and sends a sender report (RTCP SR) every second and after every pause, so
-// the recorder can put a participant's audio and video on one clock. Packets go from the process
+// the recorder can put a participant's audio and video on one clock. A video packet lost upstream
+// makes it ask the publisher for a keyframe (the recorder cannot NACK). Packets go from the process
 // that owns the producer straight to the recorder: with media workers, never through IPC.
 import { createSocket, type Socket } from 'node:dgram';
 import { Consumer } from './Consumer.js';
@@ -55,6 +56,10 @@ export class RtpTapSlot implements ForwardSlot {
     if (!this.open || buf.length > 1500) return false;
     const now = performance.now();
     const ts = buf.readUInt32BE(4);
+    // A hole in the numbering is a packet lost upstream (padding is renumbered away). Subscribers
+    // NACK it; ffmpeg cannot, and its VP8 depacketizer then waits for the next keyframe, which a
+    // browser sends only when asked: ask now.
+    if (this.kind === 'video' && this.hasSent && buf.readUInt16BE(2) !== ((this.lastSeq + 1) & 0xffff)) this.consumer?.onKeyframeRequest(now);
     if (now - this.lastSendMs >= PAUSE_MS || now - this.lastReportMs >= REPORT_INTERVAL_MS) this.sendReport(ts, now);
     const copy = this.ring[this.ringIndex]!;
     this.ringIndex = (this.ringIndex + 1) % RING_SIZE;
