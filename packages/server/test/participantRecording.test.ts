@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { ErrorCode } from '@roomkit/protocol';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { callMeeting, join as joinMeeting, openSdkPage, remoteState, startScreenShare, waitFor } from './helpers/sdkPage.js';
+import { callMeeting, join as joinMeeting, localState, openSdkPage, remoteState, startScreenShare, waitFor } from './helpers/sdkPage.js';
 import { probeStream } from './helpers/probeStream.js';
 import { chromaStats } from './helpers/videoChroma.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver.js';
@@ -290,7 +290,12 @@ describe('kill -9 of the server mid participant recording (media in the server p
       page = await openSdkPage(browser, url, 'kill9');
       expect((await joinMeeting(page, { meetingId: 'kill-prec', name: 'cy', participantId: 'cy' })).ok).toBe(true);
       const start = () => fetch(`${url}/v2/recordings/participant/start`, { method: 'POST', headers: { authorization: restToken, 'content-type': 'application/json' }, body: JSON.stringify({ roomId: 'kill-prec', participantId: 'cy', config: { quality: 'low' } }) });
-      // The camera may still be publishing: retry until both streams are there to record.
+      // Only what is published at start is recorded: wait for mic and camera (then let the server catch up).
+      expect(await waitFor(async () => {
+        const st = await localState(page!);
+        return st.micOn && st.webcamOn;
+      }, 20_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1000));
       const started = await waitFor(async () => {
         const res = await start();
         const body = (await res.json()) as any;
@@ -300,10 +305,12 @@ describe('kill -9 of the server mid participant recording (media in the server p
       const dir = join(dataDir, 'recordings', 'kill-prec');
       const file = await waitFor(async () => {
         const [session] = await readdir(dir).catch(() => [] as string[]);
-        const path = session ? join(dir, session, `${started.id}.mp4`) : null;
+        const name = session ? (await readdir(join(dir, session))).find((f) => f.startsWith(`${started.id}.`)) : undefined;
+        const path = name ? join(dir, session!, name) : null;
         return path && (await stat(path).then((s) => s.size > 0, () => false)) ? path : null;
       }, 20_000);
-      expect(file).toBeTruthy();
+      const row = file ? null : await fetch(`${url}/v2/recordings/participant/${started.id}`, { headers: { authorization: restToken } }).then((r) => r.json(), () => null);
+      expect(file, `no media in the file: ${JSON.stringify(row)} ${output}`).toBeTruthy();
       const mediaAt = Date.now();
       await new Promise((r) => setTimeout(r, 6000));
       const ffmpegPid = await findProcess('ffmpeg', started.id);
