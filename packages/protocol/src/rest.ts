@@ -191,7 +191,8 @@ export interface RecordingFile {
   size: number;
   /** Seconds. */
   duration: number;
-  type: 'video/mp4';
+  /** `audio/mp4` for audio-only track recordings (`.m4a`). */
+  type: 'video/mp4' | 'audio/mp4';
 }
 
 export interface RecordingResponse {
@@ -206,6 +207,56 @@ export interface RecordingResponse {
   /** Null until the recording has ended with a usable file. */
   file: RecordingFile | null;
   links: { get_recording: string; get_room: string; get_session: string };
+  /** Participant and track recordings: whose. */
+  participantId?: string;
+  /** Participant recordings: `audio_video`; track recordings: the track kind (VideoSDK's values). */
+  kind?: 'audio_video' | TrackRecordingKind;
 }
 
 export type ListRecordingsResponse = Paged<RecordingResponse>;
+
+// ---- participant and track recordings ----------------------------------------------------------
+
+/** VideoSDK's track kinds: mic, camera, screen share, screen-share audio. */
+export const TRACK_RECORDING_KINDS = ['audio', 'video', 'screen_audio', 'screen_video'] as const;
+export type TrackRecordingKind = (typeof TRACK_RECORDING_KINDS)[number];
+
+/** Size of the video of a participant/track recording (letterboxed into it); default `med`. */
+export const participantRecordingConfigSchema = z
+  .object({
+    quality: z.enum(['low', 'med', 'high']).optional(),
+    orientation: z.enum(['landscape', 'portrait']).optional(),
+  })
+  .strict();
+export type ParticipantRecordingConfig = z.infer<typeof participantRecordingConfigSchema>;
+
+const individualRecordingFields = {
+  roomId: restIdSchema,
+  participantId: restIdSchema,
+  config: participantRecordingConfigSchema.optional(),
+  webhookUrl: z.string().max(512).url('must be an http(s) URL').refine((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL').optional(),
+  /** Accepted for VideoSDK compatibility; the file is always a (fragmented) MP4. */
+  fileFormat: z.enum(['mp4', 'webm']).optional(),
+  /** Accepted for VideoSDK compatibility; files stay under the server's data dir. */
+  bucketDirPath: z.string().max(512).optional(),
+};
+
+/** `POST /v2/recordings/participant/start`: one participant's mic and camera in one MP4. */
+export const startParticipantRecordingBodySchema = z.object(individualRecordingFields).strict();
+export type StartParticipantRecordingBody = z.infer<typeof startParticipantRecordingBodySchema>;
+
+/** `POST /v2/recordings/participant/stop`. */
+export const stopParticipantRecordingBodySchema = z.object({ roomId: restIdSchema, participantId: restIdSchema }).strict();
+export type StopParticipantRecordingBody = z.infer<typeof stopParticipantRecordingBodySchema>;
+
+/** `POST /v2/recordings/participant/track/start`: one track of a participant. */
+export const startTrackRecordingBodySchema = z.object({ ...individualRecordingFields, kind: z.enum(TRACK_RECORDING_KINDS) }).strict();
+export type StartTrackRecordingBody = z.infer<typeof startTrackRecordingBodySchema>;
+
+/** `POST /v2/recordings/participant/track/stop`: `kind` must be the one started. */
+export const stopTrackRecordingBodySchema = z.object({ roomId: restIdSchema, participantId: restIdSchema, kind: z.enum(TRACK_RECORDING_KINDS) }).strict();
+export type StopTrackRecordingBody = z.infer<typeof stopTrackRecordingBodySchema>;
+
+/** `GET /v2/recordings/participant` and `/v2/recordings/participant/track`. */
+export const listIndividualRecordingsQuerySchema = listRecordingsQuerySchema.extend({ participantId: restIdSchema.optional() });
+export type ListIndividualRecordingsQuery = z.infer<typeof listIndividualRecordingsQuerySchema>;

@@ -50,7 +50,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     sdkSource,
     store,
     rooms,
-    recordings: { service: egress.service, recordings: egress.recordings, dataDir: config.dataDir },
+    recordings: { service: egress.service, recordings: egress.recordings, participants: egress.participantRecordings, dataDir: config.dataDir },
     extraRoutes: (a) => egress.routes(a),
     streaming: { service: egress.service, kinds: egress.streaming },
     hlsState: (roomId) => egress.service.states(roomId).find((s) => s.kind === 'hls') ?? null,

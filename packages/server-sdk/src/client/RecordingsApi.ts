@@ -4,7 +4,7 @@ import type {
   EgressListOptions, Paged, RecordingResponse, StartParticipantRecordingBody, StartRecordingBody, StartTrackRecordingBody, TrackKind,
 } from './types.js';
 
-const listQuery = (o: EgressListOptions) => ({ roomId: o.roomId, sessionId: o.sessionId, page: o.page, perPage: o.perPage });
+const listQuery = (o: EgressListOptions & { participantId?: string }) => ({ roomId: o.roomId, sessionId: o.sessionId, participantId: o.participantId, page: o.page, perPage: o.perPage });
 
 export class RecordingsApi {
   readonly #http: HttpTransport;
@@ -47,8 +47,8 @@ export class RecordingsApi {
     return this.#http.request('POST', '/v2/recordings/participant/stop', { body });
   }
 
-  /** `GET /v2/recordings/participant?roomId=&sessionId=`. */
-  listParticipant(opts: EgressListOptions = {}): Promise<Paged<RecordingResponse>> {
+  /** `GET /v2/recordings/participant?roomId=&sessionId=&participantId=`. */
+  listParticipant(opts: EgressListOptions & { participantId?: string } = {}): Promise<Paged<RecordingResponse>> {
     return this.#http.request('GET', '/v2/recordings/participant', { query: listQuery(opts) });
   }
 
@@ -72,8 +72,18 @@ export class RecordingsApi {
     return this.#http.request('POST', '/v2/recordings/participant/track/stop', { body });
   }
 
-  /** `GET /v2/recordings/participant/track?roomId=&sessionId=`. */
-  listTracks(opts: EgressListOptions = {}): Promise<Paged<RecordingResponse>> {
+  /** `GET /v2/recordings/participant/track?roomId=&sessionId=&participantId=`. */
+  listTracks(opts: EgressListOptions & { participantId?: string } = {}): Promise<Paged<RecordingResponse>> {
     return this.#http.request('GET', '/v2/recordings/participant/track', { query: listQuery(opts) });
+  }
+
+  /** `GET /v2/recordings/participant/track/:id`. */
+  getTrack(recordingId: string): Promise<RecordingResponse> {
+    return this.#http.request('GET', `/v2/recordings/participant/track/${encodeURIComponent(recordingId)}`);
+  }
+
+  /** `DELETE /v2/recordings/participant/track/:id`. */
+  deleteTrack(recordingId: string): Promise<unknown> {
+    return this.#http.request('DELETE', `/v2/recordings/participant/track/${encodeURIComponent(recordingId)}`);
   }
 }

@@ -2,11 +2,15 @@
 // request bodies and recording shapes (after API.md and VideoSDK's REST API v2); RTMP and HLS job
 // responses are re-exported from the protocol package.
 import type { PageInfo, Paged } from '@roomkit/protocol/rest';
-import type { HlsResponse, LivestreamDestination, LivestreamResponse } from '@roomkit/protocol';
+import type { HlsResponse, LivestreamDestination, LivestreamResponse, StartParticipantRecordingBody, StartTrackRecordingBody, TrackRecordingKind } from '@roomkit/protocol';
 
 export type { PageInfo, Paged };
 /** The RTMP and HLS job shapes are the server's own (packages/protocol/src/streaming.ts). */
 export type { HlsResponse, LivestreamDestination, LivestreamResponse };
+/** Participant and track recording bodies are the server's own (packages/protocol/src/rest.ts). */
+export type { StartParticipantRecordingBody, StartTrackRecordingBody };
+/** VideoSDK's track kinds: `audio`, `video`, `screen_audio`, `screen_video`. */
+export type TrackKind = TrackRecordingKind;
 
 export interface PageOptions {
   /** 1-based. */
@@ -50,20 +54,6 @@ export interface RecordingResponse {
   end: string | null;
   file: RecordingFile | null;
   [key: string]: unknown;
-}
-
-export interface StartParticipantRecordingBody {
-  roomId: string;
-  participantId: string;
-  config?: EgressConfig;
-}
-
-export type TrackKind = 'audio' | 'video' | 'share' | 'shareAudio';
-
-export interface StartTrackRecordingBody {
-  roomId: string;
-  participantId: string;
-  kind: TrackKind;
 }
 
 export interface LivestreamOutput {

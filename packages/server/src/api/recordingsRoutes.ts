@@ -7,6 +7,8 @@ import { endRecordingBodySchema, listRecordingsQuerySchema, restIdSchema, startR
 import { z } from 'zod';
 import type { RecordingStore, StoredRecording } from '../egress/recording/RecordingStore.js';
 import type { EgressService } from '../egress/EgressService.js';
+import type { ParticipantRecordings } from '../egress/participant/ParticipantRecordings.js';
+import { participantRecordingsRoutes, stopIndividual } from './participantRecordingsRoutes.js';
 import { notFound } from './errors.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
@@ -15,8 +17,12 @@ import type { RestApiDeps } from './restApi.js';
 export interface RecordingsDeps {
   service: Pick<EgressService, 'start' | 'stop' | 'job'>;
   recordings: RecordingStore;
+  /** Participant and track recordings; without it their routes are not mounted. */
+  participants?: ParticipantRecordings;
   dataDir: string;
 }
+
+const fileTypeOf = (path: string) => (path.endsWith('.m4a') ? 'audio/mp4' : 'video/mp4');
 
 const idParams = z.object({ id: restIdSchema });
 
@@ -29,12 +35,15 @@ export function recordingResponse(r: StoredRecording, base: string): RecordingRe
     status: r.status,
     start: r.start.toISOString(),
     end: r.end === null ? null : r.end.toISOString(),
-    file: r.status === 'completed' && r.size !== null ? { fileUrl: `${url}/file`, size: r.size, duration: r.duration ?? 0, type: 'video/mp4' } : null,
+    file: r.status === 'completed' && r.size !== null ? { fileUrl: `${url}/file`, size: r.size, duration: r.duration ?? 0, type: fileTypeOf(r.filePath) } : null,
     links: {
       get_recording: url,
       get_room: `${base}/v2/rooms/${encodeURIComponent(r.roomId)}`,
       get_session: `${base}/v2/sessions/${encodeURIComponent(r.sessionId)}`,
     },
+    ...(r.type !== 'composite' && r.participantId !== null
+      ? { participantId: r.participantId, kind: r.type === 'track' ? (r.trackKind as RecordingResponse['kind']) : 'audio_video' }
+      : {}),
   };
 }
 
@@ -85,12 +94,15 @@ export function recordingsRoutes(app: FastifyInstance, { store }: RestApiDeps, d
     const path = join(deps.dataDir, r.filePath);
     const info = await stat(path).catch(() => null);
     if (!info) throw notFound('ERROR_INVALID_PARAMETER', `id: recording "${id}" has no file`);
+    const audio = fileTypeOf(r.filePath) === 'audio/mp4';
     return reply
-      .type('video/mp4')
+      .type(audio ? 'audio/mp4' : 'video/mp4')
       .header('content-length', info.size)
-      .header('content-disposition', `attachment; filename="${r.id}.mp4"`)
+      .header('content-disposition', `attachment; filename="${r.id}.${audio ? 'm4a' : 'mp4'}"`)
       .send(createReadStream(path));
   });
+
+  if (deps.participants) participantRecordingsRoutes(app, { findRoom, findRecording, recordings: deps.recordings, participants: deps.participants, dataDir: deps.dataDir });
 
   app.delete('/v2/recordings/:id', async (req) => {
     const { id } = parseInput(idParams, req.params, 'params');
@@ -98,6 +110,7 @@ export function recordingsRoutes(app: FastifyInstance, { store }: RestApiDeps, d
     if (r.status === 'recording' && deps.service.job(r.roomId, 'recording')?.jobId === r.id) {
       await deps.service.stop(r.roomId, 'recording', 'api', { wait: true }).catch(() => {});
     }
+    if (r.status === 'recording' && r.participantId !== null && deps.participants) await stopIndividual(deps.participants, r);
     await rm(join(deps.dataDir, r.filePath), { force: true });
     await deps.recordings.delete(r.id);
     return { message: 'recording deleted', id: r.id };

@@ -27,6 +27,8 @@ const BITRATE = { low: 1_000_000, med: 2_500_000, high: 4_500_000 } as const;
 
 export class EgressManager {
   private readonly jobs = new Map<string, EgressJob>();
+  /** Jobs run outside this manager (participant/track recordings: ffmpeg only), counted in the limit. */
+  private readonly reserved = new Set<string>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   private readonly log = logger('egress:Manager');
   private baseUrl = '';
@@ -44,17 +46,33 @@ export class EgressManager {
   }
 
   /** Throws `code` if a job could not start now: binaries missing, too many jobs. */
-  async preflight(code: ErrorCodeName): Promise<void> {
-    if (this.closed) throw new RoomkitError(code, 'the server is shutting down');
-    if (this.jobs.size >= this.opts.maxConcurrentJobs) {
-      throw new RoomkitError(code, `this server already runs ${this.jobs.size} egress jobs (egress.maxConcurrentJobs = ${this.opts.maxConcurrentJobs}); stop one or raise the limit`);
-    }
+  async preflight(code: ErrorCodeName, opts: { chromium?: boolean } = {}): Promise<void> {
+    this.checkCapacity(code);
     if (!(await runs(this.opts.ffmpegPath))) {
       throw new RoomkitError(code, `ffmpeg not found or not runnable at "${this.opts.ffmpegPath}": install Debian's ffmpeg or set egress.ffmpegPath`);
     }
+    if (opts.chromium === false) return;
     if (!(await access(this.opts.chromiumPath, constants.X_OK).then(() => true, () => false))) {
       throw new RoomkitError(code, `Chromium not found at "${this.opts.chromiumPath}": install Debian's chromium or set egress.chromiumPath`);
     }
+  }
+
+  private checkCapacity(code: ErrorCodeName): void {
+    if (this.closed) throw new RoomkitError(code, 'the server is shutting down');
+    const running = this.jobs.size + this.reserved.size;
+    if (running >= this.opts.maxConcurrentJobs) {
+      throw new RoomkitError(code, `this server already runs ${running} egress jobs (egress.maxConcurrentJobs = ${this.opts.maxConcurrentJobs}); stop one or raise the limit`);
+    }
+  }
+
+  /** Counts a job run elsewhere (an RTP recording) against the limit; throws `code` when full. */
+  reserve(id: string, code: ErrorCodeName): void {
+    this.checkCapacity(code);
+    this.reserved.add(id);
+  }
+
+  release(id: string): void {
+    this.reserved.delete(id);
   }
 
   /** Launches a job's compositor; ffmpeg starts when the page sends its first chunk. */

@@ -17,6 +17,8 @@ import { EgressService } from './EgressService.js';
 import { RecordingKind } from './recording/RecordingKind.js';
 import { RecordingStore } from './recording/RecordingStore.js';
 import { registerStreamingKinds, type StreamingKinds } from './streamingKinds.js';
+import { ParticipantRecordings } from './participant/ParticipantRecordings.js';
+import type { EgressNotifier } from './EgressService.js';
 
 export interface EgressSettings {
   ffmpegPath: string;
@@ -32,6 +34,8 @@ export interface Egress {
   service: EgressService;
   manager: EgressManager;
   recordings: RecordingStore;
+  /** Participant and track recordings (plain RTP from the SFU into ffmpeg). */
+  participantRecordings: ParticipantRecordings;
   /** RTMP livestream and HLS kinds (their job records for REST). */
   streaming: StreamingKinds;
   settings: EgressSettings;
@@ -60,16 +64,23 @@ export function createEgress(
     mintToken: (roomId, participantId) =>
       generateToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, permissions: ['allow_join'], roomId, participantId, roles: ['egress'], expiresInSeconds: 7 * 24 * 3600 }),
   });
-  const service = new EgressService(
-    { room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null },
-    manager,
-    (session, type, data, extraUrl) => {
-      webhooks.observer.publish(session, type as WebhookEventType, data);
-      if (extraUrl) webhooks.dispatcher.enqueue(session.roomId, extraUrl, JSON.stringify({ webhookType: type, data: { meetingId: session.roomId, sessionId: session.sessionId, ...data } }));
-    },
-  );
+  const notify: EgressNotifier = (session, type, data, extraUrl) => {
+    webhooks.observer.publish(session, type as WebhookEventType, data);
+    if (extraUrl) webhooks.dispatcher.enqueue(session.roomId, extraUrl, JSON.stringify({ webhookType: type, data: { meetingId: session.roomId, sessionId: session.sessionId, ...data } }));
+  };
+  const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify);
   const recordings = new RecordingStore(database);
   const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');
+  const participantRecordings = new ParticipantRecordings({
+    rooms: () => rooms,
+    manager,
+    store: recordings,
+    notify,
+    dataDir: config.dataDir,
+    ffmpegPath: settings.ffmpegPath,
+    ffprobePath,
+    baseUrl: () => base,
+  });
   service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
   const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, baseUrl: () => base, rooms: () => rooms, db: database });
   const page = readFileSync(`${publicDir}compose.html`);
@@ -78,13 +89,17 @@ export function createEgress(
     service,
     manager,
     recordings,
+    participantRecordings,
     streaming,
     settings,
     observer: {
       sessionStarted() {},
-      sessionEnded: (session) => service.onSessionEnded(session),
+      sessionEnded: (session) => {
+        service.onSessionEnded(session);
+        participantRecordings.onSessionEnded(session);
+      },
       participantJoined() {},
-      participantLeft() {},
+      participantLeft: (session, participant) => participantRecordings.onParticipantLeft(session, participant.id),
     },
     attachRooms: (r) => void (rooms = r),
     setBaseUrl: (url) => {
@@ -97,6 +112,8 @@ export function createEgress(
       app.get('/egress/compose.js', (_req, reply) => void reply.type('text/javascript; charset=utf-8').send(script));
     },
     handleUpgrade: (req, socket, head) => manager.handleUpgrade(req, socket, head),
-    close: () => service.closeAll(),
+    close: async () => {
+      await Promise.all([service.closeAll(), participantRecordings.closeAll()]);
+    },
   };
 }

@@ -3,7 +3,7 @@
 // decoder sees one continuous stream across layer switches and stream changes. Answers the
 // subscriber's NACKs with RTX built from the producer's history, and stamps abs-send-time.
 import type { PacketSink, Producer } from './Producer.js';
-import type { SlotConsumer, SubscriberSlot } from './SubscriberSlot.js';
+import type { ForwardSlot, SlotConsumer } from './SubscriberSlot.js';
 import { RtpView, findHeaderExtension, parseRtp, writePayloadType, writeSequenceNumber, writeSsrc, writeTimestamp } from './rtp/rtpPacket.js';
 import { Vp8View, parseVp8, writeVp8PictureId, writeVp8Tl0PicIdx } from './rtp/vp8.js';
 import { seqNewer } from './rtp/sequence.js';
@@ -58,7 +58,7 @@ export class Consumer implements PacketSink, SlotConsumer {
   constructor(
     readonly id: string,
     readonly producer: Producer,
-    readonly slot: SubscriberSlot,
+    readonly slot: ForwardSlot,
   ) {
     const video = producer.kind === 'video';
     this.sentSeqs = video ? new Uint32Array(SENT_MAP_SIZE) : null;
@@ -73,7 +73,7 @@ export class Consumer implements PacketSink, SlotConsumer {
     if (layer !== this.currentLayer) {
       if (layer !== this.targetLayer) return;
       if (video && !vp8.isKeyframe) return;
-      this.switchTo(layer, rtp, vp8);
+      this.switchTo(layer, rtp, vp8, nowMs);
     } else if (video && this.targetLayer < 0) {
       return; // paused by the allocator
     }
@@ -131,9 +131,10 @@ export class Consumer implements PacketSink, SlotConsumer {
   }
 
   /** Continue the slot's numbering from where it stopped, whatever stream or layer it carried. */
-  private switchTo(layer: number, rtp: RtpView, vp8: Vp8View): void {
+  private switchTo(layer: number, rtp: RtpView, vp8: Vp8View, nowMs: number): void {
     const slot = this.slot;
-    const step = this.producer.kind === 'video' ? VIDEO_TS_STEP : AUDIO_TS_STEP;
+    const video = this.producer.kind === 'video';
+    const step = slot.switchTimestampStep ? slot.switchTimestampStep(video ? 90000 : 48000, nowMs) : video ? VIDEO_TS_STEP : AUDIO_TS_STEP;
     this.currentLayer = layer;
     this.seqOffset = (slot.lastSeq + 1 - rtp.sequenceNumber) & 0xffff;
     this.tsOffset = (slot.lastTs + step - rtp.timestamp) >>> 0;

@@ -3,6 +3,7 @@
 import nodeDataChannel from 'node-datachannel';
 import { Router } from './Router.js';
 import { Consumer } from './Consumer.js';
+import { RtpTap } from './RtpTap.js';
 import { PublisherTransport } from './PublisherTransport.js';
 import { SubscriberTransport } from './SubscriberTransport.js';
 import { MediaError } from './errors.js';
@@ -15,6 +16,7 @@ export class MediaWorkerCore {
   private readonly publishers = new Map<string, PublisherTransport>();
   private readonly subscribers = new Map<string, SubscriberTransport>();
   private readonly consumerRouter = new Map<string, Router>();
+  private readonly tapRouter = new Map<string, Router>();
   private readonly muxListener: InstanceType<typeof nodeDataChannel.IceUdpMuxListener>;
   private readonly timer: NodeJS.Timeout;
   private packetsOutClosed = 0;
@@ -46,6 +48,7 @@ export class MediaWorkerCore {
         for (const t of [...this.subscribers.values()]) if (t.routerId === router.id) this.closeTransport(t.id);
         router.close();
         this.routers.delete(router.id);
+        for (const [tapId, owner] of this.tapRouter) if (owner === router) this.tapRouter.delete(tapId);
         return {};
       }
       case 'createPublisher': {
@@ -116,6 +119,39 @@ export class MediaWorkerCore {
         const consumer = this.consumerRouter.get(command.consumerId)?.consumers.get(command.consumerId);
         if (!consumer) throw new MediaError('not_found', `consumer ${command.consumerId} not found`);
         consumer.setPaused(command.paused, performance.now());
+        return {};
+      }
+      case 'createRtpTap': {
+        const router = this.router(command.routerId);
+        if (this.tapRouter.has(command.tapId)) throw new MediaError('internal', `tap ${command.tapId} exists`);
+        if (!Number.isInteger(command.port) || command.port <= 0 || command.port > 65535) throw new MediaError('internal', `tap port ${command.port} is not a UDP port`);
+        const tap = await RtpTap.open(command.tapId, command.kind, command.port, command.payloadType);
+        if (this.routers.get(router.id) !== router) {
+          tap.close();
+          throw new MediaError('not_found', `router ${router.id} closed`);
+        }
+        router.taps.set(tap.id, tap);
+        this.tapRouter.set(tap.id, router);
+        return { ssrc: tap.slot.ssrc };
+      }
+      case 'setRtpTapSource': {
+        const router = this.tapRouter.get(command.tapId);
+        const tap = router?.taps.get(command.tapId);
+        if (!router || !tap) throw new MediaError('not_found', `tap ${command.tapId} not found`);
+        if (command.producerId === null) {
+          tap.detach();
+          return {};
+        }
+        const producer = router.producers.get(command.producerId);
+        if (!producer) throw new MediaError('not_found', `producer ${command.producerId} not found`);
+        tap.attach(producer, performance.now());
+        return {};
+      }
+      case 'closeRtpTap': {
+        const router = this.tapRouter.get(command.tapId);
+        router?.taps.get(command.tapId)?.close();
+        router?.taps.delete(command.tapId);
+        this.tapRouter.delete(command.tapId);
         return {};
       }
       case 'stats':

@@ -3,6 +3,7 @@
 import type { Producer } from './Producer.js';
 import type { Consumer } from './Consumer.js';
 import type { SubscriberTransport } from './SubscriberTransport.js';
+import type { RtpTap } from './RtpTap.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
 import { BandwidthAllocator } from './BandwidthAllocator.js';
 
@@ -14,6 +15,8 @@ export class Router {
   readonly producers = new Map<string, Producer>();
   readonly subscribers = new Map<string, SubscriberTransport>();
   readonly consumers = new Map<string, Consumer>();
+  /** Plain-RTP taps feeding recorders (see RtpTap), by tap id. */
+  readonly taps = new Map<string, RtpTap>();
   private readonly speaker = new ActiveSpeakerDetector();
   private lastFeedbackMs = 0;
   private lastSpeakerMs = 0;
@@ -33,6 +36,7 @@ export class Router {
         this.consumers.delete(consumer.id);
       }
     }
+    for (const tap of this.taps.values()) if (tap.producer === producer) tap.detach();
     if (producer.kind === 'audio') {
       const wasSpeaker = this.speaker.speaker === producer.id;
       this.speaker.remove(producer.id);
@@ -58,6 +62,7 @@ export class Router {
   tick(nowMs: number, elapsedMs: number): void {
     for (const producer of this.producers.values()) producer.tick(nowMs, elapsedMs);
     for (const consumer of this.consumers.values()) consumer.update(nowMs);
+    for (const tap of this.taps.values()) tap.update(nowMs);
     const allocate = nowMs - this.lastAllocationMs >= ALLOCATION_INTERVAL_MS;
     const allocationElapsed = nowMs - this.lastAllocationMs;
     if (allocate) this.lastAllocationMs = nowMs;
@@ -96,5 +101,7 @@ export class Router {
   close(): void {
     for (const consumer of this.consumers.values()) consumer.close();
     this.consumers.clear();
+    for (const tap of this.taps.values()) tap.close();
+    this.taps.clear();
   }
 }

@@ -12,7 +12,35 @@ export interface SlotConsumer {
   onNack(pid: number, blp: number, nowMs: number): void;
 }
 
-export class SubscriberSlot {
+/**
+ * Where a Consumer writes: a subscriber's m-line (SubscriberSlot) or a plain-RTP tap (RtpTapSlot).
+ * It carries the outgoing numbering, so one output stream stays continuous across sources.
+ */
+export interface ForwardSlot {
+  readonly kind: MediaKind;
+  readonly ssrc: number;
+  readonly payloadType: number;
+  /** RTX SSRC and payload type; 0 when retransmission is not offered. */
+  readonly rtxSsrc: number;
+  readonly rtxPayloadType: number;
+  open: boolean;
+  hasSent: boolean;
+  lastSeq: number;
+  lastTs: number;
+  lastPictureId: number;
+  lastTl0PicIdx: number;
+  rtxSeq: number;
+  absSendTimeId: number;
+  consumer: SlotConsumer | null;
+  send(buf: Buffer): boolean;
+  /**
+   * Timestamp step to insert when a new source or layer starts; absent: one frame. A tap feeding a
+   * recorder steps by the wall-clock time that passed, so a pause stays a pause in the file.
+   */
+  switchTimestampStep?(clockRate: number, nowMs: number): number;
+}
+
+export class SubscriberSlot implements ForwardSlot {
   open = false;
   /** Part of an offer already sent to the client, so a `consume` naming it may follow. */
   offered = false;

@@ -38,6 +38,8 @@ function createdId(command: MediaCommand): string | null {
       return command.transportId;
     case 'consume':
       return command.consumerId;
+    case 'createRtpTap':
+      return command.tapId;
     default:
       return null;
   }
@@ -132,15 +134,17 @@ export class WorkerMediaEngine implements MediaEngine {
       return live.reduce((a, b) => (b.routers.size < a.routers.size ? b : a));
     }
     const key =
-      command.op === 'createPublisher' || command.op === 'createSubscriber' || command.op === 'closeRouter'
+      command.op === 'createPublisher' || command.op === 'createSubscriber' || command.op === 'closeRouter' || command.op === 'createRtpTap'
         ? command.routerId
         : command.op === 'consume'
           ? command.subscriberId
           : command.op === 'closeConsumer' || command.op === 'setConsumerLayer' || command.op === 'setConsumerPaused'
             ? command.consumerId
-            : command.op === 'stats'
-              ? ''
-              : command.transportId;
+            : command.op === 'setRtpTapSource' || command.op === 'closeRtpTap'
+              ? command.tapId
+              : command.op === 'stats'
+                ? ''
+                : command.transportId;
     const owner = this.owners.get(key);
     if (!owner || !owner.alive) throw new MediaError('not_found', `no live media worker owns ${key}`);
     return owner;
@@ -163,7 +167,12 @@ export class WorkerMediaEngine implements MediaEngine {
 
   /** Ids a command closed are forgotten once the worker confirmed. */
   private release(handle: WorkerHandle, command: MediaCommand): void {
-    const id = command.op === 'closeRouter' ? command.routerId : command.op === 'closeTransport' ? command.transportId : command.op === 'closeConsumer' ? command.consumerId : null;
+    const id =
+      command.op === 'closeRouter' ? command.routerId
+      : command.op === 'closeTransport' ? command.transportId
+      : command.op === 'closeConsumer' ? command.consumerId
+      : command.op === 'closeRtpTap' ? command.tapId
+      : null;
     if (id === null) return;
     if (this.owners.get(id) === handle) this.owners.delete(id);
     if (command.op === 'closeRouter') handle.routers.delete(command.routerId);

@@ -29,6 +29,14 @@ export type MediaCommand =
   | { op: 'setConsumerLayer'; consumerId: string; layer: LayerIndex }
   /** Stop forwarding a stream to its subscriber without tearing it down (stream.pause()). */
   | { op: 'setConsumerPaused'; consumerId: string; paused: boolean }
+  /**
+   * A plain-RTP tap: forwards one stream of this router as RTP over UDP to 127.0.0.1:`port` (a
+   * local recorder), with `payloadType` and continuous numbering whatever its source. Starts idle.
+   */
+  | { op: 'createRtpTap'; routerId: string; tapId: string; kind: MediaKind; port: number; payloadType: number }
+  /** What the tap forwards from now on (from the next keyframe, which is asked for); null: nothing. */
+  | { op: 'setRtpTapSource'; tapId: string; producerId: string | null }
+  | { op: 'closeRtpTap'; tapId: string }
   | { op: 'stats' };
 
 export interface MediaResults {
@@ -42,6 +50,9 @@ export interface MediaResults {
   closeConsumer: Record<string, never>;
   setConsumerLayer: Record<string, never>;
   setConsumerPaused: Record<string, never>;
+  createRtpTap: { ssrc: number };
+  setRtpTapSource: Record<string, never>;
+  closeRtpTap: Record<string, never>;
   stats: MediaStats;
 }
 

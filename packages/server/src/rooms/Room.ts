@@ -18,6 +18,7 @@ import { RoomPubSub, type PublishParams } from './RoomPubSub.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
 import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
 import { Lobby } from './Lobby.js';
+import { RoomTaps, type TapRequest } from './RoomTaps.js';
 import { logger } from '../logger.js';
 
 const log = logger('rooms:Room');
@@ -50,6 +51,8 @@ export class Room {
   private maxDurationMinutes: number | null = null;
   private durationTimer: NodeJS.Timeout | null = null;
   readonly lobby = new Lobby();
+  /** Plain-RTP taps of participant and track recordings. */
+  private readonly taps: RoomTaps;
   closed = false;
 
   constructor(
@@ -62,6 +65,7 @@ export class Room {
   ) {
     this.ref = { roomId: id, sessionId: this.sessionId };
     this.pubsub = new RoomPubSub(this.ref, archive);
+    this.taps = new RoomTaps(media, () => this.routerId);
   }
 
   /** The router is named by the session, so a new session never sees an old one's media. */
@@ -215,6 +219,7 @@ export class Room {
     const stream = { id: newId(8), kind, codec: mediaKind === 'audio' ? 'opus' : 'VP8', transportId, ...sized };
     participant.streams.set(kind, stream);
     this.producerOwners.set(answer.producerId, participant);
+    this.taps.onPublished(participant.id, kind, answer.producerId);
     this.broadcast({ t: 'streamEnabled', participantId: participant.id, stream: streamInfo(stream) }, participant);
     for (const other of this.participants.values()) {
       if (other !== participant) void this.consume(other, participant, kind);
@@ -279,6 +284,7 @@ export class Room {
     this.producerOwners.clear();
     this.setPresenter(null);
     await this.media.request({ op: 'createRouter', routerId: this.routerId });
+    await this.taps.recreate();
     for (const participant of this.participants.values()) {
       if (!participant.receivesMedia) continue;
       participant.subscriberTransportId = `${participant.id}.sub.${this.transportSeq++}`;
@@ -325,6 +331,22 @@ export class Room {
     const consumerId = subscriber.consumers.get(streamId);
     if (!consumerId) throw new RoomkitError('ERROR_INVALID_PARAMETER', `streamId: ${streamId} is not a stream you receive`);
     await this.media.request({ op: 'setConsumerPaused', consumerId, paused });
+  }
+
+  /**
+   * Starts forwarding a participant's stream as plain RTP to a local recorder (participant and
+   * track recordings); it follows that stream through camera/mic off and on. Returns the tap id.
+   */
+  async addRtpTap(request: TapRequest): Promise<string> {
+    const participant = this.participants.get(request.participantId);
+    if (!participant || participant.hidden || participant.left) {
+      throw new RoomkitError('INVALID_PARTICIPANT_ID', `participantId: no participant ${request.participantId} in the ongoing session of ${this.id}`);
+    }
+    return this.taps.add(participant, request);
+  }
+
+  removeRtpTap(tapId: string): Promise<void> {
+    return this.taps.remove(tapId);
   }
 
   pubsubPublish(sender: Participant, params: PublishParams): PubSubMessage {
@@ -469,6 +491,7 @@ export class Room {
     this.closed = true;
     if (this.durationTimer) clearTimeout(this.durationTimer);
     if (this.started) this.observer.sessionEnded(this.ref, new Date());
+    this.taps.clear();
     await this.media.request({ op: 'closeRouter', routerId: this.routerId }).catch(() => {});
     this.onEmpty(this);
   }

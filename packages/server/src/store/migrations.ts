@@ -129,6 +129,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX stream_jobs_kind_start ON stream_jobs (kind, start_at);
     `,
   },
+  {
+    version: 5,
+    name: 'participant and track recordings',
+    // track_kind: which stream a track recording holds (audio, video, screen_audio, screen_video).
+    sql: `
+      ALTER TABLE recordings ADD COLUMN track_kind TEXT;
+      CREATE INDEX recordings_type_room_start ON recordings (type, room_id, start_at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction; returns those applied. */

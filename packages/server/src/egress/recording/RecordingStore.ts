@@ -1,4 +1,4 @@
-// Recording rows in the server's SQLite database (migration 3): written when a job starts and
+// Recording rows in the server's SQLite database (migrations 3 and 5): written when a job starts and
 // when it ends; a server killed mid-recording leaves the row 'recording' until the next boot marks it.
 import type { SqliteDatabase } from '../../webhooks/SqliteWebhookOutbox.js';
 import type { PageRequest, PageResult } from '../../store/Store.js';
@@ -11,6 +11,8 @@ export interface StoredRecording {
   sessionId: string;
   type: 'composite' | 'participant' | 'track';
   participantId: string | null;
+  /** Track recordings: which stream (audio, video, screen_audio, screen_video). */
+  trackKind: string | null;
   status: RecordingStatus;
   start: Date;
   end: Date | null;
@@ -22,7 +24,7 @@ export interface StoredRecording {
 }
 
 interface Row {
-  id: string; room_id: string; session_id: string; type: string; participant_id: string | null; status: string;
+  id: string; room_id: string; session_id: string; type: string; participant_id: string | null; track_kind: string | null; status: string;
   start_at: number; end_at: number | null; file_path: string; size: number | null; duration: number | null; error: string | null;
 }
 
@@ -32,6 +34,7 @@ const toRecording = (r: Row): StoredRecording => ({
   sessionId: r.session_id,
   type: r.type as StoredRecording['type'],
   participantId: r.participant_id,
+  trackKind: r.track_kind,
   status: r.status as RecordingStatus,
   start: new Date(r.start_at),
   end: r.end_at === null ? null : new Date(r.end_at),
@@ -47,10 +50,10 @@ export class RecordingStore {
     db.prepare(`UPDATE recordings SET status = 'completed', end_at = COALESCE(end_at, ?) WHERE status = 'recording'`).run(Date.now());
   }
 
-  async insert(r: Pick<StoredRecording, 'id' | 'roomId' | 'sessionId' | 'type' | 'participantId' | 'filePath'> & { config: unknown }): Promise<void> {
+  async insert(r: Pick<StoredRecording, 'id' | 'roomId' | 'sessionId' | 'type' | 'participantId' | 'filePath'> & { trackKind?: string | null; config: unknown }): Promise<void> {
     this.db
-      .prepare(`INSERT INTO recordings (id, room_id, session_id, type, participant_id, status, start_at, file_path, config) VALUES (?, ?, ?, ?, ?, 'recording', ?, ?, ?)`)
-      .run(r.id, r.roomId, r.sessionId, r.type, r.participantId, Date.now(), r.filePath, JSON.stringify(r.config ?? {}));
+      .prepare(`INSERT INTO recordings (id, room_id, session_id, type, participant_id, track_kind, status, start_at, file_path, config) VALUES (?, ?, ?, ?, ?, ?, 'recording', ?, ?, ?)`)
+      .run(r.id, r.roomId, r.sessionId, r.type, r.participantId, r.trackKind ?? null, Date.now(), r.filePath, JSON.stringify(r.config ?? {}));
   }
 
   async finish(id: string, f: { status: RecordingStatus; size: number | null; duration: number | null; error: string | null }): Promise<void> {
@@ -62,9 +65,10 @@ export class RecordingStore {
     return row ? toRecording(row) : null;
   }
 
-  async list(filter: { roomId?: string; sessionId?: string; type: StoredRecording['type'] }, page: PageRequest): Promise<PageResult<StoredRecording>> {
+  async list(filter: { roomId?: string; sessionId?: string; participantId?: string; type: StoredRecording['type'] }, page: PageRequest): Promise<PageResult<StoredRecording>> {
     const where = ['type = ?'];
     const args: unknown[] = [filter.type];
+    if (filter.participantId !== undefined) { where.push('participant_id = ?'); args.push(filter.participantId); }
     if (filter.roomId !== undefined) { where.push('room_id = ?'); args.push(filter.roomId); }
     if (filter.sessionId !== undefined) { where.push('session_id = ?'); args.push(filter.sessionId); }
     const w = where.join(' AND ');

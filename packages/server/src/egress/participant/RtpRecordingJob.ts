@@ -1,0 +1,148 @@
+// One ffmpeg recording plain RTP from the SFU's taps into a fragmented MP4: picks the UDP ports,
+// hands ffmpeg the SDP, says when ffmpeg listens (taps may start) and when the file holds media,
+// and ends once, with an outcome, whether stopped or dead.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { JobOutcome } from '../types.js';
+import { allocatePortPair, buildRtpFfmpegArgs, buildSdp, portsBound, releasePortPair, type RtpInputStream } from './rtpInput.js';
+
+const LISTEN_TIMEOUT_MS = 5_000;
+/** After SIGINT: time for ffmpeg to write its last fragment before SIGKILL. */
+const FFMPEG_EXIT_MS = 8_000;
+const SECOND_SIGINT_MS = 1_000;
+
+export interface RtpRecordingParams {
+  kinds: Array<'audio' | 'video'>;
+  outputPath: string;
+  width: number;
+  height: number;
+  videoBitrate: number;
+}
+
+export class RtpRecordingJob {
+  /** ffmpeg's RTP port per kind (valid after start()). */
+  readonly ports = new Map<'audio' | 'video', number>();
+  private ffmpeg: ChildProcess | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private ending: Promise<JobOutcome> | null = null;
+  private startedAt: number | null = null;
+  private readonly stderrTail: string[] = [];
+  private onEnd: ((outcome: JobOutcome) => void) | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly params: RtpRecordingParams,
+    private readonly ffmpegPath: string,
+    private readonly log: Logger,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.ffmpeg?.pid;
+  }
+
+  /** Called once when the job ends for any reason (ffmpeg died, stopped, shut down). */
+  onEnded(listener: (outcome: JobOutcome) => void): void {
+    this.onEnd = listener;
+  }
+
+  /** Starts ffmpeg and resolves once it listens on every port; throws if it does not. */
+  async start(): Promise<void> {
+    const streams: RtpInputStream[] = [];
+    for (const kind of this.params.kinds) {
+      const port = await allocatePortPair();
+      this.ports.set(kind, port);
+      streams.push({ kind, port });
+    }
+    const args = buildRtpFfmpegArgs({ ...this.params, streams });
+    this.log.debug({ job: this.id, args }, 'starting ffmpeg for RTP');
+    // setpriv (exec, same pid): if the server dies, even by kill -9, ffmpeg gets SIGINT and closes
+    // the file cleanly instead of waiting forever on ports nobody sends to any more.
+    const ff = spawn('setpriv', ['--pdeathsig', 'INT', '--', this.ffmpegPath, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    this.ffmpeg = ff;
+    ff.stdin!.on('error', () => {});
+    ff.stdin!.end(buildSdp(streams));
+    ff.stderr!.setEncoding('utf8');
+    let buf = '';
+    ff.stderr!.on('data', (d: string) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        this.stderrTail.push(buf.slice(0, i).trimEnd());
+        if (this.stderrTail.length > 20) this.stderrTail.shift();
+        buf = buf.slice(i + 1);
+      }
+    });
+    this.exited = new Promise((resolve) => {
+      ff.once('error', (err) => {
+        if (!this.ending) void this.end('failed', `ffmpeg could not run: ${err.message}`);
+        resolve();
+      });
+      ff.once('exit', (code, signal) => {
+        if (!this.ending) void this.end('failed', `ffmpeg exited (${signal ?? `code ${code}`}): ${this.stderrTail.slice(-3).join(' / ')}`);
+        resolve();
+      });
+    });
+    const ports = [...this.ports.values()];
+    const deadline = Date.now() + LISTEN_TIMEOUT_MS;
+    while (!(await portsBound(ports))) {
+      if (this.ending) throw new Error(`ffmpeg did not start: ${this.stderrTail.slice(-3).join(' / ') || 'exited'}`);
+      if (Date.now() > deadline) {
+        await this.stop('stopped');
+        throw new Error(`ffmpeg did not listen on its RTP ports within ${LISTEN_TIMEOUT_MS / 1000} s`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Resolves true once the file holds media (ffmpeg got keyframe/audio and wrote its header). */
+  async waitForMedia(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ending && Date.now() < deadline) {
+      const size = await stat(this.params.outputPath).then((s) => s.size, () => 0);
+      if (size > 0) {
+        this.startedAt ??= Date.now();
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
+  }
+
+  /** Stops ffmpeg (it finishes the file); resolves with the outcome. Safe to call repeatedly. */
+  stop(reason: 'stopped' | 'meeting-ended' | 'shutdown' | 'failed' = 'stopped', error?: string): Promise<JobOutcome> {
+    return this.end(reason, error);
+  }
+
+  private end(reason: JobOutcome['reason'], error?: string): Promise<JobOutcome> {
+    this.ending ??= this.teardown(reason, error);
+    return this.ending;
+  }
+
+  private async teardown(reason: JobOutcome['reason'], error?: string): Promise<JobOutcome> {
+    const ff = this.ffmpeg;
+    if (ff && ff.exitCode === null && ff.signalCode === null) {
+      // One SIGINT ends ffmpeg after its next packet; with none coming (taps idle: camera and mic
+      // off) it waits in its read, and a second one interrupts that (a third would skip the trailer).
+      ff.kill('SIGINT');
+      const again = setTimeout(() => ff.kill('SIGINT'), SECOND_SIGINT_MS);
+      const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
+      await this.exited;
+      clearTimeout(again);
+      clearTimeout(timer);
+    }
+    for (const port of this.ports.values()) releasePortPair(port);
+    const outcome: JobOutcome = {
+      reason,
+      ...(error !== undefined ? { error } : {}),
+      durationSeconds: this.startedAt === null ? 0 : (Date.now() - this.startedAt) / 1000,
+    };
+    if (error) this.log.warn({ job: this.id, error }, 'RTP recording failed');
+    try {
+      this.onEnd?.(outcome);
+    } catch (err) {
+      this.log.error({ err }, 'onEnded listener threw');
+    }
+    return outcome;
+  }
+}
