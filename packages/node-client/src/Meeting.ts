@@ -28,8 +28,11 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   readonly pubSub: PubSub;
   activeSpeakerId: string | null = null;
   activePresenterId: string | null = null;
-  /** performance.now() timings of the last join(): socket open and join answered. */
-  readonly timings = { joinStartedAt: -1, socketOpenAt: -1, joinedAt: -1 };
+  /**
+   * performance.now() timings of the last join(): socket open, join answered, and the subscriber
+   * connection's first offer received, our answer accepted by the server, and ICE+DTLS connected.
+   */
+  readonly timings = { joinStartedAt: -1, socketOpenAt: -1, joinedAt: -1, subscriberOfferAt: -1, subscriberAnsweredAt: -1, subscriberConnectedAt: -1 };
 
   private phase: Phase = 'new';
   private joinSettled: () => void = () => {};
@@ -50,7 +53,13 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     const requestQuality = (p: Participant, quality: Quality) => this.requestQuality(p, quality);
     this.localParticipant = new Participant(options.participantId ?? '', options.name ?? '', true, options.mode ?? 'SEND_AND_RECV', options.metaData ?? null, requestQuality);
     this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null));
-    this.subscriber = new SubscribeConnection({ bindAddress: options.bindAddress, name: options.name ?? 'node' });
+    this.subscriber = new SubscribeConnection({
+      bindAddress: options.bindAddress,
+      name: options.name ?? 'node',
+      onConnected: () => {
+        if (this.timings.subscriberConnectedAt < 0) this.timings.subscriberConnectedAt = performance.now();
+      },
+    });
   }
 
   /** Connects and joins; resolves after `meeting-joined`, rejects with a RoomkitError (`.code`). */
@@ -213,8 +222,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   private async onSubscriberOffer(ev: EventOf<'subscriberOffer'>): Promise<void> {
     try {
+      if (this.timings.subscriberOfferAt < 0) this.timings.subscriberOfferAt = performance.now();
       const answer = await this.subscriber.handleOffer(ev.sdp);
       await this.signaling?.request({ t: 'subscriberAnswer', sdp: answer });
+      if (this.timings.subscriberAnsweredAt < 0) this.timings.subscriberAnsweredAt = performance.now();
       this.subscriber.answerDelivered();
     } catch (err) {
       this.safeEmit('error', { code: 3044, message: `Could not apply the server's media offer: ${(err as Error).message}` });

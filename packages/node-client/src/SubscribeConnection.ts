@@ -23,7 +23,7 @@ export class SubscribeConnection {
   private candidatesAdded = false;
   state = 'new';
 
-  constructor(private readonly options: { bindAddress?: string; name: string }) {}
+  constructor(private readonly options: { bindAddress?: string; name: string; onConnected?: () => void }) {}
 
   /** Applies a server offer and returns our answer (with candidates). Calls must not overlap. */
   async handleOffer(sdp: string): Promise<string> {
@@ -33,6 +33,7 @@ export class SubscribeConnection {
       this.pc = pc;
       pc.onStateChange((state) => {
         this.state = state;
+        if (state === 'connected') this.options.onConnected?.();
       });
       pc.onTrack((track) => this.addTrack(track));
       this.timer = setInterval(() => this.tick(), TICK_MS);

@@ -99,7 +99,7 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
       for (let i = 0; i < options.publishers; i++) joins.push(limit(() => join(`${prefix}-${r}`, `pub-${r}-${i}`, 'publisher')));
     }
     await Promise.all(joins);
-    if (options.publishers > 0) await waitForPublishing(clients);
+    if (options.publishers > 0) await waitForPublishing(clients, options.audioOnly ? 1 : 2);
     joins.length = 0;
     for (let r = 0; r < options.rooms; r++) {
       for (let i = 0; i < options.subscribers; i++) joins.push(limit(() => join(`${prefix}-${r}`, `sub-${r}-${i}`, 'subscriber')));
@@ -146,6 +146,14 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
     const firstMedia = mediaStreams
       .filter(({ s }) => s.stats!.firstDecodableAt > 0)
       .map(({ c, s }) => s.stats!.firstDecodableAt - c.meeting.timings.joinStartedAt);
+    const subscribers = clients.filter((c) => c.role === 'subscriber' && !c.failed);
+    const mediaKind = options.audioOnly ? 'audio' : 'video';
+    const stage = (at: (c: (typeof clients)[number]) => number) =>
+      distribution(subscribers.map((c) => at(c) - c.meeting.timings.joinStartedAt).filter((ms) => ms >= 0)).p50;
+    const firstPacketAt = (c: (typeof clients)[number]) => {
+      const firsts = c.streams.filter((s) => s.kind === mediaKind && s.stats!.firstPacketAt > 0).map((s) => s.stats!.firstPacketAt);
+      return firsts.length > 0 ? Math.min(...firsts) : -1;
+    };
     const lost = windowEnd.lost - windowStart.lost;
     const { token: _token, ...shownOptions } = options;
     return {
@@ -154,6 +162,12 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
       joinFailures: clients.filter((c) => c.failed).length,
       joinMs: distribution(clients.filter((c) => !c.failed).map((c) => c.joinMs)),
       firstMediaMs: distribution(firstMedia),
+      firstMediaStagesMs: {
+        offer: stage((c) => c.meeting.timings.subscriberOfferAt),
+        answered: stage((c) => c.meeting.timings.subscriberAnsweredAt),
+        connected: stage((c) => c.meeting.timings.subscriberConnectedAt),
+        firstPacket: stage(firstPacketAt),
+      },
       streamsWithoutMedia: mediaStreams.length - firstMedia.length + missingStreams(clients, options),
       windowSec,
       packetsOut: windowEnd.packetsOut - windowStart.packetsOut,
@@ -239,9 +253,14 @@ function missingStreams(clients: readonly Client[], options: LoadTestOptions): n
   return missing;
 }
 
-async function waitForPublishing(clients: readonly Client[]): Promise<void> {
+/** Until every publisher has all `streamsEach` streams sending (right after join() it has none yet). */
+async function waitForPublishing(clients: readonly Client[], streamsEach: number): Promise<void> {
   const deadline = performance.now() + SETTLE_MAX_MS;
-  const publishing = () => clients.every((c) => c.role !== 'publisher' || c.failed || [...c.meeting.localParticipant.streams.values()].every((s) => (s.sendStats?.packetsSent ?? 0) > 0));
+  const sending = (c: Client) => {
+    const streams = [...c.meeting.localParticipant.streams.values()];
+    return streams.length >= streamsEach && streams.every((s) => (s.sendStats?.packetsSent ?? 0) > 0);
+  };
+  const publishing = () => clients.every((c) => c.role !== 'publisher' || c.failed || sending(c));
   while (!publishing() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 

@@ -12,6 +12,7 @@ export function formatReport(r: LoadTestResult): string {
     ['participants (join failures)', `${r.participants} (${r.joinFailures})`],
     ['join ms p50 / p95 / p99', ms(r.joinMs)],
     [`first ${o.audioOnly ? 'audio packet' : 'decodable frame'} ms p50 / p95 / p99`, ms(r.firstMediaMs)],
+    ['  p50 stages: offer / answered / connected / 1st packet', stages(r.firstMediaStagesMs)],
     ['streams without media', String(r.streamsWithoutMedia)],
     ['packets out / bitrate out', `${r.packetsOut} / ${r.bitrateOutKbps} kbps`],
     ['packets in / bitrate in', `${r.packetsIn} / ${r.bitrateInKbps} kbps`],
@@ -38,4 +39,8 @@ export function formatReport(r: LoadTestResult): string {
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   if (r.checks.length > 0) lines.push('', 'cross-checks (ps and /proc of the server):', ...r.checks.map((c) => `  ${c}`));
   return `${lines.join('\n')}\n`;
+}
+
+function stages(s: LoadTestResult['firstMediaStagesMs']): string {
+  return [s.offer, s.answered, s.connected, s.firstPacket].map((v) => (Number.isFinite(v) ? v.toFixed(0) : '-')).join(' / ');
 }

@@ -54,6 +54,11 @@ export interface LoadTestResult {
   joinMs: Distribution;
   /** join() start → first decodable frame (video) or first packet (audio only) per remote stream. */
   firstMediaMs: Distribution;
+  /**
+   * Where the time to first media goes (p50 of each, ms after join() started, subscribers only):
+   * the server's first subscriber offer, our answer accepted, ICE+DTLS connected, first packet.
+   */
+  firstMediaStagesMs: { offer: number; answered: number; connected: number; firstPacket: number };
   streamsWithoutMedia: number;
   windowSec: number;
   packetsOut: number;

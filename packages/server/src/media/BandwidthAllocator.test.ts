@@ -51,4 +51,17 @@ describe('BandwidthAllocator', () => {
     alloc.allocate([a, b] as unknown as Consumer[], null, 2300, 100);
     expect([a.allocatedLayer, b.allocatedLayer]).toEqual([2, 0]);
   });
+
+  it('a camera whose layers were not live yet takes the high layer as soon as they are (no upgrade hold)', () => {
+    const a = camera('a');
+    let live = false;
+    a.producer.isLayerLive = () => live;
+    a.producer.pickLayer = (preferred: number) => (live ? preferred : -1);
+    const alloc = allocator(5_000_000);
+    alloc.allocate([a] as unknown as Consumer[], null, 0, 100);
+    expect(a.allocatedLayer).toBe(-1);
+    live = true;
+    alloc.allocate([a] as unknown as Consumer[], null, 500, 100);
+    expect(a.allocatedLayer).toBe(2);
+  });
 });

@@ -87,7 +87,8 @@ export class BandwidthAllocator {
       state = { upgradeCandidate: -1, upgradeSinceMs: 0 };
       states.set(consumer, state);
     }
-    if (chosen <= current || current < -1) {
+    // Nothing allocated yet (-1: no layer was live): the first live layer is not an upgrade to hold.
+    if (chosen <= current || current < 0) {
       state.upgradeCandidate = -1;
       return chosen;
     }
