@@ -3,10 +3,15 @@
 import nodeDataChannel from 'node-datachannel';
 import { Router } from './Router.js';
 import { Consumer } from './Consumer.js';
+import type { Producer } from './Producer.js';
 import { PublisherTransport } from './PublisherTransport.js';
 import { SubscriberTransport } from './SubscriberTransport.js';
 import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
+import { OverloadMonitor } from './overload/OverloadMonitor.js';
+import { logger } from '../logger.js';
+
+const log = logger('media:worker');
 
 const TICK_MS = 100;
 
@@ -18,6 +23,9 @@ export class MediaWorkerCore {
   private readonly muxListener: InstanceType<typeof nodeDataChannel.IceUdpMuxListener>;
   private readonly timer: NodeJS.Timeout;
   private packetsOutClosed = 0;
+  private readonly overload = new OverloadMonitor((warning) =>
+    log.warn({ ...warning, rtcPort: this.options.rtcPort }, 'media worker overloaded: shedding stale media to keep forwarding delay bounded'),
+  );
 
   constructor(
     private readonly options: MediaEngineOptions,
@@ -141,6 +149,7 @@ export class MediaWorkerCore {
       this.publishers.delete(id);
       const router = this.routers.get(publisher.routerId);
       router?.removeProducer(publisher.producer);
+      this.overload.onProducerClosed(publisher.producer);
       publisher.close();
     }
     const subscriber = this.subscribers.get(id);
@@ -167,6 +176,11 @@ export class MediaWorkerCore {
     const elapsed = now - this.lastTickMs;
     this.lastTickMs = now;
     for (const router of this.routers.values()) router.tick(now, elapsed);
+    this.overload.tick(this.allProducers(), now);
+  }
+
+  private *allProducers(): Iterable<Producer> {
+    for (const router of this.routers.values()) yield* router.producers.values();
   }
 
   private stats(): MediaStats {
@@ -192,6 +206,9 @@ export class MediaWorkerCore {
       packetsIn,
       packetsOut,
       sendErrors,
+      shedVideoPackets: this.overload.shedVideoPackets,
+      shedAudioPackets: this.overload.shedAudioPackets,
+      latenessMs: Math.round(this.overload.latenessMs),
     };
   }
 

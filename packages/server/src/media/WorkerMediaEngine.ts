@@ -51,11 +51,12 @@ export class WorkerMediaEngine implements MediaEngine {
   private nextRequestId = 1;
   private closing = false;
 
-  private constructor() {}
+  /** Subscribers of one room per worker before the room spans another worker (0: never). */
+  private constructor(private readonly roomCapacity: number) {}
 
   /** Starts `count` workers; worker i binds UDP port `options.rtcPort + i`. */
-  static async start(options: MediaEngineOptions, count: number): Promise<WorkerMediaEngine> {
-    const engine = new WorkerMediaEngine();
+  static async start(options: MediaEngineOptions, count: number, placement: { roomCapacity: number } = { roomCapacity: 0 }): Promise<WorkerMediaEngine> {
+    const engine = new WorkerMediaEngine(placement.roomCapacity);
     try {
       await Promise.all(Array.from({ length: count }, (_, i) => engine.spawn(options, i)));
     } catch (err) {
@@ -219,13 +220,22 @@ export class WorkerMediaEngine implements MediaEngine {
   }
 
   private async stats(): Promise<MediaStats> {
-    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0 };
-    const all = await Promise.all(this.workers.filter((w) => w.alive).map((w) => this.send(w, { op: 'stats' }).catch(() => null)));
-    for (const s of all as Array<MediaStats | null>) {
-      if (!s) continue;
-      for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] += s[key];
+    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0 };
+    for (const { stats: s } of await this.workerStats()) {
+      for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] = key === 'latenessMs' ? Math.max(total[key], s[key]) : total[key] + s[key];
     }
     return total;
+  }
+
+  /** Each live worker's own figures (for per-worker metrics). */
+  async workerStats(): Promise<Array<{ worker: number; stats: MediaStats }>> {
+    const live = this.workers.filter((w) => w.alive);
+    const all = await Promise.all(live.map((w) => this.send(w, { op: 'stats' }).catch(() => null)));
+    const out: Array<{ worker: number; stats: MediaStats }> = [];
+    all.forEach((s, i) => {
+      if (s) out.push({ worker: live[i]!.index, stats: s as MediaStats });
+    });
+    return out;
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,11 @@ export interface MediaStats {
   packetsIn: number;
   packetsOut: number;
   sendErrors: number;
+  /** Incoming packets shed because they reached the worker too late (overload; see StaleMediaGuard). */
+  shedVideoPackets: number;
+  shedAudioPackets: number;
+  /** Highest lateness of incoming media over the last second (ms); summed over workers: the maximum. */
+  latenessMs: number;
 }
 
 export type MediaEvent =
@@ -83,4 +88,6 @@ export interface MediaEngineOptions {
   announcedIp: string;
   /** Log level for media worker processes (they do not read the config themselves). */
   logLevel?: string;
+  /** Lateness past which incoming media is shed (ms; 0 = never). Defaults: video 400, audio 1000. */
+  staleMedia?: { maxVideoLatenessMs: number; maxAudioLatenessMs: number };
 }
