@@ -12,6 +12,23 @@ import { logger } from '../logger.js';
 
 const log = logger('media:WorkerMediaEngine');
 const READY_TIMEOUT_MS = 20_000;
+const STATS_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
 
 interface Pending {
   resolve(result: unknown): void;
@@ -230,7 +247,8 @@ export class WorkerMediaEngine implements MediaEngine {
   /** Each live worker's own figures (for per-worker metrics). */
   async workerStats(): Promise<Array<{ worker: number; stats: MediaStats }>> {
     const live = this.workers.filter((w) => w.alive);
-    const all = await Promise.all(live.map((w) => this.send(w, { op: 'stats' }).catch(() => null)));
+    // A worker far behind answers late (its reply queues behind the packets): leave it out.
+    const all = await Promise.all(live.map((w) => withTimeout(this.send(w, { op: 'stats' }), STATS_TIMEOUT_MS).catch(() => null)));
     const out: Array<{ worker: number; stats: MediaStats }> = [];
     all.forEach((s, i) => {
       if (s) out.push({ worker: live[i]!.index, stats: s as MediaStats });
