@@ -9,6 +9,8 @@ import { SubscriberTransport } from './SubscriberTransport.js';
 import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
 import { OverloadMonitor } from './overload/OverloadMonitor.js';
+import { PipeHub } from './pipe/PipeHub.js';
+import { isPipeCommand, type PipeCommand, type PipeResults } from './pipe/pipeTypes.js';
 import { logger } from '../logger.js';
 
 const log = logger('media:worker');
@@ -38,7 +40,16 @@ export class MediaWorkerCore {
     this.timer.unref();
   }
 
-  async handle(command: MediaCommand): Promise<MediaResults[MediaCommand['op']]> {
+  /** Rooms spanning workers: this worker's end of the pipes (bound only in worker processes). */
+  private readonly pipes = new PipeHub();
+
+  /** Binds the pipe socket (127.0.0.1, a free port); resolves with its port. */
+  listenPipe(): Promise<number> {
+    return this.pipes.listen();
+  }
+
+  async handle(command: MediaCommand | PipeCommand): Promise<MediaResults[MediaCommand['op']] | PipeResults[PipeCommand['op']]> {
+    if (isPipeCommand(command)) return this.handlePipe(command);
     switch (command.op) {
       case 'createRouter': {
         if (!this.routers.has(command.routerId)) {
@@ -52,6 +63,12 @@ export class MediaWorkerCore {
         if (!router) return {};
         for (const t of [...this.publishers.values()]) if (t.routerId === router.id) this.closeTransport(t.id);
         for (const t of [...this.subscribers.values()]) if (t.routerId === router.id) this.closeTransport(t.id);
+        // Relay copies of producers (fed by pipes) belong to no publisher transport here.
+        for (const producer of [...router.producers.values()]) {
+          this.pipes.forgetProducer(producer);
+          router.removeProducer(producer);
+          producer.close();
+        }
         router.close();
         this.routers.delete(router.id);
         return {};
@@ -131,6 +148,28 @@ export class MediaWorkerCore {
     }
   }
 
+  private async handlePipe(command: PipeCommand): Promise<PipeResults[PipeCommand['op']]> {
+    switch (command.op) {
+      case 'pipeOut': {
+        const producer = this.router(command.routerId).producers.get(command.producerId);
+        if (!producer) throw new MediaError('not_found', `producer ${command.producerId} not found`);
+        return { params: await this.pipes.pipeOut(producer, command.pipeId, command.toPort) };
+      }
+      case 'pipeIn': {
+        const router = this.router(command.routerId);
+        if (router.producers.has(command.producerId)) throw new MediaError('internal', `producer ${command.producerId} exists`);
+        const producer = await this.pipes.pipeIn(command.params, command.pipeId, command.fromPort, () => {
+          if (router.producers.get(producer.id) === producer) router.removeProducer(producer);
+        });
+        router.producers.set(producer.id, producer);
+        return {};
+      }
+      case 'closePipe':
+        this.pipes.closePipe(command.pipeId);
+        return {};
+    }
+  }
+
   private router(id: string): Router {
     const router = this.routers.get(id);
     if (!router) throw new MediaError('not_found', `router ${id} not found`);
@@ -150,6 +189,7 @@ export class MediaWorkerCore {
       const router = this.routers.get(publisher.routerId);
       router?.removeProducer(publisher.producer);
       this.overload.onProducerClosed(publisher.producer);
+      this.pipes.forgetProducer(publisher.producer);
       publisher.close();
     }
     const subscriber = this.subscribers.get(id);
@@ -218,5 +258,6 @@ export class MediaWorkerCore {
     for (const router of this.routers.values()) router.close();
     this.routers.clear();
     this.muxListener.stop();
+    this.pipes.close();
   }
 }

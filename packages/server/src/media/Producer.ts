@@ -132,7 +132,23 @@ export class Producer {
     track.onMessage((msg) => this.onPacket(msg));
   }
 
-  private onPacket(buf: Buffer): void {
+  /**
+   * Relay copy of a producer on another worker (a room spanning workers): keyframe requests go
+   * through this to the origin instead of to a publisher's track.
+   */
+  keyframeRelay: ((layer: number) => void) | null = null;
+
+  /** A packet piped from the origin worker; `layer` is the origin's (the rid may be long gone). */
+  onPipedPacket(buf: Buffer, layer: number): void {
+    this.onPacket(buf, layer);
+  }
+
+  /** What a relay copy of this producer is built from. */
+  get description(): ProducerParams {
+    return this.params;
+  }
+
+  private onPacket(buf: Buffer, pipedLayer = -1): void {
     if (this.closed) return;
     if (isRtcpPacket(buf)) {
       parseRtcp(buf, buf.length, this.rtcpHandler);
@@ -142,7 +158,7 @@ export class Producer {
     if (rtpView.payloadType !== this.params.payloadType) return;
     let index = this.layerBySsrc.get(rtpView.ssrc);
     if (index === undefined) {
-      index = this.learnLayer(buf);
+      index = pipedLayer >= 0 ? this.addLayer(pipedLayer) : this.learnLayer(buf);
       if (index < 0) return;
     }
     const layer = this.layers[index]!;
@@ -190,12 +206,12 @@ export class Producer {
     for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);
   }
 
-  private resyncConsumers(layer: number): void {
+  resyncConsumers(layer: number): void {
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.resync(layer);
   }
 
-  private skipForConsumers(layer: number, seq: number): void {
+  skipForConsumers(layer: number, seq: number): void {
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.skip(layer, seq);
   }
@@ -208,6 +224,10 @@ export class Producer {
       index = rid === null ? -1 : this.params.rids.indexOf(rid);
       if (index < 0 || index > 2) return -1;
     }
+    return this.addLayer(index);
+  }
+
+  private addLayer(index: number): number {
     const layer = new Layer(this.kind === 'audio' ? 48000 : 90000, this.kind === 'video', this.params.staleMedia ?? DEFAULT_STALE_LIMITS);
     layer.ssrc = rtpView.ssrc;
     const previous = this.layers[index];
@@ -231,13 +251,14 @@ export class Producer {
 
   /** Asks the publisher for a keyframe on one layer, unless the browser would ignore it now. */
   requestKeyframe(index: number, nowMs: number): void {
-    if (this.kind !== 'video' || !this.track) return;
+    if (this.kind !== 'video' || (!this.track && !this.keyframeRelay)) return;
     const layer = this.layers[index];
     if (!layer || nowMs - layer.lastPliMs < PLI_MIN_INTERVAL_MS || nowMs - layer.lastKeyframeMs < ENCODER_KEYFRAME_GAP_MS) return;
     // While still shedding a keyframe would be shed too: ask once caught up.
     if (layer.guard.shedding && !layer.guard.wantsKeyframe) return;
     layer.lastPliMs = nowMs;
-    this.sendRtcp(writePli(feedbackBuffer, 0, this.senderSsrc, layer.ssrc));
+    if (this.keyframeRelay) this.keyframeRelay(index);
+    else this.sendRtcp(writePli(feedbackBuffer, 0, this.senderSsrc, layer.ssrc));
   }
 
   get simulcast(): boolean {

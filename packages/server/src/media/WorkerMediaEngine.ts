@@ -9,6 +9,8 @@ import { MediaError } from './errors.js';
 import type { MediaCommand, MediaCommandOf, MediaEngine, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
 import type { WorkerMessage } from './mediaWorker.js';
 import { logger } from '../logger.js';
+import { SpanningRooms } from './pipe/SpanningRooms.js';
+import type { PipeCommand } from './pipe/pipeTypes.js';
 
 const log = logger('media:WorkerMediaEngine');
 const READY_TIMEOUT_MS = 20_000;
@@ -37,6 +39,8 @@ interface Pending {
 
 class WorkerHandle {
   alive = true;
+  /** Its end of the pipes between workers (127.0.0.1 UDP). */
+  pipePort = 0;
   readonly routers = new Set<string>();
   readonly pending = new Map<number, Pending>();
   constructor(
@@ -69,7 +73,11 @@ export class WorkerMediaEngine implements MediaEngine {
   private closing = false;
 
   /** Subscribers of one room per worker before the room spans another worker (0: never). */
-  private constructor(private readonly roomCapacity: number) {}
+  private readonly spanning: SpanningRooms<WorkerHandle>;
+
+  private constructor(roomCapacity: number) {
+    this.spanning = new SpanningRooms(roomCapacity, (w, c) => this.send(w, c), () => this.workers);
+  }
 
   /** Starts `count` workers; worker i binds UDP port `options.rtcPort + i`. */
   static async start(options: MediaEngineOptions, count: number, placement: { roomCapacity: number } = { roomCapacity: 0 }): Promise<WorkerMediaEngine> {
@@ -97,6 +105,7 @@ export class WorkerMediaEngine implements MediaEngine {
       const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), READY_TIMEOUT_MS);
       worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'ready') {
+          handle.pipePort = message.pipePort;
           clearTimeout(timer);
           resolve();
         } else this.onMessage(handle, message);
@@ -125,7 +134,10 @@ export class WorkerMediaEngine implements MediaEngine {
 
   async request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]> {
     if (command.op === 'stats') return (await this.stats()) as MediaResults[Op];
-    const handle = this.route(command);
+    // A room's subscribers may go to another worker than its origin (a room spanning workers).
+    const c = command as MediaCommand;
+    const placed = c.op === 'createSubscriber' ? await this.spanning.placeSubscriber(c.routerId, c.transportId) : null;
+    const handle = placed ?? this.route(command);
     // Claim new ids before the worker answers: a command naming them may be routed meanwhile
     // (a consume right after createSubscriber), and it must reach the same worker.
     this.claim(handle, command);
@@ -137,6 +149,10 @@ export class WorkerMediaEngine implements MediaEngine {
       throw err;
     }
     this.release(handle, command);
+    if (c.op === 'createRouter') this.spanning.onRouterCreated(c.routerId, handle);
+    else if (c.op === 'createPublisher') await this.spanning.onProducerCreated(c.routerId, (result as MediaResults['createPublisher']).producerId);
+    else if (c.op === 'closeTransport') this.spanning.onTransportClosed(c.transportId);
+    else if (c.op === 'closeRouter') this.spanning.onRouterClosed(c.routerId);
     return result as MediaResults[Op];
   }
 
@@ -187,7 +203,7 @@ export class WorkerMediaEngine implements MediaEngine {
     if (command.op === 'closeRouter') handle.routers.delete(command.routerId);
   }
 
-  private send(handle: WorkerHandle, command: MediaCommand): Promise<unknown> {
+  private send(handle: WorkerHandle, command: MediaCommand | PipeCommand): Promise<unknown> {
     if (!handle.alive) return Promise.reject(new MediaError('closed', `media worker ${handle.index} is gone`));
     const id = this.nextRequestId++;
     return new Promise((resolve, reject) => {
@@ -198,6 +214,9 @@ export class WorkerMediaEngine implements MediaEngine {
 
   private onMessage(handle: WorkerHandle, message: WorkerMessage): void {
     if (message.kind === 'event') {
+      const event = message.event as MediaEvent;
+      // A relay's copy of a room hears the same audio: only the origin names the speaker.
+      if (event.ev === 'activeSpeaker' && this.spanning.isRelay(event.routerId, handle)) return;
       for (const listener of this.listeners) listener(message.event as MediaEvent);
       return;
     }
@@ -215,7 +234,7 @@ export class WorkerMediaEngine implements MediaEngine {
     for (const pending of handle.pending.values()) pending.reject(new MediaError('closed', `media worker ${handle.index} exited`));
     handle.pending.clear();
     for (const [key, owner] of this.owners) if (owner === handle) this.owners.delete(key);
-    const lost = [...handle.routers];
+    const lost = [...new Set([...handle.routers, ...this.spanning.onWorkerLost(handle)])];
     handle.routers.clear();
     if (this.closing) return;
     log.error({ worker: handle.index, code, rooms: lost.length }, 'media worker exited; its rooms move to the remaining workers');
