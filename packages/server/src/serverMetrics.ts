@@ -31,6 +31,8 @@ export async function collectMetrics(media: MediaEngine, server: { rooms: number
         { labels: { worker: w.worker, kind: 'audio' }, value: w.stats.shedAudioPackets },
       ]),
     },
+    { name: 'roomkit_media_worker_resident_bytes', help: 'Resident memory of the media worker process (for "main": the server process).', type: 'gauge', samples: per((s) => s.rssBytes) },
+    { name: 'roomkit_media_worker_heap_used_bytes', help: 'JS heap in use in the media worker process.', type: 'gauge', samples: per((s) => s.heapUsedBytes) },
     { name: 'roomkit_media_lateness_ms', help: 'Highest lateness of incoming media over the last second, in ms (grows when the worker falls behind).', type: 'gauge', samples: per((s) => s.latenessMs) },
   ];
 }

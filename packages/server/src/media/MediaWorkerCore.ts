@@ -229,6 +229,7 @@ export class MediaWorkerCore {
     let packetsIn = 0;
     let packetsOut = this.packetsOutClosed;
     let sendErrors = 0;
+    const memory = process.memoryUsage();
     for (const router of this.routers.values()) {
       producers += router.producers.size;
       consumers += router.consumers.size;
@@ -249,6 +250,8 @@ export class MediaWorkerCore {
       shedVideoPackets: this.overload.shedVideoPackets,
       shedAudioPackets: this.overload.shedAudioPackets,
       latenessMs: Math.round(this.overload.latenessMs),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
     };
   }
 

@@ -60,6 +60,9 @@ export interface MediaStats {
   shedAudioPackets: number;
   /** Highest lateness of incoming media over the last second (ms); summed over workers: the maximum. */
   latenessMs: number;
+  /** The worker process's memory (bytes): resident, and the JS heap in use (summed over workers). */
+  rssBytes: number;
+  heapUsedBytes: number;
 }
 
 export type MediaEvent =
