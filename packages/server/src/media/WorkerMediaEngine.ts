@@ -146,6 +146,7 @@ export class WorkerMediaEngine implements MediaEngine {
       result = await this.send(handle, command);
     } catch (err) {
       this.unclaim(handle, command);
+      if (c.op === 'createSubscriber') this.spanning.onTransportClosed(c.transportId);
       throw err;
     }
     this.release(handle, command);
