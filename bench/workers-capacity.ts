@@ -17,6 +17,8 @@ const QUOTA = Number(process.env.BENCH_WORKER_CPU ?? 10);
 const STEP = Number(process.env.BENCH_STEP ?? 5);
 const MAX_PER_ROOM = Number(process.env.BENCH_MAX_PER_ROOM ?? 100);
 const WINDOW_S = 5;
+/** BENCH_SPAN=1: one room (one publisher) whose subscribers span the workers (mediaWorkerRoomCapacity = BENCH_STEP). */
+const SPAN = process.env.BENCH_SPAN === '1';
 const log = (s: string) => console.log(`[workers] ${s}`);
 const media = await loadSyntheticMedia({ layers: [{ rid: 'f', width: 1280, height: 720, bitrateKbps: 1000 }] });
 
@@ -32,20 +34,23 @@ function videoOf(peer: Peer) {
 }
 
 async function run(workers: number, port: number) {
-  const target = await startRoomkit({ port, rtcPort: port + 2, media, delay: new DelayRecorder(), log, mediaWorkers: String(workers) });
+  const target = await startRoomkit({ port, rtcPort: port + 2, media, delay: new DelayRecorder(), log, mediaWorkers: String(workers), ...(SPAN && { config: { mediaWorkerRoomCapacity: STEP } }) });
   const limits: CpuLimit[] = [];
   try {
     const workerPids = target.pids().filter((pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('mediaWorker'); } catch { return false; } });
     if (workerPids.length !== workers) throw new Error(`found ${workerPids.length} media workers, expected ${workers}`);
     for (const pid of workerPids) limits.push(limitCpu(pid, QUOTA, 'workers'));
-    const rooms: Room[] = [await target.room(`cap-a-${port}`), await target.room(`cap-b-${port}`)];
+    const rooms: Room[] = SPAN ? [await target.room(`cap-a-${port}`)] : [await target.room(`cap-a-${port}`), await target.room(`cap-b-${port}`)];
     const publishers = await Promise.all(rooms.map((r, i) => r.addPublisher(`pub${i}`)));
     void publishers;
     const subs: Peer[][] = [[], []];
     let capacity = 0;
     let last = '';
     for (let perRoom = STEP; perRoom <= MAX_PER_ROOM; perRoom += STEP) {
-      for (let r = 0; r < 2; r++) for (let i = 0; i < STEP; i++) subs[r]!.push(await rooms[r]!.addSubscriber(`s${r}-${perRoom}-${i}`));
+      for (let n = 0; n < 2 * STEP; n++) {
+        const r = SPAN ? 0 : n % 2;
+        subs[r]!.push(await rooms[r]!.addSubscriber(`s${r}-${perRoom}-${n}`));
+      }
       await sleep(4000);
       const all = subs.flat();
       const a = all.map((p) => ({ packets: videoOf(p)?.packets ?? 0, lost: videoOf(p)?.lost ?? 0 }));
@@ -84,7 +89,7 @@ try {
   console.error(`bench:workers failed: ${(err as Error).stack ?? err}`);
   process.exit(1);
 }
-console.log(`\nbench:workers — each media worker limited to ${QUOTA}% of a core; 2 rooms × 1 publisher (1 Mbps), +${STEP} subscribers per room per step`);
+console.log(`\nbench:workers — each media worker limited to ${QUOTA}% of a core; ${SPAN ? `1 room × 1 publisher (1 Mbps) spanning the workers (mediaWorkerRoomCapacity ${STEP})` : '2 rooms × 1 publisher (1 Mbps)'}, +${2 * STEP} subscribers per step`);
 console.log('| media workers | capacity (subscribers) | last step |');
 console.log('|---|---|---|');
 for (const r of rows) console.log(`| ${r.workers} | ${r.capacity} | ${r.last} |`);
