@@ -11,15 +11,19 @@ import type { Peer, Room, Target } from './types.js';
 
 const JOIN_TIMEOUT_MS = 15_000;
 
-export async function startRoomkit(opts: { port: number; rtcPort: number; media: SyntheticMedia; delay: DelayRecorder; log: (s: string) => void }): Promise<Target> {
+export async function startRoomkit(opts: {
+  port: number; rtcPort: number; media: SyntheticMedia; delay: DelayRecorder; log: (s: string) => void;
+  /** More config file keys (bench:overload turns shedding off), and the media worker count ('auto'). */
+  config?: Record<string, unknown>; mediaWorkers?: string;
+}): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'roomkit-bench-peer-'));
   const url = `http://127.0.0.1:${opts.port}`;
   // The default limits.maxParticipantsPerRoom (100) would end the capacity search before any loss.
   const configFile = join(dataDir, 'bench.json');
-  writeFileSync(configFile, JSON.stringify({ limits: { maxParticipantsPerRoom: 1000 } }));
+  writeFileSync(configFile, JSON.stringify({ limits: { maxParticipantsPerRoom: 1000 }, ...opts.config }));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'start', '--config', configFile, '--port', String(opts.port),
     '--rtc-port', String(opts.rtcPort), '--bind', '127.0.0.1', '--announced-ip', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn',
-    '--media-workers', 'auto'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    '--media-workers', opts.mediaWorkers ?? 'auto'], { stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;
   child.once('exit', () => { exited = true; });
   const stop = async () => {

@@ -13,6 +13,7 @@ import { createStore } from './store/createStore.js';
 import { combineObservers } from './webhooks/combineObservers.js';
 import { createWebhooks, type WebhookTuning } from './webhooks/createWebhooks.js';
 import { createEgress } from './egress/createEgress.js';
+import { collectMetrics } from './serverMetrics.js';
 
 export interface RunningServer {
   httpUrl: string;
@@ -34,8 +35,15 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const webhooks = createWebhooks(config, store, options.webhooks);
   const egress = createEgress(config, store.database, webhooks);
   const media = await createMediaEngine(
-    { bindAddress: config.bind, rtcPort: config.rtcPort, announcedIp: config.announcedIp, logLevel: config.logLevel },
+    {
+      bindAddress: config.bind,
+      rtcPort: config.rtcPort,
+      announcedIp: config.announcedIp,
+      logLevel: config.logLevel,
+      ...(config.mediaMaxLatenessMs && { staleMedia: { maxVideoLatenessMs: config.mediaMaxLatenessMs.video, maxAudioLatenessMs: config.mediaMaxLatenessMs.audio } }),
+    },
     config.mediaWorkers ?? 'auto',
+    { roomCapacity: config.mediaWorkerRoomCapacity ?? 0 },
   );
   const rooms = new RoomManager(
     media,
@@ -55,6 +63,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     streaming: { service: egress.service, kinds: egress.streaming },
     hlsState: (roomId) => egress.service.states(roomId).find((s) => s.kind === 'hls') ?? null,
     health: () => ({ rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
+    metrics: () => collectMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
   });
   signaling = new SignalingServer(app.server, rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, config.limits, egress.service);
   app.server.on('upgrade', (req, socket, head) => egress.handleUpgrade(req, socket, head));

@@ -192,6 +192,21 @@ describe('loadConfig', () => {
     expect(() => load(['--media-workers', '100'])).toThrow(/0 to 64/);
   });
 
+  it('mediaWorkerRoomCapacity is unset by default (rooms never span) and comes from the file, ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY or --media-worker-room-capacity', () => {
+    expect(load().mediaWorkerRoomCapacity).toBeUndefined();
+    expect(load(['--media-worker-room-capacity', '50']).mediaWorkerRoomCapacity).toBe(50);
+    expect(load([], { ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY: '8' }).mediaWorkerRoomCapacity).toBe(8);
+    expect(load(['--config', writeConfig('cap.json', '{"mediaWorkerRoomCapacity": 3}')]).mediaWorkerRoomCapacity).toBe(3);
+    expect(() => load(['--media-worker-room-capacity', '-1'])).toThrow(/mediaWorkerRoomCapacity/);
+  });
+
+  it('mediaMaxLatenessMs comes from the file only, both kinds, 0 or more', () => {
+    expect(load().mediaMaxLatenessMs).toBeUndefined();
+    expect(load(['--config', writeConfig('late.json', '{"mediaMaxLatenessMs": {"video": 0, "audio": 1500}}')]).mediaMaxLatenessMs).toEqual({ video: 0, audio: 1500 });
+    expect(loadError(['--config', writeConfig('late2.json', '{"mediaMaxLatenessMs": {"video": -5, "audio": 1000}}')]).message).toMatch(/mediaMaxLatenessMs\.video/);
+    expect(loadError(['--config', writeConfig('late3.json', '{"mediaMaxLatenessMs": {"video": 400}}')]).message).toMatch(/mediaMaxLatenessMs\.audio/);
+  });
+
   it('reconnectGraceSeconds is 20 by default and comes from the file, ROOMKIT_RECONNECT_GRACE_SECONDS or --reconnect-grace-seconds', () => {
     expect(load().reconnectGraceSeconds).toBe(20);
     const path = writeConfig('g.json', '{"reconnectGraceSeconds": 5}');

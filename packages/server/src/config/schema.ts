@@ -77,6 +77,28 @@ export const configSchema = z
       z.literal('auto'),
       z.number({ invalid_type_error: "must be 'auto' or a number" }).int('must be a whole number from 0 to 64').min(0, 'must be a whole number from 0 to 64').max(64, 'must be a whole number from 0 to 64'),
     ]),
+    /**
+     * Subscribers of one room a media worker carries before the room's next subscribers go to
+     * another worker (their media piped over from the room's first worker). 0: rooms never span.
+     */
+    mediaWorkerRoomCapacity: z
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number from 0 to 100000')
+      .min(0, 'must be a whole number from 0 to 100000')
+      .max(100000, 'must be a whole number from 0 to 100000')
+      .optional(),
+    /**
+     * Incoming media later than this (ms, against its own recent best) is shed instead of
+     * forwarded when a worker falls behind: video in whole frames until a keyframe, audio packet by
+     * packet. 0 turns shedding off for that kind. File only.
+     */
+    mediaMaxLatenessMs: z
+      .object({
+        video: z.number({ invalid_type_error: 'must be a number' }).int().min(0, 'must be 0 (off) or more').max(60000),
+        audio: z.number({ invalid_type_error: 'must be a number' }).int().min(0, 'must be 0 (off) or more').max(60000),
+      })
+      .strict()
+      .optional(),
     limits: limitsSchema,
     /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
     egress: z

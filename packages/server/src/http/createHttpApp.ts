@@ -8,6 +8,7 @@ import { generateToken } from '../auth/AccessToken.js';
 import type { Config } from '../config/schema.js';
 import { restApi, type RestApiDeps } from '../api/restApi.js';
 import { hlsRoutes, type HlsRoutesDeps } from './hlsRoutes.js';
+import { formatPrometheus, type MetricFamily } from './prometheus.js';
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
@@ -21,6 +22,8 @@ export interface HttpAppDeps {
   config: Config;
   sdkSource: string;
   health: () => Record<string, unknown>;
+  /** GET /metrics (Prometheus text); without it the route is not mounted. */
+  metrics?: () => Promise<MetricFamily[]>;
   /** The REST API v2's data: without them (tests of the static routes) it is not mounted. */
   store?: RestApiDeps['store'];
   rooms?: RestApiDeps['rooms'];
@@ -36,7 +39,7 @@ function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdkSource, health, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdkSource, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
@@ -89,6 +92,12 @@ export function createHttpApp({ config, sdkSource, health, store, rooms, recordi
   });
 
   app.get('/health', () => ({ ok: true, ...health() }));
+
+  if (metrics) {
+    app.get('/metrics', async (_req, reply) => {
+      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-cache').send(formatPrometheus(await metrics()));
+    });
+  }
 
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send(errorBody(404, ErrorCode.ERROR_INVALID_PARAMETER, `no route ${req.method} ${req.url.split('?')[0]}`));

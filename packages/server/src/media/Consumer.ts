@@ -123,6 +123,12 @@ export class Consumer implements PacketSink, SlotConsumer {
     if (((seq + this.seqOffset) & 0xffff) === ((this.slot.lastSeq + 1) & 0xffff)) this.seqOffset = (this.seqOffset - 1) & 0xffff;
   }
 
+  resync(layer: number): void {
+    // Overload shed packets of this layer: wait for the keyframe that follows, and continue the
+    // slot's numbering on it (switchTo), so the subscriber sees no gap and no broken frame.
+    if (layer === this.currentLayer) this.currentLayer = -1;
+  }
+
   private remember(outSeq: number, inSeq: number, layer: number): void {
     const i = outSeq & (SENT_MAP_SIZE - 1);
     this.sentSeqs![i] = ((outSeq << 16) | inSeq) >>> 0;

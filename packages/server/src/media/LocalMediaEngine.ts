@@ -19,7 +19,7 @@ export class LocalMediaEngine implements MediaEngine {
 
   async request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]> {
     if (this.closed) throw new Error('media engine is closed');
-    return (await this.core.handle(command)) as MediaResults[Op];
+    return (await this.core.handle(command)) as unknown as MediaResults[Op];
   }
 
   onEvent(listener: (event: MediaEvent) => void): void {

@@ -4,10 +4,17 @@ import nodeDataChannel from 'node-datachannel';
 import { Router } from './Router.js';
 import { Consumer } from './Consumer.js';
 import { RtpTap } from './RtpTap.js';
+import type { Producer } from './Producer.js';
 import { PublisherTransport } from './PublisherTransport.js';
 import { SubscriberTransport } from './SubscriberTransport.js';
 import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
+import { OverloadMonitor } from './overload/OverloadMonitor.js';
+import { PipeHub } from './pipe/PipeHub.js';
+import { isPipeCommand, type PipeCommand, type PipeResults } from './pipe/pipeTypes.js';
+import { logger } from '../logger.js';
+
+const log = logger('media:worker');
 
 const TICK_MS = 100;
 
@@ -20,6 +27,9 @@ export class MediaWorkerCore {
   private readonly muxListener: InstanceType<typeof nodeDataChannel.IceUdpMuxListener>;
   private readonly timer: NodeJS.Timeout;
   private packetsOutClosed = 0;
+  private readonly overload = new OverloadMonitor((warning) =>
+    log.warn({ ...warning, rtcPort: this.options.rtcPort }, 'media worker overloaded: shedding stale media to keep forwarding delay bounded'),
+  );
 
   constructor(
     private readonly options: MediaEngineOptions,
@@ -32,7 +42,16 @@ export class MediaWorkerCore {
     this.timer.unref();
   }
 
-  async handle(command: MediaCommand): Promise<MediaResults[MediaCommand['op']]> {
+  /** Rooms spanning workers: this worker's end of the pipes (bound only in worker processes). */
+  private readonly pipes = new PipeHub();
+
+  /** Binds the pipe socket (127.0.0.1, a free port); resolves with its port. */
+  listenPipe(): Promise<number> {
+    return this.pipes.listen();
+  }
+
+  async handle(command: MediaCommand | PipeCommand): Promise<MediaResults[MediaCommand['op']] | PipeResults[PipeCommand['op']]> {
+    if (isPipeCommand(command)) return this.handlePipe(command);
     switch (command.op) {
       case 'createRouter': {
         if (!this.routers.has(command.routerId)) {
@@ -46,6 +65,12 @@ export class MediaWorkerCore {
         if (!router) return {};
         for (const t of [...this.publishers.values()]) if (t.routerId === router.id) this.closeTransport(t.id);
         for (const t of [...this.subscribers.values()]) if (t.routerId === router.id) this.closeTransport(t.id);
+        // Relay copies of producers (fed by pipes) belong to no publisher transport here.
+        for (const producer of [...router.producers.values()]) {
+          this.pipes.forgetProducer(producer);
+          router.removeProducer(producer);
+          producer.close();
+        }
         router.close();
         this.routers.delete(router.id);
         for (const [tapId, owner] of this.tapRouter) if (owner === router) this.tapRouter.delete(tapId);
@@ -159,6 +184,28 @@ export class MediaWorkerCore {
     }
   }
 
+  private async handlePipe(command: PipeCommand): Promise<PipeResults[PipeCommand['op']]> {
+    switch (command.op) {
+      case 'pipeOut': {
+        const producer = this.router(command.routerId).producers.get(command.producerId);
+        if (!producer) throw new MediaError('not_found', `producer ${command.producerId} not found`);
+        return { params: await this.pipes.pipeOut(producer, command.pipeId, command.toPort) };
+      }
+      case 'pipeIn': {
+        const router = this.router(command.routerId);
+        if (router.producers.has(command.producerId)) throw new MediaError('internal', `producer ${command.producerId} exists`);
+        const producer = await this.pipes.pipeIn(command.params, command.pipeId, command.fromPort, () => {
+          if (router.producers.get(producer.id) === producer) router.removeProducer(producer);
+        });
+        router.producers.set(producer.id, producer);
+        return {};
+      }
+      case 'closePipe':
+        this.pipes.closePipe(command.pipeId);
+        return {};
+    }
+  }
+
   private router(id: string): Router {
     const router = this.routers.get(id);
     if (!router) throw new MediaError('not_found', `router ${id} not found`);
@@ -177,6 +224,8 @@ export class MediaWorkerCore {
       this.publishers.delete(id);
       const router = this.routers.get(publisher.routerId);
       router?.removeProducer(publisher.producer);
+      this.overload.onProducerClosed(publisher.producer);
+      this.pipes.forgetProducer(publisher.producer);
       publisher.close();
     }
     const subscriber = this.subscribers.get(id);
@@ -203,6 +252,11 @@ export class MediaWorkerCore {
     const elapsed = now - this.lastTickMs;
     this.lastTickMs = now;
     for (const router of this.routers.values()) router.tick(now, elapsed);
+    this.overload.tick(this.allProducers(), now);
+  }
+
+  private *allProducers(): Iterable<Producer> {
+    for (const router of this.routers.values()) yield* router.producers.values();
   }
 
   private stats(): MediaStats {
@@ -211,6 +265,7 @@ export class MediaWorkerCore {
     let packetsIn = 0;
     let packetsOut = this.packetsOutClosed;
     let sendErrors = 0;
+    const memory = process.memoryUsage();
     for (const router of this.routers.values()) {
       producers += router.producers.size;
       consumers += router.consumers.size;
@@ -228,6 +283,11 @@ export class MediaWorkerCore {
       packetsIn,
       packetsOut,
       sendErrors,
+      shedVideoPackets: this.overload.shedVideoPackets,
+      shedAudioPackets: this.overload.shedAudioPackets,
+      latenessMs: Math.round(this.overload.latenessMs),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
     };
   }
 
@@ -237,5 +297,6 @@ export class MediaWorkerCore {
     for (const router of this.routers.values()) router.close();
     this.routers.clear();
     this.muxListener.stop();
+    this.pipes.close();
   }
 }

@@ -10,6 +10,7 @@ import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
 import { findHeaderExtension } from './rtp/rtpPacket.js';
 import { writeNack } from './rtp/rtcp.js';
 import type { MediaKind } from './types.js';
+import { DEFAULT_MAX_AUDIO_LATENESS_MS, DEFAULT_MAX_VIDEO_LATENESS_MS, StaleMediaGuard, Verdict, type StaleMediaLimits } from './overload/StaleMediaGuard.js';
 import { logger } from '../logger.js';
 
 const log = logger('media:Producer');
@@ -20,7 +21,11 @@ export interface PacketSink {
   skip(layer: number, seq: number): void;
   /** `absSendTimeOffset`: where the abs-send-time extension's data is (-1 if absent). */
   forward(buf: Buffer, rtp: RtpView, vp8: Vp8View, layer: number, nowMs: number, absSendTimeOffset: number): void;
+  /** Packets of `layer` were shed (overload); the next one is a keyframe: restart numbering on it. */
+  resync(layer: number): void;
 }
+
+const DEFAULT_STALE_LIMITS: StaleMediaLimits = { maxVideoLatenessMs: DEFAULT_MAX_VIDEO_LATENESS_MS, maxAudioLatenessMs: DEFAULT_MAX_AUDIO_LATENESS_MS };
 
 export interface ProducerParams {
   id: string;
@@ -34,6 +39,8 @@ export interface ProducerParams {
   ridExtensionId: number;
   audioLevelExtensionId: number;
   absSendTimeExtensionId: number;
+  /** When stale media is shed under overload (defaults: DEFAULT_MAX_*_LATENESS_MS). */
+  staleMedia?: StaleMediaLimits;
 }
 
 class Layer {
@@ -48,8 +55,11 @@ class Layer {
   /** Bytes since the last rate update, and the smoothed bitrate of this layer. */
   bytes = 0;
   bitrateBps = 0;
-  constructor(clockRate: number, video: boolean) {
+  /** Sheds this layer's packets when they reach us too late (this thread fell behind). */
+  readonly guard: StaleMediaGuard;
+  constructor(clockRate: number, video: boolean, limits: StaleMediaLimits) {
     this.stats = new ReceiveStats(clockRate);
+    this.guard = new StaleMediaGuard(clockRate, video, limits);
     this.history = video ? new PacketHistory(1024) : null;
     this.nack = video ? new NackGenerator() : null;
   }
@@ -84,6 +94,8 @@ export class Producer {
   readonly layers: (Layer | undefined)[] = [undefined, undefined, undefined];
   readonly consumers: PacketSink[] = [];
   packetsIn = 0;
+  /** Packets shed because they were stale (see StaleMediaGuard). */
+  packetsShed = 0;
   /** Sum of linear amplitudes since the last takeAudioLevel(), and how many packets. */
   audioAmplitudeSum = 0;
   audioLevelCount = 0;
@@ -120,7 +132,23 @@ export class Producer {
     track.onMessage((msg) => this.onPacket(msg));
   }
 
-  private onPacket(buf: Buffer): void {
+  /**
+   * Relay copy of a producer on another worker (a room spanning workers): keyframe requests go
+   * through this to the origin instead of to a publisher's track.
+   */
+  keyframeRelay: ((layer: number) => void) | null = null;
+
+  /** A packet piped from the origin worker; `layer` is the origin's (the rid may be long gone). */
+  onPipedPacket(buf: Buffer, layer: number): void {
+    this.onPacket(buf, layer);
+  }
+
+  /** What a relay copy of this producer is built from. */
+  get description(): ProducerParams {
+    return this.params;
+  }
+
+  private onPacket(buf: Buffer, pipedLayer = -1): void {
     if (this.closed) return;
     if (isRtcpPacket(buf)) {
       parseRtcp(buf, buf.length, this.rtcpHandler);
@@ -130,7 +158,7 @@ export class Producer {
     if (rtpView.payloadType !== this.params.payloadType) return;
     let index = this.layerBySsrc.get(rtpView.ssrc);
     if (index === undefined) {
-      index = this.learnLayer(buf);
+      index = pipedLayer >= 0 ? this.addLayer(pipedLayer) : this.learnLayer(buf);
       if (index < 0) return;
     }
     const layer = this.layers[index]!;
@@ -147,12 +175,25 @@ export class Producer {
         if (arrival !== PacketArrival.LATE) this.skipForConsumers(index, rtpView.sequenceNumber);
         return;
       }
-      layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
       // A retransmission from the publisher only refills the history: subscribers that lost it
       // NACK us and get it as RTX; forwarding it now would break their sequence order.
-      if (arrival === PacketArrival.LATE) return;
+      if (arrival === PacketArrival.LATE) {
+        layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
+        return;
+      }
       if (arrival === PacketArrival.GAP) this.sendNacks(layer, now);
       if (vp8View.isKeyframe) layer.lastKeyframeMs = now;
+      const verdict = layer.guard.judge(rtpView.timestamp, now, vp8View.isStartOfFrame, vp8View.isKeyframe);
+      if (verdict === Verdict.DROP) {
+        this.packetsShed++;
+        if (layer.guard.wantsKeyframe) this.requestKeyframe(index, now);
+        return;
+      }
+      layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
+      if (verdict === Verdict.RESUME) this.resyncConsumers(index);
+    } else if (layer.guard.judge(rtpView.timestamp, now, true, false) === Verdict.DROP) {
+      this.packetsShed++;
+      return;
     } else if (this.params.audioLevelExtensionId > 0) {
       const level = readAudioLevel(buf, rtpView, this.params.audioLevelExtensionId);
       if (level >= 0) {
@@ -165,7 +206,12 @@ export class Producer {
     for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);
   }
 
-  private skipForConsumers(layer: number, seq: number): void {
+  resyncConsumers(layer: number): void {
+    const consumers = this.consumers;
+    for (let i = 0; i < consumers.length; i++) consumers[i]!.resync(layer);
+  }
+
+  skipForConsumers(layer: number, seq: number): void {
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.skip(layer, seq);
   }
@@ -178,7 +224,11 @@ export class Producer {
       index = rid === null ? -1 : this.params.rids.indexOf(rid);
       if (index < 0 || index > 2) return -1;
     }
-    const layer = new Layer(this.kind === 'audio' ? 48000 : 90000, this.kind === 'video');
+    return this.addLayer(index);
+  }
+
+  private addLayer(index: number): number {
+    const layer = new Layer(this.kind === 'audio' ? 48000 : 90000, this.kind === 'video', this.params.staleMedia ?? DEFAULT_STALE_LIMITS);
     layer.ssrc = rtpView.ssrc;
     const previous = this.layers[index];
     if (previous) this.layerBySsrc.delete(previous.ssrc);
@@ -201,11 +251,14 @@ export class Producer {
 
   /** Asks the publisher for a keyframe on one layer, unless the browser would ignore it now. */
   requestKeyframe(index: number, nowMs: number): void {
-    if (this.kind !== 'video' || !this.track) return;
+    if (this.kind !== 'video' || (!this.track && !this.keyframeRelay)) return;
     const layer = this.layers[index];
     if (!layer || nowMs - layer.lastPliMs < PLI_MIN_INTERVAL_MS || nowMs - layer.lastKeyframeMs < ENCODER_KEYFRAME_GAP_MS) return;
+    // While still shedding a keyframe would be shed too: ask once caught up.
+    if (layer.guard.shedding && !layer.guard.wantsKeyframe) return;
     layer.lastPliMs = nowMs;
-    this.sendRtcp(writePli(feedbackBuffer, 0, this.senderSsrc, layer.ssrc));
+    if (this.keyframeRelay) this.keyframeRelay(index);
+    else this.sendRtcp(writePli(feedbackBuffer, 0, this.senderSsrc, layer.ssrc));
   }
 
   get simulcast(): boolean {
@@ -239,6 +292,7 @@ export class Producer {
       layer.bitrateBps = layer.bitrateBps === 0 ? instant : layer.bitrateBps * 0.7 + instant * 0.3;
       layer.bytes = 0;
       if (layer.nack?.hasMissing) this.sendNacks(layer, nowMs);
+      if (layer.guard.wantsKeyframe) this.requestKeyframe(i, nowMs);
     }
   }
 
@@ -299,6 +353,16 @@ export class Producer {
     this.audioAmplitudeSum = 0;
     this.audioLevelCount = 0;
     return mean <= AMPLITUDE_OF_LEVEL[127]! ? 127 : Math.min(127, -20 * Math.log10(mean));
+  }
+
+  /** Highest lateness of any layer since the last call (ms). */
+  takeLatenessPeak(): number {
+    let peak = 0;
+    for (let i = 0; i < 3; i++) {
+      const p = this.layers[i]?.guard.takePeak() ?? 0;
+      if (p > peak) peak = p;
+    }
+    return peak;
   }
 
   removeConsumer(sink: PacketSink): void {

@@ -45,6 +45,7 @@ export class PublisherTransport {
       ridExtensionId: info.extensionIds.get(EXT_RID) ?? 0,
       audioLevelExtensionId: info.extensionIds.get(EXT_AUDIO_LEVEL) ?? 0,
       absSendTimeExtensionId: info.extensionIds.get(EXT_ABS_SEND_TIME) ?? 0,
+      ...(options.staleMedia && { staleMedia: options.staleMedia }),
     });
     const pc = createPeerConnection(`pub-${params.id}`, options, true);
     const transport = new PublisherTransport(params.id, params.routerId, pc, producer);

@@ -9,9 +9,28 @@ import { MediaError } from './errors.js';
 import type { MediaCommand, MediaCommandOf, MediaEngine, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
 import type { WorkerMessage } from './mediaWorker.js';
 import { logger } from '../logger.js';
+import { SpanningRooms } from './pipe/SpanningRooms.js';
+import type { PipeCommand } from './pipe/pipeTypes.js';
 
 const log = logger('media:WorkerMediaEngine');
 const READY_TIMEOUT_MS = 20_000;
+const STATS_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
 
 interface Pending {
   resolve(result: unknown): void;
@@ -20,6 +39,8 @@ interface Pending {
 
 class WorkerHandle {
   alive = true;
+  /** Its end of the pipes between workers (127.0.0.1 UDP). */
+  pipePort = 0;
   readonly routers = new Set<string>();
   readonly pending = new Map<number, Pending>();
   constructor(
@@ -53,11 +74,16 @@ export class WorkerMediaEngine implements MediaEngine {
   private nextRequestId = 1;
   private closing = false;
 
-  private constructor() {}
+  /** Subscribers of one room per worker before the room spans another worker (0: never). */
+  private readonly spanning: SpanningRooms<WorkerHandle>;
+
+  private constructor(roomCapacity: number) {
+    this.spanning = new SpanningRooms(roomCapacity, (w, c) => this.send(w, c), () => this.workers);
+  }
 
   /** Starts `count` workers; worker i binds UDP port `options.rtcPort + i`. */
-  static async start(options: MediaEngineOptions, count: number): Promise<WorkerMediaEngine> {
-    const engine = new WorkerMediaEngine();
+  static async start(options: MediaEngineOptions, count: number, placement: { roomCapacity: number } = { roomCapacity: 0 }): Promise<WorkerMediaEngine> {
+    const engine = new WorkerMediaEngine(placement.roomCapacity);
     try {
       await Promise.all(Array.from({ length: count }, (_, i) => engine.spawn(options, i)));
     } catch (err) {
@@ -81,6 +107,7 @@ export class WorkerMediaEngine implements MediaEngine {
       const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), READY_TIMEOUT_MS);
       worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'ready') {
+          handle.pipePort = message.pipePort;
           clearTimeout(timer);
           resolve();
         } else this.onMessage(handle, message);
@@ -109,7 +136,10 @@ export class WorkerMediaEngine implements MediaEngine {
 
   async request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]> {
     if (command.op === 'stats') return (await this.stats()) as MediaResults[Op];
-    const handle = this.route(command);
+    // A room's subscribers may go to another worker than its origin (a room spanning workers).
+    const c = command as MediaCommand;
+    const placed = c.op === 'createSubscriber' ? await this.spanning.placeSubscriber(c.routerId, c.transportId) : null;
+    const handle = placed ?? this.route(command);
     // Claim new ids before the worker answers: a command naming them may be routed meanwhile
     // (a consume right after createSubscriber), and it must reach the same worker.
     this.claim(handle, command);
@@ -118,9 +148,14 @@ export class WorkerMediaEngine implements MediaEngine {
       result = await this.send(handle, command);
     } catch (err) {
       this.unclaim(handle, command);
+      if (c.op === 'createSubscriber') this.spanning.onTransportClosed(c.transportId);
       throw err;
     }
     this.release(handle, command);
+    if (c.op === 'createRouter') this.spanning.onRouterCreated(c.routerId, handle);
+    else if (c.op === 'createPublisher') await this.spanning.onProducerCreated(c.routerId, (result as MediaResults['createPublisher']).producerId);
+    else if (c.op === 'closeTransport') this.spanning.onTransportClosed(c.transportId);
+    else if (c.op === 'closeRouter') this.spanning.onRouterClosed(c.routerId);
     return result as MediaResults[Op];
   }
 
@@ -178,7 +213,7 @@ export class WorkerMediaEngine implements MediaEngine {
     if (command.op === 'closeRouter') handle.routers.delete(command.routerId);
   }
 
-  private send(handle: WorkerHandle, command: MediaCommand): Promise<unknown> {
+  private send(handle: WorkerHandle, command: MediaCommand | PipeCommand): Promise<unknown> {
     if (!handle.alive) return Promise.reject(new MediaError('closed', `media worker ${handle.index} is gone`));
     const id = this.nextRequestId++;
     return new Promise((resolve, reject) => {
@@ -189,6 +224,9 @@ export class WorkerMediaEngine implements MediaEngine {
 
   private onMessage(handle: WorkerHandle, message: WorkerMessage): void {
     if (message.kind === 'event') {
+      const event = message.event as MediaEvent;
+      // A relay's copy of a room hears the same audio: only the origin names the speaker.
+      if (event.ev === 'activeSpeaker' && this.spanning.isRelay(event.routerId, handle)) return;
       for (const listener of this.listeners) listener(message.event as MediaEvent);
       return;
     }
@@ -206,7 +244,7 @@ export class WorkerMediaEngine implements MediaEngine {
     for (const pending of handle.pending.values()) pending.reject(new MediaError('closed', `media worker ${handle.index} exited`));
     handle.pending.clear();
     for (const [key, owner] of this.owners) if (owner === handle) this.owners.delete(key);
-    const lost = [...handle.routers];
+    const lost = [...new Set([...handle.routers, ...this.spanning.onWorkerLost(handle)])];
     handle.routers.clear();
     if (this.closing) return;
     log.error({ worker: handle.index, code, rooms: lost.length }, 'media worker exited; its rooms move to the remaining workers');
@@ -228,13 +266,23 @@ export class WorkerMediaEngine implements MediaEngine {
   }
 
   private async stats(): Promise<MediaStats> {
-    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0 };
-    const all = await Promise.all(this.workers.filter((w) => w.alive).map((w) => this.send(w, { op: 'stats' }).catch(() => null)));
-    for (const s of all as Array<MediaStats | null>) {
-      if (!s) continue;
-      for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] += s[key];
+    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0, rssBytes: 0, heapUsedBytes: 0 };
+    for (const { stats: s } of await this.workerStats()) {
+      for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] = key === 'latenessMs' ? Math.max(total[key], s[key]) : total[key] + s[key];
     }
     return total;
+  }
+
+  /** Each live worker's own figures (for per-worker metrics). */
+  async workerStats(): Promise<Array<{ worker: number; stats: MediaStats }>> {
+    const live = this.workers.filter((w) => w.alive);
+    // A worker far behind answers late (its reply queues behind the packets): leave it out.
+    const all = await Promise.all(live.map((w) => withTimeout(this.send(w, { op: 'stats' }), STATS_TIMEOUT_MS).catch(() => null)));
+    const out: Array<{ worker: number; stats: MediaStats }> = [];
+    all.forEach((s, i) => {
+      if (s) out.push({ worker: live[i]!.index, stats: s as MediaStats });
+    });
+    return out;
   }
 
   async close(): Promise<void> {

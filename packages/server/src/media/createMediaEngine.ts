@@ -5,8 +5,8 @@ import { LocalMediaEngine } from './LocalMediaEngine.js';
 import { WorkerMediaEngine } from './WorkerMediaEngine.js';
 import type { MediaEngine, MediaEngineOptions } from './types.js';
 
-export async function createMediaEngine(options: MediaEngineOptions, workers: number | 'auto'): Promise<MediaEngine> {
+export async function createMediaEngine(options: MediaEngineOptions, workers: number | 'auto', placement: { roomCapacity: number } = { roomCapacity: 0 }): Promise<MediaEngine> {
   const count = workers === 'auto' ? availableParallelism() : workers;
   if (count === 0) return new LocalMediaEngine(options);
-  return WorkerMediaEngine.start(options, count);
+  return WorkerMediaEngine.start(options, count, placement);
 }

@@ -4,15 +4,16 @@
 import { MediaWorkerCore } from './MediaWorkerCore.js';
 import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions } from './types.js';
+import type { PipeCommand } from './pipe/pipeTypes.js';
 import { configureLogging } from '../logger.js';
 
 export interface WorkerRequest {
   id: number;
-  command: MediaCommand;
+  command: MediaCommand | PipeCommand;
 }
 
 export type WorkerMessage =
-  | { kind: 'ready' }
+  | { kind: 'ready'; pipePort: number }
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; reason: MediaError['reason']; message: string }
   | { kind: 'event'; event: unknown };
@@ -46,4 +47,4 @@ process.on('message', (request: WorkerRequest | 'close') => {
       }),
   );
 });
-send({ kind: 'ready' });
+send({ kind: 'ready', pipePort: await core.listenPipe() });

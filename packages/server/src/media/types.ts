@@ -66,6 +66,14 @@ export interface MediaStats {
   packetsIn: number;
   packetsOut: number;
   sendErrors: number;
+  /** Incoming packets shed because they reached the worker too late (overload; see StaleMediaGuard). */
+  shedVideoPackets: number;
+  shedAudioPackets: number;
+  /** Highest lateness of incoming media over the last second (ms); summed over workers: the maximum. */
+  latenessMs: number;
+  /** The worker process's memory (bytes): resident, and the JS heap in use (summed over workers). */
+  rssBytes: number;
+  heapUsedBytes: number;
 }
 
 export type MediaEvent =
@@ -94,4 +102,6 @@ export interface MediaEngineOptions {
   announcedIp: string;
   /** Log level for media worker processes (they do not read the config themselves). */
   logLevel?: string;
+  /** Lateness past which incoming media is shed (ms; 0 = never). Defaults: video 400, audio 1000. */
+  staleMedia?: { maxVideoLatenessMs: number; maxAudioLatenessMs: number };
 }

@@ -1,0 +1,38 @@
+// What GET /metrics reports: rooms and connections from the server, and each media worker's own
+// figures (labelled worker="0".."N-1", or "main" for in-process media). Read on demand, no polling.
+import type { MetricFamily } from './http/prometheus.js';
+import type { MediaEngine, MediaStats } from './media/types.js';
+
+interface PerWorker {
+  workerStats(): Promise<Array<{ worker: number; stats: MediaStats }>>;
+}
+
+const hasWorkers = (media: MediaEngine): media is MediaEngine & PerWorker => typeof (media as Partial<PerWorker>).workerStats === 'function';
+
+export async function collectMetrics(media: MediaEngine, server: { rooms: number; connections: number }): Promise<MetricFamily[]> {
+  const workers = hasWorkers(media) ? await media.workerStats() : [{ worker: 'main' as string | number, stats: await media.request({ op: 'stats' }) }];
+  const per = (pick: (s: MediaStats) => number) => workers.map((w) => ({ labels: { worker: w.worker }, value: pick(w.stats) }));
+  return [
+    { name: 'roomkit_rooms', help: 'Rooms with a running session.', type: 'gauge', samples: [{ value: server.rooms }] },
+    { name: 'roomkit_signaling_connections', help: 'Open signaling WebSockets.', type: 'gauge', samples: [{ value: server.connections }] },
+    { name: 'roomkit_media_workers', help: 'Live media workers (0: media runs in the server process).', type: 'gauge', samples: [{ value: hasWorkers(media) ? workers.length : 0 }] },
+    { name: 'roomkit_media_transports', help: 'PeerConnections (publish and subscribe).', type: 'gauge', samples: per((s) => s.transports) },
+    { name: 'roomkit_media_producers', help: 'Incoming tracks.', type: 'gauge', samples: per((s) => s.producers) },
+    { name: 'roomkit_media_consumers', help: 'Forwarded streams.', type: 'gauge', samples: per((s) => s.consumers) },
+    { name: 'roomkit_media_packets_in_total', help: 'RTP packets received from publishers.', type: 'counter', samples: per((s) => s.packetsIn) },
+    { name: 'roomkit_media_packets_out_total', help: 'RTP packets forwarded to subscribers.', type: 'counter', samples: per((s) => s.packetsOut) },
+    { name: 'roomkit_media_send_errors_total', help: 'Forwarded packets the transport refused.', type: 'counter', samples: per((s) => s.sendErrors) },
+    {
+      name: 'roomkit_media_shed_packets_total',
+      help: 'Incoming packets dropped because they reached the worker too late (overload).',
+      type: 'counter',
+      samples: workers.flatMap((w) => [
+        { labels: { worker: w.worker, kind: 'video' }, value: w.stats.shedVideoPackets },
+        { labels: { worker: w.worker, kind: 'audio' }, value: w.stats.shedAudioPackets },
+      ]),
+    },
+    { name: 'roomkit_media_worker_resident_bytes', help: 'Resident memory of the media worker process (for "main": the server process).', type: 'gauge', samples: per((s) => s.rssBytes) },
+    { name: 'roomkit_media_worker_heap_used_bytes', help: 'JS heap in use in the media worker process.', type: 'gauge', samples: per((s) => s.heapUsedBytes) },
+    { name: 'roomkit_media_lateness_ms', help: 'Highest lateness of incoming media over the last second, in ms (grows when the worker falls behind).', type: 'gauge', samples: per((s) => s.latenessMs) },
+  ];
+}
