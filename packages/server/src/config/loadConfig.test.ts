@@ -192,8 +192,8 @@ describe('loadConfig', () => {
     expect(() => load(['--media-workers', '100'])).toThrow(/0 to 64/);
   });
 
-  it('mediaWorkerRoomCapacity is unset by default (rooms never span) and comes from the file, ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY or --media-worker-room-capacity', () => {
-    expect(load().mediaWorkerRoomCapacity).toBeUndefined();
+  it('mediaWorkerRoomCapacity is 50 by default and comes from the file, ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY or --media-worker-room-capacity', () => {
+    expect(load().mediaWorkerRoomCapacity).toBe(50);
     expect(load(['--media-worker-room-capacity', '50']).mediaWorkerRoomCapacity).toBe(50);
     expect(load([], { ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY: '8' }).mediaWorkerRoomCapacity).toBe(8);
     expect(load(['--config', writeConfig('cap.json', '{"mediaWorkerRoomCapacity": 3}')]).mediaWorkerRoomCapacity).toBe(3);
