@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       requireRoomCreation: false,
       reconnectGraceSeconds: 20,
       mediaWorkers: 'auto',
+      mediaWorkerRoomCapacity: 50,
       limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     });
   });
