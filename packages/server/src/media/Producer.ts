@@ -9,6 +9,8 @@ import { PacketHistory } from './rtp/PacketHistory.js';
 import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
 import { findHeaderExtension } from './rtp/rtpPacket.js';
 import { writeNack } from './rtp/rtcp.js';
+import { readTransportSeq } from './rtp/transportCc.js';
+import { TransportCcFeedback } from './TransportCcFeedback.js';
 import type { MediaKind } from './types.js';
 import { logger } from '../logger.js';
 
@@ -34,6 +36,8 @@ export interface ProducerParams {
   ridExtensionId: number;
   audioLevelExtensionId: number;
   absSendTimeExtensionId: number;
+  /** Transport-wide sequence number extension id (0: not negotiated, no transport-cc feedback). */
+  transportCcExtensionId?: number;
 }
 
 class Layer {
@@ -99,11 +103,14 @@ export class Producer {
    * layers into a narrow uplink and lose them all.
    */
   private uplinkEstimateBps = REMB_MAX_BPS;
+  /** Transport-wide feedback to the browser (its own congestion control), when negotiated. */
+  readonly transportCc: TransportCcFeedback | null;
 
   constructor(params: ProducerParams) {
     this.id = params.id;
     this.kind = params.kind;
     this.params = params;
+    this.transportCc = params.transportCcExtensionId ? new TransportCcFeedback(this.senderSsrc, (packet) => this.sendRtcpPacket(packet)) : null;
     const layers = this.layers;
     const layerBySsrc = this.layerBySsrc;
     this.rtcpHandler = {
@@ -127,6 +134,11 @@ export class Producer {
       return;
     }
     if (!parseRtp(buf, buf.length, rtpView)) return;
+    // Every packet counts for congestion control, padding probes included.
+    if (this.transportCc) {
+      const twSeq = readTransportSeq(buf, rtpView, this.params.transportCcExtensionId!);
+      if (twSeq >= 0) this.transportCc.onPacket(twSeq, rtpView.ssrc, performance.now());
+    }
     if (rtpView.payloadType !== this.params.payloadType) return;
     let index = this.layerBySsrc.get(rtpView.ssrc);
     if (index === undefined) {
@@ -232,6 +244,7 @@ export class Producer {
 
   /** Periodic work: NACK retries toward the publisher and layer bitrates. */
   tick(nowMs: number, elapsedMs: number): void {
+    this.transportCc?.flush(nowMs);
     for (let i = 0; i < 3; i++) {
       const layer = this.layers[i];
       if (!layer) continue;
@@ -283,8 +296,12 @@ export class Producer {
   }
 
   private sendRtcp(length: number): void {
+    this.sendRtcpPacket(feedbackBuffer.subarray(0, length));
+  }
+
+  private sendRtcpPacket(packet: Buffer): void {
     try {
-      this.track?.sendMessageBinary(feedbackBuffer.subarray(0, length));
+      this.track?.sendMessageBinary(packet);
     } catch {
       // The transport is closing; feedback is best effort.
     }
