@@ -47,7 +47,9 @@ beforeAll(async () => {
   lab = NetLab.create();
   const srv = lab.addHost('srv');
   // RK_LAB_LOG=1 prints the server's debug log (layer allocations, publisher feedback) at the end.
-  server = await lab.startServer(srv, process.env.RK_LAB_LOG ? { env: { ROOMKIT_LOG_LEVEL: 'debug' } } : {});
+  // RK_LAB_LOG=trace adds the estimator's state every half second.
+  const level = process.env.RK_LAB_LOG === 'trace' ? 'trace' : 'debug';
+  server = await lab.startServer(srv, process.env.RK_LAB_LOG ? { env: { ROOMKIT_LOG_LEVEL: level } } : {});
   await participant('pub', { cam: true });
   await participant('capped', { cam: false });
   await participant('free', { cam: false });
@@ -76,7 +78,8 @@ describe('bandwidth caps', () => {
     const stats = await measure('capped', 4000);
     expect(stats!.frames).toBeGreaterThan(20);
     expect(stats!.loss, JSON.stringify(stats)).toBeLessThan(0.02);
-    expect(await width('free')).toBe(before);
+    // The uncapped subscriber is not pulled down by the other's cap (it may still be climbing).
+    expect(await width('free')).toBeGreaterThanOrEqual(before);
   });
 
   it('lifting the cap brings the subscriber back up within 20 s', async () => {

@@ -1,7 +1,7 @@
 // One incoming track (a publisher's mic, camera or screen): learns its simulcast layers, fans every
 // RTP packet out to its consumers, and talks back to the browser (REMB, receiver reports, PLI).
 import type { Track } from 'node-datachannel';
-import { RtpView, isRtcpPacket, parseRtp, readAudioLevel, readRid } from './rtp/rtpPacket.js';
+import { ONE_BYTE_EXTENSION_PROFILE, RtpView, isRtcpPacket, parseRtp, readAudioLevel, readRid } from './rtp/rtpPacket.js';
 import { Vp8View, parseVp8 } from './rtp/vp8.js';
 import { ReportBlock, parseRtcp, writePli, writeReceiverReport, writeRemb, type RtcpHandler } from './rtp/rtcp.js';
 import { ReceiveStats } from './rtp/ReceiveStats.js';
@@ -9,7 +9,7 @@ import { PacketHistory } from './rtp/PacketHistory.js';
 import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
 import { findHeaderExtension } from './rtp/rtpPacket.js';
 import { writeNack } from './rtp/rtcp.js';
-import { readTransportSeq } from './rtp/transportCc.js';
+import { readU16 } from './rtp/bytes.js';
 import { TransportCcFeedback } from './TransportCcFeedback.js';
 import type { MediaKind } from './types.js';
 import { logger } from '../logger.js';
@@ -135,9 +135,12 @@ export class Producer {
     }
     if (!parseRtp(buf, buf.length, rtpView)) return;
     // Every packet counts for congestion control, padding probes included.
-    if (this.transportCc) {
-      const twSeq = readTransportSeq(buf, rtpView, this.params.transportCcExtensionId!);
-      if (twSeq >= 0) this.transportCc.onPacket(twSeq, rtpView.ssrc, performance.now());
+    if (this.transportCc && rtpView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
+      const offset = findHeaderExtension(buf, rtpView, this.params.transportCcExtensionId!);
+      if (offset >= 0 && offset + 2 <= buf.length) {
+        this.transportCc.onPacket(readU16(buf, offset), rtpView.ssrc, performance.now());
+        rtpView.transportCcOffset = offset; // consumers restamp it with their subscriber's numbering
+      }
     }
     if (rtpView.payloadType !== this.params.payloadType) return;
     let index = this.layerBySsrc.get(rtpView.ssrc);
@@ -230,6 +233,10 @@ export class Producer {
 
   get absSendTimeExtensionId(): number {
     return this.params.absSendTimeExtensionId;
+  }
+
+  get transportCcExtensionId(): number {
+    return this.params.transportCcExtensionId ?? 0;
   }
 
   /** Copies packet `seq` of `layer` as it arrived into `out`; returns its length, 0 if gone. */

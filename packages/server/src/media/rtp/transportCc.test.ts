@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FeedbackResult, TransportCcWriter, parseTransportCcFeedback, readTransportSeq } from './transportCc.js';
-import { RtpView, parseRtp } from './rtpPacket.js';
+import { FeedbackResult, TransportCcWriter, parseTransportCcFeedback } from './transportCc.js';
 import { parseRtcp } from './rtcp.js';
-import { buildRtp } from './testPackets.js';
 
 /** Writes feedback for `arrivals` (negative = lost) and parses it back through parseRtcp. */
 function roundTrip(baseSeq: number, arrivals: number[], outSize = 1200) {
@@ -81,12 +79,4 @@ describe('transport-cc feedback', () => {
     expect(parseTransportCcFeedback(cut, 0, cut.length, { onFeedbackPacket: () => {} })).toBe(false);
   });
 
-  it('readTransportSeq reads the 2-byte extension, -1 when absent', () => {
-    const pkt = buildRtp({ extensions: [{ id: 2, data: [1, 2, 3] }, { id: 5, data: [0x12, 0x34] }] });
-    const view = new RtpView();
-    parseRtp(pkt, pkt.length, view);
-    expect(readTransportSeq(pkt, view, 5)).toBe(0x1234);
-    expect(readTransportSeq(pkt, view, 3)).toBe(-1);
-    expect(readTransportSeq(pkt, view, 0)).toBe(-1);
-  });
 });

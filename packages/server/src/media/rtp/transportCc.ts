@@ -4,7 +4,6 @@
 // callers pass preallocated arrays and buffers.
 
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
-import { RtpView, findHeaderExtension } from './rtpPacket.js';
 
 export const TRANSPORT_CC_FMT = 15;
 const RTCP_RTPFB = 205;
@@ -17,13 +16,6 @@ const LARGE_DELTA = 2;
 /** Receive deltas are in 250 µs ticks; the reference time in 64 ms units (256 ticks). */
 const TICKS_PER_MS = 4;
 const TICKS_PER_REFERENCE = 256;
-
-/** The 16-bit transport-wide sequence number of a parsed packet, -1 when absent. */
-export function readTransportSeq(buf: Uint8Array, view: RtpView, extId: number): number {
-  if (extId <= 0) return -1;
-  const offset = findHeaderExtension(buf, view, extId);
-  return offset < 0 || offset + 2 > buf.length ? -1 : readU16(buf, offset);
-}
 
 /** What TransportCcWriter.write produced: bytes written and how many sequence numbers it covers. */
 export class FeedbackResult {
