@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { NetLab, type LabHost, type LabServer } from './helpers/netLab.js';
 import type { LaunchedBrowser } from './helpers/chromium.js';
-import { inboundVideo, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
+import { events, inboundVideo, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
 
 let lab: NetLab;
 let server: LabServer;
@@ -24,6 +24,11 @@ async function participant(name: string, opts: { cam: boolean }): Promise<void> 
 }
 
 const width = async (viewer: string) => (await videoInfo(pages[viewer]!, ids.pub!))?.width ?? 0;
+
+/** The SDK's video-quality-changed events of `viewer` about the publisher, oldest first. */
+async function qualityEvents(viewer: string): Promise<Array<{ currentQuality: string; prevQuality: string }>> {
+  return (await events(pages[viewer]!)).filter((e) => e.ev === 'video-quality-changed' && e.participantId === ids.pub).map((e) => e.data as { currentQuality: string; prevQuality: string });
+}
 
 /** Inbound video counters of `viewer` for the publisher over `ms`: loss share and frames. */
 async function measure(viewer: string, ms: number) {
@@ -70,9 +75,13 @@ describe('bandwidth caps', () => {
 
   it('a 400 kbps cap on one subscriber: within 10 s it gets the low layer with under 2 % loss; the other keeps the high layer', async () => {
     const before = await width('free');
+    const eventsBefore = (await qualityEvents('capped')).length;
     lab.capDownlink(hosts.capped!, 400);
     const low = await waitFor(async () => (await width('capped')) <= 320 && (await width('capped')) > 0, 10_000, 250);
     expect(low, `capped subscriber on the low layer (width ${await width('capped')})`).toBe(true);
+    // The SDK heard it from the server's allocation (not from the frame size).
+    const heard = await waitFor(async () => (await qualityEvents('capped')).slice(eventsBefore).some((e) => e.currentQuality === 'low' && e.prevQuality !== 'low'), 3000);
+    expect(heard, JSON.stringify(await qualityEvents('capped'))).toBe(true);
     // Give the queue built before the switch a moment to drain, then measure.
     await new Promise((r) => setTimeout(r, 2000));
     const stats = await measure('capped', 4000);
@@ -86,6 +95,8 @@ describe('bandwidth caps', () => {
     lab.clearCaps(hosts.capped!);
     const up = await waitFor(async () => (await width('capped')) >= 640, 20_000, 500);
     expect(up, `back above the low layer (width ${await width('capped')})`).toBe(true);
+    const last = await waitFor(async () => (await qualityEvents('capped')).at(-1)?.currentQuality !== 'low', 3000);
+    expect(last, JSON.stringify(await qualityEvents('capped'))).toBe(true);
   });
 });
 

@@ -17,6 +17,12 @@ const AUDIO_RESERVE_BPS = 48_000;
 const UPGRADE_HOLD_MS = 2000;
 /** A layer fits when its rate times this margin is within the budget. */
 const FIT_MARGIN = 1.1;
+/**
+ * The layer being sent keeps fitting up to a little over the budget: a keyframe lifts a layer's
+ * measured rate for a moment, and a switch down and back up costs two keyframes and a visible
+ * quality dip. A real shortage lowers the estimate itself (loss, queue), which does switch.
+ */
+const KEEP_MARGIN = 0.85;
 
 interface AllocatorState {
   upgradeCandidate: number;
@@ -69,7 +75,8 @@ export class BandwidthAllocator {
       let chosen = -1;
       for (let layer = wanted; layer >= 0; layer--) {
         if (!consumer.producer.isLayerLive(layer, nowMs)) continue;
-        if (layerRate(consumer, layer, nowMs) * FIT_MARGIN <= budget) {
+        const margin = layer === consumer.allocatedLayer ? KEEP_MARGIN : FIT_MARGIN;
+        if (layerRate(consumer, layer, nowMs) * margin <= budget) {
           chosen = layer;
           break;
         }

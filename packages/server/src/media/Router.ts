@@ -5,6 +5,7 @@ import type { Consumer } from './Consumer.js';
 import type { SubscriberTransport } from './SubscriberTransport.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
 import { BandwidthAllocator } from './BandwidthAllocator.js';
+import type { LayerIndex } from './types.js';
 
 const FEEDBACK_INTERVAL_MS = 1000;
 const SPEAKER_INTERVAL_MS = 400;
@@ -19,10 +20,14 @@ export class Router {
   private lastSpeakerMs = 0;
   private lastAllocationMs = 0;
   private readonly allocators = new WeakMap<SubscriberTransport, BandwidthAllocator>();
+  /** The layer each video consumer was last reported forwarding. */
+  private readonly reportedLayers = new Map<Consumer, number>();
 
   constructor(
     readonly id: string,
     private readonly onActiveSpeaker: (producerId: string | null) => void,
+    /** A consumer switched layers: the subscriber hears it as video-quality-changed. */
+    private readonly onConsumerLayer: (consumerId: string, layer: LayerIndex) => void = () => {},
   ) {}
 
   removeProducer(producer: Producer): void {
@@ -31,6 +36,7 @@ export class Router {
       if (consumer.producer === producer) {
         consumer.close();
         this.consumers.delete(consumer.id);
+        this.reportedLayers.delete(consumer);
       }
     }
     if (producer.kind === 'audio') {
@@ -53,11 +59,15 @@ export class Router {
     if (!consumer) return;
     consumer.close();
     this.consumers.delete(consumerId);
+    this.reportedLayers.delete(consumer);
   }
 
   tick(nowMs: number, elapsedMs: number): void {
     for (const producer of this.producers.values()) producer.tick(nowMs, elapsedMs);
-    for (const consumer of this.consumers.values()) consumer.update(nowMs);
+    for (const consumer of this.consumers.values()) {
+      consumer.update(nowMs);
+      this.reportLayer(consumer);
+    }
     const allocate = nowMs - this.lastAllocationMs >= ALLOCATION_INTERVAL_MS;
     const allocationElapsed = nowMs - this.lastAllocationMs;
     if (allocate) this.lastAllocationMs = nowMs;
@@ -84,6 +94,14 @@ export class Router {
     }
   }
 
+  /** Reports a simulcast consumer's forwarded layer when it changed (not while it waits or is paused). */
+  private reportLayer(consumer: Consumer): void {
+    const layer = consumer.currentLayer;
+    if (layer < 0 || !consumer.producer.simulcast || this.reportedLayers.get(consumer) === layer) return;
+    this.reportedLayers.set(consumer, layer);
+    this.onConsumerLayer(consumer.id, layer as LayerIndex);
+  }
+
   private consumersOf(transport: SubscriberTransport): Consumer[] {
     const list: Consumer[] = [];
     for (const slot of transport.slots) {
@@ -96,5 +114,6 @@ export class Router {
   close(): void {
     for (const consumer of this.consumers.values()) consumer.close();
     this.consumers.clear();
+    this.reportedLayers.clear();
   }
 }
