@@ -33,6 +33,8 @@ const QUEUE_SUSTAIN_MS = 300;
 /** How long the minimum of arrival-minus-send is remembered (a base that drifts slowly). */
 const BASE_DELAY_WINDOW_MS = 10_000;
 const PROBE_MS = 250;
+/** Copies sent per media packet at most: spreads the probe over the media that triggers it. */
+const MAX_PROBE_PACKETS_PER_FILL = 8;
 /** A probe's packets must be reported within this long, or it is abandoned. */
 const PROBE_REPORT_TIMEOUT_MS = 1500;
 const PROBE_GAP_MIN_MS = 1000;
@@ -41,6 +43,9 @@ const PROBE_GAP_MAX_MS = 16_000;
 export class TransportCcEstimator implements TransportCcSink {
   private readonly sendMs = new Float64Array(RING_SIZE);
   private readonly sizes = new Uint16Array(RING_SIZE);
+  /** 1 for probe copies: they test the link but are not what the streams need (not acked bitrate). */
+  private readonly probeCopies = new Uint8Array(RING_SIZE);
+  private sendingProbe = false;
   /** Next transport-wide sequence number (unwrapped; its low 16 bits go on the wire). */
   private nextSeq = 1;
   private estimateBps = START_BPS;
@@ -93,12 +98,12 @@ export class TransportCcEstimator implements TransportCcSink {
     const seq = this.nextSeq++;
     this.sendMs[seq & MASK] = nowMs;
     this.sizes[seq & MASK] = size;
+    this.probeCopies[seq & MASK] = this.sendingProbe ? 1 : 0;
     if (this.probeStartMs >= 0 && this.probeLastSeq < 0) {
       if (this.probeFirstSeq < 0) {
         this.probeFirstSeq = seq;
         this.probeFirstSendMs = nowMs;
-      }
-      this.probeBytes += size;
+      } else this.probeBytes += size; // rates leave out the first packet (it opens the span)
       this.probeLastSendMs = nowMs;
     }
     return seq & 0xffff;
@@ -129,7 +134,7 @@ export class TransportCcEstimator implements TransportCcSink {
     }
     const size = this.sizes[seq & MASK]!;
     this.received++;
-    this.ackedBytes += size;
+    if (this.probeCopies[seq & MASK] === 0) this.ackedBytes += size;
     const offset = arrivalMs - this.sendMs[seq & MASK]!;
     this.trackDelay(offset);
     if (inProbe) {
@@ -230,9 +235,11 @@ export class TransportCcEstimator implements TransportCcSink {
       return;
     }
     const due = (this.probeTargetBps * (elapsed + 10)) / 8000;
-    for (let i = 0; i < 3 && this.probeBytes < due; i++) {
+    this.sendingProbe = true;
+    for (let i = 0; i < MAX_PROBE_PACKETS_PER_FILL && this.probeBytes < due; i++) {
       if (this.sendProbe(nowMs) === 0) break;
     }
+    this.sendingProbe = false;
   }
 
   /** Once a probe's packets are all reported: what rate did the link deliver? */
