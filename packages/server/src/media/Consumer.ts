@@ -150,8 +150,14 @@ export class Consumer implements PacketSink, SlotConsumer {
 
   /** Answers a NACK: each lost packet still in the history goes out again as RTX. */
   onNack(pid: number, blp: number, nowMs: number): void {
+    const budget = this.slot.transportCc;
+    if (budget !== null && !budget.allowRetransmission(nowMs)) return;
     this.retransmit(pid, nowMs);
-    for (let bit = 0; bit < 16; bit++) if (blp & (1 << bit)) this.retransmit((pid + bit + 1) & 0xffff, nowMs);
+    for (let bit = 0; bit < 16; bit++) {
+      if ((blp & (1 << bit)) === 0) continue;
+      if (budget !== null && !budget.allowRetransmission(nowMs)) return;
+      this.retransmit((pid + bit + 1) & 0xffff, nowMs);
+    }
   }
 
   /** Sends packet `outSeq` (our numbering) again as RTX; returns the bytes sent (0 if it can't). */

@@ -151,8 +151,6 @@ export class Producer {
     const layer = this.layers[index]!;
     const now = performance.now();
     this.packetsIn++;
-    layer.lastPacketMs = now;
-    layer.bytes += buf.length;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     if (this.kind === 'video') {
       const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
@@ -175,6 +173,9 @@ export class Producer {
         this.audioLevelCount++;
       }
     }
+    // Only media keeps a layer live: a browser probing its uplink pads layers it has stopped encoding.
+    layer.lastPacketMs = now;
+    layer.bytes += buf.length;
     const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);

@@ -146,3 +146,18 @@ describe('TransportCcEstimator', () => {
     expect(link.estimator.active(link.now + 5000)).toBe(false);
   });
 });
+
+describe('TransportCcEstimator retransmission budget', () => {
+  it('allows a quarter of the estimate in retransmissions while feedback comes, everything without', () => {
+    const link = new Link(400_000, 1_500_000, 0);
+    expect(link.estimator.allowRetransmission(0)).toBe(true); // no feedback yet: no limit
+    link.run(3000); // congested: the estimate is about the link's 400 kbps
+    const now = link.now;
+    let allowed = 0;
+    for (let t = 0; t < 1000; t++) for (let k = 0; k < 10; k++) if (link.estimator.allowRetransmission(now + t * 0.1)) allowed++;
+    // 100 ms at most a quarter of the estimate, plus the bucket it started with.
+    const perSecond = (link.estimator.estimate * 0.25) / 8 / 1200;
+    expect(allowed).toBeLessThanOrEqual(Math.ceil(perSecond * 0.35) + 2);
+    expect(allowed).toBeGreaterThan(0);
+  });
+});

@@ -38,6 +38,13 @@ const MAX_PROBE_PACKETS_PER_FILL = 8;
 /** A probe's packets must be reported within this long, or it is abandoned. */
 const PROBE_REPORT_TIMEOUT_MS = 1500;
 const PROBE_GAP_MIN_MS = 1000;
+/**
+ * Retransmissions may use this share of the estimate (a token bucket holding 250 ms of it): on a
+ * link that is already full, answering every NACK adds the load that causes the next losses.
+ */
+const RTX_SHARE = 0.25;
+const RTX_BUCKET_MS = 250;
+const RTX_PACKET_BYTES = 1200;
 const PROBE_GAP_MAX_MS = 16_000;
 
 export class TransportCcEstimator implements TransportCcSink {
@@ -83,6 +90,8 @@ export class TransportCcEstimator implements TransportCcSink {
   private probeGapMs = PROBE_GAP_MIN_MS;
   /** The latest probe's outcome, for logs and tests: delivered rate and whether it kept pace. */
   lastProbe = { bps: 0, sendBps: 0, ok: false, atMs: -1 };
+  private rtxTokens = 0;
+  private rtxRefillMs = 0;
   /** Highest seq reported so far, to evaluate probes once their packets are all in. */
   private reportedUpTo = -1;
   private feedbackNowMs = 0;
@@ -198,6 +207,18 @@ export class TransportCcEstimator implements TransportCcSink {
     }
     this.estimateBps = Math.min(MAX_BPS, this.estimateBps);
     this.finishProbe(nowMs);
+  }
+
+  /** May one more retransmission go out now? (Always, while no feedback comes: no estimate to keep.) */
+  allowRetransmission(nowMs: number): boolean {
+    if (!this.active(nowMs)) return true;
+    const bytesPerMs = (this.estimateBps * RTX_SHARE) / 8000;
+    const bucket = Math.max(bytesPerMs * RTX_BUCKET_MS, 2 * RTX_PACKET_BYTES);
+    this.rtxTokens = Math.min(bucket, this.rtxTokens + (nowMs - this.rtxRefillMs) * bytesPerMs);
+    this.rtxRefillMs = nowMs;
+    if (this.rtxTokens < RTX_PACKET_BYTES) return false;
+    this.rtxTokens -= RTX_PACKET_BYTES;
+    return true;
   }
 
   /** The allocator wants `desiredBps` and the estimate is short: probe toward it if it is time. */
