@@ -85,6 +85,7 @@ describe('bandwidth caps', () => {
     // Give the queue built before the switch a moment to drain, then measure.
     await new Promise((r) => setTimeout(r, 2000));
     const stats = await measure('capped', 4000);
+    console.log(`400 kbps cap, capped subscriber: ${JSON.stringify(stats)}`);
     expect(stats!.frames).toBeGreaterThan(20);
     expect(stats!.loss, JSON.stringify(stats)).toBeLessThan(0.02);
     // The uncapped subscriber is not pulled down by the other's cap (it may still be climbing).
@@ -106,6 +107,7 @@ describe('random loss', () => {
     lab.dropRandom(hosts.free!.ns, 5);
     try {
       const lossy = await measure('free', 8000);
+      console.log(`5 % loss: ${JSON.stringify(lossy)}; loss-free: ${JSON.stringify(clean)}`);
       expect(lossy!.frames, JSON.stringify(lossy)).toBeGreaterThan(60);
       expect(lossy!.nacks).toBeGreaterThan(0);
       expect(lossy!.retransmitted, JSON.stringify(lossy)).toBeGreaterThan(0);
@@ -124,6 +126,7 @@ describe('capped publisher', () => {
       // The browser needs a few seconds to learn the narrow uplink (from our REMB and reports).
       await new Promise((r) => setTimeout(r, 8000));
       const stats = await measure('free', 5000);
+      console.log(`600 kbps publisher uplink, subscriber: ${JSON.stringify(stats)}`);
       expect(stats!.frames, JSON.stringify(stats)).toBeGreaterThan(75); // 15 fps or better
       expect(stats!.freezeSeconds, JSON.stringify(stats)).toBeLessThan(1);
       expect(await width('free')).toBeGreaterThan(0);
