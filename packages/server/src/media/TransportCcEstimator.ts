@@ -4,9 +4,10 @@
 // - the feedback says which arrived and when: the acked bitrate (what the link really delivered),
 //   loss, and queuing delay (arrival minus send time above its recent minimum);
 // - the estimate never grows past 1.5x the acked bitrate on its own; to find room for a higher
-//   layer it probes: for 250 ms the transport is topped up with RTX copies of recent packets to a
+//   layer it probes: for 200 ms the transport is topped up with RTX copies of recent packets to a
 //   rate a bit above the estimate, and the feedback shows whether that rate got through at the
 //   same pace (delivered) or was stretched by a queue (the link's rate is what arrived);
+//   after a stretched probe the next ones stay near the rate that arrived, until one is not stretched;
 // - sustained loss or a sustained queue lowers the estimate below the acked bitrate at once.
 // Single-sample noise (CPU-jittered timestamps on either side) is ignored: every reaction needs a
 // condition to hold over several feedbacks. Preallocated rings; nothing is allocated per packet.
@@ -32,7 +33,7 @@ const QUEUE_DELAY_MS = 40;
 const QUEUE_SUSTAIN_MS = 300;
 /** How long the minimum of arrival-minus-send is remembered (a base that drifts slowly). */
 const BASE_DELAY_WINDOW_MS = 10_000;
-const PROBE_MS = 250;
+const PROBE_MS = 200;
 /** Copies sent per media packet at most: spreads the probe over the media that triggers it. */
 const MAX_PROBE_PACKETS_PER_FILL = 8;
 /** A probe's packets must be reported within this long, or it is abandoned. */
@@ -45,7 +46,14 @@ const PROBE_GAP_MIN_MS = 1000;
 const RTX_SHARE = 0.25;
 const RTX_BUCKET_MS = 250;
 const RTX_PACKET_BYTES = 1200;
-const PROBE_GAP_MAX_MS = 16_000;
+const PROBE_GAP_MAX_MS = 6000;
+/**
+ * After a probe the link stretched, the next ones go at most this far above the rate it delivered:
+ * a capped link is re-tested gently (its queue absorbs the excess instead of dropping media) until
+ * a probe arrives unstretched, which lifts the ceiling.
+ */
+const CEILING_STEP = 1.15;
+const UNSTRETCHED = 0.95;
 
 export class TransportCcEstimator implements TransportCcSink {
   private readonly sendMs = new Float64Array(RING_SIZE);
@@ -88,6 +96,8 @@ export class TransportCcEstimator implements TransportCcSink {
   private probeLost = 0;
   private nextProbeMs = 0;
   private probeGapMs = PROBE_GAP_MIN_MS;
+  /** Probe no higher than this (0: no ceiling), learned from the last stretched probe. */
+  private probeCeilingBps = 0;
   /** The latest probe's outcome, for logs and tests: delivered rate and whether it kept pace. */
   lastProbe = { bps: 0, sendBps: 0, ok: false, atMs: -1 };
   private rtxTokens = 0;
@@ -227,7 +237,9 @@ export class TransportCcEstimator implements TransportCcSink {
     if (nowMs - this.congestedAtMs < 2000) return false;
     const step = this.lastProbe.ok && nowMs - this.lastProbe.atMs < 4000 ? 1.5 : 1.25;
     // A little above what is wanted, so the estimate it yields has room for the rate to breathe.
-    this.probeTargetBps = Math.min(desiredBps * 1.3, this.estimateBps * step);
+    let target = Math.min(desiredBps * 1.3, this.estimateBps * step);
+    if (this.probeCeilingBps > 0) target = Math.min(target, Math.max(this.probeCeilingBps, this.estimateBps * 1.1));
+    this.probeTargetBps = target;
     this.probeStartMs = nowMs;
     this.probeBytes = 0;
     this.probeFirstSeq = -1;
@@ -279,16 +291,18 @@ export class TransportCcEstimator implements TransportCcSink {
     let ok = false;
     let bps = 0;
     const sendBps = sendSpan > 0 ? (this.probeBytes * 8000) / sendSpan : 0;
-    if (complete && this.probeReported >= 8 && sendSpan >= PROBE_MS / 2 && recvSpan > 0) {
+    if (complete && this.probeReported >= 6 && sendSpan >= PROBE_MS / 2 && recvSpan > 0) {
       bps = (this.probeRecvBytes * 8000) / Math.max(recvSpan, sendSpan * 0.5);
       // Delivered at the pace it was sent (random loss thins it a little, a queue stretches it).
       const lossy = this.probeLost > 0.15 * packets;
       ok = !lossy && bps >= 0.85 * sendBps && sendBps >= 0.9 * this.probeTargetBps;
       if (ok) this.estimateBps = Math.max(this.estimateBps, Math.min(bps, sendBps) * 0.95);
+      if (ok && bps >= UNSTRETCHED * sendBps) this.probeCeilingBps = 0;
+      else if (bps > 0) this.probeCeilingBps = bps * CEILING_STEP;
     }
     this.lastProbe = { bps: Math.round(bps), sendBps: Math.round(sendBps), ok, atMs: nowMs };
     // Success: probe again soon (the next step); failure: back off, doubling up to 16 s.
-    this.probeGapMs = ok ? PROBE_GAP_MIN_MS : Math.min(PROBE_GAP_MAX_MS, this.probeGapMs * 2);
+    this.probeGapMs = ok && this.probeCeilingBps === 0 ? PROBE_GAP_MIN_MS : Math.min(PROBE_GAP_MAX_MS, this.probeGapMs * 2);
     this.nextProbeMs = nowMs + this.probeGapMs;
     this.probeStartMs = -1;
     this.probeFirstSeq = -1;
