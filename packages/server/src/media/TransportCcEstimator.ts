@@ -46,7 +46,7 @@ const PROBE_GAP_MIN_MS = 1000;
 const RTX_SHARE = 0.25;
 const RTX_BUCKET_MS = 250;
 const RTX_PACKET_BYTES = 1200;
-const PROBE_GAP_MAX_MS = 6000;
+const PROBE_GAP_MAX_MS = 4000;
 /**
  * After a probe the link stretched, the next ones go at most this far above the rate it delivered:
  * a capped link is re-tested gently (its queue absorbs the excess instead of dropping media) until
