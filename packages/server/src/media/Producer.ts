@@ -61,6 +61,11 @@ class Layer {
 
 /** A layer counts as live while packets arrived within this window. */
 const LAYER_TIMEOUT_MS = 1500;
+/**
+ * Shorter for simulcast layers: a publisher whose uplink estimate dips stops encoding its upper
+ * layers, and its subscribers freeze until we notice and switch down (a lower layer exists).
+ */
+const SIMULCAST_LAYER_TIMEOUT_MS = 700;
 /** Keyframe requests per layer are at most this frequent. */
 const PLI_MIN_INTERVAL_MS = 100;
 /**
@@ -205,7 +210,7 @@ export class Producer {
 
   isLayerLive(index: number, nowMs: number): boolean {
     const layer = this.layers[index];
-    return layer !== undefined && nowMs - layer.lastPacketMs < LAYER_TIMEOUT_MS;
+    return layer !== undefined && nowMs - layer.lastPacketMs < (this.params.simulcast ? SIMULCAST_LAYER_TIMEOUT_MS : LAYER_TIMEOUT_MS);
   }
 
   /** Best live layer at or below `preferred`, else the lowest live one, else -1. */
