@@ -26,11 +26,16 @@ const scenarios: Scenario[] = [
   { name: '300 kbps cap', apply: (lab, sub) => lab.capDownlink(sub, 300) },
 ];
 
+let serverOutput = (): string => '';
+
 async function main(): Promise<void> {
   const lab = NetLab.create();
   const rows: string[][] = [];
   try {
-    const server = await lab.startServer(lab.addHost('srv'));
+    // RK_LAB_LOG=debug|trace: the server's log goes to stderr at the end (layer choices, estimates).
+    const level = process.env.RK_LAB_LOG;
+    const server = await lab.startServer(lab.addHost('srv'), level ? { env: { ROOMKIT_LOG_LEVEL: level } } : {});
+    serverOutput = () => server.output();
     const pubHost = lab.addHost('pub');
     const subHost = lab.addHost('sub');
     const pubBrowser = await lab.launchChromium(pubHost, { secureOrigin: server.url });
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await lab.teardown();
+    if (process.env.RK_LAB_LOG) console.error(serverOutput());
   }
   const header = ['scenario', 'fps', 'freeze s', 'width', 'kbps', 'loss % (after RTX)', 'RTX pkts'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

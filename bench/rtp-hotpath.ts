@@ -4,6 +4,11 @@ import { RtpView, findHeaderExtension, parseRtp, writeSequenceNumber, writeSsrc,
 import { Vp8View, parseVp8, writeVp8PictureId } from '../packages/server/src/media/rtp/vp8.js';
 import { ReportBlock, parseRtcp, writeReceiverReport, writeRemb, type RtcpHandler } from '../packages/server/src/media/rtp/rtcp.js';
 import { buildRtp } from '../packages/server/src/media/rtp/testPackets.js';
+import { writeU16 } from '../packages/server/src/media/rtp/bytes.js';
+import { relabelOneByteExtension } from '../packages/server/src/media/rtp/absSendTime.js';
+import { FeedbackResult, TransportCcWriter } from '../packages/server/src/media/rtp/transportCc.js';
+import { TransportCcEstimator } from '../packages/server/src/media/TransportCcEstimator.js';
+import { TransportCcFeedback } from '../packages/server/src/media/TransportCcFeedback.js';
 
 const ITERATIONS = 3_000_000;
 const RUNS = 5;
@@ -98,6 +103,36 @@ const out = new Uint8Array(64);
 const ssrcs = [1, 2, 3];
 bench('writeRemb (3 SSRCs)', (n) => {
   for (let i = 0; i < n; i++) sink = (sink + writeRemb(out, 0, 0x5555, 1_000_000 + (i & 0xfffff) * 97, ssrcs, 3)) | 0;
+});
+
+// Transport-cc: per received packet (publisher side) and per forwarded packet (subscriber side).
+parseRtp(video, video.length, view);
+const twccOffset = findHeaderExtension(video, view, 3);
+const feedbackIn = new TransportCcFeedback(1, () => {});
+bench('transport-cc receive: find ext + record arrival (+ feedback each 50 ms)', (n) => {
+  for (let i = 0; i < n; i++) {
+    const offset = findHeaderExtension(video, view, 3);
+    feedbackIn.onPacket(i & 0xffff, 0x1234, i * 0.01);
+    sink = (sink + offset) | 0;
+  }
+});
+const estimator = new TransportCcEstimator(() => 0);
+bench('transport-cc forward: restamp seq + relabel + record send', (n) => {
+  for (let i = 0; i < n; i++) {
+    writeU16(video, twccOffset, estimator.onSend(video.length, i * 0.01));
+    relabelOneByteExtension(video, twccOffset, 3);
+  }
+  sink += video[twccOffset];
+});
+const arrivals = Float64Array.from({ length: 100 }, (_, i) => (i % 17 === 3 ? -1 : 1000 + i * 1.3));
+const writer = new TransportCcWriter();
+const feedbackOut = new Uint8Array(1200);
+const written = new FeedbackResult();
+bench('transport-cc feedback write, per packet reported (100 per feedback, 6 lost)', (n) => {
+  for (let i = 0; i < n / 100; i++) {
+    writer.write(feedbackOut, 0, 1, 2, i & 0xffff, arrivals, 100, i, written);
+    sink = (sink + written.bytes) | 0;
+  }
 });
 
 const width = Math.max(...rows.map((r) => r.name.length));

@@ -346,6 +346,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         return this.remote.onSubscriberOffer(ev);
       case 'consume':
         return this.remote.onConsume(ev);
+      case 'videoQualityChanged':
+        this.participants.get(ev.participantId)?._receivedQuality(ev.quality);
+        return;
       case 'speakerChanged':
         this.activeSpeakerId = ev.participantId;
         this.safeEmit('speaker-changed', ev.participantId);

@@ -45,6 +45,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   webcamOn = false;
   screenShareOn = false;
   quality: Quality = 'high';
+  /** The camera quality the server last said it forwards to us (null until it says). */
+  receivedQuality: Quality | null = null;
   pinState: PinState = { cam: false, share: false };
 
   constructor(
@@ -58,12 +60,23 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     super();
   }
 
-  /** Asks the server which simulcast layer of this participant's camera to forward to us. */
+  /**
+   * Asks the server for at most this simulcast layer of the camera; `video-quality-changed` fires
+   * when the server actually switches (it may also go lower when our downlink is short).
+   */
   async setQuality(quality: Quality): Promise<void> {
     if (this.local) return;
-    const prevQuality = this.quality;
     await this.host.requestQuality(this, quality);
     this.quality = quality;
+  }
+
+  /**
+   * @internal The server now forwards this quality of the camera (its bandwidth allocation or our
+   * setQuality): `video-quality-changed` follows what is received, not what was asked for.
+   */
+  _receivedQuality(quality: Quality): void {
+    const prevQuality = this.receivedQuality ?? this.quality;
+    this.receivedQuality = quality;
     if (prevQuality !== quality) this.safeEmit('video-quality-changed', { currentQuality: quality, prevQuality });
   }
 

@@ -195,6 +195,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         return this.onSubscriberOffer(ev);
       case 'consume':
         return this.onConsume(ev);
+      case 'videoQualityChanged':
+        this.participants.get(ev.participantId)?._receivedQuality(ev.quality);
+        return;
       case 'speakerChanged':
         this.activeSpeakerId = ev.participantId;
         this.safeEmit('speaker-changed', ev.participantId);

@@ -15,6 +15,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   micOn = false;
   webcamOn = false;
   quality: Quality = 'high';
+  /** The camera quality the server last said it forwards to us (null until it says). */
+  receivedQuality: Quality | null = null;
 
   constructor(
     public id: string,
@@ -27,12 +29,20 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     super();
   }
 
-  /** Asks the server which simulcast layer of this participant's camera to forward to us. */
+  /** Asks the server for at most this simulcast layer; `video-quality-changed` fires when it switches. */
   async setQuality(quality: Quality): Promise<void> {
     if (this.local) return;
-    const prevQuality = this.quality;
     await this.requestQuality(this, quality);
     this.quality = quality;
+  }
+
+  /**
+   * @internal The server now forwards this quality of the camera (its bandwidth allocation or our
+   * setQuality): `video-quality-changed` follows what is received, not what was asked for.
+   */
+  _receivedQuality(quality: Quality): void {
+    const prevQuality = this.receivedQuality ?? this.quality;
+    this.receivedQuality = quality;
     if (prevQuality !== quality) this.safeEmit('video-quality-changed', { currentQuality: quality, prevQuality });
   }
 

@@ -286,6 +286,11 @@ export type ServerEvent =
   /** The subscriber PeerConnection's transceiver `mid` now carries this remote stream. */
   | { t: 'consume'; participantId: string; streamId: string; kind: StreamKind; mid: string }
   | { t: 'speakerChanged'; participantId: string | null }
+  /**
+   * The server now forwards another simulcast layer of this participant's camera to you (its
+   * bandwidth allocation or your setQuality): the SDK emits `video-quality-changed`.
+   */
+  | { t: 'videoQualityChanged'; participantId: string; streamId: string; quality: Quality }
   | { t: 'presenterChanged'; participantId: string | null }
   | { t: 'pubsubMessage'; message: PubSubMessage }
   /** The server removed this participant from the meeting (end, removal, duplicate id, ...). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BandwidthAllocator } from './BandwidthAllocator.js';
 import type { Consumer } from './Consumer.js';
 import type { SubscriberTransport } from './SubscriberTransport.js';
+import { TransportCcEstimator } from './TransportCcEstimator.js';
 
 const RATES = [150_000, 500_000, 1_500_000];
 
@@ -27,7 +28,12 @@ function camera(id: string) {
 }
 
 function allocator(estimateBps: number) {
-  const transport = { slots: [], bandwidth: { estimate: estimateBps, loss: 0 }, sendBitrateBps: 0 };
+  // No transport-cc feedback ever arrives, so the receiver-report estimate is the budget.
+  const transport = {
+    id: 't', slots: [], bandwidth: { estimate: estimateBps, loss: 0 }, sendBitrateBps: 0,
+    transportCc: new TransportCcEstimator(() => 0),
+    estimateBps: () => estimateBps,
+  };
   return new BandwidthAllocator(transport as unknown as SubscriberTransport);
 }
 

@@ -51,6 +51,7 @@ export class Consumer implements PacketSink, SlotConsumer {
   private readonly sentLayers: Uint8Array | null;
   private readonly sentGenerations: Uint8Array | null;
   private generation = 0;
+  private probeCursor = 0;
   private readonly generationTsOffsets = new Uint32Array(GENERATIONS);
   private readonly generationPictureIdOffsets = new Uint16Array(GENERATIONS);
   private readonly generationTl0Offsets = new Uint8Array(GENERATIONS);
@@ -98,10 +99,11 @@ export class Consumer implements PacketSink, SlotConsumer {
         writeVp8Tl0PicIdx(buf, vp8, tl0);
       }
     }
-    if (!slot.send(buf)) {
+    if (!slot.send(buf, rtp.transportCcOffset, nowMs)) {
       this.sendErrors++;
       return;
     }
+    if (slot.transportCc?.probing) slot.transportCc.probeFill(nowMs);
     const previousSeq = slot.hasSent ? slot.lastSeq : -1;
     this.packetsSent++;
     slot.hasSent = true;
@@ -155,8 +157,14 @@ export class Consumer implements PacketSink, SlotConsumer {
 
   /** Answers a NACK: each lost packet still in the history goes out again as RTX. */
   onNack(pid: number, blp: number, nowMs: number): void {
+    const budget = this.slot.transportCc;
+    if (budget !== null && !budget.allowRetransmission(nowMs)) return;
     this.retransmit(pid, nowMs);
-    for (let bit = 0; bit < 16; bit++) if (blp & (1 << bit)) this.retransmit((pid + bit + 1) & 0xffff, nowMs);
+    for (let bit = 0; bit < 16; bit++) {
+      if ((blp & (1 << bit)) === 0) continue;
+      if (budget !== null && !budget.allowRetransmission(nowMs)) return;
+      this.retransmit((pid + bit + 1) & 0xffff, nowMs);
+    }
   }
 
   /** Sends packet `outSeq` (our numbering) again as RTX; returns the bytes sent (0 if it can't). */
@@ -190,9 +198,22 @@ export class Consumer implements PacketSink, SlotConsumer {
         relabelOneByteExtension(rtxPacket, offset, slot.absSendTimeId);
       }
     }
-    if (!slot.send(rtxPacket.subarray(0, rtxLength))) return 0;
+    const twccId = this.producer.transportCcExtensionId;
+    const twccOffset = twccId > 0 && historyView.extProfile === ONE_BYTE_EXTENSION_PROFILE ? findHeaderExtension(rtxPacket, historyView, twccId) : -1;
+    if (!slot.send(rtxPacket.subarray(0, rtxLength), twccOffset, nowMs)) return 0;
     this.retransmissions++;
     return rtxLength;
+  }
+
+  /** Probing: one RTX copy of a recently sent packet (cycling through the last eight). */
+  sendProbe(nowMs: number): number {
+    if (!this.slot.hasSent) return 0;
+    for (let tries = 0; tries < 4; tries++) {
+      this.probeCursor = (this.probeCursor + 1) & 7;
+      const bytes = this.retransmit((this.slot.lastSeq - this.probeCursor) & 0xffff, nowMs);
+      if (bytes > 0) return bytes;
+    }
+    return 0;
   }
 
   /** Re-evaluates which layer to aim for; asks for a keyframe when a switch is pending. */

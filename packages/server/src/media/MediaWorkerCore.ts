@@ -56,7 +56,14 @@ export class MediaWorkerCore {
       case 'createRouter': {
         if (!this.routers.has(command.routerId)) {
           const routerId = command.routerId;
-          this.routers.set(routerId, new Router(routerId, (producerId) => this.emit({ ev: 'activeSpeaker', routerId, producerId })));
+          this.routers.set(
+            routerId,
+            new Router(
+              routerId,
+              (producerId) => this.emit({ ev: 'activeSpeaker', routerId, producerId }),
+              (consumerId, layer) => this.emit({ ev: 'consumerLayer', routerId, consumerId, layer }),
+            ),
+          );
         }
         return {};
       }

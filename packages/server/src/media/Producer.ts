@@ -1,7 +1,7 @@
 // One incoming track (a publisher's mic, camera or screen): learns its simulcast layers, fans every
 // RTP packet out to its consumers, and talks back to the browser (REMB, receiver reports, PLI).
 import type { Track } from 'node-datachannel';
-import { RtpView, isRtcpPacket, parseRtp, readAudioLevel, readRid } from './rtp/rtpPacket.js';
+import { ONE_BYTE_EXTENSION_PROFILE, RtpView, isRtcpPacket, parseRtp, readAudioLevel, readRid } from './rtp/rtpPacket.js';
 import { Vp8View, parseVp8 } from './rtp/vp8.js';
 import { ReportBlock, parseRtcp, writePli, writeReceiverReport, writeRemb, type RtcpHandler } from './rtp/rtcp.js';
 import { ReceiveStats } from './rtp/ReceiveStats.js';
@@ -9,6 +9,8 @@ import { PacketHistory } from './rtp/PacketHistory.js';
 import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
 import { findHeaderExtension } from './rtp/rtpPacket.js';
 import { writeNack } from './rtp/rtcp.js';
+import { readU16 } from './rtp/bytes.js';
+import { TransportCcFeedback } from './TransportCcFeedback.js';
 import type { MediaKind } from './types.js';
 import { DEFAULT_MAX_AUDIO_LATENESS_MS, DEFAULT_MAX_VIDEO_LATENESS_MS, StaleMediaGuard, Verdict, type StaleMediaLimits } from './overload/StaleMediaGuard.js';
 import { logger } from '../logger.js';
@@ -41,6 +43,8 @@ export interface ProducerParams {
   absSendTimeExtensionId: number;
   /** When stale media is shed under overload (defaults: DEFAULT_MAX_*_LATENESS_MS). */
   staleMedia?: StaleMediaLimits;
+  /** Transport-wide sequence number extension id (0: not negotiated, no transport-cc feedback). */
+  transportCcExtensionId?: number;
 }
 
 class Layer {
@@ -67,6 +71,11 @@ class Layer {
 
 /** A layer counts as live while packets arrived within this window. */
 const LAYER_TIMEOUT_MS = 1500;
+/**
+ * Shorter for simulcast layers: a publisher whose uplink estimate dips stops encoding its upper
+ * layers, and its subscribers freeze until we notice and switch down (a lower layer exists).
+ */
+const SIMULCAST_LAYER_TIMEOUT_MS = 700;
 /** Keyframe requests per layer are at most this frequent. */
 const PLI_MIN_INTERVAL_MS = 100;
 /**
@@ -111,11 +120,14 @@ export class Producer {
    * layers into a narrow uplink and lose them all.
    */
   private uplinkEstimateBps = REMB_MAX_BPS;
+  /** Transport-wide feedback to the browser (its own congestion control), when negotiated. */
+  readonly transportCc: TransportCcFeedback | null;
 
   constructor(params: ProducerParams) {
     this.id = params.id;
     this.kind = params.kind;
     this.params = params;
+    this.transportCc = params.transportCcExtensionId ? new TransportCcFeedback(this.senderSsrc, (packet) => this.sendRtcpPacket(packet)) : null;
     const layers = this.layers;
     const layerBySsrc = this.layerBySsrc;
     this.rtcpHandler = {
@@ -155,6 +167,14 @@ export class Producer {
       return;
     }
     if (!parseRtp(buf, buf.length, rtpView)) return;
+    // Every packet counts for congestion control, padding probes included.
+    if (this.transportCc && rtpView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
+      const offset = findHeaderExtension(buf, rtpView, this.params.transportCcExtensionId!);
+      if (offset >= 0 && offset + 2 <= buf.length) {
+        this.transportCc.onPacket(readU16(buf, offset), rtpView.ssrc, performance.now());
+        rtpView.transportCcOffset = offset; // consumers restamp it with their subscriber's numbering
+      }
+    }
     if (rtpView.payloadType !== this.params.payloadType) return;
     let index = this.layerBySsrc.get(rtpView.ssrc);
     if (index === undefined) {
@@ -164,8 +184,6 @@ export class Producer {
     const layer = this.layers[index]!;
     const now = performance.now();
     this.packetsIn++;
-    layer.lastPacketMs = now;
-    layer.bytes += buf.length;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     if (this.kind === 'video') {
       const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
@@ -201,6 +219,9 @@ export class Producer {
         this.audioLevelCount++;
       }
     }
+    // Only media keeps a layer live: a browser probing its uplink pads layers it has stopped encoding.
+    layer.lastPacketMs = now;
+    layer.bytes += buf.length;
     const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);
@@ -239,7 +260,7 @@ export class Producer {
 
   isLayerLive(index: number, nowMs: number): boolean {
     const layer = this.layers[index];
-    return layer !== undefined && nowMs - layer.lastPacketMs < LAYER_TIMEOUT_MS;
+    return layer !== undefined && nowMs - layer.lastPacketMs < (this.params.simulcast ? SIMULCAST_LAYER_TIMEOUT_MS : LAYER_TIMEOUT_MS);
   }
 
   /** Best live layer at or below `preferred`, else the lowest live one, else -1. */
@@ -273,6 +294,10 @@ export class Producer {
     return this.params.absSendTimeExtensionId;
   }
 
+  get transportCcExtensionId(): number {
+    return this.params.transportCcExtensionId ?? 0;
+  }
+
   /** Copies packet `seq` of `layer` as it arrived into `out`; returns its length, 0 if gone. */
   copyFromHistory(layer: number, seq: number, nowMs: number, out: Uint8Array): number {
     return this.layers[layer]?.history?.copyTo(seq, nowMs, out, 0) ?? 0;
@@ -285,6 +310,7 @@ export class Producer {
 
   /** Periodic work: NACK retries toward the publisher and layer bitrates. */
   tick(nowMs: number, elapsedMs: number): void {
+    this.transportCc?.flush(nowMs);
     for (let i = 0; i < 3; i++) {
       const layer = this.layers[i];
       if (!layer) continue;
@@ -337,8 +363,12 @@ export class Producer {
   }
 
   private sendRtcp(length: number): void {
+    this.sendRtcpPacket(feedbackBuffer.subarray(0, length));
+  }
+
+  private sendRtcpPacket(packet: Buffer): void {
     try {
-      this.track?.sendMessageBinary(feedbackBuffer.subarray(0, length));
+      this.track?.sendMessageBinary(packet);
     } catch {
       // The transport is closing; feedback is best effort.
     }

@@ -1,7 +1,7 @@
 // A publisher's PeerConnection for one track: answers the browser's offer and owns the Producer.
 import { Producer } from './Producer.js';
 import { createPeerConnection, type PeerConnection } from './peerConnection.js';
-import { EXT_ABS_SEND_TIME, EXT_AUDIO_LEVEL, EXT_RID, fixSimulcastAnswer, trimPublishOffer, withAnnouncedCandidate } from './sdp.js';
+import { EXT_ABS_SEND_TIME, EXT_AUDIO_LEVEL, EXT_RID, EXT_TRANSPORT_CC, fixSimulcastAnswer, trimPublishOffer, withAnnouncedCandidate } from './sdp.js';
 import { MediaError } from './errors.js';
 import type { MediaEngineOptions, MediaKind } from './types.js';
 
@@ -46,6 +46,7 @@ export class PublisherTransport {
       audioLevelExtensionId: info.extensionIds.get(EXT_AUDIO_LEVEL) ?? 0,
       absSendTimeExtensionId: info.extensionIds.get(EXT_ABS_SEND_TIME) ?? 0,
       ...(options.staleMedia && { staleMedia: options.staleMedia }),
+      transportCcExtensionId: info.extensionIds.get(EXT_TRANSPORT_CC) ?? 0,
     });
     const pc = createPeerConnection(`pub-${params.id}`, options, true);
     const transport = new PublisherTransport(params.id, params.routerId, pc, producer);

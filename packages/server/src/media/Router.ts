@@ -6,6 +6,7 @@ import type { SubscriberTransport } from './SubscriberTransport.js';
 import type { RtpTap } from './RtpTap.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
 import { BandwidthAllocator } from './BandwidthAllocator.js';
+import type { LayerIndex } from './types.js';
 
 const FEEDBACK_INTERVAL_MS = 1000;
 const SPEAKER_INTERVAL_MS = 400;
@@ -22,10 +23,14 @@ export class Router {
   private lastSpeakerMs = 0;
   private lastAllocationMs = 0;
   private readonly allocators = new WeakMap<SubscriberTransport, BandwidthAllocator>();
+  /** The layer each video consumer was last reported forwarding. */
+  private readonly reportedLayers = new Map<Consumer, number>();
 
   constructor(
     readonly id: string,
     private readonly onActiveSpeaker: (producerId: string | null) => void,
+    /** A consumer switched layers: the subscriber hears it as video-quality-changed. */
+    private readonly onConsumerLayer: (consumerId: string, layer: LayerIndex) => void = () => {},
   ) {}
 
   removeProducer(producer: Producer): void {
@@ -34,6 +39,7 @@ export class Router {
       if (consumer.producer === producer) {
         consumer.close();
         this.consumers.delete(consumer.id);
+        this.reportedLayers.delete(consumer);
       }
     }
     for (const tap of this.taps.values()) if (tap.producer === producer) tap.detach();
@@ -57,11 +63,15 @@ export class Router {
     if (!consumer) return;
     consumer.close();
     this.consumers.delete(consumerId);
+    this.reportedLayers.delete(consumer);
   }
 
   tick(nowMs: number, elapsedMs: number): void {
     for (const producer of this.producers.values()) producer.tick(nowMs, elapsedMs);
-    for (const consumer of this.consumers.values()) consumer.update(nowMs);
+    for (const consumer of this.consumers.values()) {
+      consumer.update(nowMs);
+      this.reportLayer(consumer);
+    }
     for (const tap of this.taps.values()) tap.update(nowMs);
     const allocate = nowMs - this.lastAllocationMs >= ALLOCATION_INTERVAL_MS;
     const allocationElapsed = nowMs - this.lastAllocationMs;
@@ -89,6 +99,14 @@ export class Router {
     }
   }
 
+  /** Reports a simulcast consumer's forwarded layer when it changed (not while it waits or is paused). */
+  private reportLayer(consumer: Consumer): void {
+    const layer = consumer.currentLayer;
+    if (layer < 0 || !consumer.producer.simulcast || this.reportedLayers.get(consumer) === layer) return;
+    this.reportedLayers.set(consumer, layer);
+    this.onConsumerLayer(consumer.id, layer as LayerIndex);
+  }
+
   private consumersOf(transport: SubscriberTransport): Consumer[] {
     const list: Consumer[] = [];
     for (const slot of transport.slots) {
@@ -103,5 +121,6 @@ export class Router {
     this.consumers.clear();
     for (const tap of this.taps.values()) tap.close();
     this.taps.clear();
+    this.reportedLayers.clear();
   }
 }

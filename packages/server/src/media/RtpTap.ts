@@ -32,6 +32,8 @@ export class RtpTapSlot implements ForwardSlot {
   rtxSeq = 0;
   absSendTimeId = 2;
   consumer: SlotConsumer | null = null;
+  /** A recorder on loopback gives no congestion feedback. */
+  readonly transportCc = null;
   readonly rtxSsrc = 0;
   readonly rtxPayloadType = 0;
   readonly ssrc = randomU32();

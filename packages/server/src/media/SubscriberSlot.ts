@@ -2,6 +2,9 @@
 // streams assigned to it, so a slot can carry one remote stream after another without renegotiation.
 import type { Track } from 'node-datachannel';
 import type { MediaKind } from './types.js';
+import type { TransportCcEstimator } from './TransportCcEstimator.js';
+import { relabelOneByteExtension } from './rtp/absSendTime.js';
+import { writeU16 } from './rtp/bytes.js';
 
 /** The consumer side a slot needs: who to tell when the subscriber asks for a keyframe. */
 export interface SlotConsumer {
@@ -10,6 +13,8 @@ export interface SlotConsumer {
   onSlotOpen(nowMs: number): void;
   /** The subscriber lost packets `pid` and those flagged in `blp` (our outgoing numbering). */
   onNack(pid: number, blp: number, nowMs: number): void;
+  /** Sends one RTX copy of a recent packet to probe the downlink; returns its size (0: none). */
+  sendProbe(nowMs: number): number;
 }
 
 /**
@@ -32,7 +37,10 @@ export interface ForwardSlot {
   rtxSeq: number;
   absSendTimeId: number;
   consumer: SlotConsumer | null;
-  send(buf: Buffer): boolean;
+  /** Transport-wide congestion control of the subscriber's transport; null where there is none (taps). */
+  readonly transportCc: TransportCcEstimator | null;
+  /** `transportCcOffset`/`nowMs`: see SubscriberSlot.send; a slot without transport-cc ignores them. */
+  send(buf: Buffer, transportCcOffset?: number, nowMs?: number): boolean;
   /**
    * Timestamp step to insert when a new source or layer starts; absent: one frame. A tap feeding a
    * recorder steps by the wall-clock time that passed, so a pause stays a pause in the file.
@@ -57,6 +65,9 @@ export class SubscriberSlot implements ForwardSlot {
   absSendTimeId = 2;
   /** Bytes sent on this slot (media and RTX), read and reset by the allocator. */
   bytesSent = 0;
+  /** The transport's transport-cc numbering and estimate (shared by its slots), and our extension id. */
+  transportCc: TransportCcEstimator | null = null;
+  transportCcId = 0;
   constructor(
     readonly mid: string,
     readonly kind: MediaKind,
@@ -67,8 +78,16 @@ export class SubscriberSlot implements ForwardSlot {
     readonly rtxPayloadType = 0,
   ) {}
 
-  /** Sends one RTP packet; false when the transport refused it (closed, or SRTP replay check). */
-  send(buf: Buffer): boolean {
+  /**
+   * Sends one RTP packet; false when the transport refused it (closed, or SRTP replay check).
+   * `transportCcOffset` (one-byte form element data, -1 if none): restamped with this transport's
+   * next transport-wide sequence number and relabelled to the id our offer gave it.
+   */
+  send(buf: Buffer, transportCcOffset = -1, nowMs = 0): boolean {
+    if (transportCcOffset >= 0 && this.transportCc !== null) {
+      writeU16(buf, transportCcOffset, this.transportCc.onSend(buf.length, nowMs));
+      relabelOneByteExtension(buf, transportCcOffset, this.transportCcId);
+    }
     try {
       this.track.sendMessageBinary(buf);
       this.bytesSent += buf.length;

@@ -3,8 +3,9 @@
 import nodeDataChannel from 'node-datachannel';
 import { SubscriberSlot } from './SubscriberSlot.js';
 import { createPeerConnection, type PeerConnection } from './peerConnection.js';
-import { EXT_ABS_SEND_TIME, withAnnouncedCandidate } from './sdp.js';
+import { EXT_ABS_SEND_TIME, EXT_TRANSPORT_CC, withAnnouncedCandidate } from './sdp.js';
 import { SubscriberBandwidth } from './SubscriberBandwidth.js';
+import { TransportCcEstimator } from './TransportCcEstimator.js';
 import { parseRtcp, type RtcpHandler } from './rtp/rtcp.js';
 import { isRtcpPacket } from './rtp/rtpPacket.js';
 import { MediaError } from './errors.js';
@@ -22,10 +23,20 @@ export const SUBSCRIBER_RTX_PT = 97;
 export const SUBSCRIBER_AUDIO_PT = 111;
 /** The abs-send-time id we offer; forwarded packets are relabelled to it. */
 export const SUBSCRIBER_ABS_SEND_TIME_ID = 2;
+/**
+ * The transport-wide sequence number id we offer. Forwarded packets carry the publisher's element,
+ * restamped and relabelled to it; 3 is where Chrome puts it too, so the relabel is usually a no-op
+ * and never collides with another element of Chrome's packets.
+ */
+export const SUBSCRIBER_TRANSPORT_CC_ID = 3;
 
 export class SubscriberTransport {
   readonly slots: SubscriberSlot[] = [];
+  /** Loss-based estimate from receiver reports: the fallback when no transport-cc feedback comes. */
   readonly bandwidth = new SubscriberBandwidth();
+  /** Estimate from transport-cc feedback (delay, loss, acked rate, probes). */
+  readonly transportCc = new TransportCcEstimator((nowMs) => this.sendProbe(nowMs));
+  private probeSlot = 0;
   /** Bytes sent to this subscriber since the allocator last looked (media + retransmissions). */
   bytesSent = 0;
   private readonly pc: PeerConnection;
@@ -84,6 +95,8 @@ export class SubscriberTransport {
       (media as InstanceType<typeof Audio>).addOpusCodec(SUBSCRIBER_AUDIO_PT);
     }
     media.parseSdpLine(`a=extmap:${SUBSCRIBER_ABS_SEND_TIME_ID} ${EXT_ABS_SEND_TIME}`);
+    media.parseSdpLine(`a=extmap:${SUBSCRIBER_TRANSPORT_CC_ID} ${EXT_TRANSPORT_CC}`);
+    media.parseSdpLine(`a=rtcp-fb:${kind === 'video' ? SUBSCRIBER_VIDEO_PT : SUBSCRIBER_AUDIO_PT} transport-cc`);
     media.addSSRC(ssrc, cname, `rk-${mid}`, `rk-${mid}-track`);
     if (rtxSsrc) {
       media.addSSRC(rtxSsrc, cname, `rk-${mid}`, `rk-${mid}-track`);
@@ -91,8 +104,12 @@ export class SubscriberTransport {
     }
     const track = this.pc.addTrack(media);
     const slot = new SubscriberSlot(mid, kind, ssrc, kind === 'video' ? SUBSCRIBER_VIDEO_PT : SUBSCRIBER_AUDIO_PT, track, rtxSsrc, rtxSsrc ? SUBSCRIBER_RTX_PT : 0);
+    slot.transportCc = this.transportCc;
+    slot.transportCcId = SUBSCRIBER_TRANSPORT_CC_ID;
     const bandwidth = this.bandwidth;
+    const transportCc = this.transportCc;
     const rtcp: RtcpHandler = {
+      onTransportCc: (_sender, buf, offset, end) => transportCc.onFeedback(buf, offset, end, performance.now()),
       onPli: () => slot.consumer?.onKeyframeRequest(performance.now()),
       onFir: () => slot.consumer?.onKeyframeRequest(performance.now()),
       onNack: (_sender, _media, pid, blp) => slot.consumer?.onNack(pid, blp, performance.now()),
@@ -117,6 +134,26 @@ export class SubscriberTransport {
 
   /** Our recent send rate to this subscriber (bps), updated by the allocator. */
   sendBitrateBps = 0;
+
+  /** What the downlink carries (bps): from transport-cc feedback while it comes, else from loss reports. */
+  estimateBps(nowMs: number): number {
+    return this.transportCc.active(nowMs) ? this.transportCc.estimate : this.bandwidth.estimate;
+  }
+
+  /** One RTX copy from the next video slot that has sent something (round robin). */
+  private sendProbe(nowMs: number): number {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[(this.probeSlot + i) % slots.length]!;
+      if (slot.kind !== 'video' || !slot.open || slot.consumer === null) continue;
+      const bytes = slot.consumer.sendProbe(nowMs);
+      if (bytes > 0) {
+        this.probeSlot = (this.probeSlot + i + 1) % slots.length;
+        return bytes;
+      }
+    }
+    return 0;
+  }
 
   /**
    * Slots asked for in the same moment (a join consuming everything, commands arriving one by one

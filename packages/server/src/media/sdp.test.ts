@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXT_AUDIO_LEVEL, EXT_RID, fixSimulcastAnswer, trimPublishOffer, withAnnouncedCandidate } from './sdp.js';
+import { EXT_AUDIO_LEVEL, EXT_RID, EXT_TRANSPORT_CC, fixSimulcastAnswer, trimPublishOffer, withAnnouncedCandidate } from './sdp.js';
 
 const VIDEO_OFFER = [
   'v=0',
@@ -32,13 +32,15 @@ const VIDEO_OFFER = [
 ].join('\r\n');
 
 describe('trimPublishOffer', () => {
-  it('keeps only VP8, drops RTX/H264/transport-cc, and reports rids and extension ids', () => {
+  it('keeps only VP8 and transport-cc, drops RTX/H264, and reports rids and extension ids', () => {
     const info = trimPublishOffer(VIDEO_OFFER, 'video');
     expect(info.payloadType).toBe(96);
     expect(info.rids).toEqual(['q', 'h', 'f']);
     expect(info.extensionIds.get(EXT_RID)).toBe(10);
     expect(info.sdp).toContain('m=video 9 UDP/TLS/RTP/SAVPF 96\r\n');
-    expect(info.sdp).not.toMatch(/rtx|H264|transport-cc|a=fmtp:97/);
+    expect(info.sdp).not.toMatch(/rtx|H264|a=fmtp:97/);
+    expect(info.sdp).toContain('a=rtcp-fb:96 transport-cc\r\n');
+    expect(info.extensionIds.get(EXT_TRANSPORT_CC)).toBe(4);
     expect(info.sdp).toContain('a=candidate:1 1 udp');
   });
 

@@ -6,11 +6,13 @@ const KEPT_EXTENSIONS = [
   'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
   'urn:ietf:params:rtp-hdrext:sdes:mid',
   'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id',
+  'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
 ];
 
 export const EXT_AUDIO_LEVEL = KEPT_EXTENSIONS[0]!;
 export const EXT_RID = KEPT_EXTENSIONS[3]!;
 export const EXT_ABS_SEND_TIME = KEPT_EXTENSIONS[1]!;
+export const EXT_TRANSPORT_CC = KEPT_EXTENSIONS[4]!;
 
 export interface PublishOfferInfo {
   /** The offer trimmed to one codec and the header extensions the SFU reads. */
@@ -24,8 +26,10 @@ export interface PublishOfferInfo {
 }
 
 /**
- * Keep a single codec (VP8 for video, Opus for audio) and drop RTX/RED/FEC and transport-cc, so the
- * browser sends exactly what the forwarder understands and relies on our REMB for its estimate.
+ * Keep a single codec (VP8 for video, Opus for audio) and drop RTX/RED/FEC, so the browser sends
+ * exactly what the forwarder understands. transport-cc stays (libdatachannel echoes the extmap and
+ * rtcp-fb into its answer): we send the feedback and the browser's own estimator sizes its layers,
+ * with our REMB as a cap.
  */
 export function trimPublishOffer(offer: string, kind: 'audio' | 'video'): PublishOfferInfo {
   const lines = offer.split(/\r?\n/).filter((l) => l.length > 0);
@@ -47,7 +51,6 @@ export function trimPublishOffer(offer: string, kind: 'audio' | 'video'): Publis
     }
     const fmt = /^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)/.exec(line);
     if (fmt && Number(fmt[1]) !== payloadType) continue;
-    if (line.includes('transport-cc')) continue;
     const ext = /^a=extmap:(\d+)(?:\/\w+)? (\S+)/.exec(line);
     if (ext) {
       if (!KEPT_EXTENSIONS.includes(ext[2]!)) continue;

@@ -84,7 +84,9 @@ export type MediaEvent =
   /** The worker owning this router died: its transports are gone; the room must rebuild. */
   | { ev: 'routerLost'; routerId: string }
   /** The router's loudest audio producer changed (null: silence). */
-  | { ev: 'activeSpeaker'; routerId: string; producerId: string | null };
+  | { ev: 'activeSpeaker'; routerId: string; producerId: string | null }
+  /** A video consumer now forwards another simulcast layer (switched at a keyframe). */
+  | { ev: 'consumerLayer'; routerId: string; consumerId: string; layer: LayerIndex };
 
 /** The seam: a local implementation today, worker threads later. */
 export interface MediaEngine {

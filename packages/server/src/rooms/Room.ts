@@ -28,6 +28,7 @@ import { ResumableSink, type ConnectionSink } from './ResumableSink.js';
 const isHost = (permissions: readonly string[]) => permissions.includes('allow_join') || permissions.includes('allow_mod');
 
 const LAYER_OF_QUALITY: Record<Quality, 0 | 1 | 2> = { low: 0, med: 1, high: 2 };
+const QUALITY_OF_LAYER: readonly Quality[] = ['low', 'med', 'high'];
 
 export const newId = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -433,6 +434,18 @@ export class Room {
   onActiveSpeaker(producerId: string | null): void {
     const owner = producerId === null ? null : this.producerOwners.get(producerId);
     this.setActiveSpeaker(owner ? owner.id : null);
+  }
+
+  /** The media engine switched the layer it forwards on a consumer: tell that subscriber. */
+  onConsumerLayer(consumerId: string, layer: number): void {
+    for (const subscriber of this.participants.values()) {
+      for (const [streamId, id] of subscriber.consumers) {
+        if (id !== consumerId) continue;
+        const publisher = [...this.participants.values()].find((p) => p.streams.get('video')?.id === streamId);
+        if (publisher) subscriber.sink.send({ t: 'videoQualityChanged', participantId: publisher.id, streamId, quality: QUALITY_OF_LAYER[layer] ?? 'high' });
+        return;
+      }
+    }
   }
 
   private setActiveSpeaker(id: string | null): void {

@@ -104,6 +104,9 @@ export class RoomManager {
       case 'activeSpeaker':
         this.roomsBySession.get(event.routerId)?.onActiveSpeaker(event.producerId);
         return;
+      case 'consumerLayer':
+        this.roomsBySession.get(event.routerId)?.onConsumerLayer(event.consumerId, event.layer);
+        return;
       case 'transportClosed': {
         for (const room of this.rooms.values()) void room.onPublisherFailed(event.transportId);
         return;

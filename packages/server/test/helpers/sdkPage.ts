@@ -66,6 +66,7 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
         videos.delete(key);
       });
       p.on('media-status-changed', (data: any) => events.push({ ev: 'media-status-changed', participantId: p.id, data }));
+      p.on('video-quality-changed', (data: any) => events.push({ ev: 'video-quality-changed', participantId: p.id, data }));
     };
     // Screen capture needs a user gesture: tests click this button.
     const shareButton = document.createElement('button');

@@ -1,4 +1,4 @@
-/** Compound RTCP parsing into handler callbacks (SR, RR, NACK, PLI, FIR, REMB) and allocation-free RTCP builders. */
+/** Compound RTCP parsing into handler callbacks (SR, RR, NACK, transport-cc, PLI, FIR, REMB) and allocation-free RTCP builders. */
 
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
 
@@ -22,6 +22,8 @@ export interface RtcpHandler {
     reporterSsrc: number, ssrc: number, fractionLost: number, cumulativeLost: number,
     highestSeq: number, jitter: number, lsr: number, dlsr: number,
   ): void;
+  /** Transport-wide feedback (RTPFB FMT=15): the packet spans buf[offset, end); see transportCc.ts. */
+  onTransportCc?(senderSsrc: number, buf: Uint8Array, offset: number, end: number): void;
   onSenderReport?(ssrc: number, ntpMsw: number, ntpLsw: number, rtpTimestamp: number, packetCount: number, octetCount: number): void;
 }
 
@@ -113,8 +115,10 @@ function walk(buf: Uint8Array, length: number, h: RtcpHandler): void {
           const sender = readU32(buf, off + 4);
           const media = readU32(buf, off + 8);
           for (let i = off + 12; i + 4 <= end; i += 4) h.onNack(sender, media, readU16(buf, i), readU16(buf, i + 2));
+        } else if (count === 15 && h.onTransportCc !== undefined && end - off >= 20) {
+          h.onTransportCc(readU32(buf, off + 4), buf, off, end);
         }
-        break; // FMT 15 (transport-cc) and others: not ours
+        break;
       }
       case RTCP_PSFB: {
         const sender = readU32(buf, off + 4);

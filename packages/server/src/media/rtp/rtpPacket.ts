@@ -18,6 +18,11 @@ export class RtpView {
   /** bytes of extension data */
   extLength = 0;
   extProfile = 0;
+  /**
+   * Data offset of the transport-wide sequence number (one-byte form), -1 if absent. Not set by
+   * parseRtp (which resets it): the Producer fills it for its consumers, who restamp it.
+   */
+  transportCcOffset = -1;
 }
 
 export const ONE_BYTE_EXTENSION_PROFILE = 0xbede;
@@ -43,6 +48,7 @@ export function parseRtp(buf: Uint8Array, length: number, out: RtpView): boolean
   out.extOffset = -1;
   out.extLength = 0;
   out.extProfile = 0;
+  out.transportCcOffset = -1;
   if ((b0 & 0x10) !== 0) {
     if (offset + 4 > length) return false;
     const profile = readU16(buf, offset);
