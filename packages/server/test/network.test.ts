@@ -8,9 +8,10 @@ import type { LaunchedBrowser } from './helpers/chromium.js';
 import { events, inboundVideo, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
 
 /**
- * The cap tests pass reliably here (11 of 11 runs of the final estimator); these two still fail now
- * and then on the loaded 2-core machine and run only with `npm run test:network`
- * (RK_NETWORK_TESTS=1). Of the last six runs of the final code, 4 passed everything; one froze the
+ * This file runs with `npm run test:network` (RK_NETWORK_TESTS=1), not in `npm test`: the cap tests
+ * passed 11 of 11 runs on the helper's branch, but once on merged main the capped subscriber measured
+ * 4 % loss (limit 2 %). The two below fail more often on the loaded 2-core machine (they are skipped
+ * even inside this file unless RK_NETWORK_TESTS=1). Of six runs of the final code, 4 passed everything; one froze the
  * 600 kbps publisher's video for 1.07 s (limit < 1 s; 78 frames in 5 s; in a traced run such a
  * freeze came from the browser pausing its middle layer), another froze 0.75 s under 5 % loss
  * (limit max(2x the loss-free run, 0.5 s); the loss-free window had none).
