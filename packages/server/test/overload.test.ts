@@ -2,13 +2,14 @@
 // falls behind; instead of queueing without bound it sheds stale video, keeps audio flowing, shows it
 // in GET /metrics, and video comes back (at a keyframe) once the worker has its CPU again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchDevToken, initMeeting, loadSyntheticMedia, type Meeting, type Stream } from '@roomkit/node-client';
+import { loadSyntheticMedia, type Stream } from '@roomkit/node-client';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { NodeParticipants, sleep, until } from './helpers/nodeParticipants.js';
 import { canLimitCpu, limitCpu } from './helpers/cpuLimit.js';
 import { WorkerMediaEngine } from '../src/media/WorkerMediaEngine.js';
 
 let server: TestServer;
-const meetings: Meeting[] = [];
+const participants = new NodeParticipants(() => server.url);
 const cgroupsWork = canLimitCpu();
 
 beforeAll(async () => {
@@ -17,31 +18,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const m of meetings) await m.leave().catch(() => {});
+  await participants.leaveAll();
   await server?.stop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(check: () => T, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = check();
-  while (!v && Date.now() < deadline) {
-    await sleep(100);
-    v = check();
-  }
-  return v;
-}
-
-async function joinNode(room: string, name: string, publish: boolean): Promise<Meeting> {
-  const meeting = initMeeting({
-    meetingId: room, name, signalingBaseUrl: server.url, token: await fetchDevToken(server.url, room),
-    mode: publish ? 'SEND_AND_RECV' : 'RECV_ONLY', micEnabled: publish, webcamEnabled: publish, bindAddress: '127.0.0.1',
-  });
-  meetings.push(meeting);
-  await meeting.join();
-  return meeting;
-}
 
 async function metric(name: string, labels: string): Promise<number> {
   const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
@@ -54,11 +33,11 @@ describe('media worker under overload', () => {
     const engine = server.server.media as WorkerMediaEngine;
     expect(engine).toBeInstanceOf(WorkerMediaEngine);
     const room = `overload-${Math.random().toString(36).slice(2, 7)}`;
-    const publisher = await joinNode(room, 'pub', true);
+    const publisher = await participants.join(room, 'pub', true);
     const videos: Stream[] = [];
     const audios: Stream[] = [];
     for (let i = 0; i < 6; i++) {
-      const sub = await joinNode(room, `sub${i}`, false);
+      const sub = await participants.join(room, `sub${i}`, false);
       const remote = await until(() => sub.participants.get(publisher.localParticipant.id), 10_000);
       expect(remote).toBeTruthy();
       videos.push((await until(() => remote!.streamOf('video'), 10_000))!);

@@ -3,12 +3,13 @@
 // Subscribers on both workers decode; keyframe requests from the second worker reach the publisher;
 // a subscriber there can pick the low simulcast layer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchDevToken, initMeeting, loadSyntheticMedia, type Meeting, type Participant, type Stream } from '@roomkit/node-client';
+import { loadSyntheticMedia, type Meeting, type Participant, type Stream } from '@roomkit/node-client';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { NodeParticipants, sleep, until } from './helpers/nodeParticipants.js';
 import { WorkerMediaEngine } from '../src/media/WorkerMediaEngine.js';
 
 let server: TestServer;
-const meetings: Meeting[] = [];
+const participants = new NodeParticipants(() => server.url);
 
 beforeAll(async () => {
   server = await startTestServer({ mediaWorkers: 2, mediaWorkerRoomCapacity: 2 });
@@ -16,31 +17,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const m of meetings) await m.leave().catch(() => {});
+  await participants.leaveAll();
   await server?.stop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(check: () => T, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = check();
-  while (!v && Date.now() < deadline) {
-    await sleep(100);
-    v = check();
-  }
-  return v;
-}
-
-async function joinNode(room: string, name: string, publish: boolean): Promise<Meeting> {
-  const meeting = initMeeting({
-    meetingId: room, name, signalingBaseUrl: server.url, token: await fetchDevToken(server.url, room),
-    mode: publish ? 'SEND_AND_RECV' : 'RECV_ONLY', micEnabled: publish, webcamEnabled: publish, bindAddress: '127.0.0.1',
-  });
-  meetings.push(meeting);
-  await meeting.join();
-  return meeting;
-}
 
 async function bitrate(stream: Stream, ms: number): Promise<number> {
   const before = stream.stats!.bytes;
@@ -61,10 +40,10 @@ describe('a room spanning two media workers', () => {
     const engine = server.server.media as WorkerMediaEngine;
     expect(engine).toBeInstanceOf(WorkerMediaEngine);
     const room = `span-${Math.random().toString(36).slice(2, 7)}`;
-    const publisher = await joinNode(room, 'pub', true);
+    const publisher = await participants.join(room, 'pub', true);
     const subs: Array<{ meeting: Meeting; remote: Participant; video: Stream; audio: Stream }> = [];
     for (let i = 0; i < 4; i++) {
-      const meeting = await joinNode(room, `sub${i}`, false);
+      const meeting = await participants.join(room, `sub${i}`, false);
       const remote = (await until(() => meeting.participants.get(publisher.localParticipant.id), 10_000))!;
       expect(remote).toBeTruthy();
       const video = (await until(() => remote.streamOf('video'), 10_000))!;
