@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { buildFfmpegArgs } from './ffmpegArgs.js';
+import { watchFfmpeg, type FfmpegWatch } from './ffmpegWatch.js';
 import { CompositorProcess } from './CompositorProcess.js';
 import type { EgressKind, JobHandlers, JobOutcome, StartJobParams } from './types.js';
 
@@ -33,8 +34,7 @@ export class EgressJob {
   private ending: Promise<JobOutcome> | null = null;
   private stopRequested: JobOutcome['reason'] | null = null;
   private firstMediaTimer: NodeJS.Timeout | null = null;
-  private ffmpegExit: Promise<void> = Promise.resolve();
-  private readonly stderrTail: string[] = [];
+  private ffmpegWatch: FfmpegWatch | null = null;
   /** Resolves when the job has fully ended (processes gone, outputs finished). */
   readonly done: Promise<JobOutcome>;
   private resolveDone!: (o: JobOutcome) => void;
@@ -117,29 +117,15 @@ export class EgressJob {
     const ff = spawn(this.runtime.ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     this.ffmpeg = ff;
     ff.stdin!.on('error', () => {}); // EPIPE when ffmpeg dies: reported through 'exit'
-    ff.stderr!.setEncoding('utf8');
-    let buf = '';
-    ff.stderr!.on('data', (d: string) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i).trimEnd();
-        buf = buf.slice(i + 1);
-        this.stderrTail.push(line);
-        if (this.stderrTail.length > 20) this.stderrTail.shift();
+    this.ffmpegWatch = watchFfmpeg(
+      ff,
+      (line) => {
         for (const o of this.params.outputs) o.onFfmpegLine?.(line);
-      }
-    });
-    this.ffmpegExit = new Promise((resolve) => {
-      ff.once('error', (err) => {
-        if (!this.ending) void this.end('failed', `ffmpeg could not run: ${err.message}`);
-        resolve();
-      });
-      ff.once('exit', (code, signal) => {
-        if (!this.ending) void this.end('failed', `ffmpeg exited (${signal ?? `code ${code}`}): ${this.stderrTail.slice(-3).join(' / ')}`);
-        resolve();
-      });
-    });
+      },
+      (message) => {
+        if (!this.ending) void this.end('failed', message);
+      },
+    );
   }
 
   private onChunk(chunk: Buffer): void {
@@ -182,7 +168,7 @@ export class EgressJob {
     if (ff && ff.exitCode === null && ff.signalCode === null) {
       ff.stdin!.end();
       const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
-      await this.ffmpegExit;
+      await this.ffmpegWatch?.exited;
       clearTimeout(timer);
     }
     await this.compositor?.kill();

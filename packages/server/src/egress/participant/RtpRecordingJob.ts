@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { JobOutcome } from '../types.js';
+import { watchFfmpeg, type FfmpegWatch } from '../ffmpegWatch.js';
 import { allocatePortPair, buildRtpFfmpegArgs, buildSdp, portsBound, releasePortPair, type RtpInputStream } from './rtpInput.js';
 
 const LISTEN_TIMEOUT_MS = 5_000;
@@ -24,10 +25,9 @@ export class RtpRecordingJob {
   /** ffmpeg's RTP port per kind (valid after start()). */
   readonly ports = new Map<'audio' | 'video', number>();
   private ffmpeg: ChildProcess | null = null;
-  private exited: Promise<void> = Promise.resolve();
+  private watch: FfmpegWatch | null = null;
   private ending: Promise<JobOutcome> | null = null;
   private startedAt: number | null = null;
-  private readonly stderrTail: string[] = [];
   private onEnd: ((outcome: JobOutcome) => void) | null = null;
 
   constructor(
@@ -62,31 +62,13 @@ export class RtpRecordingJob {
     this.ffmpeg = ff;
     ff.stdin!.on('error', () => {});
     ff.stdin!.end(buildSdp(streams));
-    ff.stderr!.setEncoding('utf8');
-    let buf = '';
-    ff.stderr!.on('data', (d: string) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        this.stderrTail.push(buf.slice(0, i).trimEnd());
-        if (this.stderrTail.length > 20) this.stderrTail.shift();
-        buf = buf.slice(i + 1);
-      }
-    });
-    this.exited = new Promise((resolve) => {
-      ff.once('error', (err) => {
-        if (!this.ending) void this.end('failed', `ffmpeg could not run: ${err.message}`);
-        resolve();
-      });
-      ff.once('exit', (code, signal) => {
-        if (!this.ending) void this.end('failed', `ffmpeg exited (${signal ?? `code ${code}`}): ${this.stderrTail.slice(-3).join(' / ')}`);
-        resolve();
-      });
+    this.watch = watchFfmpeg(ff, () => {}, (message) => {
+      if (!this.ending) void this.end('failed', message);
     });
     const ports = [...this.ports.values()];
     const deadline = Date.now() + LISTEN_TIMEOUT_MS;
     while (!(await portsBound(ports))) {
-      if (this.ending) throw new Error(`ffmpeg did not start: ${this.stderrTail.slice(-3).join(' / ') || 'exited'}`);
+      if (this.ending) throw new Error(`ffmpeg did not start: ${this.watch.tail() || 'exited'}`);
       if (Date.now() > deadline) {
         await this.stop('stopped');
         throw new Error(`ffmpeg did not listen on its RTP ports within ${LISTEN_TIMEOUT_MS / 1000} s`);
@@ -127,7 +109,7 @@ export class RtpRecordingJob {
       ff.kill('SIGINT');
       const again = setTimeout(() => ff.kill('SIGINT'), SECOND_SIGINT_MS);
       const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
-      await this.exited;
+      await this.watch?.exited;
       clearTimeout(again);
       clearTimeout(timer);
     }
