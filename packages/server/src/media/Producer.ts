@@ -167,11 +167,12 @@ export class Producer {
       return;
     }
     if (!parseRtp(buf, buf.length, rtpView)) return;
+    const now = performance.now();
     // Every packet counts for congestion control, padding probes included.
     if (this.transportCc && rtpView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
       const offset = findHeaderExtension(buf, rtpView, this.params.transportCcExtensionId!);
       if (offset >= 0 && offset + 2 <= buf.length) {
-        this.transportCc.onPacket(readU16(buf, offset), rtpView.ssrc, performance.now());
+        this.transportCc.onPacket(readU16(buf, offset), rtpView.ssrc, now);
         rtpView.transportCcOffset = offset; // consumers restamp it with their subscriber's numbering
       }
     }
@@ -182,7 +183,6 @@ export class Producer {
       if (index < 0) return;
     }
     const layer = this.layers[index]!;
-    const now = performance.now();
     this.packetsIn++;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     if (this.kind === 'video') {
