@@ -32,6 +32,14 @@ async function framesRising(page: Page, participantId: string, kind = 'video'): 
   return !!second && second.framesDecoded > first.framesDecoded;
 }
 
+/**
+ * Decoded frames rise within a few seconds. One 700 ms sample is not enough on a loaded 2-core
+ * machine: a CPU-starved publisher can pause its encoder that long without anything being wrong.
+ */
+function keepsPlaying(page: Page, participantId: string, kind = 'video'): Promise<boolean> {
+  return waitFor(() => framesRising(page, participantId, kind), 5_000);
+}
+
 describe('three participants in one meeting', () => {
   it('each joins through the SDK and the others get participant-joined with its id and name', async () => {
     for (const name of ['Alice', 'Bob', 'Carol']) {
@@ -110,7 +118,7 @@ describe('media controls', () => {
       return info && info.width > 0 && info.width <= 320 ? info : null;
     }, 15_000);
     expect(low, 'low layer reached').toBeTruthy();
-    expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(true);
+    expect(await keepsPlaying(pages.Bob!, ids.Alice!)).toBe(true);
     await setQuality('high');
     const high = await waitFor(async () => {
       const info = await videoInfo(pages.Bob!, ids.Alice!);
@@ -118,7 +126,7 @@ describe('media controls', () => {
     }, 20_000);
     expect(high, 'high layer reached').toBeTruthy();
     expect(high!.height).toBe(720);
-    expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(true);
+    expect(await keepsPlaying(pages.Bob!, ids.Alice!)).toBe(true);
   });
 });
 
@@ -169,7 +177,7 @@ describe('single-layer publishing and the active speaker', () => {
     expect(single, 'single layer decoded above the low-layer size').toBeTruthy();
     await pages.Alice!.evaluate((id) => (window as any).rk.meeting.participants.get(id).setQuality('low'), ids.Eve!);
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await framesRising(pages.Alice!, ids.Eve!)).toBe(true);
+    expect(await keepsPlaying(pages.Alice!, ids.Eve!)).toBe(true);
     expect((await videoInfo(pages.Alice!, ids.Eve!))!.width).toBeGreaterThan(320);
     expect((await callMeeting(pages.Eve, 'leave')).ok).toBe(true);
   });
@@ -209,8 +217,8 @@ describe('abuse on the signaling channel', () => {
       const badSdp = await attacker.request({ t: 'subscriberAnswer', sdp: 'v=0\r\nthis is not an answer' });
       expect(badSdp.ok).toBe(false);
       expect(badSdp.error.code).toBe(ErrorCode.ERROR_INVALID_PARAMETER);
-      expect(await framesRising(pages.Bob!, ids.Alice!)).toBe(true);
-      expect(await framesRising(pages.Alice!, ids.Bob!)).toBe(true);
+      expect(await keepsPlaying(pages.Bob!, ids.Alice!)).toBe(true);
+      expect(await keepsPlaying(pages.Alice!, ids.Bob!)).toBe(true);
     } finally {
       await attacker.close();
     }
