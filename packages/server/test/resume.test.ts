@@ -82,7 +82,7 @@ describe('resume', () => {
     const alice = await joined('resume-c', 'Alice');
     const bob = await joined('resume-c', 'Bob');
     await alice.client.close();
-    const left = await bob.client.waitFor((m) => m.t === 'participantLeft', 2000);
+    const left = await bob.client.waitFor((m) => m.t === 'participantLeft', 5000);
     expect(left).toMatchObject({ participantId: alice.data.participantId, reason: { code: LeaveReason.WEBSOCKET_DISCONNECTED } });
   });
 
