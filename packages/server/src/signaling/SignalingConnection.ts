@@ -115,7 +115,10 @@ export class SignalingConnection implements ConnectionSink {
     try {
       const data = await this.handle(request);
       this.send({ t: 'res', rid: request.rid, ok: true, data });
-      if (request.t === 'join' && this.room && this.participant) this.room.consumeExisting(this.participant);
+      if (request.t === 'join' && this.room && this.participant) {
+        this.participant.sink.release(0); // what happened while it joined, after the response
+        this.room.consumeExisting(this.participant);
+      }
       // After the response: the missed events, then live ones (held meanwhile, so order holds).
       if (request.t === 'resume' && this.participant) this.participant.sink.release(request.lastSeq);
       if (request.t === 'restartSubscriber' && this.room && this.participant) this.room.consumeExisting(this.participant);
