@@ -15,8 +15,11 @@ const { Audio, Video } = nodeDataChannel;
 
 const randomSsrc = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
 
-/** How long new slots wait for others to join the same offer. */
-const NEGOTIATION_BATCH_MS = 15;
+/**
+ * How long new slots wait for others to join the same offer. A join's consumes arrive together,
+ * right behind its createSubscriber, so a short wait suffices; every ms here delays first media.
+ */
+const NEGOTIATION_BATCH_MS = 3;
 
 export const SUBSCRIBER_VIDEO_PT = 96;
 export const SUBSCRIBER_RTX_PT = 97;

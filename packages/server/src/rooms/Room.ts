@@ -117,6 +117,18 @@ export class Room {
     const others = [...this.participants.values()].filter((p) => !p.hidden);
     this.participants.set(id, participant);
     const now = new Date();
+    let created: Promise<unknown> | null = null;
+    if (participant.receivesMedia) {
+      participant.subscriberTransportId = `${id}.sub.${this.transportSeq++}`;
+      created = this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
+      // Fast join: the consumes of what is already published queue right behind the transport on
+      // its worker, so the subscriber offer is being built while the join response goes out (and
+      // while the session facts below are written).
+      participant.earlyConsumes = new Map();
+      for (const publisher of others) {
+        for (const stream of publisher.streams.values()) participant.earlyConsumes.set(stream.id, this.startConsume(participant, stream));
+      }
+    }
     if (participant.hidden) {
       // Not a participant anyone sees: no session facts, no announcement.
     } else if (!this.started) {
@@ -125,17 +137,7 @@ export class Room {
       this.startDurationTimer();
     }
     if (!participant.hidden) this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
-    if (participant.receivesMedia) {
-      participant.subscriberTransportId = `${id}.sub.${this.transportSeq++}`;
-      const created = this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
-      // Fast join: the consumes of what is already published queue right behind the transport on
-      // its worker, so the subscriber offer is being built while the join response goes out.
-      participant.earlyConsumes = new Map();
-      for (const publisher of others) {
-        for (const stream of publisher.streams.values()) participant.earlyConsumes.set(stream.id, this.startConsume(participant, stream));
-      }
-      await created;
-    }
+    if (created) await created;
     if (!participant.hidden) this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
     if (isHost(participant.permissions)) {
       for (const asker of this.lobby.waiting) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
