@@ -254,6 +254,17 @@ export class Consumer implements PacketSink, SlotConsumer {
     this.update(nowMs);
   }
 
+  /**
+   * The slot opens in a moment (DTLS after ICE): ask for the keyframe now, so that it arrives about
+   * when the slot opens and is replayed then (fast start) instead of asked for only then. The
+   * producer's throttle keeps a join storm to one request per layer.
+   */
+  onTransportConnecting(nowMs: number): void {
+    if (this.closed || this.paused || this.producer.kind !== 'video' || this.allocatedLayer < 0 || this.slot.open) return;
+    const target = this.producer.pickLayer(Math.min(this.preferredLayer, this.allocatedLayer), nowMs);
+    if (target >= 0 && target !== this.currentLayer) this.producer.requestKeyframe(target, nowMs);
+  }
+
   setPreferredLayer(layer: number, nowMs: number): void {
     this.preferredLayer = layer;
     this.update(nowMs);

@@ -143,6 +143,20 @@ describe('Producer fast start (replay from the last keyframe)', () => {
     expect(keyframeRequests).toEqual([]);
   });
 
+  it('a consumer whose transport is connecting asks for the keyframe before its slot opens, and gets it replayed when it opens', () => {
+    const { consumer, keyframeRequests, received, feed, open } = setup();
+    feed(vp8(30, 0)); // the layer is live, its last keyframe long gone
+    consumer.onTransportConnecting(performance.now());
+    expect(keyframeRequests).toEqual([0]);
+    feed(vp8(31, 1, { key: true })); // the answer, while DTLS completes: not forwarded yet
+    feed(vp8(32, 2));
+    expect(received).toEqual([]);
+    open();
+    expect(received.map((r) => r.tag)).toEqual([31, 32]);
+    expect(received[0]!.keyframeStart).toBe(true);
+    expect(keyframeRequests).toEqual([0]); // one request in all
+  });
+
   it('a resumed consumer starts again from the recent keyframe instead of waiting', () => {
     const { consumer, keyframeRequests, received, feed, open } = setup();
     feed(vp8(9, 0));

@@ -60,6 +60,12 @@ export class SubscriberTransport {
   ) {
     this.pc = createPeerConnection(`sub-${id}`, options, false);
     this.pc.onStateChange((state) => onState(this, state));
+    // ICE is up and DTLS follows: a keyframe asked for now reaches us about when the slots open.
+    this.pc.onIceStateChange((state) => {
+      if (state !== 'connected' || this.closed) return;
+      const now = performance.now();
+      for (const slot of this.slots) slot.consumer?.onTransportConnecting?.(now);
+    });
     this.pc.onLocalDescription((sdp, type) => {
       if (type !== 'offer' || this.closed) return;
       this.emitOffer(withAnnouncedCandidate(sdp, this.options.announcedIp, this.options.rtcPort));
