@@ -65,6 +65,8 @@ describe('fast start', () => {
       await sleep(1500);
       out.forEach((o, i) => expect(o.video.stats!.framesComplete, names[i]).toBeGreaterThan(frames[i]! + 10));
       for (const { video: v } of out) expect(v.stats!.invalidRtp + v.stats!.invalidPayload + v.stats!.ssrcChanges + v.stats!.unexpectedPayloadType).toBe(0);
+      // Nobody had to ask for a keyframe itself (a subscriber whose first keyframe got lost does, after 1 s).
+      out.forEach((o, i) => expect(o.video.stats!.plisSent, `${names[i]}: keyframe requests`).toBe(0));
       return out;
     };
 
