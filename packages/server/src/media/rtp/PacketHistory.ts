@@ -59,7 +59,7 @@ export class PacketHistory {
     const length = this.lengthOf(seq, nowMs);
     if (length === 0 || outOffset + length > out.length) return 0;
     const start = (seq & this.mask) * SLOT_BYTES;
-    out.set(this.slab.subarray(start, start + length), outOffset);
+    this.slab.copy(out, outOffset, start, start + length); // no view allocated (NACKs, fast-start replays)
     return length;
   }
 }
