@@ -14,6 +14,12 @@ export class SubscribeConnection {
   private pc: PeerConnection | null = null;
   private readonly tracks = new Map<string, Track>();
   private readonly receivers = new Map<string, StreamReceiver>();
+  /**
+   * Media that reached a mid before the `consume` naming its stream: the server starts a stream
+   * from a recent keyframe the moment the slot opens, which can beat the event here. Kept for the
+   * stream that `consume` announces next (otherwise its first keyframe would be lost).
+   */
+  private readonly early = new Map<string, StreamReceiver>();
   private offered = new Map<string, OfferedMedia>();
   private readonly senderSsrc = ((Math.random() * 0xfffffff0) >>> 0) + 1;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -83,9 +89,16 @@ export class SubscribeConnection {
   receive(mid: string): StreamReceiver | null {
     const media = this.offered.get(mid);
     if (!media) return null;
-    const receiver = new StreamReceiver(media.kind, { media: media.payloadType, rtx: media.rtxPayloadTypes }, (packet) => this.sendRtcp(mid, packet), this.senderSsrc);
+    const early = this.early.get(mid);
+    this.early.delete(mid);
+    early?.setPayloadTypes({ media: media.payloadType, rtx: media.rtxPayloadTypes });
+    const receiver = early ?? this.newReceiver(mid, media);
     this.receivers.set(mid, receiver);
     return receiver;
+  }
+
+  private newReceiver(mid: string, media: OfferedMedia): StreamReceiver {
+    return new StreamReceiver(media.kind, { media: media.payloadType, rtx: media.rtxPayloadTypes }, (packet) => this.sendRtcp(mid, packet), this.senderSsrc);
   }
 
   stopReceiving(mid: string, receiver: StreamReceiver): void {
@@ -101,6 +114,7 @@ export class SubscribeConnection {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.receivers.clear();
+    this.early.clear();
     try {
       this.pc?.close();
     } catch {
@@ -115,9 +129,20 @@ export class SubscribeConnection {
     this.tracks.set(mid, track);
     track.onMessage((msg) => {
       const receiver = this.receivers.get(mid);
-      if (!receiver) return;
-      if (isRtcp(msg)) receiver.handleRtcp(msg);
-      else receiver.handlePacket(msg);
+      if (receiver) {
+        if (isRtcp(msg)) receiver.handleRtcp(msg);
+        else receiver.handlePacket(msg);
+        return;
+      }
+      if (isRtcp(msg)) return;
+      let early = this.early.get(mid);
+      if (!early) {
+        const media = this.offered.get(mid);
+        if (!media) return;
+        early = this.newReceiver(mid, media);
+        this.early.set(mid, early);
+      }
+      early.handlePacket(msg);
     });
   }
 

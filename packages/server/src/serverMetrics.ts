@@ -22,6 +22,7 @@ export async function collectMetrics(media: MediaEngine, server: { rooms: number
     { name: 'roomkit_media_packets_in_total', help: 'RTP packets received from publishers.', type: 'counter', samples: per((s) => s.packetsIn) },
     { name: 'roomkit_media_packets_out_total', help: 'RTP packets forwarded to subscribers.', type: 'counter', samples: per((s) => s.packetsOut) },
     { name: 'roomkit_media_send_errors_total', help: 'Forwarded packets the transport refused.', type: 'counter', samples: per((s) => s.sendErrors) },
+    { name: 'roomkit_media_fast_starts_total', help: 'Video starts, switches and resumes served by replaying a recent keyframe instead of waiting for one.', type: 'counter', samples: per((s) => s.fastStarts) },
     {
       name: 'roomkit_media_shed_packets_total',
       help: 'Incoming packets dropped because they reached the worker too late (overload).',

@@ -53,6 +53,7 @@ function fakeProducer(kind: 'audio' | 'video', liveLayers: number[]) {
       return below.length ? Math.max(...below) : Math.min(...liveLayers);
     },
     requestKeyframe: (layer: number) => keyframeRequests.push(layer),
+    replayLayer: () => 0,
     removeConsumer() {},
   } as unknown as Producer;
   return { producer, keyframeRequests };

@@ -41,6 +41,8 @@ export class Consumer implements PacketSink, SlotConsumer {
   packetsSent = 0;
   retransmissions = 0;
   sendErrors = 0;
+  /** Starts and switches served from the producer's history instead of a keyframe request. */
+  fastStarts = 0;
   private seqOffset = 0;
   private tsOffset = 0;
   private pictureIdOffset = 0;
@@ -231,8 +233,14 @@ export class Consumer implements PacketSink, SlotConsumer {
     const target = this.producer.pickLayer(Math.min(this.preferredLayer, this.allocatedLayer), nowMs);
     this.targetLayer = target;
     // Before the slot opens a keyframe would be dropped here, and the encoder would then ignore
-    // the next request for 300 ms: ask only once the subscriber can receive it.
-    if (target >= 0 && target !== this.currentLayer && this.slot.open) this.producer.requestKeyframe(target, nowMs);
+    // the next request for 300 ms: ask only once the subscriber can receive it. Fast start: a
+    // keyframe recent enough that the request would be ignored anyway is replayed from history.
+    if (target < 0 || target === this.currentLayer || !this.slot.open) return;
+    if (!this.paused && this.producer.replayLayer(target, nowMs, this) > 0 && this.currentLayer === target) {
+      this.fastStarts++;
+      return;
+    }
+    this.producer.requestKeyframe(target, nowMs);
   }
 
   /** The subscriber's decoder asked for a keyframe (PLI/FIR): pass it on, throttled by the producer. */
@@ -244,6 +252,17 @@ export class Consumer implements PacketSink, SlotConsumer {
   /** The slot can carry media now (transport open, or a reused open slot): start asking. */
   onSlotOpen(nowMs: number): void {
     this.update(nowMs);
+  }
+
+  /**
+   * The slot opens in a moment (DTLS after ICE): ask for the keyframe now, so that it arrives about
+   * when the slot opens and is replayed then (fast start) instead of asked for only then. The
+   * producer's throttle keeps a join storm to one request per layer.
+   */
+  onTransportConnecting(nowMs: number): void {
+    if (this.closed || this.paused || this.producer.kind !== 'video' || this.allocatedLayer < 0 || this.slot.open) return;
+    const target = this.producer.pickLayer(Math.min(this.preferredLayer, this.allocatedLayer), nowMs);
+    if (target >= 0 && target !== this.currentLayer) this.producer.requestKeyframe(target, nowMs);
   }
 
   setPreferredLayer(layer: number, nowMs: number): void {

@@ -27,6 +27,7 @@ export class MediaWorkerCore {
   private readonly muxListener: InstanceType<typeof nodeDataChannel.IceUdpMuxListener>;
   private readonly timer: NodeJS.Timeout;
   private packetsOutClosed = 0;
+  private fastStartsClosed = 0;
   private readonly overload = new OverloadMonitor((warning) =>
     log.warn({ ...warning, rtcPort: this.options.rtcPort }, 'media worker overloaded: shedding stale media to keep forwarding delay bounded'),
   );
@@ -135,7 +136,10 @@ export class MediaWorkerCore {
         const router = this.consumerRouter.get(command.consumerId);
         if (router) {
           const consumer = router.consumers.get(command.consumerId);
-          if (consumer) this.packetsOutClosed += consumer.packetsSent;
+          if (consumer) {
+            this.packetsOutClosed += consumer.packetsSent;
+            this.fastStartsClosed += consumer.fastStarts;
+          }
           router.closeConsumer(command.consumerId);
         }
         this.consumerRouter.delete(command.consumerId);
@@ -272,6 +276,7 @@ export class MediaWorkerCore {
     let packetsIn = 0;
     let packetsOut = this.packetsOutClosed;
     let sendErrors = 0;
+    let fastStarts = this.fastStartsClosed;
     const memory = process.memoryUsage();
     for (const router of this.routers.values()) {
       producers += router.producers.size;
@@ -280,6 +285,7 @@ export class MediaWorkerCore {
       for (const c of router.consumers.values()) {
         packetsOut += c.packetsSent;
         sendErrors += c.sendErrors;
+        fastStarts += c.fastStarts;
       }
     }
     return {
@@ -290,6 +296,7 @@ export class MediaWorkerCore {
       packetsIn,
       packetsOut,
       sendErrors,
+      fastStarts,
       shedVideoPackets: this.overload.shedVideoPackets,
       shedAudioPackets: this.overload.shedAudioPackets,
       latenessMs: Math.round(this.overload.latenessMs),

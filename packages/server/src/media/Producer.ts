@@ -12,6 +12,7 @@ import { writeNack } from './rtp/rtcp.js';
 import { readU16 } from './rtp/bytes.js';
 import { TransportCcFeedback } from './TransportCcFeedback.js';
 import type { MediaKind } from './types.js';
+import { replayFromKeyframe, type ReplayRange } from './keyframeReplay.js';
 import { DEFAULT_MAX_AUDIO_LATENESS_MS, DEFAULT_MAX_VIDEO_LATENESS_MS, StaleMediaGuard, Verdict, type StaleMediaLimits } from './overload/StaleMediaGuard.js';
 import { logger } from '../logger.js';
 
@@ -52,6 +53,13 @@ class Layer {
   lastPacketMs = -1e9;
   lastKeyframeMs = -1e9;
   lastPliMs = -1e9;
+  /**
+   * Video: where a fast start replays from (the last keyframe's first packet still continuous in
+   * the history, -1: none) to (the newest packet forwarded), and when that keyframe arrived.
+   */
+  replayFromSeq = -1;
+  replayToSeq = -1;
+  replayKeyframeMs = -1e9;
   stats: ReceiveStats;
   /** Video only: recent packets for retransmission, and the packets missing from the publisher. */
   readonly history: PacketHistory | null;
@@ -96,6 +104,7 @@ const vp8View = new Vp8View();
 const feedbackBuffer = Buffer.alloc(1500);
 const reportBlocks = [new ReportBlock(), new ReportBlock(), new ReportBlock()];
 const rembSsrcs = [0, 0, 0];
+const replayRange: ReplayRange = { firstSeq: 0, lastSeq: 0, layer: 0, absSendTimeExtensionId: 0, transportCcExtensionId: 0 };
 
 export class Producer {
   readonly id: string;
@@ -204,11 +213,17 @@ export class Producer {
       const verdict = layer.guard.judge(rtpView.timestamp, now, vp8View.isStartOfFrame, vp8View.isKeyframe);
       if (verdict === Verdict.DROP) {
         this.packetsShed++;
+        layer.replayFromSeq = -1;
         if (layer.guard.wantsKeyframe) this.requestKeyframe(index, now);
         return;
       }
       layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
       if (verdict === Verdict.RESUME) this.resyncConsumers(index);
+      if (vp8View.isKeyframe) {
+        layer.replayFromSeq = rtpView.sequenceNumber;
+        layer.replayKeyframeMs = now;
+      }
+      layer.replayToSeq = rtpView.sequenceNumber;
     } else if (layer.guard.judge(rtpView.timestamp, now, true, false) === Verdict.DROP) {
       this.packetsShed++;
       return;
@@ -228,11 +243,14 @@ export class Producer {
   }
 
   resyncConsumers(layer: number): void {
+    const l = this.layers[layer];
+    if (l) l.replayFromSeq = -1; // shed packets left a hole: no replay across it
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.resync(layer);
   }
 
   skipForConsumers(layer: number, seq: number): void {
+    this.layers[layer]?.history?.markSkipped(seq);
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.skip(layer, seq);
   }
@@ -296,6 +314,23 @@ export class Producer {
 
   get transportCcExtensionId(): number {
     return this.params.transportCcExtensionId ?? 0;
+  }
+
+  /**
+   * Fast start: when the last keyframe of `index` is younger than the encoder's keyframe gap (a
+   * request now would be ignored), replays it and what followed from the history into `sink`.
+   * Returns the packets replayed; 0 when it cannot (ask for a keyframe as usual).
+   */
+  replayLayer(index: number, nowMs: number, sink: PacketSink): number {
+    const layer = this.layers[index];
+    if (!layer?.history || layer.replayFromSeq < 0 || nowMs - layer.replayKeyframeMs >= ENCODER_KEYFRAME_GAP_MS) return 0;
+    const range = replayRange;
+    range.firstSeq = layer.replayFromSeq;
+    range.lastSeq = layer.replayToSeq;
+    range.layer = index;
+    range.absSendTimeExtensionId = this.params.absSendTimeExtensionId;
+    range.transportCcExtensionId = this.params.transportCcExtensionId ?? 0;
+    return replayFromKeyframe(layer.history, range, nowMs, sink);
   }
 
   /** Copies packet `seq` of `layer` as it arrived into `out`; returns its length, 0 if gone. */

@@ -11,6 +11,8 @@ export interface SlotConsumer {
   readonly id: string;
   onKeyframeRequest(nowMs: number): void;
   onSlotOpen(nowMs: number): void;
+  /** The transport's ICE connected: the slot opens once DTLS is done (tens of ms). */
+  onTransportConnecting?(nowMs: number): void;
   /** The subscriber lost packets `pid` and those flagged in `blp` (our outgoing numbering). */
   onNack(pid: number, blp: number, nowMs: number): void;
   /** Sends one RTX copy of a recent packet to probe the downlink; returns its size (0: none). */

@@ -15,8 +15,11 @@ const { Audio, Video } = nodeDataChannel;
 
 const randomSsrc = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
 
-/** How long new slots wait for others to join the same offer. */
-const NEGOTIATION_BATCH_MS = 15;
+/**
+ * How long new slots wait for others to join the same offer. A join's consumes arrive together,
+ * right behind its createSubscriber, so a short wait suffices; every ms here delays first media.
+ */
+const NEGOTIATION_BATCH_MS = 3;
 
 export const SUBSCRIBER_VIDEO_PT = 96;
 export const SUBSCRIBER_RTX_PT = 97;
@@ -57,6 +60,12 @@ export class SubscriberTransport {
   ) {
     this.pc = createPeerConnection(`sub-${id}`, options, false);
     this.pc.onStateChange((state) => onState(this, state));
+    // ICE is up and DTLS follows: a keyframe asked for now reaches us about when the slots open.
+    this.pc.onIceStateChange((state) => {
+      if (state !== 'connected' || this.closed) return;
+      const now = performance.now();
+      for (const slot of this.slots) slot.consumer?.onTransportConnecting?.(now);
+    });
     this.pc.onLocalDescription((sdp, type) => {
       if (type !== 'offer' || this.closed) return;
       this.emitOffer(withAnnouncedCandidate(sdp, this.options.announcedIp, this.options.rtcPort));

@@ -70,6 +70,8 @@ export class WorkerMediaEngine implements MediaEngine {
   private readonly workers: WorkerHandle[] = [];
   /** routerId, transportId or consumerId → the worker that owns it. */
   private readonly owners = new Map<string, WorkerHandle>();
+  /** createSubscriber commands still choosing their worker (a room spanning workers may need a relay first). */
+  private readonly placing = new Map<string, Promise<WorkerHandle | null>>();
   private readonly listeners: Array<(event: MediaEvent) => void> = [];
   private nextRequestId = 1;
   private closing = false;
@@ -138,7 +140,20 @@ export class WorkerMediaEngine implements MediaEngine {
     if (command.op === 'stats') return (await this.stats()) as MediaResults[Op];
     // A room's subscribers may go to another worker than its origin (a room spanning workers).
     const c = command as MediaCommand;
-    const placed = c.op === 'createSubscriber' ? await this.spanning.placeSubscriber(c.routerId, c.transportId) : null;
+    let placed: WorkerHandle | null = null;
+    if (c.op === 'createSubscriber') {
+      const placing = this.spanning.placeSubscriber(c.routerId, c.transportId);
+      this.placing.set(c.transportId, placing);
+      try {
+        placed = await placing;
+      } finally {
+        this.placing.delete(c.transportId);
+      }
+    } else if (c.op === 'consume') {
+      // A consume sent right behind its createSubscriber (a join) follows it to its worker.
+      const placing = this.placing.get(c.subscriberId);
+      if (placing) await placing.catch(() => null);
+    }
     const handle = placed ?? this.route(command);
     // Claim new ids before the worker answers: a command naming them may be routed meanwhile
     // (a consume right after createSubscriber), and it must reach the same worker.
@@ -266,7 +281,7 @@ export class WorkerMediaEngine implements MediaEngine {
   }
 
   private async stats(): Promise<MediaStats> {
-    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0, rssBytes: 0, heapUsedBytes: 0 };
+    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, fastStarts: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0, rssBytes: 0, heapUsedBytes: 0 };
     for (const { stats: s } of await this.workerStats()) {
       for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] = key === 'latenessMs' ? Math.max(total[key], s[key]) : total[key] + s[key];
     }

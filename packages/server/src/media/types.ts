@@ -66,6 +66,8 @@ export interface MediaStats {
   packetsIn: number;
   packetsOut: number;
   sendErrors: number;
+  /** Video starts, switches and resumes served by replaying a recent keyframe (fast start) instead of waiting for one. */
+  fastStarts: number;
   /** Incoming packets shed because they reached the worker too late (overload; see StaleMediaGuard). */
   shedVideoPackets: number;
   shedAudioPackets: number;

@@ -23,6 +23,12 @@ export class Participant {
   graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** An egress compositor (see JoinParams.hidden). */
   hidden = false;
+  /**
+   * While joining: the media side of consuming what others already published, started right
+   * behind the subscriber transport (stream id → the slot's mid, null if it failed); consumeExisting
+   * finishes them once the join response is out.
+   */
+  earlyConsumes: Map<string, Promise<string | null>> | null = null;
 
   constructor(
     readonly id: string,

@@ -20,8 +20,10 @@ export class ResumableSink implements ParticipantSink {
   /** While true, events are only recorded: a resume is waiting for its response to go out first. */
   private holding = false;
 
-  constructor(connection: ConnectionSink) {
+  /** `holding`: events are only recorded until release() (a join whose response is not out yet). */
+  constructor(connection: ConnectionSink, holding = false) {
     this.current = connection;
+    this.holding = holding;
   }
 
   get connection(): ConnectionSink | null {

@@ -15,7 +15,7 @@ import {
 import type { MediaEngine } from '../media/types.js';
 import { Participant, streamInfo } from './Participant.js';
 import { RoomPubSub, type PublishParams } from './RoomPubSub.js';
-import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
+import type { JoinParams, ParticipantSink, PublishedStream, RoomsOptions } from './types.js';
 import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
 import { Lobby } from './Lobby.js';
 import { RoomTaps, type TapRequest } from './RoomTaps.js';
@@ -109,12 +109,26 @@ export class Room {
     if (!params.hidden && this.visibleCount >= this.options.maxParticipantsPerRoom) {
       throw new RoomkitError('MAX_PARTCIPANT_REACHED', `meeting ${this.id} is full (${this.options.maxParticipantsPerRoom} participants)`);
     }
-    const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, new ResumableSink(sink));
+    // Events to the newcomer wait for its join response (the caller releases them right after it):
+    // the subscriber offer may be ready first, and clients only take events once joined.
+    const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, new ResumableSink(sink, true));
     participant.resumeToken = newId(24);
     participant.hidden = params.hidden ?? false;
     const others = [...this.participants.values()].filter((p) => !p.hidden);
     this.participants.set(id, participant);
     const now = new Date();
+    let created: Promise<unknown> | null = null;
+    if (participant.receivesMedia) {
+      participant.subscriberTransportId = `${id}.sub.${this.transportSeq++}`;
+      created = this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
+      // Fast join: the consumes of what is already published queue right behind the transport on
+      // its worker, so the subscriber offer is being built while the join response goes out (and
+      // while the session facts below are written).
+      participant.earlyConsumes = new Map();
+      for (const publisher of others) {
+        for (const stream of publisher.streams.values()) participant.earlyConsumes.set(stream.id, this.startConsume(participant, stream));
+      }
+    }
     if (participant.hidden) {
       // Not a participant anyone sees: no session facts, no announcement.
     } else if (!this.started) {
@@ -123,10 +137,7 @@ export class Room {
       this.startDurationTimer();
     }
     if (!participant.hidden) this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
-    if (participant.receivesMedia) {
-      participant.subscriberTransportId = `${id}.sub.${this.transportSeq++}`;
-      await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
-    }
+    if (created) await created;
     if (!participant.hidden) this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
     if (isHost(participant.permissions)) {
       for (const asker of this.lobby.waiting) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
@@ -187,9 +198,20 @@ export class Room {
 
   /** After the join response went out: start receiving everything already published. */
   consumeExisting(participant: Participant): void {
+    const early = participant.earlyConsumes;
+    participant.earlyConsumes = null;
     for (const publisher of this.participants.values()) {
       if (publisher === participant) continue;
-      for (const stream of publisher.streams.values()) void this.consume(participant, publisher, stream.kind);
+      for (const stream of publisher.streams.values()) {
+        void this.consume(participant, publisher, stream.kind, early?.get(stream.id));
+        early?.delete(stream.id);
+      }
+    }
+    // Streams that ended while it joined: their early consumers go too.
+    for (const [streamId, started] of early ?? []) {
+      void started.then((mid) => {
+        if (mid !== null) void this.media.request({ op: 'closeConsumer', consumerId: `${participant.id}.${streamId}` }).catch(() => {});
+      });
     }
   }
 
@@ -229,18 +251,26 @@ export class Room {
     return { streamId: stream.id, sdp: answer.answerSdp };
   }
 
-  private async consume(subscriber: Participant, publisher: Participant, kind: StreamKind): Promise<void> {
-    const stream = publisher.streams.get(kind);
-    if (!stream || !subscriber.subscriberTransportId || subscriber.left) return;
+  /** The media side of a consume; resolves with the slot's mid, or null when it failed. */
+  private async startConsume(subscriber: Participant, stream: PublishedStream): Promise<string | null> {
     const consumerId = `${subscriber.id}.${stream.id}`;
-    let mid: string;
     try {
-      ({ mid } = await this.media.request({ op: 'consume', subscriberId: subscriber.subscriberTransportId, producerId: stream.transportId, consumerId }));
+      const { mid } = await this.media.request({ op: 'consume', subscriberId: subscriber.subscriberTransportId!, producerId: stream.transportId, consumerId });
+      return mid;
     } catch (err) {
       // Usually the stream or the subscriber went away meanwhile.
       log.debug({ err, consumerId }, 'consume failed');
-      return;
+      return null;
     }
+  }
+
+  /** `started`: the media side already asked for while joining (startConsume), if it was. */
+  private async consume(subscriber: Participant, publisher: Participant, kind: StreamKind, started?: Promise<string | null>): Promise<void> {
+    const stream = publisher.streams.get(kind);
+    if (!stream || !subscriber.subscriberTransportId || subscriber.left) return;
+    const consumerId = `${subscriber.id}.${stream.id}`;
+    const mid = await (started ?? this.startConsume(subscriber, stream));
+    if (mid === null) return;
     if (subscriber.left || publisher.streams.get(kind) !== stream) {
       void this.media.request({ op: 'closeConsumer', consumerId });
       return;

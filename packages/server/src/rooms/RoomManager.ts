@@ -43,6 +43,10 @@ export class RoomManager {
     return this.rooms.get(id);
   }
 
+  /**
+   * Events to the new participant are held until the caller has sent the join response and calls
+   * `participant.sink.release(0)` (clients only take events once joined).
+   */
   async join(params: JoinParams, sink: ParticipantSink): Promise<{ room: Room; participant: Participant; result: import('@roomkit/protocol').JoinResult }> {
     const settings = await this.directory.roomForJoin(params.meetingId);
     if (!settings) throw new RoomkitError('INVALID_MEETING_ID', `meetingId: no room ${params.meetingId}; create it first with POST /v2/rooms`);

@@ -12,8 +12,10 @@ function sink() {
   return { events, send: (e: ServerEvent) => events.push(e), disconnect() {} };
 }
 
-const join = (rooms: RoomManager, s: ReturnType<typeof sink>) =>
-  rooms.join({ meetingId: 'r1', name: 'A', metaData: null, mode: 'SIGNALLING_ONLY', permissions: ['allow_join'] }, s);
+const join = async (rooms: RoomManager, s: ReturnType<typeof sink>) => {
+  const { participant } = await rooms.join({ meetingId: 'r1', name: 'A', metaData: null, mode: 'SIGNALLING_ONLY', permissions: ['allow_join'] }, s);
+  participant.sink.release(0); // as the signaling connection does once the join response is out
+};
 
 afterEach(() => {
   vi.useRealTimers();

@@ -45,6 +45,7 @@ export class SignalingConnection implements ConnectionSink {
   private droppedInARow = 0;
   private lastRateErrorMs = Number.NEGATIVE_INFINITY;
   private done = false;
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -62,7 +63,25 @@ export class SignalingConnection implements ConnectionSink {
 
   send(event: SequencedEvent | { t: 'res'; rid: number; ok: boolean; data?: unknown; error?: ErrorInfo }): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    this.corkUntilNextTick();
     this.ws.send(JSON.stringify(event));
+  }
+
+  /**
+   * Frames sent to this socket in the same tick leave in one write: a join storm sends each
+   * participant many events at once (everyone else's participantJoined, a joiner's held events),
+   * and one syscall per frame was most of the server's main-thread time then.
+   */
+  private corkUntilNextTick(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (!socket) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   disconnect(): void {
@@ -115,7 +134,10 @@ export class SignalingConnection implements ConnectionSink {
     try {
       const data = await this.handle(request);
       this.send({ t: 'res', rid: request.rid, ok: true, data });
-      if (request.t === 'join' && this.room && this.participant) this.room.consumeExisting(this.participant);
+      if (request.t === 'join' && this.room && this.participant) {
+        this.participant.sink.release(0); // what happened while it joined, after the response
+        this.room.consumeExisting(this.participant);
+      }
       // After the response: the missed events, then live ones (held meanwhile, so order holds).
       if (request.t === 'resume' && this.participant) this.participant.sink.release(request.lastSeq);
       if (request.t === 'restartSubscriber' && this.room && this.participant) this.room.consumeExisting(this.participant);

@@ -69,6 +69,8 @@ export class SqliteStore implements Store {
   private readonly log = logger('store');
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
+  /** Prepared once, run many times: preparing each time cost more than running (a join ran five). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteStoreOptions) {
     const db = new Database(options.file);
@@ -117,14 +119,13 @@ export class SqliteStore implements Store {
 
   private roomRow(roomIdOrCustomId: string): RoomRow | undefined {
     return (
-      (this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(roomIdOrCustomId) as RoomRow | undefined) ??
-      (this.database.prepare('SELECT * FROM rooms WHERE custom_room_id = ?').get(roomIdOrCustomId) as RoomRow | undefined)
+      (this.sql('SELECT * FROM rooms WHERE room_id = ?').get(roomIdOrCustomId) as RoomRow | undefined) ??
+      (this.sql('SELECT * FROM rooms WHERE custom_room_id = ?').get(roomIdOrCustomId) as RoomRow | undefined)
     );
   }
 
   private insertRoom(roomId: string, input: NewRoom, now: number): boolean {
-    const result = this.database
-      .prepare(
+    const result = this.sql(
         `INSERT OR IGNORE INTO rooms (id, room_id, custom_room_id, disabled, webhook, auto_close_config, created_at, updated_at)
          VALUES (?, ?, ?, 0, ?, ?, ?, ?)`,
       )
@@ -161,9 +162,8 @@ export class SqliteStore implements Store {
   }
 
   async listRooms({ page, perPage }: PageRequest): Promise<PageResult<StoredRoom>> {
-    const { total } = this.database.prepare('SELECT COUNT(*) AS total FROM rooms').get() as { total: number };
-    const rows = this.database
-      .prepare('SELECT * FROM rooms ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?')
+    const { total } = this.sql('SELECT COUNT(*) AS total FROM rooms').get() as { total: number };
+    const rows = this.sql('SELECT * FROM rooms ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?')
       .all(perPage, (page - 1) * perPage) as RoomRow[];
     return { items: rows.map(roomFromRow), total };
   }
@@ -171,16 +171,16 @@ export class SqliteStore implements Store {
   async deactivateRoom(roomId: string): Promise<StoredRoom | null> {
     const row = this.roomRow(roomId);
     if (!row) return null;
-    this.database.prepare('UPDATE rooms SET disabled = 1, updated_at = ? WHERE id = ?').run(Date.now(), row.id);
-    return roomFromRow(this.database.prepare('SELECT * FROM rooms WHERE id = ?').get(row.id) as RoomRow);
+    this.sql('UPDATE rooms SET disabled = 1, updated_at = ? WHERE id = ?').run(Date.now(), row.id);
+    return roomFromRow(this.sql('SELECT * FROM rooms WHERE id = ?').get(row.id) as RoomRow);
   }
 
   private roomForJoin(roomId: string) {
-    let row = this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow | undefined;
+    let row = this.sql('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow | undefined;
     if (!row) {
       if (this.options.requireRoomCreation) return null;
       this.insertRoom(roomId, {}, Date.now());
-      row = this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow;
+      row = this.sql('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow;
     }
     const room = roomFromRow(row);
     return { roomId: room.roomId, disabled: room.disabled, autoCloseConfig: room.autoCloseConfig };
@@ -191,24 +191,21 @@ export class SqliteStore implements Store {
   async listSessions(filter: { roomId?: string }, { page, perPage }: PageRequest): Promise<PageResult<StoredSession>> {
     const where = filter.roomId === undefined ? '' : 'WHERE room_id = ?';
     const args = filter.roomId === undefined ? [] : [filter.roomId];
-    const { total } = this.database.prepare(`SELECT COUNT(*) AS total FROM sessions ${where}`).get(...args) as { total: number };
-    const rows = this.database
-      .prepare(`SELECT * FROM sessions ${where} ORDER BY start_at DESC, rowid DESC LIMIT ? OFFSET ?`)
+    const { total } = this.sql(`SELECT COUNT(*) AS total FROM sessions ${where}`).get(...args) as { total: number };
+    const rows = this.sql(`SELECT * FROM sessions ${where} ORDER BY start_at DESC, rowid DESC LIMIT ? OFFSET ?`)
       .all(...args, perPage, (page - 1) * perPage) as SessionRow[];
     return { items: rows.map((row) => this.sessionFromRow(row)), total };
   }
 
   async getSession(sessionId: string): Promise<StoredSession | null> {
-    const row = this.database.prepare('SELECT * FROM sessions WHERE id = ?').get(sessionId) as SessionRow | undefined;
+    const row = this.sql('SELECT * FROM sessions WHERE id = ?').get(sessionId) as SessionRow | undefined;
     return row ? this.sessionFromRow(row) : null;
   }
 
   private sessionFromRow(row: SessionRow): StoredSession {
-    const people = this.database
-      .prepare('SELECT participant_id, name FROM session_participants WHERE session_id = ? ORDER BY first_join_at, rowid')
+    const people = this.sql('SELECT participant_id, name FROM session_participants WHERE session_id = ? ORDER BY first_join_at, rowid')
       .all(row.id) as Array<{ participant_id: string; name: string }>;
-    const logs = this.database
-      .prepare('SELECT participant_id, start_at, end_at FROM participant_timelogs WHERE session_id = ? ORDER BY seq')
+    const logs = this.sql('SELECT participant_id, start_at, end_at FROM participant_timelogs WHERE session_id = ? ORDER BY seq')
       .all(row.id) as Array<{ participant_id: string; start_at: number; end_at: number | null }>;
     return {
       id: row.id,
@@ -225,36 +222,41 @@ export class SqliteStore implements Store {
     };
   }
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.database.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   private sessionStarted(session: SessionRef, at: number): void {
-    this.database
-      .prepare('INSERT OR IGNORE INTO sessions (id, room_id, start_at, end_at, last_activity_at) VALUES (?, ?, ?, NULL, ?)')
+    this.sql('INSERT OR IGNORE INTO sessions (id, room_id, start_at, end_at, last_activity_at) VALUES (?, ?, ?, NULL, ?)')
       .run(session.sessionId, session.roomId, at, at);
   }
 
   private touch(sessionId: string, at: number): void {
-    this.database.prepare('UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?').run(at, sessionId);
+    this.sql('UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?').run(at, sessionId);
   }
 
   private participantJoined(session: SessionRef, participant: { id: string; name: string }, at: number): void {
     this.database.transaction(() => {
       this.sessionStarted(session, at);
-      this.database
-        .prepare(
+      this.sql(
           `INSERT INTO session_participants (session_id, participant_id, name, first_join_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (session_id, participant_id) DO UPDATE SET name = excluded.name`,
         )
         .run(session.sessionId, participant.id, participant.name, at);
       this.closeOpenTimelogs(session.sessionId, participant.id, at);
-      this.database
-        .prepare('INSERT INTO participant_timelogs (session_id, participant_id, start_at, end_at) VALUES (?, ?, ?, NULL)')
+      this.sql('INSERT INTO participant_timelogs (session_id, participant_id, start_at, end_at) VALUES (?, ?, ?, NULL)')
         .run(session.sessionId, participant.id, at);
       this.touch(session.sessionId, at);
     })();
   }
 
   private closeOpenTimelogs(sessionId: string, participantId: string | null, at: number): void {
-    this.database
-      .prepare(
+    this.sql(
         `UPDATE participant_timelogs SET end_at = MAX(start_at, ?)
          WHERE session_id = ? AND end_at IS NULL AND (? IS NULL OR participant_id = ?)`,
       )
@@ -271,28 +273,27 @@ export class SqliteStore implements Store {
   private sessionEnded(session: SessionRef, at: number): void {
     this.database.transaction(() => {
       this.closeOpenTimelogs(session.sessionId, null, at);
-      this.database
-        .prepare('UPDATE sessions SET end_at = MAX(start_at, ?), last_activity_at = MAX(last_activity_at, ?) WHERE id = ? AND end_at IS NULL')
+      this.sql('UPDATE sessions SET end_at = MAX(start_at, ?), last_activity_at = MAX(last_activity_at, ?) WHERE id = ? AND end_at IS NULL')
         .run(at, at, session.sessionId);
-      const room = this.database.prepare('SELECT * FROM rooms WHERE room_id = ?').get(session.roomId) as RoomRow | undefined;
+      const room = this.sql('SELECT * FROM rooms WHERE room_id = ?').get(session.roomId) as RoomRow | undefined;
       if (room && room.auto_close_config && roomFromRow(room).autoCloseConfig?.type === 'session-end-and-deactivate') {
-        this.database.prepare('UPDATE rooms SET disabled = 1, updated_at = ? WHERE id = ?').run(at, room.id);
+        this.sql('UPDATE rooms SET disabled = 1, updated_at = ? WHERE id = ?').run(at, room.id);
       }
     })();
   }
 
   private touchOngoing(at: number): void {
-    this.database.prepare('UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?) WHERE end_at IS NULL').run(at);
+    this.sql('UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?) WHERE end_at IS NULL').run(at);
   }
 
   /** Sessions still open at startup belong to a server that died: end them at their last activity. */
   private recoverOngoingSessions(): void {
-    const ongoing = this.database.prepare('SELECT id, last_activity_at FROM sessions WHERE end_at IS NULL').all() as Array<{ id: string; last_activity_at: number }>;
+    const ongoing = this.sql('SELECT id, last_activity_at FROM sessions WHERE end_at IS NULL').all() as Array<{ id: string; last_activity_at: number }>;
     if (ongoing.length === 0) return;
     this.database.transaction(() => {
       for (const s of ongoing) {
         this.closeOpenTimelogs(s.id, null, s.last_activity_at);
-        this.database.prepare('UPDATE sessions SET end_at = MAX(start_at, last_activity_at) WHERE id = ?').run(s.id);
+        this.sql('UPDATE sessions SET end_at = MAX(start_at, last_activity_at) WHERE id = ?').run(s.id);
       }
     })();
     this.log.warn({ sessions: ongoing.length }, 'closed sessions left ongoing by an unclean shutdown');
@@ -301,15 +302,13 @@ export class SqliteStore implements Store {
   // ---- pubsub ---------------------------------------------------------------------------------
 
   private appendPubSub(session: SessionRef, message: PubSubMessage, recipients: string[] | null): void {
-    this.database
-      .prepare('INSERT INTO pubsub_messages (session_id, topic, message, recipients) VALUES (?, ?, ?, ?)')
+    this.sql('INSERT INTO pubsub_messages (session_id, topic, message, recipients) VALUES (?, ?, ?, ?)')
       .run(session.sessionId, message.topic, JSON.stringify(message), recipients ? JSON.stringify(recipients) : null);
     this.touch(session.sessionId, Date.now());
   }
 
   private pubSubHistory(session: SessionRef, topic: string, readerId: string): PubSubMessage[] {
-    const rows = this.database
-      .prepare('SELECT message, recipients FROM pubsub_messages WHERE session_id = ? AND topic = ? ORDER BY seq')
+    const rows = this.sql('SELECT message, recipients FROM pubsub_messages WHERE session_id = ? AND topic = ? ORDER BY seq')
       .all(session.sessionId, topic) as Array<{ message: string; recipients: string | null }>;
     return rows
       .slice(-MAX_HISTORY_PER_TOPIC)

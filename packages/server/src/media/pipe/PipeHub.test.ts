@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PipeHub } from './PipeHub.js';
 import { Producer, type PacketSink, type ProducerParams } from '../Producer.js';
 import { buildRtp } from '../rtp/testPackets.js';
+import { Consumer } from '../Consumer.js';
+import { SubscriberSlot } from '../SubscriberSlot.js';
 
 const params: ProducerParams = { id: 'cam', group: null, kind: 'video', payloadType: 96, simulcast: false, rids: [], ridExtensionId: 0, audioLevelExtensionId: 0, absSendTimeExtensionId: 0 };
 const hubs: PipeHub[] = [];
@@ -70,5 +72,45 @@ describe('PipeHub', () => {
     source.onPipedPacket(packet(21), 1);
     await new Promise((r) => setTimeout(r, 200));
     expect(received.packets.length).toBe(20);
+  });
+});
+
+describe('PipeHub fast start', () => {
+  it('a relay consumer opening right after a keyframe gets it replayed from the relay\'s own history, without a keyframe request to the origin', async () => {
+    const origin = new PipeHub();
+    const relay = new PipeHub();
+    hubs.push(origin, relay);
+    const originPort = await origin.listen();
+    const relayPort = await relay.listen();
+    const source = new Producer(params);
+    const keyframeAsks: number[] = [];
+    source.keyframeRelay = (layer) => keyframeAsks.push(layer);
+    await origin.pipeOut(source, 9, relayPort);
+    const copy = await relay.pipeIn(params, 9, originPort, () => {});
+    const arrived = collector();
+    copy.consumers.push(arrived);
+
+    // A keyframe (P bit clear) then two inter frames, through the pipe.
+    const key = Buffer.from(buildRtp({ sequenceNumber: 50, timestamp: 90000, ssrc: 0x1234, payload: [0x10, 0x00, 9, 9, 9] }));
+    source.onPipedPacket(key, 0);
+    source.onPipedPacket(packet(51), 0);
+    source.onPipedPacket(packet(52), 0);
+    const deadline = Date.now() + 3000;
+    while (arrived.packets.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(arrived.packets.length).toBe(3);
+    keyframeAsks.length = 0;
+
+    const sent: number[] = [];
+    const track = { sendMessageBinary: (buf: Buffer) => sent.push(buf.readUInt16BE(2)) };
+    const slot = new SubscriberSlot('0', 'video', 0xabcdef01, 96, track as never, 0x5555, 97);
+    slot.lastSeq = 700;
+    const consumer = new Consumer('relay-sub', copy, slot);
+    copy.consumers.push(consumer);
+    slot.open = true;
+    consumer.onSlotOpen(performance.now());
+    expect(sent).toEqual([701, 702, 703]);
+    expect(consumer.fastStarts).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(keyframeAsks).toEqual([]);
   });
 });

@@ -31,6 +31,22 @@ export class PacketHistory {
     this.arrivals[index] = nowMs;
   }
 
+  /**
+   * Remembers that `seq` carried nothing to forward (padding): a replay from the history closes
+   * the gap as live forwarding did, instead of leaving a hole the subscriber would NACK.
+   */
+  markSkipped(seq: number): void {
+    const index = seq & this.mask;
+    this.lengths[index] = 0;
+    this.seqs[index] = seq;
+  }
+
+  /** True when `seq` was marked skipped (and not stored since). */
+  isSkipped(seq: number): boolean {
+    const index = seq & this.mask;
+    return this.seqs[index] === seq && this.lengths[index] === 0;
+  }
+
   /** Byte length of the stored packet `seq`, or 0 when it is gone or too old; see `bytes`. */
   lengthOf(seq: number, nowMs: number): number {
     const index = seq & this.mask;
@@ -43,7 +59,7 @@ export class PacketHistory {
     const length = this.lengthOf(seq, nowMs);
     if (length === 0 || outOffset + length > out.length) return 0;
     const start = (seq & this.mask) * SLOT_BYTES;
-    out.set(this.slab.subarray(start, start + length), outOffset);
+    this.slab.copy(out, outOffset, start, start + length); // no view allocated (NACKs, fast-start replays)
     return length;
   }
 }
