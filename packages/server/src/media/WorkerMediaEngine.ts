@@ -96,7 +96,8 @@ export class WorkerMediaEngine implements MediaEngine {
   private spawn(options: MediaEngineOptions, index: number): Promise<void> {
     const rtcPort = options.rtcPort + index;
     const worker = fork(fileURLToPath(new URL('./mediaWorker.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
+      // RK_MEDIA_WORKER_NODE_ARGS: extra node flags for the workers only (profiling: --cpu-prof, --trace-deopt).
+      execArgv: ['--import', 'tsx', ...(process.env.RK_MEDIA_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
       env: { ...process.env, RK_MEDIA_WORKER_OPTIONS: JSON.stringify({ ...options, rtcPort }) },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
