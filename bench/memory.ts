@@ -40,7 +40,13 @@ async function run(name: string, env: Record<string, string>, port: number) {
     const one = { main: mem(main!), worker: mem(worker) };
     const heapOne = await heapKb(port);
     const peers = [];
-    for (let i = 0; i < SUBSCRIBERS; i++) peers.push(await room.addSubscriber(`sub${i}`));
+    const half = Math.floor(SUBSCRIBERS / 2);
+    for (let i = 0; i < half; i++) peers.push(await room.addSubscriber(`sub${i}`));
+    await sleep(8000);
+    // The second half's growth alone: one-time growth (V8 heap sizing, malloc arenas, JIT code,
+    // thread stacks) mostly happens with the first subscribers and would count as per-subscriber.
+    const halfway = { main: mem(main!), worker: mem(worker) };
+    for (let i = half; i < SUBSCRIBERS; i++) peers.push(await room.addSubscriber(`sub${i}`));
     await sleep(8000);
     const receiving = peers.filter((p) => p.received().some((s) => s.framesComplete > 0)).length;
     log(`${name}: ${receiving}/${SUBSCRIBERS} subscribers decoding video`);
@@ -51,7 +57,7 @@ async function run(name: string, env: Record<string, string>, port: number) {
     log(`${name}: idle main ${(idle.main.rssKb / 1024).toFixed(0)} MB, worker ${(idle.worker.rssKb / 1024).toFixed(0)} MB; with the publisher main ${(one.main.rssKb / 1024).toFixed(0)} MB, worker ${(one.worker.rssKb / 1024).toFixed(0)} MB`);
     log(`${name}: per subscriber (${SUBSCRIBERS}): worker ${per(one.worker, loaded.worker)}; main ${per(one.main, loaded.main)}`);
     await room.close();
-    return { name, idle, one, loaded, heapPerSub };
+    return { name, idle, one, halfway, loaded, heapPerSub };
   } finally {
     await target.stop();
   }
@@ -59,10 +65,11 @@ async function run(name: string, env: Record<string, string>, port: number) {
 
 const rows = [await run('glibc default arenas', {}, 18010), await run('MALLOC_ARENA_MAX=2', { MALLOC_ARENA_MAX: '2' }, 18020)];
 console.log(`\nbench:memory — 1 worker, 1 publisher, ${SUBSCRIBERS} subscribers (KB per subscriber; baselines in MB)`);
-console.log('| | main idle MB | worker idle MB | worker RSS/sub | worker anon/sub | main RSS/sub | worker threads + | worker JS heap/sub |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| | main idle MB | worker idle MB | worker RSS/sub | worker anon/sub | main RSS/sub | worker RSS/sub, 2nd half | main RSS/sub, 2nd half | worker threads + | worker JS heap/sub |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const d = (k: 'main' | 'worker', f: 'rssKb' | 'anonKb') => ((r.loaded[k][f] - r.one[k][f]) / SUBSCRIBERS).toFixed(0);
-  console.log(`| ${r.name} | ${(r.idle.main.rssKb / 1024).toFixed(0)} | ${(r.idle.worker.rssKb / 1024).toFixed(0)} | ${d('worker', 'rssKb')} | ${d('worker', 'anonKb')} | ${d('main', 'rssKb')} | ${r.loaded.worker.threads - r.one.worker.threads} | ${r.heapPerSub.toFixed(0)} |`);
+  const m = (k: 'main' | 'worker') => ((r.loaded[k].rssKb - r.halfway[k].rssKb) / (SUBSCRIBERS - Math.floor(SUBSCRIBERS / 2))).toFixed(0);
+  console.log(`| ${r.name} | ${(r.idle.main.rssKb / 1024).toFixed(0)} | ${(r.idle.worker.rssKb / 1024).toFixed(0)} | ${d('worker', 'rssKb')} | ${d('worker', 'anonKb')} | ${d('main', 'rssKb')} | ${m('worker')} | ${m('main')} | ${r.loaded.worker.threads - r.one.worker.threads} | ${r.heapPerSub.toFixed(0)} |`);
 }
 process.exit(0);
