@@ -7,7 +7,7 @@
 //   PROFILE_IDLE=1    also measure 10 s of the idle server before any peer joins
 // Same clients and media as bench:peer; run it in the namespace (node scripts/netns.mjs ...).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { loadSyntheticMedia } from '@roomkit/node-client';
 import type { ReceiveStats } from '../packages/node-client/src/receive/ReceiveStats.js';
@@ -33,6 +33,20 @@ function label(pid: number): string {
   }
 }
 
+/** Context switches (voluntary + involuntary) of every thread of a process: each is a thread going to sleep or being woken. */
+function switches(pid: number): number {
+  let n = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      n += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+  } catch {
+    // the process or a thread is gone
+  }
+  return n;
+}
+
 function packets(peers: readonly Peer[]): number {
   let n = 0;
   for (const p of peers) for (const s of p.received() as ReceiveStats[]) n += s.packets;
@@ -49,6 +63,7 @@ async function serverPackets(): Promise<{ in: number; out: number }> {
 async function window(pids: number[], peers: readonly Peer[], seconds: number, perf: boolean): Promise<void> {
   const server0 = await serverPackets();
   const before = pids.map((pid) => cpuSeconds([pid]));
+  const switchesBefore = pids.map(switches);
   const p0 = packets(peers);
   const tA = performance.now();
   let recorder: ReturnType<typeof spawn> | null = null;
@@ -72,7 +87,7 @@ async function window(pids: number[], peers: readonly Peer[], seconds: number, p
   for (const [i, pid] of pids.entries()) {
     const cpu = cpuSeconds([pid]) - before[i]!;
     total += cpu;
-    log(`  ${label(pid).padEnd(24)} ${((cpu / dt) * 100).toFixed(1).padStart(5)} % of a core`);
+    log(`  ${label(pid).padEnd(24)} ${((cpu / dt) * 100).toFixed(1).padStart(5)} % of a core, ${((switches(pid) - switchesBefore[i]!) / dt).toFixed(0).padStart(6)} context switches/s`);
   }
   log(`  total ${((total / dt) * 100).toFixed(1)} %, ${forwarded} packets received, ${(forwarded / dt).toFixed(0)} pkts/s, ${total > 0 ? (forwarded / total).toFixed(0) : 'n/a'} pkts/CPU-s`);
 }
