@@ -2,9 +2,10 @@
 // split per process (main, each media worker, tsx's esbuild services) so fixed costs and per-packet
 // costs can be told apart, and optionally a profile of the busiest media worker over the window:
 //   PROFILE_SCENARIO  1x10 (default) | 1x50 | meeting      PROFILE_WINDOW_S  window (20)
-//   PROFILE_PERF=1    `perf record -g` on the media worker with the most CPU in the window (=main: the server process)
+//   PROFILE_PERF=1    `perf record -g` on the media worker with the most CPU in the window (=main: the server process; =relay: the least busy worker)
 //                     (report: /tmp/roomkit-perf.data; JS frames named via --perf-basic-prof)
 //   PROFILE_IDLE=1    also measure 10 s of the idle server before any peer joins
+//   PROFILE_ROOM_CAPACITY  mediaWorkerRoomCapacity for the server (0: rooms never span workers)
 // Same clients and media as bench:peer; run it in the namespace (node scripts/netns.mjs ...).
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -71,7 +72,8 @@ async function window(pids: number[], peers: readonly Peer[], seconds: number, p
     // Profile the worker that is busy now (the room's), sampled over a short pre-window.
     await sleep(2000);
     const busy = pids.map((pid, i) => ({ pid, cpu: cpuSeconds([pid]) - before[i]!, name: label(pid) }))
-      .filter((x) => x.name.startsWith(process.env.PROFILE_PERF === 'main' ? 'main' : 'media worker')).sort((a, b) => b.cpu - a.cpu)[0];
+      .filter((x) => x.name.startsWith(process.env.PROFILE_PERF === 'main' ? 'main' : 'media worker'))
+      .sort((a, b) => (process.env.PROFILE_PERF === 'relay' ? a.cpu - b.cpu : b.cpu - a.cpu))[0];
     if (busy) {
       log(`perf record on ${busy.name}`);
       recorder = spawn('perf', ['record', '-F', process.env.PROFILE_FREQ ?? '999', '-g', '-o', '/tmp/roomkit-perf.data', '-p', String(busy.pid), '--', 'sleep', String(seconds - 3)], { stdio: 'inherit' });
@@ -98,7 +100,8 @@ async function main(): Promise<void> {
   }
   const media = await loadSyntheticMedia({ layers: [{ rid: 'f', width: 1280, height: 720, bitrateKbps: 1000 }] });
   installSendStamps();
-  const target = await startRoomkit({ port: 17880, rtcPort: 17882, media, delay: new DelayRecorder(), log });
+  const capacity = process.env.PROFILE_ROOM_CAPACITY;
+  const target = await startRoomkit({ port: 17880, rtcPort: 17882, media, delay: new DelayRecorder(), log, ...(capacity && { config: { mediaWorkerRoomCapacity: Number(capacity) } }) });
   try {
     if (process.env.PROFILE_IDLE === '1') {
       log('idle server, 10 s:');
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
       }
       await sleep(5000);
       log(`${SCENARIO}, ${WINDOW_S} s window:`);
-      await window(target.pids(), pubs > 1 ? peers : peers.slice(1), WINDOW_S, process.env.PROFILE_PERF === '1' || process.env.PROFILE_PERF === 'main');
+      await window(target.pids(), pubs > 1 ? peers : peers.slice(1), WINDOW_S, ['1', 'main', 'relay'].includes(process.env.PROFILE_PERF ?? ''));
     } finally {
       await withTimeout(room.close(), 15_000).catch(() => {});
     }
