@@ -1,8 +1,9 @@
 // `npm run bench:memory`: where server memory per subscriber goes. One media worker, one publisher
 // (1 Mbps VP8 + Opus), then BENCH_SUBSCRIBERS receive-only subscribers (Node client, this process).
 // Reads the main process and the worker separately from /proc (RSS, anonymous memory, threads)
-// before and after, so a worker's baseline is not counted per subscriber; repeated with glibc's
-// malloc arenas capped (MALLOC_ARENA_MAX=2), since libdatachannel allocates from several threads.
+// before and after, so a worker's baseline is not counted per subscriber; run with glibc's default
+// malloc arenas and with MALLOC_ARENA_MAX=2 (the media workers' default), since libdatachannel
+// allocates from several threads.
 import { readFileSync } from 'node:fs';
 import { loadSyntheticMedia } from '@roomkit/node-client';
 import { DelayRecorder } from './peer/delay.js';
@@ -63,7 +64,8 @@ async function run(name: string, env: Record<string, string>, port: number) {
   }
 }
 
-const rows = [await run('glibc default arenas', {}, 18010), await run('MALLOC_ARENA_MAX=2', { MALLOC_ARENA_MAX: '2' }, 18020)];
+// Media workers default to MALLOC_ARENA_MAX=2 (WorkerMediaEngine); 16 is glibc's own default here (8 per core).
+const rows = [await run('MALLOC_ARENA_MAX=16 (glibc default)', { MALLOC_ARENA_MAX: '16' }, 18010), await run('MALLOC_ARENA_MAX=2 (worker default)', { MALLOC_ARENA_MAX: '2' }, 18020)];
 console.log(`\nbench:memory — 1 worker, 1 publisher, ${SUBSCRIBERS} subscribers (KB per subscriber; baselines in MB)`);
 console.log('| | main idle MB | worker idle MB | worker RSS/sub | worker anon/sub | main RSS/sub | worker RSS/sub, 2nd half | main RSS/sub, 2nd half | worker threads + | worker JS heap/sub |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
