@@ -1,8 +1,9 @@
 // `npm run bench:memory`: where server memory per subscriber goes. One media worker, one publisher
 // (1 Mbps VP8 + Opus), then BENCH_SUBSCRIBERS receive-only subscribers (Node client, this process).
 // Reads the main process and the worker separately from /proc (RSS, anonymous memory, threads)
-// before and after, so a worker's baseline is not counted per subscriber; repeated with glibc's
-// malloc arenas capped (MALLOC_ARENA_MAX=2), since libdatachannel allocates from several threads.
+// before and after, so a worker's baseline is not counted per subscriber; run with glibc's default
+// malloc arenas and with MALLOC_ARENA_MAX=2 (the media workers' default), since libdatachannel
+// allocates from several threads.
 import { readFileSync } from 'node:fs';
 import { loadSyntheticMedia } from '@roomkit/node-client';
 import { DelayRecorder } from './peer/delay.js';
@@ -40,7 +41,13 @@ async function run(name: string, env: Record<string, string>, port: number) {
     const one = { main: mem(main!), worker: mem(worker) };
     const heapOne = await heapKb(port);
     const peers = [];
-    for (let i = 0; i < SUBSCRIBERS; i++) peers.push(await room.addSubscriber(`sub${i}`));
+    const half = Math.floor(SUBSCRIBERS / 2);
+    for (let i = 0; i < half; i++) peers.push(await room.addSubscriber(`sub${i}`));
+    await sleep(8000);
+    // The second half's growth alone: one-time growth (V8 heap sizing, malloc arenas, JIT code,
+    // thread stacks) mostly happens with the first subscribers and would count as per-subscriber.
+    const halfway = { main: mem(main!), worker: mem(worker) };
+    for (let i = half; i < SUBSCRIBERS; i++) peers.push(await room.addSubscriber(`sub${i}`));
     await sleep(8000);
     const receiving = peers.filter((p) => p.received().some((s) => s.framesComplete > 0)).length;
     log(`${name}: ${receiving}/${SUBSCRIBERS} subscribers decoding video`);
@@ -51,18 +58,20 @@ async function run(name: string, env: Record<string, string>, port: number) {
     log(`${name}: idle main ${(idle.main.rssKb / 1024).toFixed(0)} MB, worker ${(idle.worker.rssKb / 1024).toFixed(0)} MB; with the publisher main ${(one.main.rssKb / 1024).toFixed(0)} MB, worker ${(one.worker.rssKb / 1024).toFixed(0)} MB`);
     log(`${name}: per subscriber (${SUBSCRIBERS}): worker ${per(one.worker, loaded.worker)}; main ${per(one.main, loaded.main)}`);
     await room.close();
-    return { name, idle, one, loaded, heapPerSub };
+    return { name, idle, one, halfway, loaded, heapPerSub };
   } finally {
     await target.stop();
   }
 }
 
-const rows = [await run('glibc default arenas', {}, 18010), await run('MALLOC_ARENA_MAX=2', { MALLOC_ARENA_MAX: '2' }, 18020)];
+// Media workers default to MALLOC_ARENA_MAX=2 (WorkerMediaEngine); 16 is glibc's own default here (8 per core).
+const rows = [await run('MALLOC_ARENA_MAX=16 (glibc default)', { MALLOC_ARENA_MAX: '16' }, 18010), await run('MALLOC_ARENA_MAX=2 (worker default)', { MALLOC_ARENA_MAX: '2' }, 18020)];
 console.log(`\nbench:memory — 1 worker, 1 publisher, ${SUBSCRIBERS} subscribers (KB per subscriber; baselines in MB)`);
-console.log('| | main idle MB | worker idle MB | worker RSS/sub | worker anon/sub | main RSS/sub | worker threads + | worker JS heap/sub |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| | main idle MB | worker idle MB | worker RSS/sub | worker anon/sub | main RSS/sub | worker RSS/sub, 2nd half | main RSS/sub, 2nd half | worker threads + | worker JS heap/sub |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const d = (k: 'main' | 'worker', f: 'rssKb' | 'anonKb') => ((r.loaded[k][f] - r.one[k][f]) / SUBSCRIBERS).toFixed(0);
-  console.log(`| ${r.name} | ${(r.idle.main.rssKb / 1024).toFixed(0)} | ${(r.idle.worker.rssKb / 1024).toFixed(0)} | ${d('worker', 'rssKb')} | ${d('worker', 'anonKb')} | ${d('main', 'rssKb')} | ${r.loaded.worker.threads - r.one.worker.threads} | ${r.heapPerSub.toFixed(0)} |`);
+  const m = (k: 'main' | 'worker') => ((r.loaded[k].rssKb - r.halfway[k].rssKb) / (SUBSCRIBERS - Math.floor(SUBSCRIBERS / 2))).toFixed(0);
+  console.log(`| ${r.name} | ${(r.idle.main.rssKb / 1024).toFixed(0)} | ${(r.idle.worker.rssKb / 1024).toFixed(0)} | ${d('worker', 'rssKb')} | ${d('worker', 'anonKb')} | ${d('main', 'rssKb')} | ${m('worker')} | ${m('main')} | ${r.loaded.worker.threads - r.one.worker.threads} | ${r.heapPerSub.toFixed(0)} |`);
 }
 process.exit(0);

@@ -25,7 +25,8 @@ export class PacketHistory {
   store(seq: number, buf: Uint8Array, length: number, nowMs: number): void {
     if (length > SLOT_BYTES) return;
     const index = seq & this.mask;
-    this.slab.set(buf.subarray(0, length), index * SLOT_BYTES);
+    // The whole buffer is the common case: no subarray view allocated per packet.
+    this.slab.set(length === buf.length ? buf : buf.subarray(0, length), index * SLOT_BYTES);
     this.lengths[index] = length;
     this.seqs[index] = seq;
     this.arrivals[index] = nowMs;
