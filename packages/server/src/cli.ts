@@ -158,6 +158,9 @@ function token(args: readonly string[], io: CliIo): number {
   return print(io, `${out}\n`);
 }
 
+/** How long a graceful shutdown (recordings finished, rooms closed, workers stopped) may take. */
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
 async function start(args: readonly string[], io: CliIo): Promise<number | undefined> {
   const config = configFrom(args, io);
   const quiet = config.logLevel === 'silent';
@@ -178,6 +181,12 @@ async function start(args: readonly string[], io: CliIo): Promise<number | undef
     }
     stopping = true;
     if (!quiet) io.stderr(`roomkit: ${signal} received, shutting down (send again to force)\n`);
+    // A shutdown step that hangs (a stuck worker, a peer that never closes) must not keep the
+    // process alive: past the deadline exit anyway; recordings are fragmented MP4, so still playable.
+    setTimeout(() => {
+      io.stderr(`roomkit: shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s, exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {
