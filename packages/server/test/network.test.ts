@@ -56,6 +56,13 @@ async function measure(viewer: string, ms: number) {
     retransmitted: b.retransmittedPacketsReceived - a.retransmittedPacketsReceived,
     nacks: b.nackCount - a.nackCount,
     kbps: ((b.bytesReceived - a.bytesReceived) * 8) / ms,
+    // Diagnostics for failure messages: where a freeze came from.
+    freezes: b.freezeCount - a.freezeCount,
+    plis: b.pliCount - a.pliCount,
+    keyframes: b.keyFramesDecoded - a.keyFramesDecoded,
+    received: b.framesReceived - a.framesReceived,
+    dropped: b.framesDropped - a.framesDropped,
+    width: b.frameWidth,
   };
 }
 

@@ -58,6 +58,7 @@ export class BandwidthAllocator {
 
     transport.transportCc.update(nowMs, elapsedMs);
     const estimate = transport.estimateBps(nowMs);
+    transport.setPacingRate(estimate);
     let budget = estimate;
     let desired = 0;
     const videos: Consumer[] = [];

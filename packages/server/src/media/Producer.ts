@@ -185,6 +185,9 @@ export class Producer {
     const layer = this.layers[index]!;
     this.packetsIn++;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
+    // When the publisher sent it (the guard measures our own delay against it); also restamped by consumers.
+    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
+    const sentAt = absSendTime >= 0 && absSendTime + 3 <= buf.length ? (buf[absSendTime]! << 16) | (buf[absSendTime + 1]! << 8) | buf[absSendTime + 2]! : -1;
     if (this.kind === 'video') {
       const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
       if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) {
@@ -201,7 +204,7 @@ export class Producer {
       }
       if (arrival === PacketArrival.GAP) this.sendNacks(layer, now);
       if (vp8View.isKeyframe) layer.lastKeyframeMs = now;
-      const verdict = layer.guard.judge(rtpView.timestamp, now, vp8View.isStartOfFrame, vp8View.isKeyframe);
+      const verdict = layer.guard.judge(rtpView.timestamp, now, vp8View.isStartOfFrame, vp8View.isKeyframe, sentAt);
       if (verdict === Verdict.DROP) {
         this.packetsShed++;
         if (layer.guard.wantsKeyframe) this.requestKeyframe(index, now);
@@ -209,7 +212,7 @@ export class Producer {
       }
       layer.history!.store(rtpView.sequenceNumber, buf, buf.length, now);
       if (verdict === Verdict.RESUME) this.resyncConsumers(index);
-    } else if (layer.guard.judge(rtpView.timestamp, now, true, false) === Verdict.DROP) {
+    } else if (layer.guard.judge(rtpView.timestamp, now, true, false, sentAt) === Verdict.DROP) {
       this.packetsShed++;
       return;
     } else if (this.params.audioLevelExtensionId > 0) {
@@ -222,7 +225,6 @@ export class Producer {
     // Only media keeps a layer live: a browser probing its uplink pads layers it has stopped encoding.
     layer.lastPacketMs = now;
     layer.bytes += buf.length;
-    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);
   }
@@ -350,7 +352,7 @@ export class Producer {
     if (this.kind === 'video') {
       this.updateUplinkEstimate(receivedBps, receivedBps > 0 ? lossWeighted / receivedBps : 0);
       if (log.isLevelEnabled('debug')) {
-        log.debug({ producer: this.id, receivedBps: Math.round(receivedBps), loss: receivedBps > 0 ? lossWeighted / receivedBps : 0, rembBps: Math.round(this.uplinkEstimateBps), lost: this.layers.map((l) => l?.nack?.lostDetected ?? 0), recovered: this.layers.map((l) => l?.nack?.recovered ?? 0) }, 'publisher feedback');
+        log.debug({ producer: this.id, receivedBps: Math.round(receivedBps), loss: receivedBps > 0 ? lossWeighted / receivedBps : 0, rembBps: Math.round(this.uplinkEstimateBps), lost: this.layers.map((l) => l?.nack?.lostDetected ?? 0), recovered: this.layers.map((l) => l?.nack?.recovered ?? 0), sendTimeClock: this.layers.map((l) => l?.guard.measuresSendTime ?? false) }, 'publisher feedback');
       }
       length += writeRemb(feedbackBuffer, length, this.senderSsrc, this.uplinkEstimateBps, rembSsrcs, blocks);
     }

@@ -6,6 +6,7 @@ import { createPeerConnection, type PeerConnection } from './peerConnection.js';
 import { EXT_ABS_SEND_TIME, EXT_TRANSPORT_CC, withAnnouncedCandidate } from './sdp.js';
 import { SubscriberBandwidth } from './SubscriberBandwidth.js';
 import { TransportCcEstimator } from './TransportCcEstimator.js';
+import { PACING_FACTOR, Pacer } from './Pacer.js';
 import { parseRtcp, type RtcpHandler } from './rtp/rtcp.js';
 import { isRtcpPacket } from './rtp/rtpPacket.js';
 import { MediaError } from './errors.js';
@@ -36,6 +37,8 @@ export class SubscriberTransport {
   readonly bandwidth = new SubscriberBandwidth();
   /** Estimate from transport-cc feedback (delay, loss, acked rate, probes). */
   readonly transportCc = new TransportCcEstimator((nowMs) => this.sendProbe(nowMs));
+  /** Spreads bursts (keyframes) over time at PACING_FACTOR times the estimate; shared by the slots. */
+  readonly pacer = new Pacer();
   private probeSlot = 0;
   /** Bytes sent to this subscriber since the allocator last looked (media + retransmissions). */
   bytesSent = 0;
@@ -106,6 +109,7 @@ export class SubscriberTransport {
     const slot = new SubscriberSlot(mid, kind, ssrc, kind === 'video' ? SUBSCRIBER_VIDEO_PT : SUBSCRIBER_AUDIO_PT, track, rtxSsrc, rtxSsrc ? SUBSCRIBER_RTX_PT : 0);
     slot.transportCc = this.transportCc;
     slot.transportCcId = SUBSCRIBER_TRANSPORT_CC_ID;
+    slot.pacer = this.pacer;
     const bandwidth = this.bandwidth;
     const transportCc = this.transportCc;
     const rtcp: RtcpHandler = {
@@ -140,8 +144,15 @@ export class SubscriberTransport {
     return this.transportCc.active(nowMs) ? this.transportCc.estimate : this.bandwidth.estimate;
   }
 
+  /** The allocator's estimate changed: packets may leave at PACING_FACTOR times it. */
+  setPacingRate(estimateBps: number): void {
+    this.pacer.setRate(estimateBps * PACING_FACTOR);
+  }
+
   /** One RTX copy from the next video slot that has sent something (round robin). */
   private sendProbe(nowMs: number): number {
+    // Media is waiting in the pacer: the link is not idle, a probe would only queue behind it.
+    if (this.pacer.queued > 0) return 0;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[(this.probeSlot + i) % slots.length]!;
@@ -196,6 +207,7 @@ export class SubscriberTransport {
     this.closed = true;
     if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
     for (const slot of this.slots) slot.open = false;
+    this.pacer.close();
     this.waiters.clear();
     try {
       this.pc.close();
