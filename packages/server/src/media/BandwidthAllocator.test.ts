@@ -34,6 +34,7 @@ function allocator(estimateBps: number) {
     transportCc: new TransportCcEstimator(() => 0),
     estimateBps: () => estimateBps,
     setPacingRate: () => {},
+    paceProbe: () => {},
   };
   return new BandwidthAllocator(transport as unknown as SubscriberTransport);
 }

@@ -3,9 +3,9 @@ import { MAX_WAIT_MS, PACE_INTERVAL_MS, Pacer, type PacedSink } from './Pacer.js
 
 /** Records what leaves and when (the test's own clock), and the first byte as the packet's id. */
 class Sink implements PacedSink {
-  readonly sent: Array<{ atMs: number; id: number; length: number; tcc: number }> = [];
-  sendNow(buf: Buffer, transportCcOffset: number, nowMs: number): boolean {
-    this.sent.push({ atMs: nowMs, id: buf[0]!, length: buf.length, tcc: transportCcOffset });
+  readonly sent: Array<{ atMs: number; id: number; length: number; tcc: number; probe?: boolean }> = [];
+  sendNow(buf: Buffer, transportCcOffset: number, nowMs: number, probeCopy: boolean): boolean {
+    this.sent.push({ atMs: nowMs, id: buf[0]!, length: buf.length, tcc: transportCcOffset, ...(probeCopy && { probe: true }) });
     return true;
   }
 }
@@ -97,6 +97,17 @@ describe('Pacer', () => {
     expect(pacer.queued).toBeLessThanOrEqual(512);
     expect(sink.sent.length + pacer.queued).toBe(600);
     expect(sink.sent.slice(0, 5).map((s) => s.id)).toEqual([0, 1, 2, 3, 4].map((i) => sink.sent[0]!.id + i));
+  });
+
+  it('a queued probe copy is still sent as a probe copy (kept out of the acked rate)', () => {
+    clock = 0;
+    pacer = new Pacer(() => clock);
+    pacer.setRate(800_000);
+    const sink = new Sink();
+    for (let id = 0; id < 4; id++) pacer.send(sink, packet(id), -1, clock, false);
+    pacer.send(sink, packet(50), 9, clock, false, true);
+    runUntil(100);
+    expect(sink.sent.map((s) => [s.id, s.probe === true])).toEqual([[0, false], [1, false], [2, false], [3, false], [50, true]]);
   });
 
   it('drains on its own timer', async () => {

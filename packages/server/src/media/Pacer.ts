@@ -15,7 +15,8 @@
 
 /** Where paced packets finally go (SubscriberSlot): stamps transport-cc and hands it to libdatachannel. */
 export interface PacedSink {
-  sendNow(buf: Buffer, transportCcOffset: number, nowMs: number): boolean;
+  /** `probeCopy`: an RTX copy sent to probe the link (transport-cc keeps it out of the acked rate). */
+  sendNow(buf: Buffer, transportCcOffset: number, nowMs: number, probeCopy: boolean): boolean;
 }
 
 /** How far above the estimate packets may leave (libwebrtc's pacer uses 2.5 too). */
@@ -38,6 +39,7 @@ export class Pacer {
   private readonly sinks: Array<PacedSink | null> = new Array(CAPACITY).fill(null);
   private readonly lengths = new Uint16Array(CAPACITY);
   private readonly tccOffsets = new Int32Array(CAPACITY);
+  private readonly probeCopies = new Uint8Array(CAPACITY);
   private readonly enqueuedAtMs = new Float64Array(CAPACITY);
   private head = 0;
   private count = 0;
@@ -71,11 +73,11 @@ export class Pacer {
   }
 
   /** Sends `buf` now or queues a copy; false only when an immediate send was refused. */
-  send(sink: PacedSink, buf: Buffer, transportCcOffset: number, nowMs: number, bypass: boolean): boolean {
+  send(sink: PacedSink, buf: Buffer, transportCcOffset: number, nowMs: number, bypass: boolean, probeCopy = false): boolean {
     this.refill(nowMs);
     if (bypass || (this.count === 0 && this.tokens > 0) || buf.length > MAX_PACKET_BYTES || this.closed) {
       this.tokens -= buf.length;
-      return sink.sendNow(buf, transportCcOffset, nowMs);
+      return sink.sendNow(buf, transportCcOffset, nowMs, probeCopy);
     }
     if (this.count === CAPACITY) {
       this.overduePackets++;
@@ -88,6 +90,7 @@ export class Pacer {
     this.sinks[i] = sink;
     this.lengths[i] = buf.length;
     this.tccOffsets[i] = transportCcOffset;
+    this.probeCopies[i] = probeCopy ? 1 : 0;
     this.enqueuedAtMs[i] = nowMs;
     this.count++;
     this.queuedBytes += buf.length;
@@ -117,7 +120,7 @@ export class Pacer {
     this.count--;
     this.queuedBytes -= length;
     this.tokens -= length;
-    if (!sink.sendNow(this.buffers[i]!.subarray(0, length), this.tccOffsets[i]!, nowMs)) this.sendErrors++;
+    if (!sink.sendNow(this.buffers[i]!.subarray(0, length), this.tccOffsets[i]!, nowMs, this.probeCopies[i] === 1)) this.sendErrors++;
   }
 
   private refill(nowMs: number): void {

@@ -76,6 +76,13 @@ const LAYER_TIMEOUT_MS = 1500;
  * layers, and its subscribers freeze until we notice and switch down (a lower layer exists).
  */
 const SIMULCAST_LAYER_TIMEOUT_MS = 700;
+/**
+ * Sooner when a lower layer shows the browser is still sending: every layer encodes the same
+ * captured frames, so an upper layer silent this long while a lower one kept going was paused
+ * (its uplink estimate dipped). Subscribers on it freeze until we switch them down, and the
+ * 700 ms above plus a keyframe made that freeze ~0.8-1 s in the lab.
+ */
+const PAUSED_LAYER_SILENCE_MS = 350;
 /** Keyframe requests per layer are at most this frequent. */
 const PLI_MIN_INTERVAL_MS = 100;
 /**
@@ -262,7 +269,16 @@ export class Producer {
 
   isLayerLive(index: number, nowMs: number): boolean {
     const layer = this.layers[index];
-    return layer !== undefined && nowMs - layer.lastPacketMs < (this.params.simulcast ? SIMULCAST_LAYER_TIMEOUT_MS : LAYER_TIMEOUT_MS);
+    if (layer === undefined) return false;
+    const silentMs = nowMs - layer.lastPacketMs;
+    if (!this.params.simulcast) return silentMs < LAYER_TIMEOUT_MS;
+    if (silentMs >= SIMULCAST_LAYER_TIMEOUT_MS) return false;
+    if (silentMs < PAUSED_LAYER_SILENCE_MS) return true;
+    for (let i = 0; i < index; i++) {
+      const lower = this.layers[i];
+      if (lower !== undefined && lower.lastPacketMs - layer.lastPacketMs >= PAUSED_LAYER_SILENCE_MS) return false;
+    }
+    return true;
   }
 
   /** Best live layer at or below `preferred`, else the lowest live one, else -1. */

@@ -89,13 +89,14 @@ export class SubscriberSlot implements ForwardSlot, PacedSink {
    * relabelled to the id our offer gave it.
    */
   send(buf: Buffer, transportCcOffset = -1, nowMs = 0): boolean {
-    if (this.pacer !== null) return this.pacer.send(this, buf, transportCcOffset, nowMs, this.kind === 'audio');
-    return this.sendNow(buf, transportCcOffset, nowMs);
+    const probeCopy = this.transportCc !== null && this.transportCc.fillingProbe;
+    if (this.pacer !== null) return this.pacer.send(this, buf, transportCcOffset, nowMs, this.kind === 'audio', probeCopy);
+    return this.sendNow(buf, transportCcOffset, nowMs, probeCopy);
   }
 
-  sendNow(buf: Buffer, transportCcOffset: number, nowMs: number): boolean {
+  sendNow(buf: Buffer, transportCcOffset: number, nowMs: number, probeCopy: boolean): boolean {
     if (transportCcOffset >= 0 && this.transportCc !== null) {
-      writeU16(buf, transportCcOffset, this.transportCc.onSend(buf.length, nowMs));
+      writeU16(buf, transportCcOffset, this.transportCc.onSend(buf.length, nowMs, probeCopy));
       relabelOneByteExtension(buf, transportCcOffset, this.transportCcId);
     }
     try {

@@ -16,6 +16,8 @@ const { Audio, Video } = nodeDataChannel;
 
 const randomSsrc = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
 
+/** Probe copies queue in the pacer only up to this much (a few packets): it paces them out. */
+const PROBE_BACKLOG_BYTES = 6000;
 /** How long new slots wait for others to join the same offer. */
 const NEGOTIATION_BATCH_MS = 15;
 
@@ -144,15 +146,23 @@ export class SubscriberTransport {
     return this.transportCc.active(nowMs) ? this.transportCc.estimate : this.bandwidth.estimate;
   }
 
-  /** The allocator's estimate changed: packets may leave at PACING_FACTOR times it. */
+  /**
+   * The allocator's round: packets may leave at PACING_FACTOR times the estimate; while a probe
+   * runs, at exactly its rate, so a probe tests the link at the rate it claims and no faster (on
+   * a capped link a faster burst overflows its queue and loses media, not just probe copies).
+   */
   setPacingRate(estimateBps: number): void {
     this.pacer.setRate(estimateBps * PACING_FACTOR);
   }
 
+  paceProbe(): void {
+    this.pacer.setRate(this.transportCc.probeRateBps);
+  }
+
   /** One RTX copy from the next video slot that has sent something (round robin). */
   private sendProbe(nowMs: number): number {
-    // Media is waiting in the pacer: the link is not idle, a probe would only queue behind it.
-    if (this.pacer.queued > 0) return 0;
+    // Enough is waiting in the pacer to keep it busy at the probe's rate until the next fill.
+    if (this.pacer.backlogBytes >= PROBE_BACKLOG_BYTES) return 0;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[(this.probeSlot + i) % slots.length]!;

@@ -112,12 +112,16 @@ export class TransportCcEstimator implements TransportCcSink {
    */
   constructor(private readonly sendProbe: (nowMs: number) => number) {}
 
-  /** Registers a packet about to be sent; returns the 16-bit sequence number to stamp into it. */
-  onSend(size: number, nowMs: number): number {
+  /**
+   * Registers a packet about to be sent; returns the 16-bit sequence number to stamp into it.
+   * `probeCopy`: the packet is a probe's RTX copy (by default: sent from within probeFill; a pacer
+   * that sends it later passes the flag it noted when the copy was made).
+   */
+  onSend(size: number, nowMs: number, probeCopy = this.sendingProbe): number {
     const seq = this.nextSeq++;
     this.sendMs[seq & MASK] = nowMs;
     this.sizes[seq & MASK] = size;
-    this.probeCopies[seq & MASK] = this.sendingProbe ? 1 : 0;
+    this.probeCopies[seq & MASK] = probeCopy ? 1 : 0;
     if (this.probeStartMs >= 0 && this.probeLastSeq < 0) {
       if (this.probeFirstSeq < 0) {
         this.probeFirstSeq = seq;
@@ -250,6 +254,16 @@ export class TransportCcEstimator implements TransportCcSink {
     this.probeReported = 0;
     this.probeLost = 0;
     return true;
+  }
+
+  /** Inside probeFill: what is sent now is a probe copy. */
+  get fillingProbe(): boolean {
+    return this.sendingProbe;
+  }
+
+  /** The rate the current probe tries (bps); the pacer paces at it while probing. */
+  get probeRateBps(): number {
+    return this.probeTargetBps;
   }
 
   get probing(): boolean {
