@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Producer } from './Producer.js';
 import { buildRtp } from './rtp/testPackets.js';
+import { parseRtcp } from './rtp/rtcp.js';
 
 function simulcastProducer(): Producer {
   return new Producer({ id: 'p', group: null, kind: 'video', payloadType: 96, simulcast: true, rids: ['q', 'h', 'f'], ridExtensionId: 0, audioLevelExtensionId: 0, absSendTimeExtensionId: 0 });
@@ -36,5 +37,35 @@ describe('Producer layer liveness', () => {
     expect(producer.isLayerLive(2, 1500)).toBe(true);
     expect(producer.pickLayer(2, 1500)).toBe(2);
     expect(producer.isLayerLive(2, 1700)).toBe(false);
+  });
+});
+
+describe('Producer feedback to the publisher', () => {
+  /** A publisher sending 100 VP8 packets with every fourth lost; returns the REMB we answer with. */
+  function rembAfterLossySecond(transportCcExtensionId: number): number {
+    const producer = new Producer({ id: 'p', group: null, kind: 'video', payloadType: 96, simulcast: false, rids: [], ridExtensionId: 0, audioLevelExtensionId: 0, absSendTimeExtensionId: 0, transportCcExtensionId });
+    let deliver: (buf: Buffer) => void = () => {};
+    const rtcp: Buffer[] = [];
+    producer.attach({ onMessage: (cb: (b: Buffer) => void) => (deliver = cb), sendMessageBinary: (b: Buffer) => rtcp.push(Buffer.from(b)) } as never);
+    for (let seq = 1; seq <= 100; seq++) {
+      if (seq % 4 === 0) continue;
+      const payload = [0x90, 0x80, 0x01, 0x00, seq === 1 ? 0x00 : 0x01, 0, 0, 0];
+      deliver(Buffer.from(buildRtp({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: 77, payload, extensions: [{ id: 3, data: [0, seq] }] })));
+    }
+    const now = performance.now();
+    producer.tick(now, 1000);
+    rtcp.length = 0;
+    producer.sendFeedback(now);
+    let remb = -1;
+    for (const packet of rtcp) parseRtcp(packet, packet.length, { onRemb: (_sender, bps) => (remb = bps) });
+    return remb;
+  }
+
+  it('with transport-cc feedback going to the browser, a lossy second does not cut REMB (its own estimator handles loss)', () => {
+    expect(rembAfterLossySecond(3)).toBeGreaterThanOrEqual(2_900_000);
+  });
+
+  it('without transport-cc, REMB follows the loss down (the fallback)', () => {
+    expect(rembAfterLossySecond(0)).toBeLessThan(1_000_000);
   });
 });

@@ -123,8 +123,8 @@ export class Producer {
   private readonly rtcpHandler: RtcpHandler;
   /**
    * The publisher's uplink as we see it, sent as REMB: loss in what arrives lowers it to what got
-   * through, loss-free seconds raise it again. Without this the browser would keep pushing all
-   * layers into a narrow uplink and lose them all.
+   * through, loss-free seconds raise it again. Without this (or transport-cc feedback, which
+   * replaces it) the browser would keep pushing all layers into a narrow uplink and lose them all.
    */
   private uplinkEstimateBps = REMB_MAX_BPS;
   /** Transport-wide feedback to the browser (its own congestion control), when negotiated. */
@@ -366,7 +366,7 @@ export class Producer {
     if (blocks === 0) return;
     let length = writeReceiverReport(feedbackBuffer, 0, this.senderSsrc, reportBlocks, blocks);
     if (this.kind === 'video') {
-      this.updateUplinkEstimate(receivedBps, receivedBps > 0 ? lossWeighted / receivedBps : 0);
+      this.updateUplinkEstimate(receivedBps, receivedBps > 0 ? lossWeighted / receivedBps : 0, nowMs);
       if (log.isLevelEnabled('debug')) {
         log.debug({ producer: this.id, receivedBps: Math.round(receivedBps), loss: receivedBps > 0 ? lossWeighted / receivedBps : 0, rembBps: Math.round(this.uplinkEstimateBps), lost: this.layers.map((l) => l?.nack?.lostDetected ?? 0), recovered: this.layers.map((l) => l?.nack?.recovered ?? 0), sendTimeClock: this.layers.map((l) => l?.guard.measuresSendTime ?? false) }, 'publisher feedback');
       }
@@ -375,7 +375,14 @@ export class Producer {
     this.sendRtcp(length);
   }
 
-  private updateUplinkEstimate(receivedBps: number, loss: number): void {
+  private updateUplinkEstimate(receivedBps: number, loss: number, nowMs: number): void {
+    // With transport-cc feedback the browser's own estimator (delay and loss) sizes its layers; a
+    // loss-cut REMB on top held it down for many seconds after one lossy second (a cap starting:
+    // REMB 158 kbps, +8 %/s back, on a 600 kbps uplink in the lab), pausing its layers for nothing.
+    if (this.transportCc !== null && this.transportCc.active(nowMs)) {
+      this.uplinkEstimateBps = REMB_MAX_BPS;
+      return;
+    }
     if (loss > 0.1) this.uplinkEstimateBps = Math.max(REMB_MIN_BPS, Math.min(this.uplinkEstimateBps, receivedBps) * (1 - 0.5 * loss));
     else if (loss < 0.02) this.uplinkEstimateBps = Math.min(REMB_MAX_BPS, this.uplinkEstimateBps * 1.08 + 10_000);
   }
