@@ -40,6 +40,38 @@ describe('Producer layer liveness', () => {
   });
 });
 
+describe('Producer layer choice after a pause', () => {
+  it('a middle layer that paused and came back is not picked again until it held for 8 s; the low one is', () => {
+    const producer = simulcastProducer();
+    for (const layer of [0, 1, 2]) feed(producer, layer, 1);
+    const [low, mid, high] = producer.layers;
+    const t0 = performance.now() - 10_000;
+    // The browser paused the middle layer (and the top one); the low one kept going.
+    low!.lastPacketMs = t0 + 1000;
+    mid!.lastPacketMs = high!.lastPacketMs = t0;
+    expect(producer.pickLayer(1, t0 + 1000)).toBe(0);
+    // The middle layer comes back (a real packet: that is what marks it resumed).
+    feed(producer, 1, 2);
+    const now = performance.now();
+    low!.lastPacketMs = now;
+    expect(producer.isLayerLive(1, now)).toBe(true);
+    expect(producer.pickLayer(1, now)).toBe(0);
+    mid!.lastPacketMs = low!.lastPacketMs = now + 5000;
+    expect(producer.pickLayer(1, now + 5000)).toBe(0);
+    // Flowing steadily for 8 s: picked again.
+    mid!.lastPacketMs = low!.lastPacketMs = now + 8000;
+    expect(producer.pickLayer(1, now + 8000)).toBe(1);
+  });
+
+  it('when only a resumed layer is live (the camera came back), it is picked at once', () => {
+    const producer = simulcastProducer();
+    for (const layer of [0, 1, 2]) feed(producer, layer, 1);
+    for (const layer of producer.layers) layer!.lastPacketMs = performance.now() - 5000;
+    feed(producer, 2, 2);
+    expect(producer.pickLayer(2, performance.now())).toBe(2);
+  });
+});
+
 describe('Producer feedback to the publisher', () => {
   /** A publisher sending 100 VP8 packets with every fourth lost; returns the REMB we answer with. */
   function rembAfterLossySecond(transportCcExtensionId: number): number {

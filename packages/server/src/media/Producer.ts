@@ -50,6 +50,8 @@ export interface ProducerParams {
 class Layer {
   ssrc = 0;
   lastPacketMs = -1e9;
+  /** When media came back after a pause of this layer (-1e9: it never paused). */
+  resumedAtMs = -1e9;
   lastKeyframeMs = -1e9;
   lastPliMs = -1e9;
   stats: ReceiveStats;
@@ -83,6 +85,14 @@ const SIMULCAST_LAYER_TIMEOUT_MS = 700;
  * 700 ms above plus a keyframe made that freeze ~0.8-1 s in the lab.
  */
 const PAUSED_LAYER_SILENCE_MS = 350;
+/**
+ * A layer that came back after a pause is not chosen again until it has flowed this long (unless
+ * nothing steadier is live): a browser near the edge of its uplink estimate pauses and resumes its
+ * middle layer every few seconds, and each pause freezes the subscribers on it for the time it
+ * takes to notice and get a keyframe of the layer below (lab, 600 kbps uplink: resumed, paused
+ * again 2-7 s later, 0.4-1 s freezes).
+ */
+const RESUMED_LAYER_HOLD_MS = 8000;
 /** Keyframe requests per layer are at most this frequent. */
 const PLI_MIN_INTERVAL_MS = 100;
 /**
@@ -230,6 +240,7 @@ export class Producer {
       }
     }
     // Only media keeps a layer live: a browser probing its uplink pads layers it has stopped encoding.
+    if (now - layer.lastPacketMs >= PAUSED_LAYER_SILENCE_MS && layer.lastPacketMs > -1e9) layer.resumedAtMs = now;
     layer.lastPacketMs = now;
     layer.bytes += buf.length;
     const consumers = this.consumers;
@@ -281,8 +292,13 @@ export class Producer {
     return true;
   }
 
-  /** Best live layer at or below `preferred`, else the lowest live one, else -1. */
+  /**
+   * Best steady live layer at or below `preferred` (one that resumed after a pause counts once it
+   * held for RESUMED_LAYER_HOLD_MS), else the best live one at or below it, else the lowest live
+   * one, else -1.
+   */
   pickLayer(preferred: number, nowMs: number): number {
+    for (let i = preferred; i >= 0; i--) if (this.isLayerLive(i, nowMs) && nowMs - this.layers[i]!.resumedAtMs >= RESUMED_LAYER_HOLD_MS) return i;
     for (let i = preferred; i >= 0; i--) if (this.isLayerLive(i, nowMs)) return i;
     for (let i = preferred + 1; i < 3; i++) if (this.isLayerLive(i, nowMs)) return i;
     return -1;

@@ -52,7 +52,7 @@ const PROBE_GAP_MAX_MS = 4000;
  * a capped link is re-tested gently (its queue absorbs the excess instead of dropping media) until
  * a probe arrives unstretched, which lifts the ceiling.
  */
-const CEILING_STEP = 1.15;
+const CEILING_STEP = 1.1;
 const UNSTRETCHED = 0.95;
 
 export class TransportCcEstimator implements TransportCcSink {
@@ -210,6 +210,10 @@ export class TransportCcEstimator implements TransportCcSink {
     } else this.queuedSinceMs = -1;
     const queued = this.queuedSinceMs >= 0 && nowMs - this.queuedSinceMs >= QUEUE_SUSTAIN_MS;
     if (lossCongested || queued) {
+      // The link was full: what it delivered this interval is its rate. Probes stay near it until
+      // one arrives unstretched (a cap lifted); a bigger probe would overflow the link's queue and
+      // lose media, which on a narrow link even once is more than 2 % of it.
+      if (acked > 0 && (this.probeCeilingBps === 0 || acked * CEILING_STEP < this.probeCeilingBps)) this.probeCeilingBps = acked * CEILING_STEP;
       const base = Math.min(this.estimateBps, Math.max(this.ackedBps, acked));
       this.estimateBps = Math.max(MIN_BPS, base * (lossCongested ? 1 - 0.5 * fraction : 0.85));
       this.congestedAtMs = nowMs;
