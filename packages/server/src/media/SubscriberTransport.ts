@@ -16,6 +16,8 @@ const { Audio, Video } = nodeDataChannel;
 
 const randomSsrc = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
 
+/** Pacing factor on a link whose rate is known (it was congested): near the rate, not 2.5x above. */
+const CAPPED_PACING_FACTOR = 1.2;
 /** Probe copies queue in the pacer only up to this much (a few packets): it paces them out. */
 const PROBE_BACKLOG_BYTES = 6000;
 /** How long new slots wait for others to join the same offer. */
@@ -152,7 +154,11 @@ export class SubscriberTransport {
    * a capped link a faster burst overflows its queue and loses media, not just probe copies).
    */
   setPacingRate(estimateBps: number): void {
-    this.pacer.setRate(estimateBps * PACING_FACTOR);
+    // A link that showed its rate under congestion (a cap): stay near it. After a stall of this
+    // thread the backlog would otherwise leave at 2.5x the estimate and overflow the link's queue.
+    const ceiling = this.transportCc.ceilingBps;
+    const rate = estimateBps * PACING_FACTOR;
+    this.pacer.setRate(ceiling > 0 ? Math.min(rate, Math.max(ceiling, estimateBps * CAPPED_PACING_FACTOR)) : rate);
   }
 
   paceProbe(): void {

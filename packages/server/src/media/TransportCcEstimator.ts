@@ -265,6 +265,11 @@ export class TransportCcEstimator implements TransportCcSink {
     return this.sendingProbe;
   }
 
+  /** Probes (and the pacer) stay under this (bps) since the link showed its rate; 0: no ceiling known. */
+  get ceilingBps(): number {
+    return this.probeCeilingBps;
+  }
+
   /** The rate the current probe tries (bps); the pacer paces at it while probing. */
   get probeRateBps(): number {
     return this.probeTargetBps;
@@ -307,6 +312,7 @@ export class TransportCcEstimator implements TransportCcSink {
     const recvSpan = this.probeLastArrival - this.probeFirstArrival;
     const packets = this.probeReported + this.probeLost;
     let ok = false;
+    let unstretched = false;
     let bps = 0;
     const sendBps = sendSpan > 0 ? (this.probeBytes * 8000) / sendSpan : 0;
     if (complete && this.probeReported >= 6 && sendSpan >= PROBE_MS / 2 && recvSpan > 0) {
@@ -315,12 +321,17 @@ export class TransportCcEstimator implements TransportCcSink {
       const lossy = this.probeLost > 0.15 * packets;
       ok = !lossy && bps >= 0.85 * sendBps && sendBps >= 0.9 * this.probeTargetBps;
       if (ok) this.estimateBps = Math.max(this.estimateBps, Math.min(bps, sendBps) * 0.95);
-      if (ok && bps >= UNSTRETCHED * sendBps) this.probeCeilingBps = 0;
-      else if (bps > 0) this.probeCeilingBps = bps * CEILING_STEP;
+      unstretched = ok && bps >= UNSTRETCHED * sendBps;
+      // Only a probe at the ceiling lifts it: one below it (the estimate fell far under the link
+      // after a loss) says nothing about the link's rate, and lifting it let the next probes grow
+      // 1.5x a step past a 400 kbps cap (lab: 598 kbps, 9 % media loss).
+      if (unstretched) {
+        if (sendBps >= 0.95 * this.probeCeilingBps) this.probeCeilingBps = 0;
+      } else if (bps > 0) this.probeCeilingBps = bps * CEILING_STEP;
     }
     this.lastProbe = { bps: Math.round(bps), sendBps: Math.round(sendBps), ok, atMs: nowMs };
     // Success: probe again soon (the next step); failure: back off, doubling up to 16 s.
-    this.probeGapMs = ok && this.probeCeilingBps === 0 ? PROBE_GAP_MIN_MS : Math.min(PROBE_GAP_MAX_MS, this.probeGapMs * 2);
+    this.probeGapMs = unstretched ? PROBE_GAP_MIN_MS : Math.min(PROBE_GAP_MAX_MS, this.probeGapMs * 2);
     this.nextProbeMs = nowMs + this.probeGapMs;
     this.probeStartMs = -1;
     this.probeFirstSeq = -1;
