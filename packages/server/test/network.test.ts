@@ -118,11 +118,15 @@ describe('bandwidth caps', () => {
 
 describe('random loss', () => {
   it('5 % loss on a subscriber link: video keeps decoding, NACKs are answered with RTX, freezes stay near the loss-free run', async () => {
-    const clean = await measure('free', 8000);
+    // The loss-free reference is the other subscriber of the same publisher over the same seconds:
+    // on this shared 2-core machine most freezes come from CPU starvation (the publisher's encoder,
+    // a browser, our worker), which varies from one 8 s window to the next but hits both viewers of
+    // one window alike. (Measured one after the other, a clean window froze 0-1.2 s by itself.)
+    const before = await measure('free', 8000);
     lab.dropRandom(hosts.free!.ns, 5);
     try {
-      const lossy = await measure('free', 8000);
-      console.log(`5 % loss: ${JSON.stringify(lossy)}; loss-free: ${JSON.stringify(clean)}`);
+      const [lossy, clean] = await Promise.all([measure('free', 8000), measure('capped', 8000)]);
+      console.log(`5 % loss: ${JSON.stringify(lossy)}; loss-free: ${JSON.stringify(clean)}; before the loss: ${JSON.stringify(before)}`);
       expect(lossy!.frames, JSON.stringify(lossy)).toBeGreaterThan(60);
       expect(lossy!.nacks).toBeGreaterThan(0);
       expect(lossy!.retransmitted, JSON.stringify(lossy)).toBeGreaterThan(0);
