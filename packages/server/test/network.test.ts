@@ -8,11 +8,11 @@ import type { LaunchedBrowser } from './helpers/chromium.js';
 import { events, inboundVideo, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
 
 /**
- * Runs with `npm run test:network` (root: namespaces, tc, nftables; about 60 s), not yet in `npm test`:
- * with the fixes below, 13 of 16 runs passed in the last two series of 8 (all 9 runs that ended at a
- * 1-minute load average under 12 passed, 4 of 7 at 12-23 on 2 cores; the failures were CPU-starvation
- * freezes: 0.504 s vs a 0.5 s limit under loss, 55-77 frames or 1.4 s frozen on the capped
- * publisher's low layer). The 400 kbps cap measured 0-1.7 % loss in all 16 (was up to 4 %).
+ * Part of `npm test` (root: namespaces, tc, nftables; about 55 s); `npm run test:network` runs it
+ * alone. On the final code 12 of the last 13 runs passed, the last 10 in a row (1-minute load average
+ * 1.7-14.9 on 2 cores); the one failure, at load 19.8, was CPU starvation (0.504 s frozen vs a 0.5 s
+ * limit under loss; 77 frames and 1.4 s frozen on the capped publisher's low layer). The 400 kbps
+ * cap measured 0-1.7 % loss in every run of the last 21 (was up to 4 %).
  * What made it flaky before, found with RK_LAB_LOG (issue 5): keyframe bursts and probes overflowing
  * the capped link's small tbf queue (now paced; probes after congestion stay within 1.1x the link),
  * the stale-media guard shedding frames that were late because of the publisher, not us (now
