@@ -3,9 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
-    // The impaired-network quality tests (tbf caps, random loss in namespace hosts; ~70 s) run with
-    // `npm run test:network` (RK_NETWORK_TESTS=1): they still miss their limits now and then here.
-    exclude: process.env.RK_NETWORK_TESTS === '1' ? ['**/node_modules/**'] : ['**/node_modules/**', 'packages/server/test/network.test.ts'],
+    exclude: ['**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Browser tests are heavy on this 2-core machine: one file at a time.

@@ -8,15 +8,18 @@ import type { LaunchedBrowser } from './helpers/chromium.js';
 import { events, inboundVideo, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
 
 /**
- * This file runs with `npm run test:network` (RK_NETWORK_TESTS=1), not in `npm test`: the cap tests
- * passed 11 of 11 runs on the helper's branch, but once on merged main the capped subscriber measured
- * 4 % loss (limit 2 %). The two below fail more often on the loaded 2-core machine (they are skipped
- * even inside this file unless RK_NETWORK_TESTS=1). Of six runs of the final code, 4 passed everything; one froze the
- * 600 kbps publisher's video for 1.07 s (limit < 1 s; 78 frames in 5 s; in a traced run such a
- * freeze came from the browser pausing its middle layer), another froze 0.75 s under 5 % loss
- * (limit max(2x the loss-free run, 0.5 s); the loss-free window had none).
+ * Part of `npm test` (root: namespaces, tc, nftables; about 55 s); `npm run test:network` runs it
+ * alone. On the final code 16 of the last 17 runs passed, the last 14 in a row (1-minute load average
+ * 1.2-14.9 on 2 cores); the one failure, at load 19.8, was CPU starvation (0.504 s frozen vs a 0.5 s
+ * limit under loss; 77 frames and 1.4 s frozen on the capped publisher's low layer). The 400 kbps
+ * cap measured 0-1.7 % loss in every run of the last 25 (was up to 4 %; 1.7 % is 2 packets).
+ * What made it flaky before, found with RK_LAB_LOG (issue 5): keyframe bursts and probes overflowing
+ * the capped link's small tbf queue (now paced; probes after congestion stay within 1.1x the link),
+ * the stale-media guard shedding frames that were late because of the publisher, not us (now
+ * measured against abs-send-time), a loss-cut REMB holding a capped publisher far below its link,
+ * a publisher stall resetting every consumer to wait for a keyframe, and a flapping middle layer
+ * (noticed after 350 ms instead of 700, and not re-chosen until it has flowed 8 s).
  */
-const MARGINAL = process.env.RK_NETWORK_TESTS !== '1';
 
 let lab: NetLab;
 let server: LabServer;
@@ -56,6 +59,13 @@ async function measure(viewer: string, ms: number) {
     retransmitted: b.retransmittedPacketsReceived - a.retransmittedPacketsReceived,
     nacks: b.nackCount - a.nackCount,
     kbps: ((b.bytesReceived - a.bytesReceived) * 8) / ms,
+    // Diagnostics for failure messages: where a freeze came from.
+    freezes: b.freezeCount - a.freezeCount,
+    plis: b.pliCount - a.pliCount,
+    keyframes: b.keyFramesDecoded - a.keyFramesDecoded,
+    received: b.framesReceived - a.framesReceived,
+    dropped: b.framesDropped - a.framesDropped,
+    width: b.frameWidth,
   };
 }
 
@@ -112,13 +122,17 @@ describe('bandwidth caps', () => {
   });
 });
 
-describe.skipIf(MARGINAL)('random loss', () => {
+describe('random loss', () => {
   it('5 % loss on a subscriber link: video keeps decoding, NACKs are answered with RTX, freezes stay near the loss-free run', async () => {
-    const clean = await measure('free', 8000);
+    // The loss-free reference is the other subscriber of the same publisher over the same seconds:
+    // on this shared 2-core machine most freezes come from CPU starvation (the publisher's encoder,
+    // a browser, our worker), which varies from one 8 s window to the next but hits both viewers of
+    // one window alike. (Measured one after the other, a clean window froze 0-1.2 s by itself.)
+    const before = await measure('free', 8000);
     lab.dropRandom(hosts.free!.ns, 5);
     try {
-      const lossy = await measure('free', 8000);
-      console.log(`5 % loss: ${JSON.stringify(lossy)}; loss-free: ${JSON.stringify(clean)}`);
+      const [lossy, clean] = await Promise.all([measure('free', 8000), measure('capped', 8000)]);
+      console.log(`5 % loss: ${JSON.stringify(lossy)}; loss-free: ${JSON.stringify(clean)}; before the loss: ${JSON.stringify(before)}`);
       expect(lossy!.frames, JSON.stringify(lossy)).toBeGreaterThan(60);
       expect(lossy!.nacks).toBeGreaterThan(0);
       expect(lossy!.retransmitted, JSON.stringify(lossy)).toBeGreaterThan(0);
@@ -130,7 +144,7 @@ describe.skipIf(MARGINAL)('random loss', () => {
   });
 });
 
-describe.skipIf(MARGINAL)('capped publisher', () => {
+describe('capped publisher', () => {
   it('a publisher uplink capped at 600 kbps still delivers its low layer smoothly', async () => {
     lab.capUplink(hosts.pub!, 600);
     try {

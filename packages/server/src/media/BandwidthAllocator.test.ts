@@ -33,6 +33,8 @@ function allocator(estimateBps: number) {
     id: 't', slots: [], bandwidth: { estimate: estimateBps, loss: 0 }, sendBitrateBps: 0,
     transportCc: new TransportCcEstimator(() => 0),
     estimateBps: () => estimateBps,
+    setPacingRate: () => {},
+    paceProbe: () => {},
   };
   return new BandwidthAllocator(transport as unknown as SubscriberTransport);
 }

@@ -58,6 +58,7 @@ export class BandwidthAllocator {
 
     transport.transportCc.update(nowMs, elapsedMs);
     const estimate = transport.estimateBps(nowMs);
+    transport.setPacingRate(estimate);
     let budget = estimate;
     let desired = 0;
     const videos: Consumer[] = [];
@@ -94,8 +95,9 @@ export class BandwidthAllocator {
     }
     const tcc = transport.transportCc;
     if (log.isLevelEnabled('trace')) log.trace({ transport: transport.id, desiredBps: Math.round(desired), ...this.describe(nowMs) }, 'estimate');
-    if (tcc.active(nowMs) && tcc.maybeProbe(desired, nowMs) && log.isLevelEnabled('debug')) {
-      log.debug({ transport: transport.id, desiredBps: Math.round(desired), ...this.describe(nowMs) }, 'probing');
+    if (tcc.active(nowMs) && tcc.maybeProbe(desired, nowMs)) {
+      transport.paceProbe();
+      if (log.isLevelEnabled('debug')) log.debug({ transport: transport.id, desiredBps: Math.round(desired), probeBps: Math.round(tcc.probeRateBps), ...this.describe(nowMs) }, 'probing');
     }
   }
 

@@ -221,6 +221,20 @@ describe('Consumer', () => {
     expect(raw).toHaveLength(1);
   });
 
+  it('a publisher stall (no layer live, allocation -1) keeps the layer: media resuming on it flows on without a keyframe', () => {
+    const { slot, sent } = fakeSlot('video');
+    const { producer } = fakeProducer('video', [0, 1, 2]);
+    const consumer = new Consumer('c', producer, slot);
+    consumer.setPreferredLayer(1, 0);
+    feed(consumer, vp8Packet(500, 90_000, 300, true, 2), 1);
+    feed(consumer, vp8Packet(501, 93_000, 301, false, 2), 1);
+    consumer.setAllocatedLayer(-1, 0); // the allocator found nothing live
+    feed(consumer, vp8Packet(502, 96_000, 302, false, 2), 1); // the publisher's media is back
+    feed(consumer, vp8Packet(503, 99_000, 303, false, 2), 1);
+    expect(sent.map((s) => s.seq)).toEqual([101, 102, 103, 104]);
+    expect(consumer.currentLayer).toBe(1);
+  });
+
   it('close() detaches the consumer from its slot', () => {
     const { slot } = fakeSlot('audio');
     const { producer } = fakeProducer('audio', [0]);

@@ -77,8 +77,6 @@ export class Consumer implements PacketSink, SlotConsumer {
       if (layer !== this.targetLayer) return;
       if (video && !vp8.isKeyframe) return;
       this.switchTo(layer, rtp, vp8, nowMs);
-    } else if (video && this.targetLayer < 0) {
-      return; // paused by the allocator
     }
     const seq = (rtp.sequenceNumber + this.seqOffset) & 0xffff;
     if (slot.hasSent && !seqNewer(seq, slot.lastSeq)) return;
@@ -226,8 +224,10 @@ export class Consumer implements PacketSink, SlotConsumer {
       return;
     }
     if (this.allocatedLayer < 0) {
+      // No layer is live (the allocator never pauses one that is): the publisher stalled. Keep the
+      // current layer, so media that resumes on it flows on at once; resetting it made the
+      // subscriber wait for the next allocation round and a keyframe (~2 s freezes in the lab).
       this.targetLayer = -1;
-      this.currentLayer = -1; // resuming waits for a keyframe
       return;
     }
     const target = this.producer.pickLayer(Math.min(this.preferredLayer, this.allocatedLayer), nowMs);

@@ -262,6 +262,8 @@ export class MediaWorkerCore {
     const now = performance.now();
     const elapsed = now - this.lastTickMs;
     this.lastTickMs = now;
+    // A late tick means this thread was busy or starved: incoming media queued up behind it.
+    if (elapsed > 3 * TICK_MS && log.isLevelEnabled('debug')) log.debug({ tickGapMs: Math.round(elapsed), rtcPort: this.options.rtcPort }, 'media tick late');
     for (const router of this.routers.values()) router.tick(now, elapsed);
     this.overload.tick(this.allProducers(), now);
   }

@@ -51,6 +51,8 @@ export interface ProducerParams {
 class Layer {
   ssrc = 0;
   lastPacketMs = -1e9;
+  /** When media came back after a pause of this layer (-1e9: it never paused). */
+  resumedAtMs = -1e9;
   lastKeyframeMs = -1e9;
   lastPliMs = -1e9;
   /**
@@ -84,6 +86,21 @@ const LAYER_TIMEOUT_MS = 1500;
  * layers, and its subscribers freeze until we notice and switch down (a lower layer exists).
  */
 const SIMULCAST_LAYER_TIMEOUT_MS = 700;
+/**
+ * Sooner when a lower layer shows the browser is still sending: every layer encodes the same
+ * captured frames, so an upper layer silent this long while a lower one kept going was paused
+ * (its uplink estimate dipped). Subscribers on it freeze until we switch them down, and the
+ * 700 ms above plus a keyframe made that freeze ~0.8-1 s in the lab.
+ */
+const PAUSED_LAYER_SILENCE_MS = 350;
+/**
+ * A layer that came back after a pause is not chosen again until it has flowed this long (unless
+ * nothing steadier is live): a browser near the edge of its uplink estimate pauses and resumes its
+ * middle layer every few seconds, and each pause freezes the subscribers on it for the time it
+ * takes to notice and get a keyframe of the layer below (lab, 600 kbps uplink: resumed, paused
+ * again 2-7 s later, 0.4-1 s freezes).
+ */
+const RESUMED_LAYER_HOLD_MS = 8000;
 /** Keyframe requests per layer are at most this frequent. */
 const PLI_MIN_INTERVAL_MS = 100;
 /**
@@ -125,8 +142,8 @@ export class Producer {
   private readonly rtcpHandler: RtcpHandler;
   /**
    * The publisher's uplink as we see it, sent as REMB: loss in what arrives lowers it to what got
-   * through, loss-free seconds raise it again. Without this the browser would keep pushing all
-   * layers into a narrow uplink and lose them all.
+   * through, loss-free seconds raise it again. Without this (or transport-cc feedback, which
+   * replaces it) the browser would keep pushing all layers into a narrow uplink and lose them all.
    */
   private uplinkEstimateBps = REMB_MAX_BPS;
   /** Transport-wide feedback to the browser (its own congestion control), when negotiated. */
@@ -194,6 +211,9 @@ export class Producer {
     const layer = this.layers[index]!;
     this.packetsIn++;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
+    // When the publisher sent it (the guard measures our own delay against it); also restamped by consumers.
+    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
+    const sentAt = absSendTime >= 0 && absSendTime + 3 <= buf.length ? (buf[absSendTime]! << 16) | (buf[absSendTime + 1]! << 8) | buf[absSendTime + 2]! : -1;
     if (this.kind === 'video') {
       const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
       if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) {
@@ -210,7 +230,7 @@ export class Producer {
       }
       if (arrival === PacketArrival.GAP) this.sendNacks(layer, now);
       if (vp8View.isKeyframe) layer.lastKeyframeMs = now;
-      const verdict = layer.guard.judge(rtpView.timestamp, now, vp8View.isStartOfFrame, vp8View.isKeyframe);
+      const verdict = layer.guard.judge(rtpView.timestamp, now, vp8View.isStartOfFrame, vp8View.isKeyframe, sentAt);
       if (verdict === Verdict.DROP) {
         this.packetsShed++;
         layer.replayFromSeq = -1;
@@ -224,7 +244,7 @@ export class Producer {
         layer.replayKeyframeMs = now;
       }
       layer.replayToSeq = rtpView.sequenceNumber;
-    } else if (layer.guard.judge(rtpView.timestamp, now, true, false) === Verdict.DROP) {
+    } else if (layer.guard.judge(rtpView.timestamp, now, true, false, sentAt) === Verdict.DROP) {
       this.packetsShed++;
       return;
     } else if (this.params.audioLevelExtensionId > 0) {
@@ -235,9 +255,9 @@ export class Producer {
       }
     }
     // Only media keeps a layer live: a browser probing its uplink pads layers it has stopped encoding.
+    if (now - layer.lastPacketMs >= PAUSED_LAYER_SILENCE_MS && layer.lastPacketMs > -1e9) layer.resumedAtMs = now;
     layer.lastPacketMs = now;
     layer.bytes += buf.length;
-    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) consumers[i]!.forward(buf, rtpView, vp8View, index, now, absSendTime);
   }
@@ -278,11 +298,25 @@ export class Producer {
 
   isLayerLive(index: number, nowMs: number): boolean {
     const layer = this.layers[index];
-    return layer !== undefined && nowMs - layer.lastPacketMs < (this.params.simulcast ? SIMULCAST_LAYER_TIMEOUT_MS : LAYER_TIMEOUT_MS);
+    if (layer === undefined) return false;
+    const silentMs = nowMs - layer.lastPacketMs;
+    if (!this.params.simulcast) return silentMs < LAYER_TIMEOUT_MS;
+    if (silentMs >= SIMULCAST_LAYER_TIMEOUT_MS) return false;
+    if (silentMs < PAUSED_LAYER_SILENCE_MS) return true;
+    for (let i = 0; i < index; i++) {
+      const lower = this.layers[i];
+      if (lower !== undefined && lower.lastPacketMs - layer.lastPacketMs >= PAUSED_LAYER_SILENCE_MS) return false;
+    }
+    return true;
   }
 
-  /** Best live layer at or below `preferred`, else the lowest live one, else -1. */
+  /**
+   * Best steady live layer at or below `preferred` (one that resumed after a pause counts once it
+   * held for RESUMED_LAYER_HOLD_MS), else the best live one at or below it, else the lowest live
+   * one, else -1.
+   */
   pickLayer(preferred: number, nowMs: number): number {
+    for (let i = preferred; i >= 0; i--) if (this.isLayerLive(i, nowMs) && nowMs - this.layers[i]!.resumedAtMs >= RESUMED_LAYER_HOLD_MS) return i;
     for (let i = preferred; i >= 0; i--) if (this.isLayerLive(i, nowMs)) return i;
     for (let i = preferred + 1; i < 3; i++) if (this.isLayerLive(i, nowMs)) return i;
     return -1;
@@ -383,16 +417,23 @@ export class Producer {
     if (blocks === 0) return;
     let length = writeReceiverReport(feedbackBuffer, 0, this.senderSsrc, reportBlocks, blocks);
     if (this.kind === 'video') {
-      this.updateUplinkEstimate(receivedBps, receivedBps > 0 ? lossWeighted / receivedBps : 0);
+      this.updateUplinkEstimate(receivedBps, receivedBps > 0 ? lossWeighted / receivedBps : 0, nowMs);
       if (log.isLevelEnabled('debug')) {
-        log.debug({ producer: this.id, receivedBps: Math.round(receivedBps), loss: receivedBps > 0 ? lossWeighted / receivedBps : 0, rembBps: Math.round(this.uplinkEstimateBps), lost: this.layers.map((l) => l?.nack?.lostDetected ?? 0), recovered: this.layers.map((l) => l?.nack?.recovered ?? 0) }, 'publisher feedback');
+        log.debug({ producer: this.id, receivedBps: Math.round(receivedBps), loss: receivedBps > 0 ? lossWeighted / receivedBps : 0, rembBps: Math.round(this.uplinkEstimateBps), lost: this.layers.map((l) => l?.nack?.lostDetected ?? 0), recovered: this.layers.map((l) => l?.nack?.recovered ?? 0), sendTimeClock: this.layers.map((l) => l?.guard.measuresSendTime ?? false) }, 'publisher feedback');
       }
       length += writeRemb(feedbackBuffer, length, this.senderSsrc, this.uplinkEstimateBps, rembSsrcs, blocks);
     }
     this.sendRtcp(length);
   }
 
-  private updateUplinkEstimate(receivedBps: number, loss: number): void {
+  private updateUplinkEstimate(receivedBps: number, loss: number, nowMs: number): void {
+    // With transport-cc feedback the browser's own estimator (delay and loss) sizes its layers; a
+    // loss-cut REMB on top held it down for many seconds after one lossy second (a cap starting:
+    // REMB 158 kbps, +8 %/s back, on a 600 kbps uplink in the lab), pausing its layers for nothing.
+    if (this.transportCc !== null && this.transportCc.active(nowMs)) {
+      this.uplinkEstimateBps = REMB_MAX_BPS;
+      return;
+    }
     if (loss > 0.1) this.uplinkEstimateBps = Math.max(REMB_MIN_BPS, Math.min(this.uplinkEstimateBps, receivedBps) * (1 - 0.5 * loss));
     else if (loss < 0.02) this.uplinkEstimateBps = Math.min(REMB_MAX_BPS, this.uplinkEstimateBps * 1.08 + 10_000);
   }

@@ -3,6 +3,7 @@
 import type { Track } from 'node-datachannel';
 import type { MediaKind } from './types.js';
 import type { TransportCcEstimator } from './TransportCcEstimator.js';
+import type { PacedSink, Pacer } from './Pacer.js';
 import { relabelOneByteExtension } from './rtp/absSendTime.js';
 import { writeU16 } from './rtp/bytes.js';
 
@@ -50,7 +51,7 @@ export interface ForwardSlot {
   switchTimestampStep?(clockRate: number, nowMs: number): number;
 }
 
-export class SubscriberSlot implements ForwardSlot {
+export class SubscriberSlot implements ForwardSlot, PacedSink {
   open = false;
   /** Part of an offer already sent to the client, so a `consume` naming it may follow. */
   offered = false;
@@ -70,6 +71,8 @@ export class SubscriberSlot implements ForwardSlot {
   /** The transport's transport-cc numbering and estimate (shared by its slots), and our extension id. */
   transportCc: TransportCcEstimator | null = null;
   transportCcId = 0;
+  /** The transport's pacer (shared by its slots); null: send at once. */
+  pacer: Pacer | null = null;
   constructor(
     readonly mid: string,
     readonly kind: MediaKind,
@@ -81,13 +84,21 @@ export class SubscriberSlot implements ForwardSlot {
   ) {}
 
   /**
-   * Sends one RTP packet; false when the transport refused it (closed, or SRTP replay check).
-   * `transportCcOffset` (one-byte form element data, -1 if none): restamped with this transport's
-   * next transport-wide sequence number and relabelled to the id our offer gave it.
+   * Sends one RTP packet, through the transport's pacer when it has one (which may send it a few
+   * milliseconds later, from a copy); false when the transport refused it (closed, or SRTP replay
+   * check). `transportCcOffset` (one-byte form element data, -1 if none): restamped, when the
+   * packet actually leaves, with this transport's next transport-wide sequence number and
+   * relabelled to the id our offer gave it.
    */
   send(buf: Buffer, transportCcOffset = -1, nowMs = 0): boolean {
+    const probeCopy = this.transportCc !== null && this.transportCc.fillingProbe;
+    if (this.pacer !== null) return this.pacer.send(this, buf, transportCcOffset, nowMs, this.kind === 'audio', probeCopy);
+    return this.sendNow(buf, transportCcOffset, nowMs, probeCopy);
+  }
+
+  sendNow(buf: Buffer, transportCcOffset: number, nowMs: number, probeCopy: boolean): boolean {
     if (transportCcOffset >= 0 && this.transportCc !== null) {
-      writeU16(buf, transportCcOffset, this.transportCc.onSend(buf.length, nowMs));
+      writeU16(buf, transportCcOffset, this.transportCc.onSend(buf.length, nowMs, probeCopy));
       relabelOneByteExtension(buf, transportCcOffset, this.transportCcId);
     }
     try {

@@ -6,6 +6,7 @@ import { createPeerConnection, type PeerConnection } from './peerConnection.js';
 import { EXT_ABS_SEND_TIME, EXT_TRANSPORT_CC, withAnnouncedCandidate } from './sdp.js';
 import { SubscriberBandwidth } from './SubscriberBandwidth.js';
 import { TransportCcEstimator } from './TransportCcEstimator.js';
+import { PACING_FACTOR, Pacer } from './Pacer.js';
 import { parseRtcp, type RtcpHandler } from './rtp/rtcp.js';
 import { isRtcpPacket } from './rtp/rtpPacket.js';
 import { MediaError } from './errors.js';
@@ -15,6 +16,10 @@ const { Audio, Video } = nodeDataChannel;
 
 const randomSsrc = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
 
+/** Pacing factor on a link whose rate is known (it was congested): near the rate, not 2.5x above. */
+const CAPPED_PACING_FACTOR = 1.2;
+/** Probe copies queue in the pacer only up to this much (a few packets): it paces them out. */
+const PROBE_BACKLOG_BYTES = 6000;
 /**
  * How long new slots wait for others to join the same offer. A join's consumes arrive together,
  * right behind its createSubscriber, so a short wait suffices; every ms here delays first media.
@@ -39,6 +44,8 @@ export class SubscriberTransport {
   readonly bandwidth = new SubscriberBandwidth();
   /** Estimate from transport-cc feedback (delay, loss, acked rate, probes). */
   readonly transportCc = new TransportCcEstimator((nowMs) => this.sendProbe(nowMs));
+  /** Spreads bursts (keyframes) over time at PACING_FACTOR times the estimate; shared by the slots. */
+  readonly pacer = new Pacer();
   private probeSlot = 0;
   /** Bytes sent to this subscriber since the allocator last looked (media + retransmissions). */
   bytesSent = 0;
@@ -115,6 +122,7 @@ export class SubscriberTransport {
     const slot = new SubscriberSlot(mid, kind, ssrc, kind === 'video' ? SUBSCRIBER_VIDEO_PT : SUBSCRIBER_AUDIO_PT, track, rtxSsrc, rtxSsrc ? SUBSCRIBER_RTX_PT : 0);
     slot.transportCc = this.transportCc;
     slot.transportCcId = SUBSCRIBER_TRANSPORT_CC_ID;
+    slot.pacer = this.pacer;
     const bandwidth = this.bandwidth;
     const transportCc = this.transportCc;
     const rtcp: RtcpHandler = {
@@ -149,8 +157,27 @@ export class SubscriberTransport {
     return this.transportCc.active(nowMs) ? this.transportCc.estimate : this.bandwidth.estimate;
   }
 
+  /**
+   * The allocator's round: packets may leave at PACING_FACTOR times the estimate; while a probe
+   * runs, at exactly its rate, so a probe tests the link at the rate it claims and no faster (on
+   * a capped link a faster burst overflows its queue and loses media, not just probe copies).
+   */
+  setPacingRate(estimateBps: number): void {
+    // A link that showed its rate under congestion (a cap): stay near it. After a stall of this
+    // thread the backlog would otherwise leave at 2.5x the estimate and overflow the link's queue.
+    const ceiling = this.transportCc.ceilingBps;
+    const rate = estimateBps * PACING_FACTOR;
+    this.pacer.setRate(ceiling > 0 ? Math.min(rate, Math.max(ceiling, estimateBps * CAPPED_PACING_FACTOR)) : rate);
+  }
+
+  paceProbe(): void {
+    this.pacer.setRate(this.transportCc.probeRateBps);
+  }
+
   /** One RTX copy from the next video slot that has sent something (round robin). */
   private sendProbe(nowMs: number): number {
+    // Enough is waiting in the pacer to keep it busy at the probe's rate until the next fill.
+    if (this.pacer.backlogBytes >= PROBE_BACKLOG_BYTES) return 0;
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[(this.probeSlot + i) % slots.length]!;
@@ -205,6 +232,7 @@ export class SubscriberTransport {
     this.closed = true;
     if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
     for (const slot of this.slots) slot.open = false;
+    this.pacer.close();
     this.waiters.clear();
     try {
       this.pc.close();

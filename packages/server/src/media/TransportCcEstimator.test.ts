@@ -106,6 +106,19 @@ describe('TransportCcEstimator', () => {
     expect(link.estimator.loss).toBeLessThan(0.02);
   });
 
+  it('after congestion on a 400 kbps link, no probe goes faster than 1.1x what the link delivered', () => {
+    const link = new Link(400_000, 1_500_000, 1_000_000);
+    link.run(2000);
+    link.sendBps = 160_000; // the low layer: room for probes, which must not overflow the queue
+    let fastest = 0;
+    for (let t = 0; t < 30_000; t += 10) {
+      link.run(10);
+      if (link.estimator.probing) fastest = Math.max(fastest, link.estimator.probeRateBps);
+    }
+    expect(fastest).toBeGreaterThan(0);
+    expect(fastest).toBeLessThanOrEqual(445_000);
+  });
+
   it('on an open link, probes climb from a low estimate to what is wanted within seconds', () => {
     const link = new Link(400_000, 1_500_000, 1_500_000);
     link.run(2000); // congested down to ~400 kbps first

@@ -56,7 +56,7 @@ const PROBE_GAP_MAX_MS = 4000;
  * a capped link is re-tested gently (its queue absorbs the excess instead of dropping media) until
  * a probe arrives unstretched, which lifts the ceiling.
  */
-const CEILING_STEP = 1.15;
+const CEILING_STEP = 1.1;
 const UNSTRETCHED = 0.95;
 
 export class TransportCcEstimator implements TransportCcSink {
@@ -116,12 +116,16 @@ export class TransportCcEstimator implements TransportCcSink {
    */
   constructor(private readonly sendProbe: (nowMs: number) => number) {}
 
-  /** Registers a packet about to be sent; returns the 16-bit sequence number to stamp into it. */
-  onSend(size: number, nowMs: number): number {
+  /**
+   * Registers a packet about to be sent; returns the 16-bit sequence number to stamp into it.
+   * `probeCopy`: the packet is a probe's RTX copy (by default: sent from within probeFill; a pacer
+   * that sends it later passes the flag it noted when the copy was made).
+   */
+  onSend(size: number, nowMs: number, probeCopy = this.sendingProbe): number {
     const seq = this.nextSeq++;
     this.sendMs[seq & MASK] = nowMs;
     this.sizes[seq & MASK] = size;
-    this.probeCopies[seq & MASK] = this.sendingProbe ? 1 : 0;
+    this.probeCopies[seq & MASK] = probeCopy ? 1 : 0;
     if (this.probeStartMs >= 0 && this.probeLastSeq < 0) {
       if (this.probeFirstSeq < 0) {
         this.probeFirstSeq = seq;
@@ -210,6 +214,10 @@ export class TransportCcEstimator implements TransportCcSink {
     } else this.queuedSinceMs = -1;
     const queued = this.queuedSinceMs >= 0 && nowMs - this.queuedSinceMs >= QUEUE_SUSTAIN_MS;
     if (lossCongested || queued) {
+      // The link was full: what it delivered this interval is its rate. Probes stay near it until
+      // one arrives unstretched (a cap lifted); a bigger probe would overflow the link's queue and
+      // lose media, which on a narrow link even once is more than 2 % of it.
+      if (acked > 0 && (this.probeCeilingBps === 0 || acked * CEILING_STEP < this.probeCeilingBps)) this.probeCeilingBps = acked * CEILING_STEP;
       const base = Math.min(this.estimateBps, Math.max(this.ackedBps, acked));
       this.estimateBps = Math.max(MIN_BPS, base * (lossCongested ? 1 - 0.5 * fraction : 0.85));
       this.congestedAtMs = nowMs;
@@ -256,6 +264,21 @@ export class TransportCcEstimator implements TransportCcSink {
     return true;
   }
 
+  /** Inside probeFill: what is sent now is a probe copy. */
+  get fillingProbe(): boolean {
+    return this.sendingProbe;
+  }
+
+  /** Probes (and the pacer) stay under this (bps) since the link showed its rate; 0: no ceiling known. */
+  get ceilingBps(): number {
+    return this.probeCeilingBps;
+  }
+
+  /** The rate the current probe tries (bps); the pacer paces at it while probing. */
+  get probeRateBps(): number {
+    return this.probeTargetBps;
+  }
+
   get probing(): boolean {
     return this.probeStartMs >= 0 && this.probeLastSeq < 0;
   }
@@ -293,6 +316,7 @@ export class TransportCcEstimator implements TransportCcSink {
     const recvSpan = this.probeLastArrival - this.probeFirstArrival;
     const packets = this.probeReported + this.probeLost;
     let ok = false;
+    let unstretched = false;
     let bps = 0;
     const sendBps = sendSpan > 0 ? (this.probeBytes * 8000) / sendSpan : 0;
     if (complete && this.probeReported >= 6 && sendSpan >= PROBE_MS / 2 && recvSpan > 0) {
@@ -301,12 +325,17 @@ export class TransportCcEstimator implements TransportCcSink {
       const lossy = this.probeLost > 0.15 * packets;
       ok = !lossy && bps >= 0.85 * sendBps && sendBps >= 0.9 * this.probeTargetBps;
       if (ok) this.estimateBps = Math.max(this.estimateBps, Math.min(bps, sendBps) * 0.95);
-      if (ok && bps >= UNSTRETCHED * sendBps) this.probeCeilingBps = 0;
-      else if (bps > 0) this.probeCeilingBps = bps * CEILING_STEP;
+      unstretched = ok && bps >= UNSTRETCHED * sendBps;
+      // Only a probe at the ceiling lifts it: one below it (the estimate fell far under the link
+      // after a loss) says nothing about the link's rate, and lifting it let the next probes grow
+      // 1.5x a step past a 400 kbps cap (lab: 598 kbps, 9 % media loss).
+      if (unstretched) {
+        if (sendBps >= 0.95 * this.probeCeilingBps) this.probeCeilingBps = 0;
+      } else if (bps > 0) this.probeCeilingBps = bps * CEILING_STEP;
     }
     this.lastProbe = { bps: Math.round(bps), sendBps: Math.round(sendBps), ok, atMs: nowMs };
     // Success: probe again soon (the next step); failure: back off, doubling up to 16 s.
-    this.probeGapMs = ok && this.probeCeilingBps === 0 ? PROBE_GAP_MIN_MS : Math.min(PROBE_GAP_MAX_MS, this.probeGapMs * 2);
+    this.probeGapMs = unstretched ? PROBE_GAP_MIN_MS : Math.min(PROBE_GAP_MAX_MS, this.probeGapMs * 2);
     this.nextProbeMs = nowMs + this.probeGapMs;
     this.probeStartMs = -1;
     this.probeFirstSeq = -1;

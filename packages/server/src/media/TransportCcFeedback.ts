@@ -9,6 +9,8 @@ const RING_SIZE = 1024;
 const MASK = RING_SIZE - 1;
 /** Feedback cadence; libwebrtc's receivers use 50–250 ms depending on the rate. */
 export const TRANSPORT_CC_INTERVAL_MS = 50;
+/** Feedback sent within this long counts as active. */
+const ACTIVE_MS = 2000;
 /** Feedback packets per send at most (a backlog after a stall is reported, not dropped). */
 const MAX_PACKETS_PER_SEND = 4;
 
@@ -54,6 +56,11 @@ export class TransportCcFeedback {
     if (ext > this.highest) this.highest = ext;
     this.arrivals[ext & MASK] = nowMs;
     if (nowMs - this.lastSentMs >= TRANSPORT_CC_INTERVAL_MS) this.flush(nowMs);
+  }
+
+  /** Feedback went out lately: the browser's own estimator is working from it. */
+  active(nowMs: number): boolean {
+    return nowMs - this.lastSentMs < ACTIVE_MS;
   }
 
   /** Sends feedback for everything recorded and not yet reported; also called from the tick. */

@@ -180,6 +180,11 @@ export async function inboundVideo(page: Page, participantId: string, kind = 'vi
               retransmittedPacketsReceived: s.retransmittedPacketsReceived ?? 0,
               totalFreezesDuration: s.totalFreezesDuration ?? 0,
               bytesReceived: s.bytesReceived ?? 0,
+              freezeCount: s.freezeCount ?? 0,
+              pliCount: s.pliCount ?? 0,
+              keyFramesDecoded: s.keyFramesDecoded ?? 0,
+              framesDropped: s.framesDropped ?? 0,
+              framesReceived: s.framesReceived ?? 0,
               timestamp: s.timestamp,
             };
           }

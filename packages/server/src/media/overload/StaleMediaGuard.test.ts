@@ -102,6 +102,42 @@ describe('StaleMediaGuard (video)', () => {
   });
 });
 
+describe('StaleMediaGuard with abs-send-time (browser publishers)', () => {
+  /** 24-bit 6.18 fixed-point seconds of `ms`, as the browser stamps it when a packet leaves. */
+  const abs = (ms: number) => Math.floor(ms * 262.144) % 16777216;
+
+  it('frames delayed before they left the publisher (encoder or its pacer) are not shed: no queue of ours to cut', () => {
+    const guard = new StaleMediaGuard(90000, true, limits);
+    let shed = 0;
+    for (let f = 0; f < 300; f++) {
+      // From frame 100 the publisher falls 20 ms per frame behind its capture clock (up to 1.2 s):
+      // RTP timestamps lag, but each packet reaches us right after it was sent.
+      const lag = f >= 100 && f < 160 ? (f - 100) * 20 : 0;
+      for (let p = 0; p < 3; p++) {
+        const sentMs = 77_000 + f * 33.333 + lag + p * 2;
+        if (guard.judge((1_000_000 + f * 3000) >>> 0, sentMs + 5, p === 0, false, abs(sentMs)) === Verdict.DROP) shed++;
+      }
+    }
+    expect(shed).toBe(0);
+  });
+
+  it('a backlog in this process is still shed, across the 64 s wrap of abs-send-time', () => {
+    const guard = new StaleMediaGuard(90000, true, limits);
+    const verdicts: Verdict[] = [];
+    const start = 64_000 - 3_000; // wraps 3 s in
+    for (let f = 0; f < 300; f++) {
+      const backlog = f >= 100 && f < 160 ? (f - 100) * 20 : 0;
+      for (let p = 0; p < 3; p++) {
+        const sentMs = start + f * 33.333 + p * 2;
+        verdicts.push(guard.judge((1_000_000 + f * 3000) >>> 0, sentMs + 5 + backlog, p === 0, p === 0 && f % 60 === 0, abs(sentMs)));
+      }
+    }
+    expect(verdicts.slice(0, 300).every((v) => v === Verdict.FORWARD)).toBe(true); // wrap at frame ~90: no false alarm
+    expect(verdicts.filter((v) => v === Verdict.DROP).length).toBeGreaterThan(60);
+    expect(verdicts.includes(Verdict.RESUME)).toBe(true);
+  });
+});
+
 describe('StaleMediaGuard (audio)', () => {
   it('keeps audio that video would shed, and sheds it packet by packet past its own limit', () => {
     const guard = new StaleMediaGuard(48000, false, limits);

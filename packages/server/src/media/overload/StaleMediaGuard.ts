@@ -1,19 +1,26 @@
 // Bounds forwarding delay when this thread cannot keep up. node-datachannel hands us packets from an
 // unbounded queue: a busy JS thread does not lose packets, it falls behind. Each packet's lateness is
-// how much later than usual it reaches us compared to its RTP timestamp:
-//   transit  = arrival (ms) - RTP timestamp (ms)      (unknown constant offset, cancels out)
+// how much later than usual it reaches us compared to when the publisher sent it — its abs-send-time
+// when it carries one (browsers do), else its RTP timestamp (capture time):
+//   transit  = arrival (ms) - send time (ms)          (unknown constant offset, cancels out)
 //   baseline = min(transit) over the last 5-10 s       (the least-delayed recent packet)
 //   lateness = transit - baseline
 // A queue inside this process adds to every packet's transit; network jitter and the publisher's
 // pacer add some too, so thresholds sit well above them. Stale video is shed in whole frames from a
 // frame start and resumes only at a keyframe (asked for once the backlog is gone), so a decoder never
 // sees a broken frame; audio is kept much longer and shed packet by packet (Opus frames stand alone).
+// Why abs-send-time first: a publisher whose encoder is starved of CPU, or whose own pacer holds
+// frames on a narrow uplink, delivers media "late" against its capture time while this thread is
+// idle; shedding that cannot shorten any queue, it only turns a late frame into a freeze until the
+// next keyframe (seen in the network lab: 400-630 ms "lateness" with no tick of ours late).
 // No allocation per packet: a few numbers per layer.
 
 /** Video later than this over its baseline is shed (whole frames until the next keyframe). */
 export const DEFAULT_MAX_VIDEO_LATENESS_MS = 400;
 /** Audio later than this is shed (Janus drops anything older than about a second). */
 export const DEFAULT_MAX_AUDIO_LATENESS_MS = 1000;
+/** abs-send-time ticks (6.18 fixed-point seconds) per millisecond. */
+const ABS_SEND_TIME_TICKS_PER_MS = 262.144;
 /** The baseline is the minimum over two buckets of this length (5-10 s of history). */
 const BUCKET_MS = 5000;
 /**
@@ -61,8 +68,10 @@ export class StaleMediaGuard {
   private state = State.FORWARD;
   private started = false;
   private lastTs = 0;
-  /** RTP timestamp unwrapped past 2^32, in clock ticks. */
+  /** RTP timestamp (or abs-send-time) unwrapped past 2^32 (2^24), in clock ticks. */
   private extTs = 0;
+  /** Measuring against abs-send-time (true) or the RTP timestamp. */
+  private usingSendTime = false;
   private lastArrival = 0;
   private lastTransit = 0;
   private bucketStart = 0;
@@ -93,6 +102,11 @@ export class StaleMediaGuard {
     return this.state === State.AWAIT_KEYFRAME;
   }
 
+  /** Lateness is measured against abs-send-time (else against RTP timestamps). */
+  get measuresSendTime(): boolean {
+    return this.usingSendTime;
+  }
+
   /** Highest lateness since the last call. */
   takePeak(): number {
     const peak = this.peakMs;
@@ -101,11 +115,12 @@ export class StaleMediaGuard {
   }
 
   /**
-   * Judges one packet. `startOfFrame`/`keyframe` are the VP8 descriptor's (ignored for audio).
+   * Judges one packet. `startOfFrame`/`keyframe` are the VP8 descriptor's (ignored for audio);
+   * `absSendTime` is the packet's 24-bit abs-send-time value, -1 when it has none.
    * Call it for every new packet in arrival order, not for retransmissions.
    */
-  judge(rtpTimestamp: number, arrivalMs: number, startOfFrame: boolean, keyframe: boolean): Verdict {
-    const lateness = this.measure(rtpTimestamp, arrivalMs);
+  judge(rtpTimestamp: number, arrivalMs: number, startOfFrame: boolean, keyframe: boolean, absSendTime = -1): Verdict {
+    const lateness = this.measure(rtpTimestamp, arrivalMs, absSendTime);
     if (this.maxMs <= 0) return Verdict.FORWARD;
     if (!this.video) {
       if (lateness <= this.maxMs) return Verdict.FORWARD;
@@ -140,21 +155,31 @@ export class StaleMediaGuard {
     return Verdict.DROP;
   }
 
-  private measure(ts: number, arrivalMs: number): number {
+  private measure(rtpTimestamp: number, arrivalMs: number, absSendTime: number): number {
+    const useSendTime = absSendTime >= 0;
+    // A stream that starts or stops carrying abs-send-time changes clocks: start a new baseline.
+    if (useSendTime !== this.usingSendTime) {
+      this.usingSendTime = useSendTime;
+      this.started = false;
+      this.previousMin = Infinity;
+    }
+    const ts = useSendTime ? absSendTime : rtpTimestamp;
+    const ticksPerMs = useSendTime ? ABS_SEND_TIME_TICKS_PER_MS : this.ticksPerMs;
     if (!this.started) {
       this.started = true;
       this.lastTs = ts;
       this.extTs = ts;
       this.lastArrival = arrivalMs;
       this.bucketStart = arrivalMs;
-      const transit0 = arrivalMs - ts / this.ticksPerMs;
+      const transit0 = arrivalMs - ts / ticksPerMs;
       this.lastTransit = transit0;
       this.currentMin = transit0;
       return 0;
     }
-    this.extTs += (ts - this.lastTs) | 0;
+    // Signed difference: 32-bit for RTP timestamps, 24-bit (sign-extended) for abs-send-time.
+    this.extTs += useSendTime ? ((ts - this.lastTs) << 8) >> 8 : (ts - this.lastTs) | 0;
     this.lastTs = ts;
-    const transit = arrivalMs - this.extTs / this.ticksPerMs;
+    const transit = arrivalMs - this.extTs / ticksPerMs;
     if (transit - this.lastTransit > arrivalMs - this.lastArrival + DISCONTINUITY_MS) {
       this.previousMin = Infinity;
       this.currentMin = transit;
