@@ -151,7 +151,7 @@ export class RemoteMedia {
     const stats = await this.host.stats.sample(() => consumed.receiver.getStats(), `sub:${stream.id}`, 'inbound');
     if (kind === 'video' || kind === 'share') {
       const info = this.published.get(stream.id);
-      for (const s of stats) addLayers(s, info?.width, participant.quality);
+      for (const s of stats) addLayers(s, info?.width, participant.quality, kind === 'video' ? participant.receivedQuality : null);
     }
     return stats;
   }

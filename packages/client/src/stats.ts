@@ -23,7 +23,8 @@ export interface StreamStats {
   size?: { width: number; height: number; framerate: number };
   /**
    * Remote video: the simulcast layer being received, 0 (low) .. 2 (high), as VideoSDK names it.
-   * Inferred from the decoded width against the publisher's full width (layers are 1/4, 1/2, 1).
+   * The layer the server forwards (simulcast cameras); else inferred from the decoded width against
+   * the publisher's full width (layers are 1/4, 1/2, 1).
    */
   currentSpatialLayer?: number;
   /** Remote video: the layer asked for with setQuality() (low 0, med 1, high 2). */
@@ -32,9 +33,22 @@ export interface StreamStats {
 
 const LAYER_OF_QUALITY = { low: 0, med: 1, high: 2 } as const;
 
-/** Sets currentSpatialLayer / preferredSpatialLayer on a remote video entry. */
-export function addLayers(stat: StreamStats, publisherWidth: number | undefined, quality: keyof typeof LAYER_OF_QUALITY): void {
+/**
+ * Sets currentSpatialLayer / preferredSpatialLayer on a remote video entry. `forwarded` is the layer
+ * the server says it forwards (simulcast cameras): it is right even when the publisher's encoder
+ * scaled its layers down (a CPU-limited browser does); otherwise the decoded width tells.
+ */
+export function addLayers(
+  stat: StreamStats,
+  publisherWidth: number | undefined,
+  quality: keyof typeof LAYER_OF_QUALITY,
+  forwarded: keyof typeof LAYER_OF_QUALITY | null = null,
+): void {
   stat.preferredSpatialLayer = LAYER_OF_QUALITY[quality];
+  if (forwarded !== null && stat.frameWidth) {
+    stat.currentSpatialLayer = LAYER_OF_QUALITY[forwarded];
+    return;
+  }
   if (!publisherWidth || !stat.frameWidth) return;
   // Full size → 2; half → 1; a quarter (or less) → 0. Thresholds sit between the ratios.
   const ratio = publisherWidth / stat.frameWidth;
