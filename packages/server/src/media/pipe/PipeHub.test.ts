@@ -26,20 +26,25 @@ function collector(): PacketSink & { packets: Array<{ bytes: Buffer; layer: numb
   };
 }
 
+/** Two listening hubs and an origin producer whose keyframe requests are recorded. */
+async function hubPair() {
+  const origin = new PipeHub();
+  const relay = new PipeHub();
+  hubs.push(origin, relay);
+  const originPort = await origin.listen();
+  const relayPort = await relay.listen();
+  const source = new Producer(params);
+  const keyframeAsks: number[] = [];
+  source.keyframeRelay = (layer) => keyframeAsks.push(layer);
+  return { origin, relay, originPort, relayPort, source, keyframeAsks };
+}
+
 /** A VP8 inter frame packet (S bit, partition 0, P bit set: not a keyframe). */
 const packet = (seq: number) => Buffer.from(buildRtp({ sequenceNumber: seq, timestamp: 90000 + seq * 3000, ssrc: 0x1234, payload: [0x10, 0x01, seq & 0xff, 7, 7, 7] }));
 
 describe('PipeHub', () => {
   it('carries the origin producer\'s packets to the relay producer unchanged, and keyframe requests back', async () => {
-    const origin = new PipeHub();
-    const relay = new PipeHub();
-    hubs.push(origin, relay);
-    const originPort = await origin.listen();
-    const relayPort = await relay.listen();
-
-    const source = new Producer(params);
-    const keyframeAsks: number[] = [];
-    source.keyframeRelay = (layer) => keyframeAsks.push(layer);
+    const { origin, relay, originPort, relayPort, source, keyframeAsks } = await hubPair();
     // An origin consumer that rewrites the SSRC in place, as Consumer.forward does.
     source.consumers.push({ forward: (buf) => buf.writeUInt32BE(0xdeadbeef, 8), skip() {}, resync() {} });
     await origin.pipeOut(source, 7, relayPort);
@@ -77,14 +82,7 @@ describe('PipeHub', () => {
 
 describe('PipeHub fast start', () => {
   it('a relay consumer opening right after a keyframe gets it replayed from the relay\'s own history, without a keyframe request to the origin', async () => {
-    const origin = new PipeHub();
-    const relay = new PipeHub();
-    hubs.push(origin, relay);
-    const originPort = await origin.listen();
-    const relayPort = await relay.listen();
-    const source = new Producer(params);
-    const keyframeAsks: number[] = [];
-    source.keyframeRelay = (layer) => keyframeAsks.push(layer);
+    const { origin, relay, originPort, relayPort, source, keyframeAsks } = await hubPair();
     await origin.pipeOut(source, 9, relayPort);
     const copy = await relay.pipeIn(params, 9, originPort, () => {});
     const arrived = collector();
