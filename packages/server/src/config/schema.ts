@@ -105,6 +105,8 @@ export const configSchema = z
       .object({
         ffmpegPath: nonEmpty.optional(),
         chromiumPath: nonEmpty.optional(),
+        /** Who draws composites: `ffmpeg` (in-process from the SFU's RTP, the default) or `chromium` (a headless browser page). */
+        compositor: z.enum(['ffmpeg', 'chromium']).optional(),
         /** Jobs running at once on this node; more are refused so egress cannot starve the SFU. */
         maxConcurrentJobs: positiveInt.optional(),
       })

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { buildFfmpegArgs } from './ffmpegArgs.js';
 import { watchFfmpeg, type FfmpegWatch } from './ffmpegWatch.js';
 import { CompositorProcess } from './CompositorProcess.js';
-import type { EgressKind, JobHandlers, JobOutcome, StartJobParams } from './types.js';
+import type { CompositeJobHandle, EgressKind, JobHandlers, JobOutcome, StartJobParams } from './types.js';
 
 /** How long the page may take to join and send its first chunk. */
 const FIRST_MEDIA_TIMEOUT_MS = 30_000;
@@ -24,7 +24,7 @@ export interface JobRuntime {
   log: Logger;
 }
 
-export class EgressJob {
+export class EgressJob implements CompositeJobHandle {
   readonly kind: EgressKind;
   readonly roomId: string;
   private compositor: CompositorProcess | null = null;

@@ -1,6 +1,8 @@
-// Runs egress jobs on this node: checks ffmpeg and Chromium before a job starts, limits how many
-// run at once (egress must not starve the SFU), mints the compositor's hidden-participant token,
-// accepts the compose pages' ingest sockets, and stops everything on shutdown.
+// Runs egress jobs on this node: checks ffmpeg (and Chromium, for the browser compositor) before a
+// job starts, limits how many run at once (egress must not starve the SFU), starts each composite
+// with the configured compositor — in-process from the SFU's RTP (`ffmpeg`, the default) or a
+// headless Chromium page (`chromium`: mints its hidden-participant token, accepts its ingest
+// socket) — and stops everything on shutdown.
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +12,9 @@ import { WebSocketServer } from 'ws';
 import { QUALITY_SIZE, RoomkitError, type ErrorCodeName } from '@roomkit/protocol';
 import { logger } from '../logger.js';
 import { EgressJob } from './EgressJob.js';
-import type { JobHandlers, StartJobParams } from './types.js';
+import { RtpCompositeJob } from './composite/RtpCompositeJob.js';
+import type { CompositeRoom } from './composite/RoomFeeds.js';
+import type { CompositeJobHandle, JobHandlers, StartJobParams } from './types.js';
 
 export const EGRESS_INGEST_PATH = '/egress/ingest';
 export const EGRESS_COMPOSE_PATH = '/egress/compose';
@@ -19,6 +23,10 @@ export interface EgressManagerOptions {
   ffmpegPath: string;
   chromiumPath: string;
   maxConcurrentJobs: number;
+  /** Who draws composites: in-process from the SFU's RTP (`ffmpeg`) or a headless browser page (`chromium`). */
+  compositor: 'ffmpeg' | 'chromium';
+  /** The live room `roomId` (for the in-process compositor), if any. */
+  room(roomId: string): CompositeRoom | undefined;
   /** A join token for the hidden compositor participant of `roomId`. */
   mintToken(roomId: string, participantId: string): string;
 }
@@ -26,7 +34,7 @@ export interface EgressManagerOptions {
 const BITRATE = { low: 1_000_000, med: 2_500_000, high: 4_500_000 } as const;
 
 export class EgressManager {
-  private readonly jobs = new Map<string, EgressJob>();
+  private readonly jobs = new Map<string, CompositeJobHandle>();
   /** Jobs run outside this manager (participant/track recordings: ffmpeg only), counted in the limit. */
   private readonly reserved = new Set<string>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
@@ -41,17 +49,18 @@ export class EgressManager {
     this.baseUrl = url;
   }
 
-  get running(): EgressJob[] {
+  get running(): CompositeJobHandle[] {
     return [...this.jobs.values()];
   }
 
   /** Throws `code` if a job could not start now: binaries missing, too many jobs. */
   async preflight(code: ErrorCodeName, opts: { chromium?: boolean } = {}): Promise<void> {
+    const chromium = opts.chromium ?? this.opts.compositor === 'chromium';
     this.checkCapacity(code);
     if (!(await runs(this.opts.ffmpegPath))) {
       throw new RoomkitError(code, `ffmpeg not found or not runnable at "${this.opts.ffmpegPath}": install Debian's ffmpeg or set egress.ffmpegPath`);
     }
-    if (opts.chromium === false) return;
+    if (!chromium) return;
     if (!(await access(this.opts.chromiumPath, constants.X_OK).then(() => true, () => false))) {
       throw new RoomkitError(code, `Chromium not found at "${this.opts.chromiumPath}": install Debian's chromium or set egress.chromiumPath`);
     }
@@ -75,8 +84,42 @@ export class EgressManager {
     this.reserved.delete(id);
   }
 
-  /** Launches a job's compositor; ffmpeg starts when the page sends its first chunk. */
-  async startJob(id: string, params: StartJobParams, handlers: JobHandlers): Promise<EgressJob> {
+  /** Starts a composite job with the configured compositor. */
+  async startJob(id: string, params: StartJobParams, handlers: JobHandlers): Promise<CompositeJobHandle> {
+    const tracked: JobHandlers = {
+      onStarted: handlers.onStarted,
+      onEnded: (outcome) => {
+        this.jobs.delete(id);
+        handlers.onEnded?.(outcome);
+      },
+    };
+    const quality = params.config.quality ?? 'med';
+    const sessionId = this.opts.room(params.roomId)?.sessionId;
+    const job = this.opts.compositor === 'chromium'
+      ? this.browserJob(id, params, tracked)
+      : new RtpCompositeJob(id, params, tracked, {
+          ffmpegPath: this.opts.ffmpegPath,
+          videoBitrate: BITRATE[quality],
+          // Only the session the job started in: a new session of the same room is not this job's.
+          room: () => {
+            const room = this.opts.room(params.roomId);
+            return room && room.sessionId === sessionId ? room : null;
+          },
+          log: this.log,
+        });
+    this.jobs.set(id, job);
+    try {
+      await job.start();
+    } catch (err) {
+      this.jobs.delete(id);
+      await job.stop('stopped').catch(() => {});
+      throw err;
+    }
+    return job;
+  }
+
+  /** A job drawn by a headless Chromium on our compose page; ffmpeg starts when the page sends its first chunk. */
+  private browserJob(id: string, params: StartJobParams, handlers: JobHandlers): EgressJob {
     const key = randomBytes(16).toString('hex');
     const quality = params.config.quality ?? 'med';
     const size = QUALITY_SIZE[quality];
@@ -97,28 +140,13 @@ export class EgressManager {
       query.set('only', params.only.participantId);
       if (params.only.kinds) query.set('kinds', params.only.kinds.join(','));
     }
-    const job = new EgressJob(id, key, params, {
-      onStarted: handlers.onStarted,
-      onEnded: (outcome) => {
-        this.jobs.delete(id);
-        handlers.onEnded?.(outcome);
-      },
-    }, {
+    return new EgressJob(id, key, params, handlers, {
       ffmpegPath: this.opts.ffmpegPath,
       chromiumPath: this.opts.chromiumPath,
       composeUrl: `${this.baseUrl}${EGRESS_COMPOSE_PATH}?${query}`,
       videoBitrate: BITRATE[quality],
       log: this.log,
     });
-    this.jobs.set(id, job);
-    try {
-      await job.start();
-    } catch (err) {
-      this.jobs.delete(id);
-      await job.stop('stopped').catch(() => {});
-      throw err;
-    }
-    return job;
   }
 
   /** Upgrade handler for the ingest path; returns false for other paths. */
@@ -126,7 +154,7 @@ export class EgressManager {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== EGRESS_INGEST_PATH) return false;
     const job = this.jobs.get(url.searchParams.get('job') ?? '');
-    if (!job || url.searchParams.get('key') !== job.key) {
+    if (!(job instanceof EgressJob) || url.searchParams.get('key') !== job.key) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return true;
     }

@@ -7,8 +7,7 @@ import type { RoomManager } from '../rooms/RoomManager.js';
 import type { SessionRef } from '../rooms/hooks.js';
 import { logger } from '../logger.js';
 import type { EgressManager } from './EgressManager.js';
-import type { EgressJob } from './EgressJob.js';
-import type { CompositeConfig, EgressControl, EgressKind, EgressOutput, EgressStartRequest, JobOutcome, StartJobParams } from './types.js';
+import type { CompositeConfig, CompositeJobHandle, EgressControl, EgressKind, EgressOutput, EgressStartRequest, JobOutcome, StartJobParams } from './types.js';
 
 const PREFIX = { recording: 'RECORDING', livestream: 'LIVESTREAM', hls: 'HLS' } as const;
 const CODES: Record<EgressKind, { start: ErrorCodeName; stop: ErrorCodeName; failed: ErrorCodeName }> = {
@@ -50,7 +49,7 @@ interface Entry {
   ctx: KindContext;
   status: EgressStatus;
   info: EgressStateInfo;
-  job: EgressJob | null;
+  job: CompositeJobHandle | null;
   /** Settles once the job's end is fully handled (store rows written, STOPPED sent). */
   finished: Promise<void>;
   markFinished: () => void;

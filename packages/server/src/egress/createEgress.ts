@@ -24,9 +24,10 @@ export interface EgressSettings {
   ffmpegPath: string;
   chromiumPath: string;
   maxConcurrentJobs: number;
+  compositor: 'ffmpeg' | 'chromium';
 }
 
-export const EGRESS_DEFAULTS: EgressSettings = { ffmpegPath: 'ffmpeg', chromiumPath: '/usr/bin/chromium', maxConcurrentJobs: 2 };
+export const EGRESS_DEFAULTS: EgressSettings = { ffmpegPath: 'ffmpeg', chromiumPath: '/usr/bin/chromium', maxConcurrentJobs: 2, compositor: 'ffmpeg' };
 
 const publicDir = fileURLToPath(new URL('../../public/egress/', import.meta.url));
 
@@ -61,6 +62,7 @@ export function createEgress(
   let rooms: RoomManager | null = null;
   const manager = new EgressManager({
     ...settings,
+    room: (roomId) => rooms?.room(roomId),
     mintToken: (roomId, participantId) =>
       generateToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, permissions: ['allow_join'], roomId, participantId, roles: ['egress'], expiresInSeconds: 7 * 24 * 3600 }),
   });

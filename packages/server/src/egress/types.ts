@@ -58,6 +58,19 @@ export interface JobHandlers {
   onEnded?(outcome: JobOutcome): void;
 }
 
+/** A running composite job (recording, RTMP, HLS), whichever compositor draws it. */
+export interface CompositeJobHandle {
+  readonly id: string;
+  readonly kind: EgressKind;
+  readonly roomId: string;
+  /** Processes the job runs (encoder, decoders or browser), for benchmarks and leak checks. */
+  readonly pids: number[];
+  readonly ended: boolean;
+  /** Resolves when the job has fully ended (processes gone, outputs finished). */
+  readonly done: Promise<JobOutcome>;
+  stop(reason?: 'stopped' | 'meeting-ended' | 'shutdown'): Promise<JobOutcome>;
+}
+
 /** What signaling and REST ask of egress; EgressService implements it. */
 export interface EgressControl {
   start(request: EgressStartRequest): Promise<{ id: string }>;
