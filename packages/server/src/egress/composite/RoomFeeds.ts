@@ -152,7 +152,7 @@ export class RoomFeeds {
   private startAudio(key: string, room: CompositeRoom): void {
     const participantId = key.slice(0, key.lastIndexOf(':'));
     const kind = key.slice(key.lastIndexOf(':') + 1) as StreamKind;
-    const entry: Feed<AudioFeed> = { feed: new AudioFeed(`${this.jobId} ${key}`, this.ffmpegPath, this.log, () => this.onDeath(key, entry)), tapId: null, dead: false };
+    const entry: Feed<AudioFeed> = { feed: new AudioFeed(`${this.jobId} ${key}`, this.ffmpegPath, this.log, (m) => this.onDeath(key, entry, m)), tapId: null, dead: false };
     this.audios.set(key, entry);
     this.mixer.add(key, entry.feed.source);
     void this.attach(key, entry, room, { participantId, kind, port: 0, payloadType: TAP_AUDIO_PT });
@@ -168,7 +168,7 @@ export class RoomFeeds {
       fit: tile.fit,
       background: this.theme.tile,
       ...(font ? { label: { textFile: labelFile, fontFile: font } } : {}),
-    }, this.ffmpegPath, this.log, () => this.onDeath(tile.key, entry));
+    }, this.ffmpegPath, this.log, (m) => this.onDeath(tile.key, entry, m));
     const entry: Feed<VideoFeed> = { feed, tapId: null, dead: false };
     void this.attach(tile.key, entry, room, { participantId: tile.participantId, kind, port: 0, payloadType: TAP_VIDEO_PT });
     return entry;
@@ -183,13 +183,13 @@ export class RoomFeeds {
       entry.tapId = await room.addRtpTap({ ...tap, port: entry.feed.port });
       if (entry.dead || this.closed) await room.removeRtpTap(entry.tapId).catch(() => {});
     } catch (err) {
-      this.log.debug({ err, job: this.jobId, key }, 'composite feed did not start');
-      this.onDeath(key, entry);
+      this.onDeath(key, entry, `did not start: ${(err as Error).message}`);
     }
   }
 
-  private onDeath(key: string, entry: Feed<VideoFeed | AudioFeed>): void {
+  private onDeath(key: string, entry: Feed<VideoFeed | AudioFeed>, message: string): void {
     if (entry.dead) return;
+    this.log.debug({ job: this.jobId, key, message }, 'composite feed ended; retried at the next sync');
     entry.dead = true;
     this.retryAt.set(key, Date.now() + RETRY_MS);
   }

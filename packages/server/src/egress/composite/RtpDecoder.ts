@@ -31,8 +31,9 @@ export function decoderArgs(output: VideoOutput | AudioOutput): string[] {
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-protocol_whitelist', 'pipe,udp,rtp',
-    '-fflags', '+nobuffer', '-flags', 'low_delay',
-    '-analyzeduration', '1000000', '-probesize', '2000000',
+    // No probing: the SDP says the codec, and the scaler sets itself up on the first frame. Probing
+    // held the first frame back ~0.6 s; `-fflags nobuffer` lost packets (decode errors until the next keyframe).
+    '-analyzeduration', '0', '-probesize', '32',
     '-max_delay', '100000', '-reorder_queue_size', '50',
     '-f', 'sdp', '-i', 'pipe:0',
   ];

@@ -1,0 +1,140 @@
+// The in-process composite follows the room while it records: a joiner's tile shows their camera
+// within a second of their stream, a camera turned off becomes an avatar, a screen share takes the
+// main area (the others in a strip), a leaver's tile goes. Checked on frames of the MP4 at the times
+// the events happened; the mixed audio is not silent.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
+import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { callMeeting, join as joinMeeting, openSdkPage, remoteState, startScreenShare, waitFor } from './helpers/sdkPage.js';
+import { frameAt, region, type SmallFrame } from './helpers/frameAt.js';
+import { probeStream } from './helpers/probeStream.js';
+import { meanVolume } from './helpers/meanVolume.js';
+import { generateToken } from '../src/auth/AccessToken.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
+
+const MEETING = 'layout-room';
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+/** The avatar square's colour (RoomFeeds/avatar.ts) and the tile colour of the DARK theme. */
+const AVATAR = { r: 0x5a, g: 0x62, b: 0x70 };
+const TILE = { r: 0x23, g: 0x26, b: 0x2d };
+
+let server: TestServer;
+let browser: LaunchedBrowser;
+let tmp: string;
+let ada: Page;
+let bob: Page;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'roomkit-layout-test-'));
+  server = await startTestServer();
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+type Rgb = { r: number; g: number; b: number };
+const near = (a: Rgb, b: Rgb, tolerance = 14) => Math.abs(a.r - b.r) <= tolerance && Math.abs(a.g - b.g) <= tolerance && Math.abs(a.b - b.b) <= tolerance;
+/** A camera or share shows moving, structured content: not a flat tile, not the avatar square. */
+const isPicture = (f: SmallFrame, x0: number, y0: number, x1: number, y1: number) => {
+  const c = region(f, x0, y0, x1, y1);
+  return !near(c, TILE) && !near(c, AVATAR);
+};
+const describeRegion = (f: SmallFrame, x0: number, y0: number, x1: number, y1: number) => JSON.stringify(region(f, x0, y0, x1, y1), (_k, v) => (typeof v === 'number' ? Math.round(v) : v));
+
+describe('the composite follows joins, camera off, screen share and leaves', () => {
+  const marks: Record<string, number> = {};
+  let file = '';
+
+  it('records while Bob joins, Ada turns her camera off, Bob shares his screen and leaves', async () => {
+    ada = await openSdkPage(browser, server.url, 'ada');
+    expect((await joinMeeting(ada, { meetingId: MEETING, name: 'Ada', participantId: 'ada' })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    const started = await callMeeting(ada, 'startRecording', null, null, { quality: 'low', layout: { type: 'GRID' } });
+    expect(started.ok, started.error).toBe(true);
+    const t0 = Date.now();
+    const at = (name: string) => void (marks[name] = (Date.now() - t0) / 1000);
+    await new Promise((r) => setTimeout(r, 3000));
+
+    bob = await openSdkPage(browser, server.url, 'bob');
+    expect((await joinMeeting(bob, { meetingId: MEETING, name: 'Bob', participantId: 'bob' })).ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(ada, 'bob'))?.kinds.includes('video'), 15_000)).toBe(true);
+    at('bobVideo');
+    await new Promise((r) => setTimeout(r, 3000));
+
+    expect((await callMeeting(ada, 'disableWebcam')).ok).toBe(true);
+    expect(await waitFor(async () => !(await remoteState(bob, 'ada'))?.kinds.includes('video'), 10_000)).toBe(true);
+    at('adaCameraOff');
+    await new Promise((r) => setTimeout(r, 3000));
+
+    expect(await startScreenShare(bob)).toBe('ok');
+    expect(await waitFor(async () => (await remoteState(ada, 'bob'))?.kinds.includes('share'), 15_000)).toBe(true);
+    at('bobShare');
+    await new Promise((r) => setTimeout(r, 3000));
+
+    expect((await callMeeting(bob, 'leave')).ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(ada, 'bob')) === null, 10_000)).toBe(true);
+    at('bobLeft');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await callMeeting(ada, 'stopRecording')).ok).toBe(true);
+
+    const rec = await waitFor(async () => {
+      const list = await fetch(`${server.url}/v2/recordings?roomId=${MEETING}`, { headers: { authorization: restToken } }).then((r) => r.json());
+      return list.data?.[0]?.status === 'completed' ? list.data[0] : null;
+    }, 30_000);
+    expect(rec).toBeTruthy();
+    const res = await fetch(`${rec.file.fileUrl}?token=${restToken}`);
+    file = join(process.env.RK_KEEP_DIR ?? tmp, 'layout.mp4');
+    await writeFile(file, Buffer.from(await res.arrayBuffer()));
+    const probe = await probeStream(file);
+    expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 854, height: 480 });
+    expect(Number(probe.format?.duration)).toBeGreaterThan(marks.bobLeft! + 2);
+    expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+    // The fake microphones beep: the mix is not silence, alone or together.
+    for (const [from, to] of [[0.5, marks.bobVideo!], [marks.bobVideo! + 1, marks.bobLeft!]] as const) {
+      const volume = await meanVolume(file, from, to - from);
+      expect(volume, `mean volume ${from.toFixed(1)}-${to.toFixed(1)} s`).toBeGreaterThan(-50);
+    }
+  }, 120_000);
+
+  it("Ada alone: one tile of her camera over the whole canvas", async () => {
+    const f = await frameAt(file, 2);
+    expect(isPicture(f, 0.3, 0.3, 0.7, 0.7), describeRegion(f, 0.3, 0.3, 0.7, 0.7)).toBe(true);
+  });
+
+  it("Bob's camera fills the right half within a second of his stream", async () => {
+    const f = await frameAt(file, marks.bobVideo! + 1);
+    expect(isPicture(f, 0.6, 0.3, 0.9, 0.7), `right: ${describeRegion(f, 0.6, 0.3, 0.9, 0.7)}`).toBe(true);
+    expect(isPicture(f, 0.1, 0.3, 0.4, 0.7), `left: ${describeRegion(f, 0.1, 0.3, 0.4, 0.7)}`).toBe(true);
+  });
+
+  it("Ada's camera off: her tile shows the avatar square, Bob's still his camera", async () => {
+    const f = await frameAt(file, marks.adaCameraOff! + 1.5);
+    const square = region(f, 0.2, 0.42, 0.3, 0.58);
+    expect(near(square, AVATAR, 20), `avatar: ${JSON.stringify(square)}`).toBe(true);
+    expect(near(region(f, 0.02, 0.1, 0.08, 0.3), TILE), `tile: ${describeRegion(f, 0.02, 0.1, 0.08, 0.3)}`).toBe(true);
+    expect(isPicture(f, 0.6, 0.3, 0.9, 0.7)).toBe(true);
+  });
+
+  it("Bob's share takes the main area; both people are in the strip on the right", async () => {
+    const f = await frameAt(file, marks.bobShare! + 1.5);
+    expect(isPicture(f, 0.2, 0.3, 0.6, 0.7), `share: ${describeRegion(f, 0.2, 0.3, 0.6, 0.7)}`).toBe(true);
+    // The strip (right 22 %) holds two small tiles at the top: Ada (avatar) above Bob (camera).
+    const strip = [region(f, 0.8, 0.05, 0.99, 0.25), region(f, 0.8, 0.35, 0.99, 0.55)];
+    expect(strip.some((c) => !near(c, { r: 0x11, g: 0x13, b: 0x18 })), JSON.stringify(strip)).toBe(true);
+  });
+
+  it("Bob left: Ada's avatar alone over the whole canvas", async () => {
+    const f = await frameAt(file, marks.bobLeft! + 1.5);
+    // The square's upper left part (its middle holds the letter).
+    const square = region(f, 0.415, 0.35, 0.44, 0.42);
+    expect(near(square, AVATAR, 20), `avatar: ${JSON.stringify(square)}`).toBe(true);
+  });
+});
