@@ -2,12 +2,15 @@
  * Egress CPU: what one 720p composite recording costs, with 2 and 4 participants (fake camera and
  * mic, each in its own Chromium context), through the real server, compositor and ffmpeg.
  *
- * For each participant count the recording is started over REST (`quality: 'med'`, GRID), left to
- * settle, then the CPU time (utime + stime from /proc/<pid>/stat) of ffmpeg and of every process
- * of the compositor's Chromium (its process group) is read over a `--window-s` window and printed
- * as a share of one core. The server process's own CPU over the window is shown for reference.
+ * For each participant count, the bench process's own CPU (server + playwright driver) is read
+ * over a `--window-s` window without a job (baseline), then the recording is started over REST
+ * (`quality: 'med'`, GRID), left to settle, and over the same window it reads the CPU time
+ * (utime + stime from /proc/<pid>/stat) of every ffmpeg the server started (the encoder and, with
+ * the default in-process compositor, one decoder per stream), of the compositor's Chromium process
+ * group (`--compositor chromium` only), and the bench process again: what it uses above its
+ * baseline is the in-process compositor's drawing and mixing. Printed as shares of one core.
  *
- *   npm run bench:egress [-- --window-s 15]
+ *   npm run bench:egress [-- --window-s 15] [--compositor ffmpeg|chromium]
  *
  * Runs inside a loopback-only network namespace (scripts/netns.mjs).
  */
@@ -21,10 +24,13 @@ import { DEV_API_KEY, DEV_API_SECRET } from '../packages/server/src/config/defau
 
 const windowArg = process.argv.indexOf('--window-s');
 const WINDOW_S = windowArg > 0 ? Number(process.argv[windowArg + 1]) : 15;
+const compositorArg = process.argv.indexOf('--compositor');
+const COMPOSITOR = compositorArg > 0 ? process.argv[compositorArg + 1]! : 'ffmpeg';
+if (COMPOSITOR !== 'ffmpeg' && COMPOSITOR !== 'chromium') throw new Error('--compositor is ffmpeg or chromium');
 const TICKS = 100; // USER_HZ on Linux
 const token = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_mod'] });
 
-interface Proc { pid: number; pgrp: number; ticks: number; cmd: string }
+interface Proc { pid: number; ppid: number; pgrp: number; ticks: number; cmd: string }
 
 async function processes(): Promise<Proc[]> {
   const out: Proc[] = [];
@@ -34,24 +40,28 @@ async function processes(): Promise<Proc[]> {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmd = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-      out.push({ pid: Number(entry), pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]), cmd });
+      out.push({ pid: Number(entry), ppid: Number(fields[1]), pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]), cmd });
     } catch { /* exited meanwhile */ }
   }
   return out;
 }
 
-/** CPU ticks of the job's ffmpeg and of its compositor's process group. */
-async function jobTicks(jobId: string): Promise<{ ffmpeg: number; compositor: number; compositorProcs: number }> {
+/** CPU ticks of the server's ffmpeg processes (the one job's) and of a browser compositor's process group. */
+async function jobTicks(jobId: string): Promise<{ ffmpeg: number; ffmpegProcs: number; compositor: number; compositorProcs: number }> {
   const procs = await processes();
-  const ffmpeg = procs.filter((p) => p.cmd.startsWith('ffmpeg') || (p.cmd.includes('ffmpeg ') && p.cmd.includes(jobId)));
+  // The server runs in this process: its ffmpeg children (decoders exec'd through setpriv).
+  const ffmpeg = procs.filter((p) => p.ppid === process.pid && /(^|\/)ffmpeg /.test(p.cmd.replace(/^setpriv .*? -- /, '')));
   const leader = procs.find((p) => p.cmd.includes(`job=${jobId}`) && !p.cmd.includes('--type='));
   const group = leader ? procs.filter((p) => p.pgrp === leader.pgrp) : [];
   return {
-    ffmpeg: ffmpeg.filter((p) => p.cmd.includes(jobId)).reduce((n, p) => n + p.ticks, 0),
+    ffmpeg: ffmpeg.reduce((n, p) => n + p.ticks, 0),
+    ffmpegProcs: ffmpeg.length,
     compositor: group.reduce((n, p) => n + p.ticks, 0),
     compositorProcs: group.length,
   };
 }
+
+const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
 async function rest(url: string, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${url}${path}`, { method, headers: { authorization: token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -59,7 +69,7 @@ async function rest(url: string, method: string, path: string, body?: unknown): 
 }
 
 async function main(): Promise<void> {
-  const server = await startTestServer({ egress: { maxConcurrentJobs: 1 } } as never);
+  const server = await startTestServer({ egress: { maxConcurrentJobs: 1, compositor: COMPOSITOR } } as never);
   const browser = await launchChromium();
   // tsx (esbuild keepNames) wraps functions in `__name(...)`, which page.evaluate ships to pages
   // where it does not exist (as in join-latency.ts): give every context a no-op.
@@ -81,6 +91,10 @@ async function main(): Promise<void> {
         pages.push(page);
       }
       await new Promise((r) => setTimeout(r, 3000));
+      const baseBefore = process.cpuUsage();
+      const b0 = performance.now();
+      await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+      const baseline = cpuSeconds(process.cpuUsage(baseBefore)) / ((performance.now() - b0) / 1000);
       const started = await rest(server.url, 'POST', '/v2/recordings/start', { roomId: room, config: { quality: 'med', layout: { type: 'GRID' } } });
       if (!started.id) throw new Error(`start failed: ${JSON.stringify(started)}`);
       const live = await waitFor(async () => (await jobTicks(started.id)).ffmpeg > 0, 30_000, 500);
@@ -94,13 +108,17 @@ async function main(): Promise<void> {
       const wall = (performance.now() - t0) / 1000;
       const serverCpu = process.cpuUsage(serverBefore);
       const ended = await rest(server.url, 'POST', '/v2/recordings/end', { roomId: room });
-      const pct = (ticks: number) => ((ticks / TICKS / wall) * 100).toFixed(1);
+      const share = (ticks: number) => (ticks / TICKS / wall) * 100;
+      const during = (cpuSeconds(serverCpu) / wall) * 100;
+      const inProcess = COMPOSITOR === 'ffmpeg' ? Math.max(0, during - baseline * 100) : 0;
+      const ffmpegShare = share(after.ffmpeg - before.ffmpeg);
+      const compositorShare = COMPOSITOR === 'chromium' ? share(after.compositor - before.compositor) : inProcess;
       rows.push([
         String(count),
-        pct(after.ffmpeg - before.ffmpeg),
-        `${pct(after.compositor - before.compositor)} (${after.compositorProcs} procs)`,
-        pct(after.ffmpeg - before.ffmpeg + after.compositor - before.compositor),
-        (((serverCpu.user + serverCpu.system) / 1e6 / wall) * 100).toFixed(1),
+        `${ffmpegShare.toFixed(1)} (${after.ffmpegProcs} procs)`,
+        COMPOSITOR === 'chromium' ? `${compositorShare.toFixed(1)} (${after.compositorProcs} procs)` : `${compositorShare.toFixed(1)} (in server)`,
+        (ffmpegShare + compositorShare).toFixed(1),
+        `${(baseline * 100).toFixed(1)} → ${during.toFixed(1)}`,
         `${ended.file?.duration ?? '?'} s, ${Math.round((ended.file?.size ?? 0) / 1024)} KiB`,
       ]);
       for (const page of pages) await page.context().close();
@@ -110,8 +128,8 @@ async function main(): Promise<void> {
     await browser.close();
     await server.stop();
   }
-  const head = ['participants', 'ffmpeg %core', 'compositor %core', 'egress total %core', 'server process %core*', 'file'];
-  console.log(`\n720p GRID composite recording, CPU over a ${WINDOW_S} s window (100% = one core)\n`);
+  const head = ['participants', 'ffmpeg %core', 'compositor %core', 'egress total %core', 'bench process %core* (no job → job)', 'file'];
+  console.log(`\n720p GRID composite recording (compositor: ${COMPOSITOR}), CPU over a ${WINDOW_S} s window (100% = one core)\n`);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log(line(head));

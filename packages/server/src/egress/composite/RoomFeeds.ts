@@ -60,6 +60,8 @@ export class RoomFeeds {
   private readonly retryAt = new Map<string, number>();
   private readonly labels = new Set<string>();
   private closed = false;
+  /** The room as of the last sync (a promoted decoder's predecessor has its tap removed there). */
+  private room: CompositeRoom | null = null;
 
   constructor(
     private readonly jobId: string,
@@ -94,6 +96,7 @@ export class RoomFeeds {
   /** Starts and stops feeds so that they match the room and the layout's tiles (does not wait for starts). */
   sync(room: CompositeRoom, tiles: readonly Tile[], withVideo: boolean): void {
     if (this.closed) return;
+    this.room = room;
     const now = Date.now();
     const wantedAudio = new Set<string>();
     for (const p of room.participants.values()) {
@@ -142,7 +145,7 @@ export class RoomFeeds {
     const slot = this.videos.get(tile.key);
     if (!slot) return this.avatars.get(`${tile.participantId}:${tile.w}x${tile.h}`) ?? null;
     if (slot.pending?.feed.latest) {
-      if (slot.current) void this.stopFeed(slot.current, null);
+      if (slot.current) void this.stopFeed(slot.current, this.room);
       slot.current = slot.pending;
       slot.pending = null;
     }
