@@ -1,5 +1,6 @@
 // Recording through REST and its failure modes, with a real server, compositor and ffmpeg:
-// auth and bad inputs, start/end/list/get/download/delete, ffmpeg missing (4011, server stays up),
+// auth and bad inputs, start/end/list/get/download/delete, the Chromium compositor option,
+// ffmpeg missing (4011, server stays up),
 // ffmpeg killed mid-job (RECORDING_FAILED to participants, meeting goes on, file still readable),
 // and `kill -9` of a server process mid-recording leaving a playable file.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -101,7 +102,8 @@ describe('recording REST API', () => {
     const started = await rest(server.url, 'POST', '/v2/recordings/start', { roomId: 'crash-rec', config: { quality: 'low' } });
     await ws.waitFor(stateIs('RECORDING_STARTED'), 30_000);
     await new Promise((r) => setTimeout(r, 4000));
-    const ffmpeg = await findProcess('ffmpeg', started.body.id);
+    // The job's encoder (the one writing <id>.mp4), not a decoder: a decoder that dies is replaced.
+    const ffmpeg = await findProcess('ffmpeg', `${started.body.id}.mp4`);
     expect(ffmpeg).toBeDefined();
     process.kill(ffmpeg!, 'SIGKILL');
     const error = await ws.waitFor((m) => m.t === 'error' && m.error.code === ErrorCode.RECORDING_FAILED, 10_000);
@@ -112,6 +114,24 @@ describe('recording REST API', () => {
     const [session] = await readdir(file);
     const probe = await probeStream(join(file, session!, `${started.body.id}.mp4`));
     expect(Number(probe.format?.duration)).toBeGreaterThan(1.5);
+  }, 60_000);
+
+  it("with egress.compositor 'chromium', a headless browser page records the room instead, unseen by participants", async () => {
+    const browserServer = await startTestServer({ egress: { compositor: 'chromium' } } as never);
+    cleanups.push(() => browserServer.stop());
+    const ws = await participant(browserServer.url, 'browser-rec');
+    const started = await rest(browserServer.url, 'POST', '/v2/recordings/start', { roomId: 'browser-rec', config: { quality: 'low' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    await ws.waitFor(stateIs('RECORDING_STARTED'), 30_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const ended = await rest(browserServer.url, 'POST', '/v2/recordings/end', { roomId: 'browser-rec' });
+    expect(ended.body).toMatchObject({ id: started.body.id, status: 'completed' });
+    expect(ws.messages.some((m) => m.t === 'participantJoined'), 'the recorder is not announced').toBe(false);
+    const dir = join(browserServer.config.dataDir, 'recordings', 'browser-rec');
+    const [session] = await readdir(dir);
+    const probe = await probeStream(join(dir, session!, `${started.body.id}.mp4`));
+    expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:aac', 'video:h264']);
+    expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 854, height: 480 });
   }, 60_000);
 
   it('with ffmpeg missing, start fails with START_RECORDING_FAILED naming it and the server stays up', async () => {
