@@ -1,16 +1,16 @@
 // The in-process composite follows the room while it records: a joiner's tile shows their camera
-// within a second of their stream, a camera turned off becomes an avatar, a screen share takes the
+// within a second of their stream, decoders that die are replaced, a camera turned off becomes an avatar, a screen share takes the
 // main area (the others in a strip), a leaver's tile goes. Checked on frames of the MP4 at the times
 // the events happened; the mixed audio is not silent.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { callMeeting, join as joinMeeting, openSdkPage, remoteState, startScreenShare, waitFor } from './helpers/sdkPage.js';
-import { frameAt, region, type SmallFrame } from './helpers/frameAt.js';
+import { callMeeting, events, join as joinMeeting, openSdkPage, remoteState, startScreenShare, waitFor } from './helpers/sdkPage.js';
+import { frameAt, region, regionChange, type SmallFrame } from './helpers/frameAt.js';
 import { probeStream } from './helpers/probeStream.js';
 import { meanVolume } from './helpers/meanVolume.js';
 import { generateToken } from '../src/auth/AccessToken.js';
@@ -49,6 +49,23 @@ const isPicture = (f: SmallFrame, x0: number, y0: number, x1: number, y1: number
 };
 const describeRegion = (f: SmallFrame, x0: number, y0: number, x1: number, y1: number) => JSON.stringify(region(f, x0, y0, x1, y1), (_k, v) => (typeof v === 'number' ? Math.round(v) : v));
 
+/** This test's server's ffmpeg children (other test files run beside it) whose command line has all of `parts`. */
+async function ffmpegs(...parts: string[]): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes('ffmpeg') && parts.every((p) => cmd.includes(p))) pids.push(Number(entry));
+  }
+  return pids;
+}
+/** The composite's video decoders: RTP in (SDP), raw video out. */
+const videoDecoders = () => ffmpegs('sdp', 'rawvideo');
+/** Every ffmpeg of the composite (decoders and the encoder reading raw video). */
+const ffmpegChildren = () => ffmpegs('pipe:');
+
 describe('the composite follows joins, camera off, screen share and leaves', () => {
   const marks: Record<string, number> = {};
   let file = '';
@@ -67,7 +84,14 @@ describe('the composite follows joins, camera off, screen share and leaves', () 
     expect((await joinMeeting(bob, { meetingId: MEETING, name: 'Bob', participantId: 'bob' })).ok).toBe(true);
     expect(await waitFor(async () => (await remoteState(ada, 'bob'))?.kinds.includes('video'), 15_000)).toBe(true);
     at('bobVideo');
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 1500));
+
+    // Both video decoders die: they are replaced, the job goes on.
+    const decoders = await videoDecoders();
+    expect(decoders.length, 'video decoders').toBeGreaterThanOrEqual(2);
+    for (const pid of decoders) process.kill(pid, 'SIGKILL');
+    at('decodersKilled');
+    await new Promise((r) => setTimeout(r, 4500));
 
     expect((await callMeeting(ada, 'disableWebcam')).ok).toBe(true);
     expect(await waitFor(async () => !(await remoteState(bob, 'ada'))?.kinds.includes('video'), 10_000)).toBe(true);
@@ -83,6 +107,8 @@ describe('the composite follows joins, camera off, screen share and leaves', () 
     expect(await waitFor(async () => (await remoteState(ada, 'bob')) === null, 10_000)).toBe(true);
     at('bobLeft');
     await new Promise((r) => setTimeout(r, 3000));
+    // Nobody shows video now: every video decoder (including replaced and resized ones) is gone.
+    expect(await videoDecoders(), 'video decoders left').toEqual([]);
     expect((await callMeeting(ada, 'stopRecording')).ok).toBe(true);
 
     const rec = await waitFor(async () => {
@@ -90,6 +116,9 @@ describe('the composite follows joins, camera off, screen share and leaves', () 
       return list.data?.[0]?.status === 'completed' ? list.data[0] : null;
     }, 30_000);
     expect(rec).toBeTruthy();
+    expect(await ffmpegChildren(), 'ffmpeg processes after the job').toEqual([]);
+    const errors = (await events(ada)).filter((e) => e.ev === 'error');
+    expect(errors, 'no RECORDING_FAILED').toEqual([]);
     const res = await fetch(`${rec.file.fileUrl}?token=${restToken}`);
     file = join(process.env.RK_KEEP_DIR ?? tmp, 'layout.mp4');
     await writeFile(file, Buffer.from(await res.arrayBuffer()));
@@ -113,6 +142,15 @@ describe('the composite follows joins, camera off, screen share and leaves', () 
     const f = await frameAt(file, marks.bobVideo! + 1);
     expect(isPicture(f, 0.6, 0.3, 0.9, 0.7), `right: ${describeRegion(f, 0.6, 0.3, 0.9, 0.7)}`).toBe(true);
     expect(isPicture(f, 0.1, 0.3, 0.4, 0.7), `left: ${describeRegion(f, 0.1, 0.3, 0.4, 0.7)}`).toBe(true);
+  });
+
+  it('both tiles show their cameras again, moving, within 4 s of their decoders being killed', async () => {
+    const f = await frameAt(file, marks.decodersKilled! + 4);
+    const later = await frameAt(file, marks.decodersKilled! + 4.4);
+    for (const [x0, x1] of [[0.1, 0.4], [0.6, 0.9]] as const) {
+      expect(isPicture(f, x0, 0.3, x1, 0.7), describeRegion(f, x0, 0.3, x1, 0.7)).toBe(true);
+      expect(regionChange(f, later, x0, 0.2, x1, 0.8), `tile ${x0}-${x1} moves`).toBeGreaterThan(1);
+    }
   });
 
   it("Ada's camera off: her tile shows the avatar square, Bob's still his camera", async () => {

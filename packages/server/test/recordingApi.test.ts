@@ -116,6 +116,21 @@ describe('recording REST API', () => {
     expect(Number(probe.format?.duration)).toBeGreaterThan(1.5);
   }, 60_000);
 
+  it("mode 'audio' records the mixed audio alone: an MP4 with one AAC stream", async () => {
+    const ws = await participant(server.url, 'audio-rec');
+    const started = await rest(server.url, 'POST', '/v2/recordings/start', { roomId: 'audio-rec', config: { mode: 'audio' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    await ws.waitFor(stateIs('RECORDING_STARTED'), 30_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    const ended = await rest(server.url, 'POST', '/v2/recordings/end', { roomId: 'audio-rec' });
+    expect(ended.body).toMatchObject({ status: 'completed' });
+    const dir = join(server.config.dataDir, 'recordings', 'audio-rec');
+    const [session] = await readdir(dir);
+    const probe = await probeStream(join(dir, session!, `${started.body.id}.mp4`));
+    expect(probe.streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual(['audio:aac']);
+    expect(Number(probe.format?.duration)).toBeGreaterThan(1.5);
+  }, 30_000);
+
   it("with egress.compositor 'chromium', a headless browser page records the room instead, unseen by participants", async () => {
     const browserServer = await startTestServer({ egress: { compositor: 'chromium' } } as never);
     cleanups.push(() => browserServer.stop());

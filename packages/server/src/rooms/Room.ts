@@ -490,13 +490,17 @@ export class Room {
     this.broadcast({ t: 'presenterChanged', participantId: id });
   }
 
-  /** A publisher's media connection failed: its stream ends for everyone. */
-  async onPublisherFailed(transportId: string): Promise<void> {
+  /**
+   * A publisher's media connection ended: its stream ends for everyone. Only a failure is an error
+   * for the publisher; `closed` is the client closing it (turning a camera off closes the
+   * connection just before its `unpublish` arrives).
+   */
+  async onPublisherFailed(transportId: string, reason: 'failed' | 'closed' = 'failed'): Promise<void> {
     for (const participant of this.participants.values()) {
       for (const stream of participant.streams.values()) {
         if (stream.transportId === transportId) {
           await this.unpublish(participant, stream.kind);
-          participant.sink.send({ t: 'error', error: { code: ErrorCode.ERROR_MEETING_MEDIA_CONNECTION_FAILED, message: `the ${stream.kind} connection failed` } });
+          if (reason === 'failed') participant.sink.send({ t: 'error', error: { code: ErrorCode.ERROR_MEETING_MEDIA_CONNECTION_FAILED, message: `the ${stream.kind} connection failed` } });
           return;
         }
       }

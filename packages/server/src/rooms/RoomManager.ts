@@ -112,7 +112,7 @@ export class RoomManager {
         this.roomsBySession.get(event.routerId)?.onConsumerLayer(event.consumerId, event.layer);
         return;
       case 'transportClosed': {
-        for (const room of this.rooms.values()) void room.onPublisherFailed(event.transportId);
+        for (const room of this.rooms.values()) void room.onPublisherFailed(event.transportId, event.reason);
         return;
       }
       case 'transportConnected':

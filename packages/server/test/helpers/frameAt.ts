@@ -38,3 +38,16 @@ export function region(f: SmallFrame, x0: number, y0: number, x1: number, y1: nu
   const mean = sum / n;
   return { r: r / n, g: g / n, b: b / n, lumaStd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) };
 }
+
+/** Mean absolute difference (0..255) of two frames' pixels in a region: ~0 for a frozen picture. */
+export function regionChange(a: SmallFrame, b: SmallFrame, x0: number, y0: number, x1: number, y1: number): number {
+  let sum = 0, n = 0;
+  for (let y = Math.floor(y0 * a.height); y < Math.ceil(y1 * a.height); y++) {
+    for (let x = Math.floor(x0 * a.width); x < Math.ceil(x1 * a.width); x++) {
+      const i = (y * a.width + x) * 3;
+      for (let c = 0; c < 3; c++) sum += Math.abs(a.rgb[i + c]! - b.rgb[i + c]!);
+      n += 3;
+    }
+  }
+  return sum / n;
+}
