@@ -161,7 +161,7 @@ export class MediaWorkerCore {
         const router = this.router(command.routerId);
         if (this.tapRouter.has(command.tapId)) throw new MediaError('internal', `tap ${command.tapId} exists`);
         if (!Number.isInteger(command.port) || command.port <= 0 || command.port > 65535) throw new MediaError('internal', `tap port ${command.port} is not a UDP port`);
-        const tap = await RtpTap.open(command.tapId, command.kind, command.port, command.payloadType);
+        const tap = await RtpTap.open(command.tapId, command.kind, command.port, command.payloadType, command.maxLayer);
         if (this.routers.get(router.id) !== router) {
           tap.close();
           throw new MediaError('not_found', `router ${router.id} closed`);

@@ -10,7 +10,7 @@ import { Consumer } from './Consumer.js';
 import type { Producer } from './Producer.js';
 import type { ForwardSlot, SlotConsumer } from './SubscriberSlot.js';
 import { writeSenderReport } from './rtp/rtcp.js';
-import type { MediaKind } from './types.js';
+import type { LayerIndex, MediaKind } from './types.js';
 
 /** Copies of outgoing packets: a queued UDP send keeps its buffer, which the next consumer rewrites. */
 const RING_SIZE = 32;
@@ -110,10 +110,12 @@ export class RtpTap {
     readonly id: string,
     readonly slot: RtpTapSlot,
     private readonly socket: Socket,
+    /** The highest simulcast layer forwarded (a small composite tile needs no more). */
+    private readonly maxLayer: LayerIndex,
   ) {}
 
   /** A tap sending `kind` to 127.0.0.1:`port` with `payloadType` (what the recorder's SDP says). */
-  static async open(id: string, kind: MediaKind, port: number, payloadType: number): Promise<RtpTap> {
+  static async open(id: string, kind: MediaKind, port: number, payloadType: number, maxLayer: LayerIndex = 2): Promise<RtpTap> {
     const socket = createSocket('udp4');
     // Nobody listening (the recorder not up yet, or gone) shows up as ECONNREFUSED: not our problem.
     socket.on('error', () => {});
@@ -126,7 +128,7 @@ export class RtpTap {
     });
     const slot = new RtpTapSlot(kind, payloadType, socket);
     slot.open = true;
-    return new RtpTap(id, slot, socket);
+    return new RtpTap(id, slot, socket, maxLayer);
   }
 
   get producer(): Producer | null {
@@ -138,6 +140,7 @@ export class RtpTap {
     if (producer.kind !== this.slot.kind) throw new Error(`tap ${this.id} carries ${this.slot.kind}, not ${producer.kind}`);
     this.detach();
     const consumer = new Consumer(`${this.id}#${this.sources++}`, producer, this.slot);
+    consumer.preferredLayer = this.maxLayer;
     this.slot.consumer = consumer;
     this.consumer = consumer;
     producer.consumers.push(consumer);

@@ -33,7 +33,8 @@ export type MediaCommand =
    * A plain-RTP tap: forwards one stream of this router as RTP over UDP to 127.0.0.1:`port` (a
    * local recorder), with `payloadType` and continuous numbering whatever its source. Starts idle.
    */
-  | { op: 'createRtpTap'; routerId: string; tapId: string; kind: MediaKind; port: number; payloadType: number }
+  /** `maxLayer`: the highest simulcast layer the tap forwards (a small composite tile needs no more); default 2. */
+  | { op: 'createRtpTap'; routerId: string; tapId: string; kind: MediaKind; port: number; payloadType: number; maxLayer?: LayerIndex }
   /** What the tap forwards from now on (from the next keyframe, which is asked for); null: nothing. */
   | { op: 'setRtpTapSource'; tapId: string; producerId: string | null }
   | { op: 'closeRtpTap'; tapId: string }

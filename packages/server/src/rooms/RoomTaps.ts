@@ -2,7 +2,7 @@
 // of one kind, re-pointed at every new producer of it (camera off and on again), until removed.
 // The media layer forwards the packets; this only keeps the taps pointed at the right producers.
 import { RoomkitError, type StreamKind } from '@roomkit/protocol';
-import type { MediaEngine } from '../media/types.js';
+import type { LayerIndex, MediaEngine } from '../media/types.js';
 import type { Participant } from './Participant.js';
 import { logger } from '../logger.js';
 
@@ -15,6 +15,8 @@ export interface TapRequest {
   port: number;
   /** The RTP payload type the recorder's SDP gives this stream. */
   payloadType: number;
+  /** The highest simulcast layer to forward (default: the best live one). */
+  maxLayer?: LayerIndex;
 }
 
 interface TapEntry extends TapRequest {
@@ -37,7 +39,7 @@ export class RoomTaps {
     const tapId = `${participant.id}.tap.${request.kind}.${this.seq++}`;
     const entry: TapEntry = { ...request, tapId };
     const mediaKind = request.kind === 'audio' || request.kind === 'shareAudio' ? 'audio' : 'video';
-    await this.media.request({ op: 'createRtpTap', routerId: this.routerId(), tapId, kind: mediaKind, port: request.port, payloadType: request.payloadType });
+    await this.media.request({ op: 'createRtpTap', routerId: this.routerId(), tapId, kind: mediaKind, port: request.port, payloadType: request.payloadType, ...(request.maxLayer !== undefined ? { maxLayer: request.maxLayer } : {}) });
     this.taps.set(tapId, entry);
     try {
       await this.media.request({ op: 'setRtpTapSource', tapId, producerId: stream.transportId });
@@ -66,7 +68,7 @@ export class RoomTaps {
     for (const tap of this.taps.values()) {
       const mediaKind = tap.kind === 'audio' || tap.kind === 'shareAudio' ? 'audio' : 'video';
       await this.media
-        .request({ op: 'createRtpTap', routerId: this.routerId(), tapId: tap.tapId, kind: mediaKind, port: tap.port, payloadType: tap.payloadType })
+        .request({ op: 'createRtpTap', routerId: this.routerId(), tapId: tap.tapId, kind: mediaKind, port: tap.port, payloadType: tap.payloadType, ...(tap.maxLayer !== undefined ? { maxLayer: tap.maxLayer } : {}) })
         .catch((err: unknown) => log.warn({ err, tapId: tap.tapId }, 'tap not recreated'));
     }
   }

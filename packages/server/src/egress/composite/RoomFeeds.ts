@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { StreamKind } from '@roomkit/protocol';
+import type { LayerIndex } from '../../media/types.js';
 import type { TapRequest } from '../../rooms/RoomTaps.js';
 import { TAP_AUDIO_PT, TAP_VIDEO_PT } from '../participant/rtpInput.js';
 import { AudioFeed } from './AudioFeed.js';
@@ -34,6 +35,17 @@ export interface CompositeParticipant {
   readonly hidden: boolean;
   readonly left: boolean;
   readonly streams: ReadonlyMap<StreamKind, unknown>;
+}
+
+/**
+ * The simulcast layer a camera tile needs: the smallest whose height (180/360/720 for a 720p
+ * camera's three layers) covers the tile once cropped to 16:9, with 25 % of upscaling allowed.
+ * Decoding 720p for a strip thumbnail cost ffmpeg several times what 180p does. Shares: the best.
+ */
+export function layerFor(tile: Pick<Tile, 'w' | 'h' | 'what'>): LayerIndex {
+  if (tile.what === 'share') return 2;
+  const needed = Math.max(tile.h, (tile.w * 9) / 16) * 0.75;
+  return needed <= 180 ? 0 : needed <= 360 ? 1 : 2;
 }
 
 /** After a feed failed to start or died, wait this long before trying that stream again. */
@@ -173,7 +185,7 @@ export class RoomFeeds {
       ...(font ? { label: { textFile: labelFile, fontFile: font } } : {}),
     }, this.ffmpegPath, this.log, (m) => this.onDeath(tile.key, entry, m));
     const entry: Feed<VideoFeed> = { feed, tapId: null, dead: false };
-    void this.attach(tile.key, entry, room, { participantId: tile.participantId, kind, port: 0, payloadType: TAP_VIDEO_PT });
+    void this.attach(tile.key, entry, room, { participantId: tile.participantId, kind, port: 0, payloadType: TAP_VIDEO_PT, maxLayer: layerFor(tile) });
     return entry;
   }
 

@@ -105,12 +105,12 @@ export function computeLayout(input: LayoutInput): Tile[] {
   return out;
 }
 
-/** True when both layouts have the same tiles (keys, order and rectangles). */
+/** True when both layouts have the same tiles (keys, order, rectangles, fit and speaker border). */
 export function sameLayout(a: Tile[], b: Tile[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const s = a[i]!, t = b[i]!;
-    if (s.key !== t.key || s.x !== t.x || s.y !== t.y || s.w !== t.w || s.h !== t.h) return false;
+    if (s.key !== t.key || s.x !== t.x || s.y !== t.y || s.w !== t.w || s.h !== t.h || s.speaker !== t.speaker || s.fit !== t.fit) return false;
   }
   return true;
 }
