@@ -22,7 +22,7 @@ import type { Stream } from './Stream.js';
 import { EgressClient } from './EgressClient.js';
 import type { EgressStateInfo } from '@roomkit/protocol';
 import type { StreamStats } from './stats.js';
-import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState } from './types.js';
+import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState, PinType } from './types.js';
 import type { MeetingEvents } from './MeetingEvents.js';
 
 export type { MeetingEvents } from './MeetingEvents.js';
@@ -82,7 +82,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.log = new Logger(options.debugMode ?? false);
     this.participantHost = {
       requestQuality: (p, quality) => this.requestQuality(p, quality),
-      pinStateChanged: (p) => this.onPinStateChanged(p),
+      setPin: (p, type, pinned) => this.setPin(p, type, pinned),
       streamStats: (p, kind) => this.streamStats(p, kind),
       moderate: (p, action) => this.moderation.moderate(p, action),
       renderVideo: (p, opts) => this.renderers.renderVideo(p, opts),
@@ -300,6 +300,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     for (const info of result.participants) this.addParticipant(info);
     this.activeSpeakerId = result.activeSpeakerId;
     this.activePresenterId = result.activePresenterId;
+    for (const pin of result.pinnedParticipants ?? []) {
+      const p = this.participantById(pin.participantId);
+      if (p) this.applyPin(p, pin.state, '', false);
+    }
     this.phase = 'joined';
     this.egress.applyJoin(result.egress);
     this.renderers.adaptive.start();
@@ -357,6 +361,11 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         this.activePresenterId = ev.participantId;
         this.safeEmit('presenter-changed', ev.participantId);
         return;
+      case 'pinStateChanged': {
+        const p = this.participantById(ev.participantId);
+        if (p) this.applyPin(p, ev.state, ev.pinnedBy);
+        return;
+      }
       case 'egressState':
         this.egress.onEvent(ev);
         return;
@@ -430,10 +439,30 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     await this.signaling.request({ t: 'setQuality', participantId: p.id, quality });
   }
 
-  private onPinStateChanged(p: Participant): void {
-    if (p.pinState.cam || p.pinState.share) this.pinnedParticipants.set(p.id, { ...p.pinState });
+  /** Joined: the server pins for everyone and its `pinStateChanged` updates us. Before: local only. */
+  private setPin(p: Participant, type: PinType, pinned: boolean): void {
+    if (this.phase === 'joined' && this.signaling) {
+      this.signaling.request({ t: 'setPin', participantId: p.id, type, pinned }).catch((err: unknown) => {
+        const code = err instanceof RoomkitError ? err.code : ErrorCode.ERROR_INVALID_PARAMETER;
+        this.safeEmit('error', { code, message: `Could not ${pinned ? 'pin' : 'unpin'} ${p.id}: ${err instanceof Error ? err.message : String(err)}` });
+      });
+      return;
+    }
+    const next = { ...p.pinState };
+    if (type !== 'SHARE') next.cam = pinned;
+    if (type !== 'CAM') next.share = pinned;
+    this.applyPin(p, next, this.localParticipant.id);
+  }
+
+  private applyPin(p: Participant, state: PinState, pinnedBy: string, announce = true): void {
+    if (!p._applyPinState(state)) return;
+    if (state.cam || state.share) this.pinnedParticipants.set(p.id, { ...state });
     else this.pinnedParticipants.delete(p.id);
-    this.safeEmit('pin-state-changed', { participantId: p.id, state: { ...p.pinState }, pinnedBy: this.localParticipant.id });
+    if (announce) this.safeEmit('pin-state-changed', { participantId: p.id, state: { ...state }, pinnedBy });
+  }
+
+  private participantById(id: string): Participant | undefined {
+    return id === this.localParticipant.id ? this.localParticipant : this.participants.get(id);
   }
 
   private streamStats(p: Participant, kind: StreamKind): Promise<StreamStats[]> {

@@ -24,7 +24,8 @@ export type ParticipantEvents = {
 /** What a Participant needs from its Meeting; implemented by Meeting. */
 export interface ParticipantHost {
   requestQuality(participant: Participant, quality: Quality): Promise<void>;
-  pinStateChanged(participant: Participant): void;
+  /** pin()/unpin(): meeting-wide through the server once joined, local before. */
+  setPin(participant: Participant, type: PinType, pinned: boolean): void;
   streamStats(participant: Participant, kind: StreamKind): Promise<StreamStats[]>;
   moderate(participant: Participant, action: ModerationAction): Promise<void>;
   renderVideo(participant: Participant, options: RenderVideoOptions): HTMLElement;
@@ -190,12 +191,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private setPin(type: PinType, value: boolean): void {
-    const next: PinState = { ...this.pinState };
-    if (type === 'SHARE_AND_CAM' || type === 'CAM') next.cam = value;
-    if (type === 'SHARE_AND_CAM' || type === 'SHARE') next.share = value;
-    if (next.cam === this.pinState.cam && next.share === this.pinState.share) return;
-    this.pinState = next;
-    this.host.pinStateChanged(this);
+    this.host.setPin(this, type, value);
+  }
+
+  /** @internal The pin state now in force; false if it did not change. */
+  _applyPinState(state: PinState): boolean {
+    if (state.cam === this.pinState.cam && state.share === this.pinState.share) return false;
+    this.pinState = { cam: state.cam, share: state.share };
+    return true;
   }
 
   private moderation(action: ModerationAction): Promise<void> {

@@ -109,6 +109,19 @@ export const setQualityRequestSchema = z
   .object({ t: z.literal('setQuality'), rid, participantId: idSchema, quality: qualitySchema })
   .strict();
 
+export const PIN_TYPES = ['SHARE_AND_CAM', 'CAM', 'SHARE'] as const;
+export type PinType = (typeof PIN_TYPES)[number];
+/** Which of a participant's views are pinned, meeting-wide (VideoSDK `pinState`). */
+export interface PinState {
+  cam: boolean;
+  share: boolean;
+}
+
+/** `participant.pin(type)` / `unpin(type)`: pins are meeting-wide; everyone gets `pinStateChanged`. */
+export const setPinRequestSchema = z
+  .object({ t: z.literal('setPin'), rid, participantId: idSchema, type: z.enum(PIN_TYPES), pinned: z.boolean() })
+  .strict();
+
 /** Stop (or restart) receiving one remote stream: `stream.pause()`, `pauseAllStreams()`. */
 export const setStreamPausedRequestSchema = z
   .object({ t: z.literal('setStreamPaused'), rid, streamId: z.string().min(1).max(64), paused: z.boolean() })
@@ -195,6 +208,7 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   unpublishRequestSchema,
   subscriberAnswerRequestSchema,
   setQualityRequestSchema,
+  setPinRequestSchema,
   setStreamPausedRequestSchema,
   pubsubPublishRequestSchema,
   pubsubSubscribeRequestSchema,
@@ -223,6 +237,8 @@ export interface JoinResult {
   permissions: string[];
   /** Egress (recording, livestream, HLS) not STOPPED right now, so late joiners know. */
   egress?: EgressStateInfo[];
+  /** Participants pinned right now (meeting-wide pins), so late joiners know. */
+  pinnedParticipants?: Array<{ participantId: string; state: PinState }>;
   /** Secret for `resume` after a dropped socket (only this connection's client knows it). */
   resumeToken: string;
   /** How long the server keeps this participant after its socket drops, in seconds. */
@@ -254,6 +270,7 @@ export interface ResponseData {
   unpublish: Record<string, never>;
   subscriberAnswer: Record<string, never>;
   setQuality: Record<string, never>;
+  setPin: Record<string, never>;
   setStreamPaused: Record<string, never>;
   pubsubPublish: PubSubPublishResult;
   pubsubSubscribe: PubSubSubscribeResult;
@@ -292,6 +309,8 @@ export type ServerEvent =
    */
   | { t: 'videoQualityChanged'; participantId: string; streamId: string; quality: Quality }
   | { t: 'presenterChanged'; participantId: string | null }
+  /** Someone pinned or unpinned a participant's camera/share for the whole meeting. */
+  | { t: 'pinStateChanged'; participantId: string; state: PinState; pinnedBy: string }
   | { t: 'pubsubMessage'; message: PubSubMessage }
   /** The server removed this participant from the meeting (end, removal, duplicate id, ...). */
   | { t: 'meetingLeft'; reason: ErrorInfo }

@@ -8,6 +8,7 @@ import {
   type ErrorInfo,
   type JoinResult,
   type PubSubMessage,
+  type PinType,
   type Quality,
   type ServerEvent,
   type StreamKind,
@@ -19,6 +20,7 @@ import type { JoinParams, ParticipantSink, PublishedStream, RoomsOptions } from 
 import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
 import { Lobby } from './Lobby.js';
 import { RoomTaps, type TapRequest } from './RoomTaps.js';
+import { RoomPins } from './RoomPins.js';
 import { logger } from '../logger.js';
 
 const log = logger('rooms:Room');
@@ -52,6 +54,8 @@ export class Room {
   private maxDurationMinutes: number | null = null;
   private durationTimer: NodeJS.Timeout | null = null;
   readonly lobby = new Lobby();
+  /** Meeting-wide pins (`participant.pin()`), for everyone's UI and composite layouts. */
+  readonly pins = new RoomPins();
   /** Plain-RTP taps of participant and track recordings. */
   private readonly taps: RoomTaps;
   closed = false;
@@ -150,6 +154,7 @@ export class Room {
         participants: others.map((p) => p.info()),
         activeSpeakerId: this.activeSpeakerId,
         activePresenterId: this.presenterId,
+        ...(this.pins.list().length > 0 ? { pinnedParticipants: this.pins.list() } : {}),
         permissions: [...params.permissions],
         resumeToken: participant.resumeToken,
         reconnectGraceSeconds: this.graceSeconds,
@@ -357,6 +362,14 @@ export class Room {
     if (consumerId) await this.media.request({ op: 'setConsumerLayer', consumerId, layer: LAYER_OF_QUALITY[quality] }).catch(() => {});
   }
 
+  /** Pins or unpins a participant's camera and/or share for the whole meeting (anyone may). */
+  setPin(by: Participant, participantId: string, type: PinType, pinned: boolean): void {
+    const target = this.participants.get(participantId);
+    if (!target || target.hidden) throw new RoomkitError('INVALID_PARTICIPANT_ID', `participantId: no participant ${participantId} in this meeting`);
+    const state = this.pins.set(participantId, type, pinned);
+    if (state) this.broadcast({ t: 'pinStateChanged', participantId, state, pinnedBy: by.id });
+  }
+
   /** A subscriber pauses or resumes one stream it receives. */
   async setStreamPaused(subscriber: Participant, streamId: string, paused: boolean): Promise<void> {
     const consumerId = subscriber.consumers.get(streamId);
@@ -404,6 +417,7 @@ export class Room {
       this.broadcast({ t: 'participantLeft', participantId: participant.id, reason });
     }
     if (this.activeSpeakerId === participant.id) this.setActiveSpeaker(null);
+    this.pins.remove(participant.id);
     if (this.participants.size === 0 && this.pendingJoins === 0) await this.close();
     // Only egress compositors left: the meeting is over (they finish their files).
     else if (!participant.hidden && this.visibleCount === 0 && this.pendingJoins === 0) await this.end(leaveReason('ROOM_CLOSE', 'everyone left the meeting'));

@@ -172,6 +172,9 @@ export class SignalingConnection implements ConnectionSink {
       case 'setQuality':
         await room.setQuality(participant, request.participantId, request.quality);
         return {};
+      case 'setPin':
+        room.setPin(participant, request.participantId, request.type, request.pinned);
+        return {};
       case 'setStreamPaused':
         await room.setStreamPaused(participant, request.streamId, request.paused);
         return {};

@@ -25,6 +25,8 @@ export interface CompositeRoom {
   readonly participants: ReadonlyMap<string, CompositeParticipant>;
   readonly activeSpeakerId: string | null;
   readonly presenterId: string | null;
+  /** Meeting-wide pins: ids whose camera is pinned, in pin order. */
+  readonly pins: { cameraPinned(): string[] };
   addRtpTap(request: TapRequest): Promise<string>;
   removeRtpTap(tapId: string): Promise<void>;
 }

@@ -141,6 +141,7 @@ export class RtpCompositeJob implements CompositeJobHandle {
         speakerId: room.activeSpeakerId,
         presenterId: room.presenterId,
         gridSize: this.params.config.layout?.gridSize ?? 25,
+        ...(this.params.config.layout?.priority === 'PIN' ? { pinnedIds: room.pins.cameraPinned() } : {}),
       });
       if (!sameLayout(tiles, this.tiles)) this.tiles = tiles;
     }

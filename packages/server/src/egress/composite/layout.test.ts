@@ -187,3 +187,29 @@ describe('computeLayout geometry property', () => {
     }
   });
 });
+
+describe('computeLayout with pins (priority PIN)', () => {
+  const people = ['a', 'b', 'c'].map((id, i) => ({ id, joinedAt: i, hasVideo: true, hasShare: false }));
+  const base = { width: 1280, height: 720, people, speakerId: 'c', presenterId: null, gridSize: 25 };
+
+  it('SPOTLIGHT shows the pinned person, not the speaker', () => {
+    const tiles = computeLayout({ ...base, type: 'SPOTLIGHT', pinnedIds: ['b'] });
+    expect(tiles.map((t) => t.key)).toEqual(['b:video']);
+  });
+
+  it('SIDEBAR puts the pinned person large and the others, speaker included, in the strip', () => {
+    const tiles = computeLayout({ ...base, type: 'SIDEBAR', pinnedIds: ['b'] });
+    expect(tiles[0]).toMatchObject({ key: 'b:video', x: 0, y: 0 });
+    expect(tiles.slice(1).map((t) => t.key)).toEqual(['a:video', 'c:video']);
+  });
+
+  it('GRID puts pinned people first, in pin order, and keeps the first pinned under the cap', () => {
+    expect(computeLayout({ ...base, type: 'GRID', pinnedIds: ['c', 'b'] }).map((t) => t.key)).toEqual(['c:video', 'b:video', 'a:video']);
+    const capped = computeLayout({ ...base, type: 'GRID', gridSize: 1, speakerId: 'a', pinnedIds: ['c'] });
+    expect(capped.map((t) => t.key)).toEqual(['c:video']);
+  });
+
+  it('pins of people not in the room change nothing', () => {
+    expect(computeLayout({ ...base, type: 'SPOTLIGHT', pinnedIds: ['zz'] }).map((t) => t.key)).toEqual(['c:video']);
+  });
+});

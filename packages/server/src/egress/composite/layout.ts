@@ -24,6 +24,11 @@ export interface LayoutInput {
   presenterId: string | null;
   /** Max tiles in a grid or strip (1..25); the speaker is kept visible when people exceed it. */
   gridSize: number;
+  /**
+   * `layout.priority: 'PIN'`: people whose camera is pinned, in pin order. They come first, and
+   * the first of them, not the speaker, is the large one in SPOTLIGHT and SIDEBAR.
+   */
+  pinnedIds?: string[];
 }
 
 export interface Tile {
@@ -57,13 +62,20 @@ export function computeLayout(input: LayoutInput): Tile[] {
   const { type } = input;
   const W = evenDown(input.width), H = evenDown(input.height);
   if (input.people.length === 0 || W < 2 || H < 2) return [];
-  const list = [...input.people].sort((a, b) => a.joinedAt - b.joinedAt);
+  const pinned = input.pinnedIds ?? [];
+  const pinRank = (p: LayoutPerson) => {
+    const i = pinned.indexOf(p.id);
+    return i < 0 ? pinned.length : i;
+  };
+  const list = [...input.people].sort((a, b) => pinRank(a) - pinRank(b) || a.joinedAt - b.joinedAt);
   const byId = (id: string | null): LayoutPerson | undefined => (id === null ? undefined : list.find((p) => p.id === id));
   const cap = Math.min(MAX_GRID, Math.max(1, Math.floor(input.gridSize) || 1));
 
   const named = byId(input.presenterId);
   const presenter = named?.hasShare ? named : list.find((p) => p.hasShare);
-  const speaker = byId(input.speakerId) ?? list[0]!;
+  const firstPinned = list[0] && pinRank(list[0]) < pinned.length ? list[0] : undefined;
+  // Who is large in SPOTLIGHT/SIDEBAR and always kept in view: the first pinned, else the speaker.
+  const speaker = firstPinned ?? byId(input.speakerId) ?? list[0]!;
   const main: Slot | null = presenter
     ? { person: presenter, what: 'share' }
     : type !== 'GRID'
