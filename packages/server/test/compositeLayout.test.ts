@@ -176,3 +176,50 @@ describe('the composite follows joins, camera off, screen share and leaves', () 
     expect(near(square, AVATAR, 20), `avatar: ${JSON.stringify(square)}`).toBe(true);
   });
 });
+
+describe("layout.priority 'PIN': the pinned participant is the spotlight", () => {
+  it('SPOTLIGHT shows the first to join (Carol, camera off) until Dan is pinned (by Carol, seen by Dan), then Dan, then Carol again after the unpin', async () => {
+    const room = 'pin-layout-room';
+    const carol = await openSdkPage(browser, server.url, 'carol');
+    // Carol first, camera off (her avatar is the spotlight while nobody is pinned); no mics, so no active speaker.
+    expect((await joinMeeting(carol, { meetingId: room, name: 'Carol', participantId: 'carol', webcamEnabled: false, micEnabled: false })).ok).toBe(true);
+    const dan = await openSdkPage(browser, server.url, 'dan');
+    expect((await joinMeeting(dan, { meetingId: room, name: 'Dan', participantId: 'dan', micEnabled: false })).ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(carol, 'dan'))?.kinds.includes('video'), 15_000)).toBe(true);
+    const started = await callMeeting(carol, 'startRecording', null, null, { quality: 'low', layout: { type: 'SPOTLIGHT', priority: 'PIN' } });
+    expect(started.ok, started.error).toBe(true);
+    const t0 = Date.now();
+    const marks: Record<string, number> = {};
+    await new Promise((r) => setTimeout(r, 3000));
+    await carol.evaluate(() => (window as any).rk.meeting.participants.get('dan').pin('CAM'));
+    marks.pinned = (Date.now() - t0) / 1000;
+    // Dan learns that Carol pinned him, meeting-wide.
+    const seen = await waitFor(() => dan.evaluate(() => {
+      const pins = (window as any).rk.meeting.pinnedParticipants as Map<string, unknown>;
+      return pins.has('dan') ? { state: pins.get('dan'), local: (window as any).rk.meeting.localParticipant.pinState } : null;
+    }), 5_000);
+    expect(seen).toEqual({ state: { cam: true, share: false }, local: { cam: true, share: false } });
+    await new Promise((r) => setTimeout(r, 3000));
+    await carol.evaluate(() => (window as any).rk.meeting.participants.get('dan').unpin());
+    marks.unpinned = (Date.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await callMeeting(carol, 'stopRecording')).ok).toBe(true);
+    const rec = await waitFor(async () => {
+      const list = await fetch(`${server.url}/v2/recordings?roomId=${room}`, { headers: { authorization: restToken } }).then((r) => r.json());
+      return list.data?.[0]?.status === 'completed' ? list.data[0] : null;
+    }, 30_000);
+    expect(rec).toBeTruthy();
+    const res = await fetch(`${rec.file.fileUrl}?token=${restToken}`);
+    const pinFile = join(tmp, 'pin.mp4');
+    await writeFile(pinFile, Buffer.from(await res.arrayBuffer()));
+
+    const square = (f: SmallFrame) => region(f, 0.415, 0.35, 0.44, 0.42);
+    const before = await frameAt(pinFile, marks.pinned! - 0.8);
+    expect(near(square(before), AVATAR, 20), `before the pin: ${JSON.stringify(square(before))}`).toBe(true);
+    const during = await frameAt(pinFile, marks.pinned! + 1.5);
+    expect(isPicture(during, 0.3, 0.3, 0.7, 0.7), `pinned: ${describeRegion(during, 0.3, 0.3, 0.7, 0.7)}`).toBe(true);
+    const after = await frameAt(pinFile, marks.unpinned! + 1.5);
+    expect(near(square(after), AVATAR, 20), `after the unpin: ${JSON.stringify(square(after))}`).toBe(true);
+    for (const page of [carol, dan]) await page.close();
+  }, 90_000);
+});
