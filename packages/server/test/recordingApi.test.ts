@@ -131,6 +131,19 @@ describe('recording REST API', () => {
     expect(Number(probe.format?.duration)).toBeGreaterThan(1.5);
   }, 30_000);
 
+  it("portrait SIDEBAR at quality 'med' is a 720x1280 H.264 file", async () => {
+    const ws = await participant(server.url, 'portrait-rec');
+    const started = await rest(server.url, 'POST', '/v2/recordings/start', { roomId: 'portrait-rec', config: { quality: 'med', orientation: 'portrait', layout: { type: 'SIDEBAR' } } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    await ws.waitFor(stateIs('RECORDING_STARTED'), 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await rest(server.url, 'POST', '/v2/recordings/end', { roomId: 'portrait-rec' })).body).toMatchObject({ status: 'completed' });
+    const dir = join(server.config.dataDir, 'recordings', 'portrait-rec');
+    const [session] = await readdir(dir);
+    const probe = await probeStream(join(dir, session!, `${started.body.id}.mp4`));
+    expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 720, height: 1280 });
+  }, 30_000);
+
   it("with egress.compositor 'chromium', a headless browser page records the room instead, unseen by participants", async () => {
     const browserServer = await startTestServer({ egress: { compositor: 'chromium' } } as never);
     cleanups.push(() => browserServer.stop());
