@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { buildFfmpegArgs } from './ffmpegArgs.js';
 import { watchFfmpeg, type FfmpegWatch } from './ffmpegWatch.js';
 import { CompositorProcess } from './CompositorProcess.js';
+import { concludeJob } from './jobEnd.js';
 import type { CompositeJobHandle, EgressKind, JobHandlers, JobOutcome, StartJobParams } from './types.js';
 
 /** How long the page may take to join and send its first chunk. */
@@ -172,18 +173,7 @@ export class EgressJob implements CompositeJobHandle {
       clearTimeout(timer);
     }
     await this.compositor?.kill();
-    const outcome: JobOutcome = {
-      reason,
-      ...(error !== undefined ? { error } : {}),
-      durationSeconds: this.startedAt === null ? 0 : (Date.now() - this.startedAt) / 1000,
-    };
-    if (error) this.runtime.log.warn({ job: this.id, roomId: this.roomId, error }, 'egress job failed');
-    for (const o of this.params.outputs) await o.finish?.(outcome).catch(() => {});
-    try {
-      this.handlers.onEnded?.(outcome);
-    } catch (err) {
-      this.runtime.log.error({ err }, 'onEnded handler threw');
-    }
+    const outcome = await concludeJob({ id: this.id, roomId: this.roomId, params: this.params, handlers: this.handlers, startedAt: this.startedAt, log: this.runtime.log }, reason, error);
     this.resolveDone(outcome);
     return outcome;
   }

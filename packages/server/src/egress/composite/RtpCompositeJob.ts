@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { QUALITY_SIZE } from '@roomkit/protocol';
 import { watchFfmpeg, type FfmpegWatch } from '../ffmpegWatch.js';
+import { concludeJob } from '../jobEnd.js';
 import type { CompositeJobHandle, EgressKind, JobHandlers, JobOutcome, StartJobParams } from '../types.js';
 import { AUDIO_FD, COMPOSITE_FPS, buildEncoderArgs } from './encoderArgs.js';
 import { computeLayout, sameLayout, type LayoutType, type Tile } from './layout.js';
@@ -212,18 +213,7 @@ export class RtpCompositeJob implements CompositeJobHandle {
     }
     const room = this.runtime.room();
     await this.feeds.close(room && !room.closed ? room : null);
-    const outcome: JobOutcome = {
-      reason,
-      ...(error !== undefined ? { error } : {}),
-      durationSeconds: this.startedAt === null ? 0 : (Date.now() - this.startedAt) / 1000,
-    };
-    if (error) this.runtime.log.warn({ job: this.id, roomId: this.roomId, error }, 'egress job failed');
-    for (const o of this.params.outputs) await o.finish?.(outcome).catch(() => {});
-    try {
-      this.handlers.onEnded?.(outcome);
-    } catch (err) {
-      this.runtime.log.error({ err }, 'onEnded handler threw');
-    }
+    const outcome = await concludeJob({ id: this.id, roomId: this.roomId, params: this.params, handlers: this.handlers, startedAt: this.startedAt, log: this.runtime.log }, reason, error);
     this.resolveDone(outcome);
     return outcome;
   }
