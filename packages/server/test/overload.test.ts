@@ -1,5 +1,5 @@
-// Bounded under overload: a media worker starved of CPU for real (a cgroup CFS quota on its process)
-// falls behind; instead of queueing without bound it sheds stale video, keeps audio flowing, shows it
+// Bounded under overload: a media worker starved of CPU for real (a cgroup CFS quota of 4 % of a
+// core on its process) falls behind; instead of queueing without bound it sheds stale video, keeps audio flowing, shows it
 // in GET /metrics, and video comes back (at a keyframe) once the worker has its CPU again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSyntheticMedia, type Stream } from '@roomkit/node-client';
@@ -48,10 +48,13 @@ describe('media worker under overload', () => {
     const shedVideoBefore = await metric('roomkit_media_shed_packets_total', 'worker="0",kind="video"');
     expect(shedVideoBefore).toBeGreaterThanOrEqual(0);
 
-    // Starve the worker: 1% of a core is far below what decrypting and forwarding this room takes.
+    // Starve the worker: 4 % of a core is below what receiving and forwarding this room takes
+    // (video shed, lateness 1.9-4.6 s in four runs) but leaves room for its audio. At 1 % (the
+    // earlier setting) the worker stalled for seconds at a time (not traced why): 2 to 105 audio
+    // packets in 8 s, varying run to run, and it failed a fresh-clone CI run.
     const pid = (engine as unknown as { workers: Array<{ worker: { pid: number } }> }).workers[0]!.worker.pid;
     const audioBefore = audios.map((a) => a.stats!.packets);
-    const limit = limitCpu(pid, 1, "overload");
+    const limit = limitCpu(pid, 4, "overload");
     let latenessDuring = 0;
     try {
       for (let t = 0; t < 8; t++) {
@@ -69,10 +72,9 @@ describe('media worker under overload', () => {
     console.log(JSON.stringify({ shedVideo, shedAudio, latenessDuring, audioDuring }));
     // The worker fell behind and shed video to catch up.
     expect(shedVideo).toBeGreaterThan(0);
-    // Audio (50 packets/s) kept flowing to every subscriber through the 8 s of starvation. What a
-    // worker at 1 % of a core manages depends on the rest of the machine: 96 per subscriber once,
-    // during a full `npm test`; this checks that it flows, not its rate.
-    for (const n of audioDuring) expect(n).toBeGreaterThan(60);
+    // Audio (50 packets/s, 400 in 8 s) kept flowing to every subscriber through the starvation:
+    // 495-507 per subscriber at 4 % (the backlog from before included), 273 at 3 %.
+    for (const n of audioDuring) expect(n).toBeGreaterThan(150);
 
     // Once the worker has its CPU back, video flows again from a keyframe to every subscriber.
     const framesAfter = videos.map((v) => v.stats!.framesComplete);
