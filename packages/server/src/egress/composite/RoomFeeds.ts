@@ -3,6 +3,7 @@
 // camera or share is on, at that tile's size. A tile that changes size gets a new decoder and
 // keeps showing the old one (scaled) until the new one has a frame; a camera that is off shows
 // the participant's avatar. Decoders that die are replaced at the next sync; the job goes on.
+import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -236,7 +237,7 @@ export class RoomFeeds {
 
   /** The file a tile's label is drawn from (written once per text). */
   private labelFile(participantId: string, text: string): string {
-    const file = join(this.workDir, `label-${Buffer.from(`${participantId}\u0000${text}`).toString('hex').slice(0, 64)}.txt`);
+    const file = join(this.workDir, `label-${createHash('sha1').update(`${participantId}\u0000${text}`).digest('hex')}.txt`);
     if (!this.labels.has(file)) {
       this.labels.add(file);
       this.labelsWritten = Promise.all([this.labelsWritten, writeFile(file, text)]);
