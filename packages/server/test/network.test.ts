@@ -103,9 +103,11 @@ describe('bandwidth caps', () => {
     // The SDK heard it from the server's allocation (not from the frame size).
     const heard = await waitFor(async () => (await qualityEvents('capped')).slice(eventsBefore).some((e) => e.currentQuality === 'low' && e.prevQuality !== 'low'), 3000);
     expect(heard, JSON.stringify(await qualityEvents('capped'))).toBe(true);
-    // Give the queue built before the switch a moment to drain, then measure.
+    // Give the queue built before the switch a moment to drain, then measure over 8 s: the low layer
+    // is ~25 packets/s, so over 4 s (as before) 2 % was two packets, and one fresh-clone CI run
+    // failed on three (3.2 %).
     await new Promise((r) => setTimeout(r, 2000));
-    const stats = await measure('capped', 4000);
+    const stats = await measure('capped', 8000);
     console.log(`400 kbps cap, capped subscriber: ${JSON.stringify(stats)}`);
     expect(stats!.frames).toBeGreaterThan(20);
     expect(stats!.loss, JSON.stringify(stats)).toBeLessThan(0.02);
