@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
+import { events, join, localState, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
 import { WorkerMediaEngine } from '../src/media/WorkerMediaEngine.js';
 
 let server: TestServer;
@@ -31,6 +31,14 @@ async function decoding(viewer: string, other: string): Promise<boolean> {
   return !!b && b.framesDecoded > a.framesDecoded;
 }
 
+/** What a publisher's page says about itself, for a failure message: errors, camera state, its connections. */
+async function diagnose(name: string): Promise<string> {
+  const errors = (await events(pages[name]!)).filter((e) => e.ev === 'error');
+  const local = await localState(pages[name]!);
+  const pcs = await pages[name]!.evaluate(() => ((window as any).__pcs as RTCPeerConnection[]).map((pc) => `${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}`));
+  return JSON.stringify({ errors, local, pcs });
+}
+
 describe('a meeting spanning two media workers (Chromium)', () => {
   it('every participant decodes every other one, with subscriber connections on both workers', async () => {
     const engine = server.server.media as WorkerMediaEngine;
@@ -47,7 +55,8 @@ describe('a meeting spanning two media workers (Chromium)', () => {
     for (const viewer of NAMES) {
       for (const other of NAMES) {
         if (viewer === other) continue;
-        expect(await waitFor(() => decoding(viewer, other), 30_000), `${viewer} decodes ${other}`).toBe(true);
+        const ok = await waitFor(() => decoding(viewer, other), 30_000);
+        expect(ok, `${viewer} decodes ${other}; ${other}'s page: ${ok ? '' : await diagnose(other)}`).toBe(true);
       }
     }
   });

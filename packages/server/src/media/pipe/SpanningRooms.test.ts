@@ -67,4 +67,17 @@ describe('SpanningRooms', () => {
     expect(sent.map((s) => [s.to, s.command.op])).toEqual([[0, 'closeRouter']]);
     expect(await rooms.placeSubscriber('r', 's3')).toBeNull(); // forgotten until created again
   });
+
+  it('a producer created while its relay is being made ready is piped there once (a second pipeIn failed the publish)', async () => {
+    const { workers, sent, rooms } = setup(1);
+    rooms.onRouterCreated('r', workers[0]!);
+    workers[0]!.routers.add('r');
+    expect((await rooms.placeSubscriber('r', 's1'))!.index).toBe(0);
+    // The second subscriber needs a relay; the camera appears while its router is being created.
+    const placing = rooms.placeSubscriber('r', 's2');
+    const producing = rooms.onProducerCreated('r', 'cam');
+    await Promise.all([placing, producing]);
+    expect(sent.filter((c) => c.command.op === 'pipeIn').map((c) => (c.command as { producerId: string }).producerId)).toEqual(['cam']);
+    expect(sent.filter((c) => c.command.op === 'pipeOut')).toHaveLength(1);
+  });
 });

@@ -23,6 +23,12 @@ interface Placement<W extends SpanWorker> {
   producers: Set<string>;
   /** producerId → relay → pipeId */
   pipes: Map<string, Map<W, number>>;
+  /**
+   * producerId → relay → the pipe being (or already) set up: a producer created while a relay is
+   * being made ready is piped by both, and a second pipeIn failed with "producer exists", which
+   * failed that publish (seen as 3073 "Could not publish video" in the spanning browser test).
+   */
+  piping: Map<string, Map<W, Promise<void>>>;
 }
 
 type Send<W> = (worker: W, command: MediaCommand | PipeCommand) => Promise<unknown>;
@@ -40,7 +46,7 @@ export class SpanningRooms<W extends SpanWorker> {
   ) {}
 
   onRouterCreated(routerId: string, origin: W): void {
-    if (!this.rooms.has(routerId)) this.rooms.set(routerId, { origin, relays: new Map(), subscribers: new Map(), producers: new Set(), pipes: new Map() });
+    if (!this.rooms.has(routerId)) this.rooms.set(routerId, { origin, relays: new Map(), subscribers: new Map(), producers: new Set(), pipes: new Map(), piping: new Map() });
   }
 
   /** Workers carrying the room besides its origin. */
@@ -93,7 +99,22 @@ export class SpanningRooms<W extends SpanWorker> {
     return ready;
   }
 
-  private async pipe(routerId: string, room: Placement<W>, producerId: string, relay: W): Promise<void> {
+  /** Pipes `producerId` to `relay` once, however many callers ask (see `piping`). */
+  private pipe(routerId: string, room: Placement<W>, producerId: string, relay: W): Promise<void> {
+    let byRelay = room.piping.get(producerId);
+    if (!byRelay) room.piping.set(producerId, (byRelay = new Map()));
+    let pending = byRelay.get(relay);
+    if (!pending) {
+      pending = this.openPipe(routerId, room, producerId, relay);
+      byRelay.set(relay, pending);
+      pending.catch(() => {
+        if (room.piping.get(producerId)?.get(relay) === pending) room.piping.get(producerId)!.delete(relay);
+      });
+    }
+    return pending;
+  }
+
+  private async openPipe(routerId: string, room: Placement<W>, producerId: string, relay: W): Promise<void> {
     const pipeId = this.nextPipeId++;
     const out = (await this.send(room.origin, { op: 'pipeOut', routerId, producerId, pipeId, toPort: relay.pipePort })) as PipeResults['pipeOut'];
     let byRelay = room.pipes.get(producerId);
@@ -126,6 +147,7 @@ export class SpanningRooms<W extends SpanWorker> {
     }
     for (const room of this.rooms.values()) {
       if (!room.producers.delete(transportId)) continue;
+      room.piping.delete(transportId);
       for (const [relay, pipeId] of room.pipes.get(transportId) ?? []) {
         if (relay.alive) this.send(relay, { op: 'closePipe', pipeId }).catch(() => {});
         if (room.origin.alive) this.send(room.origin, { op: 'closePipe', pipeId }).catch(() => {});
