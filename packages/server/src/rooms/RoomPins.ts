@@ -22,10 +22,6 @@ export class RoomPins {
     this.pins.delete(participantId);
   }
 
-  state(participantId: string): PinState {
-    return this.pins.get(participantId) ?? { cam: false, share: false };
-  }
-
   /** Pinned participants, in the order they were first pinned. */
   list(): Array<{ participantId: string; state: PinState }> {
     return [...this.pins].map(([participantId, state]) => ({ participantId, state: { ...state } }));

@@ -80,10 +80,6 @@ export class RtpDecoder {
     return this.ffmpeg?.pid;
   }
 
-  get kind(): 'audio' | 'video' {
-    return this.output.kind;
-  }
-
   /** Starts ffmpeg and resolves once it listens on its RTP port. */
   async start(): Promise<void> {
     this.port = await allocatePortPair();
