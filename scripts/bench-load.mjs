@@ -9,7 +9,9 @@ import { join } from 'node:path';
 
 const port = process.env.BENCH_PORT ?? '7880';
 const dataDir = mkdtempSync(join(tmpdir(), 'roomkit-bench-load-'));
-const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'start', '--port', port, '--bind', '127.0.0.1',
+// BENCH_SERVER_NODE_ARGS: extra node flags for the server's main process (e.g. --cpu-prof).
+const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const server = spawn(process.execPath, ['--import', 'tsx', ...serverNodeArgs, 'packages/server/src/cli.ts', 'start', '--port', port, '--bind', '127.0.0.1',
   '--announced-ip', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn',
   // BENCH_MEDIA_WORKERS=1 vs 2 compares one media worker with one per core.
   ...(process.env.BENCH_MEDIA_WORKERS ? ['--media-workers', process.env.BENCH_MEDIA_WORKERS] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -30,7 +32,9 @@ let status = 1;
 try {
   await waitForServer();
   const defaults = ['--rooms', '1', '--publishers', '1', '--subscribers', '10', '--duration', '15', '--verbose'];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'load-test', '--url', `http://127.0.0.1:${port}`,
+  // BENCH_CLIENT_NODE_ARGS: the same for the load-test client.
+  const clientNodeArgs = process.env.BENCH_CLIENT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...clientNodeArgs, 'packages/server/src/cli.ts', 'load-test', '--url', `http://127.0.0.1:${port}`,
     '--server-pid', String(server.pid), ...defaults, ...process.argv.slice(2)], { stdio: 'inherit' });
   status = r.status ?? 1;
 } catch (err) {

@@ -4,13 +4,15 @@ import type { MetricFamily } from './http/prometheus.js';
 import type { MediaEngine, MediaStats } from './media/types.js';
 
 interface PerWorker {
-  workerStats(): Promise<Array<{ worker: number; stats: MediaStats }>>;
+  workerStats(): Promise<Array<{ worker: number; stats: MediaStats; cpuCores: number }>>;
 }
 
 const hasWorkers = (media: MediaEngine): media is MediaEngine & PerWorker => typeof (media as Partial<PerWorker>).workerStats === 'function';
 
 export async function collectMetrics(media: MediaEngine, server: { rooms: number; connections: number }): Promise<MetricFamily[]> {
-  const workers = hasWorkers(media) ? await media.workerStats() : [{ worker: 'main' as string | number, stats: await media.request({ op: 'stats' }) }];
+  const workers: Array<{ worker: string | number; stats: MediaStats; cpuCores?: number }> = hasWorkers(media)
+    ? await media.workerStats()
+    : [{ worker: 'main', stats: await media.request({ op: 'stats' }) }];
   const per = (pick: (s: MediaStats) => number) => workers.map((w) => ({ labels: { worker: w.worker }, value: pick(w.stats) }));
   return [
     { name: 'roomkit_rooms', help: 'Rooms with a running session.', type: 'gauge', samples: [{ value: server.rooms }] },
@@ -34,6 +36,12 @@ export async function collectMetrics(media: MediaEngine, server: { rooms: number
     },
     { name: 'roomkit_media_worker_resident_bytes', help: 'Resident memory of the media worker process (for "main": the server process).', type: 'gauge', samples: per((s) => s.rssBytes) },
     { name: 'roomkit_media_worker_heap_used_bytes', help: 'JS heap in use in the media worker process.', type: 'gauge', samples: per((s) => s.heapUsedBytes) },
+    {
+      name: 'roomkit_media_worker_cpu_cores',
+      help: 'CPU the media worker process used over the last second (all its threads), in cores; rooms span to another worker when it is busy.',
+      type: 'gauge',
+      samples: workers.flatMap((w) => (w.cpuCores === undefined ? [] : [{ labels: { worker: w.worker }, value: w.cpuCores }])),
+    },
     { name: 'roomkit_media_lateness_ms', help: 'Highest lateness of incoming media over the last second, in ms (grows when the worker falls behind).', type: 'gauge', samples: per((s) => s.latenessMs) },
   ];
 }

@@ -86,11 +86,14 @@ describe('a room spanning two media workers', () => {
     expect(low).toBeLessThan(350_000);
     expect(low).toBeGreaterThan(50_000);
 
-    // The per-worker metrics show consumers on both workers.
+    // The per-worker metrics show consumers on both workers, and both workers' CPU (each forwards
+    // a 1 Mbps stream: far above the idle 0.1 % of a core, far below a whole core).
     const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    const sample = (name: string, w: number) => Number(text.split('\n').find((l) => l.startsWith(`${name}{worker="${w}"}`))?.split(' ')[1] ?? NaN);
     for (const w of [0, 1]) {
-      const line = text.split('\n').find((l) => l.startsWith(`roomkit_media_consumers{worker="${w}"}`))!;
-      expect(Number(line.split(' ')[1]), `consumers on worker ${w}`).toBeGreaterThan(0);
+      expect(sample('roomkit_media_consumers', w), `consumers on worker ${w}`).toBeGreaterThan(0);
+      expect(sample('roomkit_media_worker_cpu_cores', w), `CPU of worker ${w}`).toBeGreaterThan(0.003);
+      expect(sample('roomkit_media_worker_cpu_cores', w), `CPU of worker ${w}`).toBeLessThan(2);
     }
     console.log(JSON.stringify({ workers, origin, high, low, keyframeRequests: sent() - requestsBefore }));
   });

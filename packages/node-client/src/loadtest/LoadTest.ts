@@ -163,6 +163,7 @@ export async function runLoadTest(options: LoadTestOptions, log: (line: string) 
       joinMs: distribution(clients.filter((c) => !c.failed).map((c) => c.joinMs)),
       firstMediaMs: distribution(firstMedia),
       firstMediaStagesMs: {
+        socketOpen: stage((c) => c.meeting.timings.socketOpenAt),
         offer: stage((c) => c.meeting.timings.subscriberOfferAt),
         answered: stage((c) => c.meeting.timings.subscriberAnsweredAt),
         connected: stage((c) => c.meeting.timings.subscriberConnectedAt),

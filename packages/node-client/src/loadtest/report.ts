@@ -12,7 +12,7 @@ export function formatReport(r: LoadTestResult): string {
     ['participants (join failures)', `${r.participants} (${r.joinFailures})`],
     ['join ms p50 / p95 / p99', ms(r.joinMs)],
     [`first ${o.audioOnly ? 'audio packet' : 'decodable frame'} ms p50 / p95 / p99`, ms(r.firstMediaMs)],
-    ['  p50 stages: offer / answered / connected / 1st packet', stages(r.firstMediaStagesMs)],
+    ['  p50 stages: socket / offer / answered / connected / 1st packet', stages(r.firstMediaStagesMs)],
     ['streams without media', String(r.streamsWithoutMedia)],
     ['packets out / bitrate out', `${r.packetsOut} / ${r.bitrateOutKbps} kbps`],
     ['packets in / bitrate in', `${r.packetsIn} / ${r.bitrateInKbps} kbps`],
@@ -42,5 +42,5 @@ export function formatReport(r: LoadTestResult): string {
 }
 
 function stages(s: LoadTestResult['firstMediaStagesMs']): string {
-  return [s.offer, s.answered, s.connected, s.firstPacket].map((v) => (Number.isFinite(v) ? v.toFixed(0) : '-')).join(' / ');
+  return [s.socketOpen, s.offer, s.answered, s.connected, s.firstPacket].map((v) => (Number.isFinite(v) ? v.toFixed(0) : '-')).join(' / ');
 }

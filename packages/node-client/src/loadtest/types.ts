@@ -58,7 +58,7 @@ export interface LoadTestResult {
    * Where the time to first media goes (p50 of each, ms after join() started, subscribers only):
    * the server's first subscriber offer, our answer accepted, ICE+DTLS connected, first packet.
    */
-  firstMediaStagesMs: { offer: number; answered: number; connected: number; firstPacket: number };
+  firstMediaStagesMs: { socketOpen: number; offer: number; answered: number; connected: number; firstPacket: number };
   streamsWithoutMedia: number;
   windowSec: number;
   packetsOut: number;

@@ -17,8 +17,8 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   webhookUrl: undefined,
   reconnectGraceSeconds: 20,
   mediaWorkers: 'auto',
-  // Below limits.maxParticipantsPerRoom, so a full room uses two workers.
-  mediaWorkerRoomCapacity: 50,
+  // A hard cap: a room spans before it when its worker is busy (SpanningRooms BUSY_CPU).
+  mediaWorkerRoomCapacity: 200,
   limits: Object.freeze({
     maxMessageBytes: 65536,
     messagesPerSecond: 50,

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
       requireRoomCreation: false,
       reconnectGraceSeconds: 20,
       mediaWorkers: 'auto',
-      mediaWorkerRoomCapacity: 50,
+      mediaWorkerRoomCapacity: 200,
       limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     });
   });
@@ -193,8 +193,8 @@ describe('loadConfig', () => {
     expect(() => load(['--media-workers', '100'])).toThrow(/0 to 64/);
   });
 
-  it('mediaWorkerRoomCapacity is 50 by default and comes from the file, ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY or --media-worker-room-capacity', () => {
-    expect(load().mediaWorkerRoomCapacity).toBe(50);
+  it('mediaWorkerRoomCapacity is 200 by default and comes from the file, ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY or --media-worker-room-capacity', () => {
+    expect(load().mediaWorkerRoomCapacity).toBe(200);
     expect(load(['--media-worker-room-capacity', '50']).mediaWorkerRoomCapacity).toBe(50);
     expect(load([], { ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY: '8' }).mediaWorkerRoomCapacity).toBe(8);
     expect(load(['--config', writeConfig('cap.json', '{"mediaWorkerRoomCapacity": 3}')]).mediaWorkerRoomCapacity).toBe(3);

@@ -78,8 +78,9 @@ export const configSchema = z
       z.number({ invalid_type_error: "must be 'auto' or a number" }).int('must be a whole number from 0 to 64').min(0, 'must be a whole number from 0 to 64').max(64, 'must be a whole number from 0 to 64'),
     ]),
     /**
-     * Subscribers of one room a media worker carries before the room's next subscribers go to
-     * another worker (their media piped over from the room's first worker). 0: rooms never span.
+     * Subscribers of one room a media worker carries at most before the room's next subscribers go
+     * to another worker (their media piped over from the room's first worker). A busy worker (over
+     * 70 % of a core) passes them on earlier, once it carries 20 of the room. 0: rooms never span.
      */
     mediaWorkerRoomCapacity: z
       .number({ invalid_type_error: 'must be a number' })

@@ -13,8 +13,6 @@ import type { CompositeJobHandle, EgressKind, JobHandlers, JobOutcome, StartJobP
 const FIRST_MEDIA_TIMEOUT_MS = 30_000;
 /** After asking the page to stop: time for its last chunk before stdin is closed anyway. */
 const PAGE_FLUSH_MS = 4_000;
-/** After stdin closed: time for ffmpeg to finish the files before SIGKILL. */
-const FFMPEG_EXIT_MS = 8_000;
 
 export interface JobRuntime {
   ffmpegPath: string;
@@ -165,13 +163,7 @@ export class EgressJob implements CompositeJobHandle {
       await Promise.race([closed, new Promise((r) => setTimeout(r, PAGE_FLUSH_MS))]);
     }
     ws?.terminate();
-    const ff = this.ffmpeg;
-    if (ff && ff.exitCode === null && ff.signalCode === null) {
-      ff.stdin!.end();
-      const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
-      await this.ffmpegWatch?.exited;
-      clearTimeout(timer);
-    }
+    await this.ffmpegWatch?.finish(() => this.ffmpeg?.stdin!.end());
     await this.compositor?.kill();
     const outcome = await concludeJob({ id: this.id, roomId: this.roomId, params: this.params, handlers: this.handlers, startedAt: this.startedAt, log: this.runtime.log }, reason, error);
     this.resolveDone(outcome);

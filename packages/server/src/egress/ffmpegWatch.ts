@@ -1,14 +1,21 @@
-// What both egress jobs need from a running ffmpeg: its stderr line by line (the last lines kept
-// for error messages) and one call when it dies or could not start.
+// What the egress jobs need from a running ffmpeg: its stderr line by line (the last lines kept
+// for error messages), one call when it dies or could not start, and a bounded way to stop it.
 import type { ChildProcess } from 'node:child_process';
 
 const TAIL_LINES = 20;
+/** After ffmpeg was asked to finish: time to write its files' trailers before SIGKILL. */
+export const FFMPEG_EXIT_MS = 8_000;
 
 export interface FfmpegWatch {
   /** Resolves once the process exited (or failed to spawn). */
   readonly exited: Promise<void>;
   /** The last few stderr lines, joined for an error message. */
   tail(lines?: number): string;
+  /**
+   * Asks ffmpeg to finish (`ask`: close its inputs, or signal it) and waits until it exited;
+   * SIGKILL after FFMPEG_EXIT_MS. Returns at once if it is not running.
+   */
+  finish(ask: () => void): Promise<void>;
 }
 
 /** `onDeath(message)` runs once, when ffmpeg exits or cannot run; the caller ignores it while stopping. */
@@ -38,5 +45,12 @@ export function watchFfmpeg(ff: ChildProcess, onLine: (line: string) => void, on
       resolve();
     });
   });
-  return { exited, tail };
+  const finish = async (ask: () => void) => {
+    if (ff.exitCode !== null || ff.signalCode !== null) return;
+    ask();
+    const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { exited, tail, finish };
 }

@@ -42,6 +42,8 @@ class WorkerHandle {
   /** Its end of the pipes between workers (127.0.0.1 UDP). */
   pipePort = 0;
   readonly routers = new Set<string>();
+  /** Cores its process used over the last second (its `load` reports). */
+  cpuLoad = 0;
   readonly pending = new Map<number, Pending>();
   constructor(
     readonly index: number,
@@ -249,6 +251,10 @@ export class WorkerMediaEngine implements MediaEngine {
       for (const listener of this.listeners) listener(message.event as MediaEvent);
       return;
     }
+    if (message.kind === 'load') {
+      handle.cpuLoad = message.cpu;
+      return;
+    }
     if (message.kind !== 'reply') return;
     const pending = handle.pending.get(message.id);
     if (!pending) return;
@@ -292,14 +298,14 @@ export class WorkerMediaEngine implements MediaEngine {
     return total;
   }
 
-  /** Each live worker's own figures (for per-worker metrics). */
-  async workerStats(): Promise<Array<{ worker: number; stats: MediaStats }>> {
+  /** Each live worker's own figures (for per-worker metrics), with the CPU it last reported (cores). */
+  async workerStats(): Promise<Array<{ worker: number; stats: MediaStats; cpuCores: number }>> {
     const live = this.workers.filter((w) => w.alive);
     // A worker far behind answers late (its reply queues behind the packets): leave it out.
     const all = await Promise.all(live.map((w) => withTimeout(this.send(w, { op: 'stats' }), STATS_TIMEOUT_MS).catch(() => null)));
-    const out: Array<{ worker: number; stats: MediaStats }> = [];
+    const out: Array<{ worker: number; stats: MediaStats; cpuCores: number }> = [];
     all.forEach((s, i) => {
-      if (s) out.push({ worker: live[i]!.index, stats: s as MediaStats });
+      if (s) out.push({ worker: live[i]!.index, stats: s as MediaStats, cpuCores: live[i]!.cpuLoad });
     });
     return out;
   }

@@ -16,7 +16,11 @@ export type WorkerMessage =
   | { kind: 'ready'; pipePort: number }
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; reason: MediaError['reason']; message: string }
-  | { kind: 'event'; event: unknown };
+  | { kind: 'event'; event: unknown }
+  /** Every LOAD_REPORT_MS: CPU this process used (all threads) since the last report, in cores. */
+  | { kind: 'load'; cpu: number };
+
+const LOAD_REPORT_MS = 1000;
 
 const send = (message: WorkerMessage) => process.send?.(message);
 const options = JSON.parse(process.env.RK_MEDIA_WORKER_OPTIONS ?? '{}') as MediaEngineOptions;
@@ -48,3 +52,15 @@ process.on('message', (request: WorkerRequest | 'close') => {
   );
 });
 send({ kind: 'ready', pipePort: await core.listenPipe() });
+
+// The main process spans a busy worker's rooms to others (SpanningRooms): tell it how busy we are.
+let lastCpu = process.cpuUsage();
+let lastAt = performance.now();
+setInterval(() => {
+  const cpu = process.cpuUsage();
+  const now = performance.now();
+  const usedUs = cpu.user - lastCpu.user + (cpu.system - lastCpu.system);
+  send({ kind: 'load', cpu: usedUs / 1000 / Math.max(1, now - lastAt) });
+  lastCpu = cpu;
+  lastAt = now;
+}, LOAD_REPORT_MS).unref();

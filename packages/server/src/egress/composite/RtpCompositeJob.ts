@@ -23,8 +23,6 @@ const AUDIO_FRAME_MS = 20;
 const MAX_BEHIND_MS = 5_000;
 /** Audio frames allowed to wait in the encoder's pipe before more are held back. */
 const AUDIO_PIPE_FRAMES = 12;
-/** After stdin closed: time for ffmpeg to finish the files before SIGKILL. */
-const FFMPEG_EXIT_MS = 8_000;
 const STARTED_AFTER_MS = 300;
 
 export interface RtpCompositeRuntime {
@@ -203,14 +201,10 @@ export class RtpCompositeJob implements CompositeJobHandle {
   private async teardown(reason: JobOutcome['reason'], error?: string): Promise<JobOutcome> {
     if (this.clock) clearInterval(this.clock);
     if (this.syncTimer) clearInterval(this.syncTimer);
-    const ff = this.encoder;
-    if (ff && ff.exitCode === null && ff.signalCode === null) {
-      ff.stdin!.end();
+    await this.watch?.finish(() => {
+      this.encoder?.stdin!.end();
       this.audio?.end();
-      const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
-      await this.watch?.exited;
-      clearTimeout(timer);
-    }
+    });
     const room = this.runtime.room();
     await this.feeds.close(room && !room.closed ? room : null);
     const outcome = await concludeJob({ id: this.id, roomId: this.roomId, params: this.params, handlers: this.handlers, startedAt: this.startedAt, log: this.runtime.log }, reason, error);

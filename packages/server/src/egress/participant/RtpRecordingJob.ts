@@ -10,7 +10,6 @@ import { allocatePortPair, buildRtpFfmpegArgs, buildSdp, portsBound, releasePort
 
 const LISTEN_TIMEOUT_MS = 5_000;
 /** After SIGINT: time for ffmpeg to write its last fragment before SIGKILL. */
-const FFMPEG_EXIT_MS = 8_000;
 const SECOND_SIGINT_MS = 1_000;
 
 export interface RtpRecordingParams {
@@ -103,16 +102,14 @@ export class RtpRecordingJob {
 
   private async teardown(reason: JobOutcome['reason'], error?: string): Promise<JobOutcome> {
     const ff = this.ffmpeg;
-    if (ff && ff.exitCode === null && ff.signalCode === null) {
-      // One SIGINT ends ffmpeg after its next packet; with none coming (taps idle: camera and mic
-      // off) it waits in its read, and a second one interrupts that (a third would skip the trailer).
-      ff.kill('SIGINT');
-      const again = setTimeout(() => ff.kill('SIGINT'), SECOND_SIGINT_MS);
-      const timer = setTimeout(() => ff.kill('SIGKILL'), FFMPEG_EXIT_MS);
-      await this.watch?.exited;
-      clearTimeout(again);
-      clearTimeout(timer);
-    }
+    let again: NodeJS.Timeout | undefined;
+    // One SIGINT ends ffmpeg after its next packet; with none coming (taps idle: camera and mic
+    // off) it waits in its read, and a second one interrupts that (a third would skip the trailer).
+    await this.watch?.finish(() => {
+      ff?.kill('SIGINT');
+      again = setTimeout(() => ff?.kill('SIGINT'), SECOND_SIGINT_MS);
+    });
+    clearTimeout(again);
     for (const port of this.ports.values()) releasePortPair(port);
     const outcome: JobOutcome = {
       reason,

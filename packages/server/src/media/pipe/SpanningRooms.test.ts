@@ -1,12 +1,12 @@
 // Placement of a room's subscribers across workers and the pipe commands it sends, with recorded
 // commands instead of worker processes (the real pipes are in PipeHub.test.ts and test/spanning.test.ts).
 import { describe, expect, it } from 'vitest';
-import { SpanningRooms, type SpanWorker } from './SpanningRooms.js';
+import { BUSY_CPU, LOAD_SPAN_MIN_SUBSCRIBERS, SpanningRooms, type SpanWorker } from './SpanningRooms.js';
 import type { MediaCommand } from '../types.js';
 import type { PipeCommand } from './pipeTypes.js';
 
 function setup(capacity: number, count = 2) {
-  const workers: Array<SpanWorker & { alive: boolean }> = Array.from({ length: count }, (_, index) => ({ index, alive: true, pipePort: 40000 + index, routers: new Set<string>() }));
+  const workers: Array<SpanWorker & { alive: boolean; cpuLoad: number }> = Array.from({ length: count }, (_, index) => ({ index, alive: true, pipePort: 40000 + index, routers: new Set<string>(), cpuLoad: 0 }));
   const sent: Array<{ to: number; command: MediaCommand | PipeCommand }> = [];
   const rooms = new SpanningRooms(capacity, async (w, command) => {
     sent.push({ to: w.index, command });
@@ -79,5 +79,33 @@ describe('SpanningRooms', () => {
     await Promise.all([placing, producing]);
     expect(sent.filter((c) => c.command.op === 'pipeIn').map((c) => (c.command as { producerId: string }).producerId)).toEqual(['cam']);
     expect(sent.filter((c) => c.command.op === 'pipeOut')).toHaveLength(1);
+  });
+
+  it("a busy origin passes the room's next subscribers to a worker that is not busy, once it carries enough of them", async () => {
+    const { workers, sent, rooms } = setup(200, 3);
+    rooms.onRouterCreated('r', workers[0]!);
+    workers[0]!.routers.add('r');
+    workers[1]!.routers.add('other'); // worker 2 is the least loaded spare
+    workers[0]!.cpuLoad = BUSY_CPU + 0.1;
+    // Busy, but a small room stays where it is: spanning it would gain nothing.
+    for (let i = 0; i < LOAD_SPAN_MIN_SUBSCRIBERS; i++) expect((await rooms.placeSubscriber('r', `s${i}`))!.index).toBe(0);
+    expect(sent).toEqual([]);
+    expect((await rooms.placeSubscriber('r', 'next'))!.index).toBe(2);
+    expect(sent.map((s) => [s.to, s.command.op])).toEqual([[2, 'createRouter']]);
+    // The relay takes the next ones while it is not busy itself.
+    expect((await rooms.placeSubscriber('r', 'next2'))!.index).toBe(2);
+    // The origin calms down: it takes subscribers again.
+    workers[0]!.cpuLoad = 0.2;
+    expect((await rooms.placeSubscriber('r', 'calm'))!.index).toBe(0);
+  });
+
+  it('a busy origin keeps its subscribers when every other worker is busy too, up to the capacity', async () => {
+    const { workers, sent, rooms } = setup(LOAD_SPAN_MIN_SUBSCRIBERS + 2);
+    rooms.onRouterCreated('r', workers[0]!);
+    for (const w of workers) w.cpuLoad = BUSY_CPU + 0.2;
+    for (let i = 0; i < LOAD_SPAN_MIN_SUBSCRIBERS + 2; i++) expect((await rooms.placeSubscriber('r', `s${i}`))!.index).toBe(0);
+    expect(sent).toEqual([]);
+    // Full: the capacity spans whatever the load.
+    expect((await rooms.placeSubscriber('r', 'over'))!.index).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 // Which workers carry each room, in the main process. A room lives on its origin worker (its
-// publishers are there); once the origin carries `capacity` of its subscribers, further subscriber
-// transports go to a relay worker, which gets a copy of the room fed by pipes from the origin: one
-// pipe per producer per relay, set up before the subscriber (or the new producer) is announced.
+// publishers are there); once the origin carries `capacity` of its subscribers, or is busy (see
+// BUSY_CPU) with at least LOAD_SPAN_MIN_SUBSCRIBERS of them, further subscriber transports go to a
+// relay worker, which gets a copy of the room fed by pipes from the origin: one pipe per producer
+// per relay, set up before the subscriber (or the new producer) is announced.
 import type { ProducerParams } from '../Producer.js';
 import type { MediaCommand } from '../types.js';
 import type { PipeCommand, PipeResults } from './pipeTypes.js';
@@ -12,7 +13,18 @@ export interface SpanWorker {
   readonly pipePort: number;
   /** Rooms this worker is origin of (the engine's own count, used for placement). */
   readonly routers: Set<string>;
+  /** CPU the worker process used over the last second, in cores (0 until it reports). */
+  readonly cpuLoad: number;
 }
+
+/**
+ * A worker using this much of a core is busy: a room's next subscribers go to a worker that is not.
+ * Spanning costs the origin one datagram per packet per relay and the relay a copy of the room, so
+ * it pays only once a worker nears its core, not at a fixed head count.
+ */
+export const BUSY_CPU = 0.7;
+/** A room spans for load only with this many subscribers on the busy worker (small rooms never do). */
+export const LOAD_SPAN_MIN_SUBSCRIBERS = 20;
 
 interface Placement<W extends SpanWorker> {
   origin: W;
@@ -62,22 +74,28 @@ export class SpanningRooms<W extends SpanWorker> {
   async placeSubscriber(routerId: string, transportId: string): Promise<W | null> {
     const room = this.rooms.get(routerId);
     if (!room || !room.origin.alive) return null;
-    let chosen: W = room.origin;
-    if (this.capacity > 0) {
-      const candidates = [room.origin, ...room.relays.keys()].filter((w) => w.alive);
-      const free = candidates.find((w) => (room.subscribers.get(w) ?? 0) < this.capacity);
-      if (free) chosen = free;
-      else {
-        const spare = this.workers().filter((w) => w.alive && !candidates.includes(w));
-        // Least loaded first: fewest rooms of its own, then fewest relayed rooms.
-        spare.sort((a, b) => a.routers.size + this.relayCount(a) - (b.routers.size + this.relayCount(b)));
-        chosen = spare[0] ?? candidates.reduce((a, b) => ((room.subscribers.get(b) ?? 0) < (room.subscribers.get(a) ?? 0) ? b : a));
-      }
-    }
+    const chosen = this.capacity > 0 ? this.choose(room) : room.origin;
     if (chosen !== room.origin) await this.ensureRelay(routerId, room, chosen);
     room.subscribers.set(chosen, (room.subscribers.get(chosen) ?? 0) + 1);
     this.subscriberOf.set(transportId, { routerId, worker: chosen });
     return chosen;
+  }
+
+  private choose(room: Placement<W>): W {
+    const count = (w: W) => room.subscribers.get(w) ?? 0;
+    const busy = (w: W) => w.cpuLoad >= BUSY_CPU && count(w) >= LOAD_SPAN_MIN_SUBSCRIBERS;
+    const carrying = [room.origin, ...room.relays.keys()].filter((w) => w.alive);
+    const underCap = carrying.filter((w) => count(w) < this.capacity);
+    const free = underCap.find((w) => !busy(w));
+    if (free) return free;
+    // Least loaded first: fewest rooms of its own, then fewest relayed rooms, then CPU. A worker
+    // only busy (not full) spans only to a worker that is not busy itself.
+    const spare = this.workers()
+      .filter((w) => w.alive && !carrying.includes(w) && (underCap.length === 0 || w.cpuLoad < BUSY_CPU))
+      .sort((a, b) => a.routers.size + this.relayCount(a) - (b.routers.size + this.relayCount(b)) || a.cpuLoad - b.cpuLoad);
+    if (spare[0]) return spare[0];
+    if (underCap.length > 0) return underCap.reduce((a, b) => (b.cpuLoad < a.cpuLoad ? b : a));
+    return carrying.reduce((a, b) => (count(b) < count(a) ? b : a));
   }
 
   private relayCount(worker: W): number {
