@@ -28,6 +28,13 @@ const ONLY = process.env.BENCH_ONLY ?? '';
 const LOSS_LIMIT = 0.5;
 const SETTLE_MAX_MS = 8000;
 const WARMUP_MS = 2000;
+/**
+ * Before its first measured scenario, each server runs the first scenario this long unmeasured:
+ * a freshly started Node server is still compiling its hot paths and collecting its start-up
+ * garbage, which landed in the first scenario's window (1 → 10 went from ~21k to ~17k pkts/CPU-s
+ * between two runs of the same code). 0 skips it.
+ */
+const SERVER_WARMUP_S = Number(process.env.BENCH_SERVER_WARMUP_S ?? 10);
 const JOIN_CONCURRENCY = 10;
 const PHASE_TIMEOUT_MS = 10 * 60_000;
 
@@ -128,7 +135,7 @@ async function measure(target: Target, peers: readonly Peer[], seconds: number):
   };
 }
 
-async function scenario(target: Target, sc: (typeof SCENARIOS)[number], index: number): Promise<Figures> {
+async function scenario(target: Target, sc: (typeof SCENARIOS)[number], index: number, windowS = WINDOW_S): Promise<Figures> {
   const room: Room = await target.room(`peer-${sc.publishers}x${sc.subscribers}-${index}-${Date.now().toString(36)}`);
   try {
     const pubs = await joinAll(sc.publishers, (i) => room.addPublisher(`pub-${i}`));
@@ -140,7 +147,7 @@ async function scenario(target: Target, sc: (typeof SCENARIOS)[number], index: n
     ];
     await settle(watched);
     await sleep(WARMUP_MS);
-    const f = await measure(target, watched.map((w) => w.peer), WINDOW_S);
+    const f = await measure(target, watched.map((w) => w.peer), windowS);
     return { ...f, missing: missingVideo(watched) };
   } finally {
     await withTimeout(room.close(), 15_000).catch(() => {});
@@ -195,6 +202,13 @@ async function runPhase(name: string, start: () => Promise<Target>): Promise<Res
   }
   try {
     await withTimeout((async () => {
+      if (SERVER_WARMUP_S > 0) {
+        await scenario(target, SCENARIOS[0]!, -1, SERVER_WARMUP_S).then(
+          (f) => log(`${name} warm-up (${SCENARIOS[0]!.name}, ${SERVER_WARMUP_S} s, not counted): ${f.pps.toFixed(0)} pkts/CPU-s`),
+          (err: Error) => log(`${name} warm-up failed: ${err.message}`),
+        );
+        await sleep(1000);
+      }
       for (const [i, sc] of SCENARIOS.entries()) {
         try {
           const f = await scenario(target, sc, i);
