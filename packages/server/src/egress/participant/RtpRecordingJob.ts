@@ -9,7 +9,7 @@ import { watchFfmpeg, type FfmpegWatch } from '../ffmpegWatch.js';
 import { allocatePortPair, buildRtpFfmpegArgs, buildSdp, portsBound, releasePortPair, type RtpInputStream } from './rtpInput.js';
 
 const LISTEN_TIMEOUT_MS = 5_000;
-/** After SIGINT: time for ffmpeg to write its last fragment before SIGKILL. */
+/** A second SIGINT this long after the first (see teardown); SIGKILL after FFMPEG_EXIT_MS. */
 const SECOND_SIGINT_MS = 1_000;
 
 export interface RtpRecordingParams {
