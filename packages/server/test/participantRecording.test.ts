@@ -315,15 +315,22 @@ describe('kill -9 of the server mid participant recording (media in the server p
       await new Promise((r) => setTimeout(r, 6000));
       const ffmpegPid = await findProcess('ffmpeg', started.id);
       expect(ffmpegPid).toBeDefined();
+      // The participant's browser goes away (the participant stays for its reconnection grace, so
+      // the recording goes on): no packet reaches ffmpeg any more. One SIGINT does not end an
+      // ffmpeg that waits in its read (a fresh-clone CI run left one running for 15 minutes after
+      // the kill, when it had just caught up), so a single parent-death signal would leave it hanging.
+      await page.close();
+      page = null;
+      const mediaOffAfter = (Date.now() - mediaAt) / 1000;
+      await new Promise((r) => setTimeout(r, 2000));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
-      const killedAfter = (Date.now() - mediaAt) / 1000;
       await exited;
-      // ffmpeg got SIGINT from the parent-death signal and closed the file.
+      // ffmpeg got two SIGINTs from its wrapper (which got the parent-death signal) and closed the file.
       expect(await waitFor(async () => (await findProcess('ffmpeg', started.id)) === undefined, 10_000)).toBe(true);
       const probe = await probeStream(file!);
       expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
-      expect(Number(probe.format?.duration)).toBeGreaterThan(killedAfter - 3);
+      expect(Number(probe.format?.duration)).toBeGreaterThan(mediaOffAfter - 3);
     } finally {
       await page?.close().catch(() => {});
       if (child.exitCode === null) child.kill('SIGKILL');

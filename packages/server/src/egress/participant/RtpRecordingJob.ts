@@ -9,8 +9,23 @@ import { watchFfmpeg, type FfmpegWatch } from '../ffmpegWatch.js';
 import { allocatePortPair, buildRtpFfmpegArgs, buildSdp, portsBound, releasePortPair, type RtpInputStream } from './rtpInput.js';
 
 const LISTEN_TIMEOUT_MS = 5_000;
-/** A second SIGINT this long after the first (see teardown); SIGKILL after FFMPEG_EXIT_MS. */
-const SECOND_SIGINT_MS = 1_000;
+/**
+ * The shell ffmpeg runs under. ffmpeg reading RTP stops on SIGINT only after its next packet: once
+ * it is transcoding, one SIGINT does not interrupt a read that waits, a second one does (a fourth
+ * would skip the file's ending). When the server dies, even by kill -9, nobody sends packets any
+ * more and the kernel's parent-death notice is one signal, so this shell takes it (and stop()'s
+ * SIGINT) and gives ffmpeg two SIGINTs a second apart, once. ffmpeg gets SIGKILL if the shell dies
+ * (stop()'s SIGKILL after FFMPEG_EXIT_MS). stdin (the SDP) is passed through on fd 3: a background
+ * command's stdin would be /dev/null.
+ */
+const FFMPEG_WRAPPER = [
+  'exec 3<&0',
+  'setpriv --pdeathsig KILL -- "$@" <&3 3<&- &',
+  'p=$!',
+  'exec 3<&-',
+  `trap 'trap "" INT TERM; kill -INT $p 2>/dev/null; sleep 1; kill -INT $p 2>/dev/null' INT TERM`,
+  'while :; do wait $p; s=$?; kill -0 $p 2>/dev/null || exit $s; done',
+].join('\n');
 
 export interface RtpRecordingParams {
   kinds: Array<'audio' | 'video'>;
@@ -55,9 +70,9 @@ export class RtpRecordingJob {
     }
     const args = buildRtpFfmpegArgs({ ...this.params, streams });
     this.log.debug({ job: this.id, args }, 'starting ffmpeg for RTP');
-    // setpriv (exec, same pid): if the server dies, even by kill -9, ffmpeg gets SIGINT and closes
-    // the file cleanly instead of waiting forever on ports nobody sends to any more.
-    const ff = spawn('setpriv', ['--pdeathsig', 'INT', '--', this.ffmpegPath, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // setpriv (exec, same pid): if the server dies, even by kill -9, the wrapper gets SIGINT and
+    // ffmpeg closes the file cleanly instead of waiting forever on ports nobody sends to any more.
+    const ff = spawn('setpriv', ['--pdeathsig', 'INT', '--', 'sh', '-c', FFMPEG_WRAPPER, 'ffmpeg-wrapper', this.ffmpegPath, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
     this.ffmpeg = ff;
     ff.stdin!.on('error', () => {});
     ff.stdin!.end(buildSdp(streams));
@@ -101,15 +116,8 @@ export class RtpRecordingJob {
   }
 
   private async teardown(reason: JobOutcome['reason'], error?: string): Promise<JobOutcome> {
-    const ff = this.ffmpeg;
-    let again: NodeJS.Timeout | undefined;
-    // One SIGINT ends ffmpeg after its next packet; with none coming (taps idle: camera and mic
-    // off) it waits in its read, and a second one interrupts that (a third would skip the trailer).
-    await this.watch?.finish(() => {
-      ff?.kill('SIGINT');
-      again = setTimeout(() => ff?.kill('SIGINT'), SECOND_SIGINT_MS);
-    });
-    clearTimeout(again);
+    // One SIGINT to the wrapper: ffmpeg gets two (see FFMPEG_WRAPPER), for taps that are idle.
+    await this.watch?.finish(() => this.ffmpeg?.kill('SIGINT'));
     for (const port of this.ports.values()) releasePortPair(port);
     const outcome: JobOutcome = {
       reason,
