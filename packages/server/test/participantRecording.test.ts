@@ -334,6 +334,15 @@ describe('kill -9 of the server mid participant recording (media in the server p
     } finally {
       await page?.close().catch(() => {});
       if (child.exitCode === null) child.kill('SIGKILL');
+      // Even when the test failed because one outlived the server: no ffmpeg is left behind.
+      for (let pid = await findProcess('ffmpeg', dataDir), n = 0; pid !== undefined && n < 5; pid = await findProcess('ffmpeg', dataDir), n++) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
