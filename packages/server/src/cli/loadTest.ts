@@ -80,21 +80,23 @@ export async function runLoadTestCommand(args: readonly string[], io: CliIo): Pr
     ? (roomId: string) => fetchDevToken(url, roomId)
     : async (roomId: string) => generateToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, permissions: ['allow_join'], roomId, expiresInSeconds: 3600 });
   const log = (line: string) => (json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`));
+  // Every flag is checked before anything runs: a bad one is a usage error (exit 2), not a failed run.
+  const options = {
+    url,
+    rooms: count(values, 'rooms', 1, 1),
+    publishers: count(values, 'publishers', 1),
+    subscribers: count(values, 'subscribers', 10),
+    durationSec: count(values, 'duration', 20, 1, 3600),
+    layers: count(values, 'layers', 3, 1, 3),
+    audioOnly: values['audio-only'] === true,
+    serverPid,
+    joinConcurrency: count(values, 'join-concurrency', 10, 1),
+    verbose: values.verbose === true,
+    token,
+  };
   let result;
   try {
-    result = await runLoadTest({
-      url,
-      rooms: count(values, 'rooms', 1, 1),
-      publishers: count(values, 'publishers', 1),
-      subscribers: count(values, 'subscribers', 10),
-      durationSec: count(values, 'duration', 20, 1, 3600),
-      layers: count(values, 'layers', 3, 1, 3),
-      audioOnly: values['audio-only'] === true,
-      serverPid,
-      joinConcurrency: count(values, 'join-concurrency', 10, 1),
-      verbose: values.verbose === true,
-      token,
-    }, log);
+    result = await runLoadTest(options, log);
   } catch (err) {
     io.stderr(`roomkit: load test failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
