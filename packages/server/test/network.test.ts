@@ -103,11 +103,12 @@ describe('bandwidth caps', () => {
     // The SDK heard it from the server's allocation (not from the frame size).
     const heard = await waitFor(async () => (await qualityEvents('capped')).slice(eventsBefore).some((e) => e.currentQuality === 'low' && e.prevQuality !== 'low'), 3000);
     expect(heard, JSON.stringify(await qualityEvents('capped'))).toBe(true);
-    // Give the queue built before the switch a moment to drain, then measure over 8 s: the low layer
-    // is ~25 packets/s, so over 4 s (as before) 2 % was two packets, and one fresh-clone CI run
-    // failed on three (3.2 %).
+    // Give the queue built before the switch a moment to drain, then measure the loss rate over
+    // 12 s: the low layer is ~20-25 packets/s, so over 4 s 2 % was two packets (a fresh-clone CI run
+    // failed on three, 3.2 %) and over 8 s three to four (another failed on 3 of 157, 2.2 %, with
+    // 37 packets lost and repaired by RTX in the same window).
     await new Promise((r) => setTimeout(r, 2000));
-    const stats = await measure('capped', 8000);
+    const stats = await measure('capped', 12_000);
     console.log(`400 kbps cap, capped subscriber: ${JSON.stringify(stats)}`);
     expect(stats!.frames).toBeGreaterThan(20);
     expect(stats!.loss, JSON.stringify(stats)).toBeLessThan(0.02);
