@@ -9,9 +9,14 @@ import { join } from 'node:path';
 
 const port = process.env.BENCH_PORT ?? '7880';
 const dataDir = mkdtempSync(join(tmpdir(), 'roomkit-bench-load-'));
-// BENCH_SERVER_NODE_ARGS: extra node flags for the server's main process (e.g. --cpu-prof).
-const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const server = spawn(process.execPath, ['--import', 'tsx', ...serverNodeArgs, 'packages/server/src/cli.ts', 'start', '--port', port, '--bind', '127.0.0.1',
+/** Extra node flags from an environment variable (e.g. --cpu-prof). */
+const nodeArgs = (name) => process.env[name]?.split(' ').filter(Boolean) ?? [];
+/** Runs `roomkit load-test` against the server, with extra node flags for the client. */
+const loadTest = (args, options, clientNodeArgs = []) =>
+  spawnSync(process.execPath, ['--import', 'tsx', ...clientNodeArgs, 'packages/server/src/cli.ts', 'load-test',
+    '--url', `http://127.0.0.1:${port}`, ...args], options);
+// BENCH_SERVER_NODE_ARGS: node flags for the server's main process.
+const server = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs('BENCH_SERVER_NODE_ARGS'), 'packages/server/src/cli.ts', 'start', '--port', port, '--bind', '127.0.0.1',
   '--announced-ip', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn',
   // BENCH_MEDIA_WORKERS=1 vs 2 compares one media worker with one per core.
   ...(process.env.BENCH_MEDIA_WORKERS ? ['--media-workers', process.env.BENCH_MEDIA_WORKERS] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -36,14 +41,11 @@ try {
   // unreported load test against the same server, so the figures are a warm server's. 0 skips it.
   if (process.env.BENCH_WARMUP !== '0') {
     console.log('bench:load: warming the server up (1 publisher, 10 subscribers, 2 s; not reported)');
-    spawnSync(process.execPath, ['--import', 'tsx', 'packages/server/src/cli.ts', 'load-test', '--url', `http://127.0.0.1:${port}`,
-      '--rooms', '1', '--publishers', '1', '--subscribers', '10', '--duration', '2', '--json'], { stdio: 'ignore', timeout: 60_000 });
+    loadTest(['--rooms', '1', '--publishers', '1', '--subscribers', '10', '--duration', '2', '--json'], { stdio: 'ignore', timeout: 60_000 });
   }
   const defaults = ['--rooms', '1', '--publishers', '1', '--subscribers', '10', '--duration', '15', '--verbose'];
-  // BENCH_CLIENT_NODE_ARGS: the same for the load-test client.
-  const clientNodeArgs = process.env.BENCH_CLIENT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ...clientNodeArgs, 'packages/server/src/cli.ts', 'load-test', '--url', `http://127.0.0.1:${port}`,
-    '--server-pid', String(server.pid), ...defaults, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // BENCH_CLIENT_NODE_ARGS: node flags for the measured run's client (not the warm-up's).
+  const r = loadTest(['--server-pid', String(server.pid), ...defaults, ...process.argv.slice(2)], { stdio: 'inherit' }, nodeArgs('BENCH_CLIENT_NODE_ARGS'));
   status = r.status ?? 1;
 } catch (err) {
   console.error(`bench:load: ${err.message}`);

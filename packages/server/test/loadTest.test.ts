@@ -21,6 +21,9 @@ function cli(args: string[], timeoutMs = 120_000): Promise<{ code: number; stdou
   });
 }
 
+// The load tester reads /proc through node-client's procStats; this test reads it on its own, so
+// a mistake there cannot agree with itself.
+
 /** The server and its descendants, read from /proc (ppid links). */
 async function tree(root: number): Promise<number[]> {
   const children = new Map<number, number[]>();

@@ -56,7 +56,8 @@ export interface LoadTestResult {
   firstMediaMs: Distribution;
   /**
    * Where the time to first media goes (p50 of each, ms after join() started, subscribers only):
-   * the server's first subscriber offer, our answer accepted, ICE+DTLS connected, first packet.
+   * signaling socket open, the server's first subscriber offer, our answer accepted, ICE+DTLS
+   * connected, first packet.
    */
   firstMediaStagesMs: { socketOpen: number; offer: number; answered: number; connected: number; firstPacket: number };
   streamsWithoutMedia: number;

@@ -57,10 +57,9 @@ send({ kind: 'ready', pipePort: await core.listenPipe() });
 let lastCpu = process.cpuUsage();
 let lastAt = performance.now();
 setInterval(() => {
-  const cpu = process.cpuUsage();
+  const used = process.cpuUsage(lastCpu);
   const now = performance.now();
-  const usedUs = cpu.user - lastCpu.user + (cpu.system - lastCpu.system);
-  send({ kind: 'load', cpu: usedUs / 1000 / Math.max(1, now - lastAt) });
-  lastCpu = cpu;
+  send({ kind: 'load', cpu: (used.user + used.system) / 1000 / Math.max(1, now - lastAt) });
+  lastCpu = process.cpuUsage();
   lastAt = now;
 }, LOAD_REPORT_MS).unref();
