@@ -13,6 +13,7 @@ import type { ParticipantHost } from './Participant.js';
 import { ErrorCode, LeaveReason, RoomkitError, SIGNALING_PATH } from './protocolRuntime.js';
 import type { ErrorCodeName } from './protocolRuntime.js';
 import { PubSub } from './PubSub.js';
+import { RealtimeStore, checkReliability, decodeDataPayload, encodeDataPayload } from './protocolRuntime.js';
 import { RemoteMedia } from './RemoteMedia.js';
 import { SignalingClient, type SignalingHandlers } from './SignalingClient.js';
 import { Reconnector } from './Reconnector.js';
@@ -44,6 +45,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   readonly participants = new Map<string, Participant>();
   readonly pinnedParticipants = new Map<string, PinState>();
   readonly pubSub: PubSub;
+  /** A key/value store shared by everyone in the session (strings up to 1 KB, at most 100 keys). */
+  readonly realtimeStore: RealtimeStore;
   activeSpeakerId: string | null = null;
   activePresenterId: string | null = null;
   recordingState: RecordingState = recordingEvents.RECORDING_STOPPED;
@@ -101,6 +104,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     });
     this.localParticipant = new Participant(options.participantId ?? '', options.name ?? '', true, this.options.mode, options.metaData ?? null, this.participantHost);
     this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null), this.log);
+    this.realtimeStore = new RealtimeStore(
+      () => (this.phase === 'joined' ? this.signaling : null),
+      (key, err) => this.log.warn(`a realtimeStore observer of '${key}' threw:`, err),
+    );
     const common = { signaling: () => this.signaling, emitError: (e: MeetingError) => this.safeEmit('error', e), log: this.log, stats: this.stats };
     this.media = new LocalMedia({ ...common, participant: this.localParticipant, multiStream: this.options.multiStream, maxResolution: this.options.maxResolution });
     this.reconnector = new Reconnector({
@@ -204,10 +211,23 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     return getCameras();
   }
 
+  /**
+   * Switches SEND_AND_RECV / RECV_ONLY / SIGNALLING_ONLY while joined; everyone gets
+   * `participant-mode-changed`. Leaving SEND_AND_RECV turns mic, camera and screen share off;
+   * SIGNALLING_ONLY stops receiving media, and leaving it receives every stream again.
+   */
   async changeMode(mode: Mode): Promise<void> {
-    if (!Object.values(modes).includes(mode)) throw this.fail('ERROR_INVALID_MODE', `Unknown mode '${String(mode)}'`);
+    if (!Object.values(modes).includes(mode)) throw this.fail('ERROR_INVALID_MODE', `Unknown mode '${String(mode)}': use SEND_AND_RECV, RECV_ONLY or SIGNALLING_ONLY`);
+    const signaling = this.phase === 'joined' ? this.signaling : null;
+    if (!this.ensureJoined('changeMode') || !signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'changeMode() needs a joined, connected meeting');
     if (mode === this.localParticipant.mode) return;
-    throw this.fail('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'changeMode() is not supported by this Roomkit server yet; join again with the new mode');
+    if (mode !== 'SEND_AND_RECV') await Promise.all([this.media.disableMic(), this.media.disableWebcam(), this.media.disableScreenShare()]);
+    try {
+      await signaling.request({ t: 'changeMode', mode });
+    } catch (err) {
+      this.reportError(err);
+      throw err;
+    }
   }
 
   /** Records the meeting as one composite MP4 on the server (needs allow_mod); state via `recording-state-changed`. */
@@ -241,8 +261,17 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       throw err;
     }
   }
-  send(_payload: unknown, _options?: { reliability?: string }): Promise<void> {
-    return this.unsupported('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'Data messages (send)');
+  /**
+   * Sends text or bytes (ArrayBuffer, typed array, Blob; at most 15 KiB) to everyone else in the
+   * meeting: their `data` event. Relayed by the server over signaling, so both reliability modes
+   * are delivered in order; nothing is kept for late joiners.
+   */
+  async send(payload: string | ArrayBuffer | ArrayBufferView | Blob, options: { reliability?: string } = {}): Promise<void> {
+    const reliability = checkReliability(options?.reliability);
+    const wire = encodeDataPayload(typeof Blob !== 'undefined' && payload instanceof Blob ? await payload.arrayBuffer() : payload);
+    const signaling = this.phase === 'joined' ? this.signaling : null;
+    if (!this.ensureJoined('send') || !signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'send() needs a joined, connected meeting');
+    await signaling.request({ t: 'sendData', ...wire, reliability });
   }
   /** Stops receiving every remote stream (of `kind`, if given) until resumeAllStreams(). */
   async pauseAllStreams(kind?: StreamKind): Promise<void> {
@@ -372,6 +401,21 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       case 'pubsubMessage':
         this.pubSub._deliver(ev.message);
         return;
+      case 'participantModeChanged': {
+        const local = ev.participantId === this.localParticipant.id;
+        const p = local ? this.localParticipant : this.participants.get(ev.participantId);
+        if (!p) return;
+        if (local) this.remote.setReceiving(ev.mode !== 'SIGNALLING_ONLY');
+        p.mode = ev.mode;
+        this.safeEmit('participant-mode-changed', { participantId: p.id, mode: ev.mode });
+        return;
+      }
+      case 'realtimeStoreChanged':
+        this.realtimeStore._deliver(ev.key, ev.value, ev.updatedBy);
+        return;
+      case 'data':
+        this.safeEmit('data', { from: ev.from, timestamp: ev.timestamp, payload: decodeDataPayload(ev), reliability: ev.reliability });
+        return;
       case 'meetingLeft':
         this.finish({ reason: ev.reason.code, message: ev.reason.message });
         return;
@@ -405,6 +449,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.signaling?.close();
     this.signaling = null;
     this.pubSub._clear();
+    this.realtimeStore._clear();
     this.participants.clear();
     this.pinnedParticipants.clear();
     this.setState('DISCONNECTED');
@@ -511,9 +556,5 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private reportError(err: unknown): void {
     const code = err instanceof RoomkitError ? err.code : ErrorCode.SOMETHING_WENT_WRONG;
     this.safeEmit('error', { code, message: err instanceof Error ? err.message : String(err) });
-  }
-
-  private unsupported(codeName: ErrorCodeName, what: string): Promise<never> {
-    return Promise.reject(this.fail(codeName, `${what} is not supported by this Roomkit server yet`));
   }
 }

@@ -21,6 +21,7 @@ export type MeetingEvents = {
   'recording-state-changed': [info: { status: RecordingState }];
   'livestream-state-changed': [info: { status: LivestreamState }];
   'hls-state-changed': [info: { status: HlsState; playbackHlsUrl?: string; livestreamUrl?: string }];
-  data: [info: { from: string; timestamp: number; payload: unknown; reliability: string }];
+  /** Another participant's `send()`: text as a string, bytes as a Uint8Array. */
+  data: [info: { from: string; timestamp: number; payload: string | Uint8Array; reliability: 'RELIABLE' | 'UNRELIABLE' }];
   error: [error: MeetingError];
 };

@@ -19,7 +19,7 @@ export interface RemoteMediaHost {
   emitError(error: { code: number; message: string }): void;
   readonly log: Logger;
   readonly stats: StatsReader;
-  /** False in SIGNALLING_ONLY mode: no media arrives, so flags follow streamEnabled/Disabled. */
+  /** False when joining in SIGNALLING_ONLY mode: no media arrives, so flags follow streamEnabled/Disabled. */
   readonly receivesMedia: boolean;
   /** A remote stream was added to its participant (adaptive subscription may pause it). */
   streamAdded(participant: Participant, stream: Stream): void;
@@ -36,9 +36,26 @@ export class RemoteMedia {
   /** What each remote participant publishes (from join, participantJoined, streamEnabled). */
   private readonly published = new Map<string, StreamInfo & { participantId: string }>();
   private readonly consumed = new Map<string, Consumed>();
+  /** Media arrives (not SIGNALLING_ONLY); changeMode() switches it. */
+  private receiving: boolean;
 
   constructor(private readonly host: RemoteMediaHost) {
     this.subscriber = this.newSubscriber();
+    this.receiving = host.receivesMedia;
+  }
+
+  /**
+   * changeMode() into or out of SIGNALLING_ONLY (our own participantModeChanged, which the server
+   * sends before a new subscriber offer): every remote stream ends and a fresh subscriber PC waits
+   * for that offer; while not receiving, media flags follow streamEnabled/streamDisabled.
+   */
+  setReceiving(receiving: boolean): void {
+    if (receiving === this.receiving) return;
+    this.receiving = receiving;
+    for (const [streamId, c] of [...this.consumed]) this.drop(c.participantId, streamId);
+    this.subscriber.close();
+    this.subscriber = this.newSubscriber();
+    if (!receiving) for (const info of this.published.values()) this.host.participant(info.participantId)?._setMediaStatus(info.kind, true);
   }
 
   private newSubscriber(): SubscribeConnection {
@@ -124,7 +141,7 @@ export class RemoteMedia {
 
   onStreamEnabled(ev: EventOf<'streamEnabled'>): void {
     this.published.set(ev.stream.id, { ...ev.stream, participantId: ev.participantId });
-    if (!this.host.receivesMedia) this.host.participant(ev.participantId)?._setMediaStatus(ev.stream.kind, true);
+    if (!this.receiving) this.host.participant(ev.participantId)?._setMediaStatus(ev.stream.kind, true);
   }
 
   onStreamDisabled(ev: EventOf<'streamDisabled'>): void {
@@ -133,7 +150,7 @@ export class RemoteMedia {
     const hadStream = participant?.streams.has(ev.streamId) ?? false;
     this.drop(ev.participantId, ev.streamId);
     // Signalling-only: flags followed streamEnabled, so they follow streamDisabled too.
-    if (!this.host.receivesMedia && participant && !hadStream && !this.publishes(ev.participantId, ev.kind)) {
+    if (!this.receiving && participant && !hadStream && !this.publishes(ev.participantId, ev.kind)) {
       participant._setMediaStatus(ev.kind, false);
     }
   }

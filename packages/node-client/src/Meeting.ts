@@ -4,6 +4,7 @@
 import type { JoinResult, ParticipantInfo, Quality, ServerEvent, StreamInfo } from '@roomkit/protocol';
 import { LeaveReason, RoomkitError } from '@roomkit/protocol/errors';
 import { SIGNALING_PATH } from '@roomkit/protocol/constants';
+import { RealtimeStore, checkReliability, decodeDataPayload, encodeDataPayload } from '@roomkit/protocol/collab';
 import { EventEmitter } from './EventEmitter.js';
 import { loadSyntheticMedia, type SyntheticMedia } from './media/SyntheticMedia.js';
 import { Participant } from './Participant.js';
@@ -26,6 +27,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   /** Remote participants by id. */
   readonly participants = new Map<string, Participant>();
   readonly pubSub: PubSub;
+  /** The session's shared key/value store, as in the browser SDK. */
+  readonly realtimeStore: RealtimeStore;
   activeSpeakerId: string | null = null;
   activePresenterId: string | null = null;
   /**
@@ -53,6 +56,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     const requestQuality = (p: Participant, quality: Quality) => this.requestQuality(p, quality);
     this.localParticipant = new Participant(options.participantId ?? '', options.name ?? '', true, options.mode ?? 'SEND_AND_RECV', options.metaData ?? null, requestQuality);
     this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null));
+    this.realtimeStore = new RealtimeStore(
+      () => (this.phase === 'joined' ? this.signaling : null),
+      (key, err) => this.debug(`a realtimeStore observer of '${key}' threw:`, err),
+    );
     this.subscriber = new SubscribeConnection({
       bindAddress: options.bindAddress,
       name: options.name ?? 'node',
@@ -76,6 +83,13 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       await Promise.race([request, new Promise((r) => setTimeout(r, LEAVE_WAIT_MS))]);
     }
     this.finish({ reason: LeaveReason.MANUAL_LEAVE_CALLED, message: 'Participant manually called the leave() method' });
+  }
+
+  /** Text or bytes (at most 15 KiB) to everyone else in the meeting: their `data` event. */
+  async send(payload: string | ArrayBuffer | ArrayBufferView, options: { reliability?: string } = {}): Promise<void> {
+    const reliability = checkReliability(options?.reliability);
+    const wire = encodeDataPayload(payload);
+    await this.joined('send').request({ t: 'sendData', ...wire, reliability });
   }
 
   /** Ends the meeting for everyone (needs allow_mod). */
@@ -206,6 +220,19 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         this.activePresenterId = ev.participantId;
         this.safeEmit('presenter-changed', ev.participantId);
         return;
+      case 'participantModeChanged': {
+        const p = ev.participantId === this.localParticipant.id ? this.localParticipant : this.participants.get(ev.participantId);
+        if (!p) return;
+        p.mode = ev.mode;
+        this.safeEmit('participant-mode-changed', { participantId: p.id, mode: ev.mode });
+        return;
+      }
+      case 'realtimeStoreChanged':
+        this.realtimeStore._deliver(ev.key, ev.value, ev.updatedBy);
+        return;
+      case 'data':
+        this.safeEmit('data', { from: ev.from, timestamp: ev.timestamp, payload: decodeDataPayload(ev), reliability: ev.reliability });
+        return;
       case 'pubsubMessage':
         this.pubSub._deliver(ev.message);
         return;
@@ -317,6 +344,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.signaling?.close();
     this.signaling = null;
     this.pubSub._clear();
+    this.realtimeStore._clear();
     this.consumed.clear();
     this.participants.clear();
     this.emitState('DISCONNECTED');

@@ -46,6 +46,9 @@ export type MeetingEvents = {
   'participant-left': [participant: Participant, info: LeaveInfo];
   'speaker-changed': [participantId: string | null];
   'presenter-changed': [participantId: string | null];
+  'participant-mode-changed': [info: { participantId: string; mode: Mode }];
+  /** Another participant's `send()`: text as a string, bytes as a Uint8Array. */
+  data: [info: { from: string; timestamp: number; payload: string | Uint8Array; reliability: 'RELIABLE' | 'UNRELIABLE' }];
   error: [error: MeetingError];
 };
 

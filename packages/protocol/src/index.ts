@@ -6,3 +6,4 @@ export * from './egress.js';
 export * from './constants.js';
 export * from './rest.js';
 export * from './streaming.js';
+export * from './collab.js';

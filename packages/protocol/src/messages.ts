@@ -6,6 +6,7 @@
 // Everything else the server sends is an unsolicited event.
 import { z } from 'zod';
 import { compositeConfigSchema, egressKindSchema, rtmpOutputSchema, type EgressStateInfo } from './egress.js';
+import { RELIABILITY_MODES, REALTIME_STORE_MAX_KEY_LENGTH, REALTIME_STORE_MAX_VALUE_BYTES, utf8Length, type Reliability } from './collab.js';
 
 export const STREAM_KINDS = ['audio', 'video', 'share', 'shareAudio'] as const;
 export const streamKindSchema = z.enum(STREAM_KINDS);
@@ -143,6 +144,40 @@ export const pubsubSubscribeRequestSchema = z
   .object({ t: z.literal('pubsubSubscribe'), rid, topic: z.string().min(1).max(128) })
   .strict();
 
+// The realtime store: a key/value store shared by the session (see collab.ts for the limits).
+const storeKey = z.string().min(1).max(REALTIME_STORE_MAX_KEY_LENGTH);
+export const realtimeStoreSetRequestSchema = z
+  .object({
+    t: z.literal('realtimeStoreSet'),
+    rid,
+    key: storeKey,
+    /** null deletes the key. */
+    value: z
+      .string()
+      .refine((v) => utf8Length(v) <= REALTIME_STORE_MAX_VALUE_BYTES, `at most ${REALTIME_STORE_MAX_VALUE_BYTES} bytes (UTF-8)`)
+      .nullable(),
+  })
+  .strict();
+export const realtimeStoreGetRequestSchema = z.object({ t: z.literal('realtimeStoreGet'), rid, key: storeKey }).strict();
+/** Changes of `key` come as `realtimeStoreChanged` events from now on. */
+export const realtimeStoreObserveRequestSchema = z.object({ t: z.literal('realtimeStoreObserve'), rid, key: storeKey }).strict();
+export const realtimeStoreStopObservingRequestSchema = z.object({ t: z.literal('realtimeStoreStopObserving'), rid, key: storeKey }).strict();
+
+/**
+ * `meeting.send()`: a data message to everyone else in the meeting, relayed by the server (not
+ * persisted). Bytes travel in base64 (`binary`). The handler checks the base64 and the 15 KiB limit
+ * (checkDataPayload), so an over-size payload gets ERROR_PAYLOAD_TOO_LARGE (3072).
+ */
+export const sendDataRequestSchema = z
+  .object({
+    t: z.literal('sendData'),
+    rid,
+    payload: z.string().max(65_536),
+    binary: z.boolean(),
+    reliability: z.enum(RELIABILITY_MODES),
+  })
+  .strict();
+
 // Moderation (allow_mod) and the lobby (ask_join askers admitted by allow_join/allow_mod holders).
 export const MEDIA_KINDS_MODERATED = ['audio', 'video'] as const;
 export const moderatedKindSchema = z.enum(MEDIA_KINDS_MODERATED);
@@ -176,6 +211,14 @@ export const resumeRequestSchema = z
 
 /** The subscriber PeerConnection failed: the server starts a fresh one and re-offers every stream. */
 export const restartSubscriberRequestSchema = z.object({ t: z.literal('restartSubscriber'), rid }).strict();
+
+/**
+ * Switch between SEND_AND_RECV, RECV_ONLY and SIGNALLING_ONLY while joined. Leaving SEND_AND_RECV
+ * unpublishes everything; SIGNALLING_ONLY stops receiving (the subscriber connection is closed), and
+ * leaving it starts receiving (a fresh subscriber offer, then every stream). Everyone, the caller
+ * included, gets `participantModeChanged` first.
+ */
+export const changeModeRequestSchema = z.object({ t: z.literal('changeMode'), rid, mode: modeSchema }).strict();
 
 export const leaveRequestSchema = z.object({ t: z.literal('leave'), rid }).strict();
 export const endRequestSchema = z.object({ t: z.literal('end'), rid }).strict();
@@ -212,6 +255,12 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   setStreamPausedRequestSchema,
   pubsubPublishRequestSchema,
   pubsubSubscribeRequestSchema,
+  realtimeStoreSetRequestSchema,
+  realtimeStoreGetRequestSchema,
+  realtimeStoreObserveRequestSchema,
+  realtimeStoreStopObservingRequestSchema,
+  sendDataRequestSchema,
+  changeModeRequestSchema,
   leaveRequestSchema,
   endRequestSchema,
   pingRequestSchema,
@@ -274,6 +323,12 @@ export interface ResponseData {
   setStreamPaused: Record<string, never>;
   pubsubPublish: PubSubPublishResult;
   pubsubSubscribe: PubSubSubscribeResult;
+  realtimeStoreSet: Record<string, never>;
+  realtimeStoreGet: { value: string | null };
+  realtimeStoreObserve: Record<string, never>;
+  realtimeStoreStopObserving: Record<string, never>;
+  sendData: Record<string, never>;
+  changeMode: Record<string, never>;
   leave: Record<string, never>;
   end: Record<string, never>;
   ping: Record<string, never>;
@@ -295,6 +350,8 @@ export type ResponseMessage =
 export type ServerEvent =
   | { t: 'participantJoined'; participant: ParticipantInfo }
   | { t: 'participantLeft'; participantId: string; reason: ErrorInfo }
+  /** A participant (possibly the receiver itself) changed its mode (`changeMode`). */
+  | { t: 'participantModeChanged'; participantId: string; mode: Mode }
   /** A participant started publishing a stream (information only; media arrives with `consume`). */
   | { t: 'streamEnabled'; participantId: string; stream: StreamInfo }
   | { t: 'streamDisabled'; participantId: string; streamId: string; kind: StreamKind }
@@ -312,6 +369,10 @@ export type ServerEvent =
   /** Someone pinned or unpinned a participant's camera/share for the whole meeting. */
   | { t: 'pinStateChanged'; participantId: string; state: PinState; pinnedBy: string }
   | { t: 'pubsubMessage'; message: PubSubMessage }
+  /** A key this participant observes changed (value null: deleted). */
+  | { t: 'realtimeStoreChanged'; key: string; value: string | null; updatedBy: string }
+  /** Another participant's `meeting.send()`; `timestamp` in ms since the epoch, set by the server. */
+  | { t: 'data'; from: string; timestamp: number; payload: string; binary: boolean; reliability: Reliability }
   /** The server removed this participant from the meeting (end, removal, duplicate id, ...). */
   | { t: 'meetingLeft'; reason: ErrorInfo }
   /**

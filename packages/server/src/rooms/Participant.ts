@@ -15,6 +15,8 @@ export class Participant {
   /** Preferred video quality per remote participant (setQuality). */
   readonly qualityByPublisher = new Map<string, Quality>();
   readonly pubsubTopics = new Set<string>();
+  /** Realtime store keys whose changes this participant receives. */
+  readonly observedKeys = new Set<string>();
   subscriberTransportId: string | null = null;
   left = false;
   /** The secret a reconnecting client presents in `resume` (see ResumableSink). */
@@ -33,7 +35,7 @@ export class Participant {
   constructor(
     readonly id: string,
     readonly displayName: string,
-    readonly mode: Mode,
+    public mode: Mode,
     readonly metaData: Record<string, unknown> | null,
     readonly permissions: readonly string[],
     readonly sink: ResumableSink,

@@ -5,11 +5,15 @@ import {
   ErrorCode,
   LeaveReason,
   RoomkitError,
+  checkDataPayload,
+  type DataPayloadWire,
   type ErrorInfo,
   type JoinResult,
+  type Mode,
   type PubSubMessage,
   type PinType,
   type Quality,
+  type Reliability,
   type ServerEvent,
   type StreamKind,
 } from '@roomkit/protocol';
@@ -21,6 +25,7 @@ import type { PubSubArchive, SessionObserver, SessionRef } from './hooks.js';
 import { Lobby } from './Lobby.js';
 import { RoomTaps, type TapRequest } from './RoomTaps.js';
 import { RoomPins } from './RoomPins.js';
+import { RoomRealtimeStore } from './RoomRealtimeStore.js';
 import { logger } from '../logger.js';
 
 const log = logger('rooms:Room');
@@ -42,6 +47,7 @@ export class Room {
   readonly participants = new Map<string, Participant>();
   readonly sessionId = newId(12);
   readonly pubsub: RoomPubSub;
+  readonly realtimeStore = new RoomRealtimeStore();
   readonly ref: SessionRef;
   private started = false;
   activeSpeakerId: string | null = null;
@@ -276,7 +282,7 @@ export class Room {
     const consumerId = `${subscriber.id}.${stream.id}`;
     const mid = await (started ?? this.startConsume(subscriber, stream));
     if (mid === null) return;
-    if (subscriber.left || publisher.streams.get(kind) !== stream) {
+    if (subscriber.left || !subscriber.subscriberTransportId || publisher.streams.get(kind) !== stream) {
       void this.media.request({ op: 'closeConsumer', consumerId });
       return;
     }
@@ -342,6 +348,28 @@ export class Room {
     await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
   }
 
+  /**
+   * changeMode: out of SEND_AND_RECV unpublishes everything; into SIGNALLING_ONLY closes the
+   * subscriber transport; out of it opens one and consumes every stream. Everyone (the participant
+   * too) hears participantModeChanged before the subscriber offer and the consumes.
+   */
+  async changeMode(participant: Participant, mode: Mode): Promise<void> {
+    if (participant.mode === mode) return;
+    if (mode !== 'SEND_AND_RECV') for (const kind of [...participant.streams.keys()]) await this.unpublish(participant, kind);
+    participant.mode = mode;
+    this.broadcast({ t: 'participantModeChanged', participantId: participant.id, mode });
+    const old = participant.subscriberTransportId;
+    if (!participant.receivesMedia && old) {
+      participant.subscriberTransportId = null;
+      participant.consumers.clear();
+      await this.media.request({ op: 'closeTransport', transportId: old }).catch(() => {});
+    } else if (participant.receivesMedia && !old) {
+      participant.subscriberTransportId = `${participant.id}.sub.${this.transportSeq++}`;
+      await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
+      this.consumeExisting(participant);
+    }
+  }
+
   async subscriberAnswer(participant: Participant, sdp: string): Promise<void> {
     if (!participant.subscriberTransportId) {
       throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `no media is sent in mode ${participant.mode}`);
@@ -400,6 +428,12 @@ export class Room {
   pubsubSubscribe(participant: Participant, topic: string): PubSubMessage[] {
     participant.pubsubTopics.add(topic);
     return this.pubsub.history(topic, participant);
+  }
+
+  /** `meeting.send()`: to everyone else in the session now; nothing is kept. */
+  sendData(sender: Participant, wire: DataPayloadWire, reliability: Reliability): void {
+    checkDataPayload(wire);
+    this.broadcast({ t: 'data', from: sender.id, timestamp: Date.now(), payload: wire.payload, binary: wire.binary, reliability }, sender);
   }
 
   async leave(participant: Participant, reason: ErrorInfo): Promise<void> {

@@ -182,6 +182,23 @@ export class SignalingConnection implements ConnectionSink {
         return { message: room.pubsubPublish(participant, request) };
       case 'pubsubSubscribe':
         return { messages: room.pubsubSubscribe(participant, request.topic) };
+      case 'realtimeStoreSet':
+        room.realtimeStore.set(participant, request.key, request.value, room.participants.values());
+        return {};
+      case 'realtimeStoreGet':
+        return { value: room.realtimeStore.get(request.key) };
+      case 'realtimeStoreObserve':
+        participant.observedKeys.add(request.key);
+        return {};
+      case 'realtimeStoreStopObserving':
+        participant.observedKeys.delete(request.key);
+        return {};
+      case 'sendData':
+        room.sendData(participant, { payload: request.payload, binary: request.binary }, request.reliability);
+        return {};
+      case 'changeMode':
+        await room.changeMode(participant, request.mode);
+        return {};
       case 'leave':
         this.participant = null;
         this.room = null;
