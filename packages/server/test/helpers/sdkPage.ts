@@ -10,6 +10,7 @@ export interface JoinOptions {
   micEnabled?: boolean;
   webcamEnabled?: boolean;
   multiStream?: boolean;
+  mode?: 'SEND_AND_RECV' | 'RECV_ONLY' | 'SIGNALLING_ONLY';
   /** A token to use instead of one from /dev/token. */
   token?: string;
   /** Return at once; await the outcome later with `joinOutcome(page)` (lobby flows). */
@@ -98,6 +99,7 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
           micEnabled: opts.micEnabled ?? true,
           webcamEnabled: opts.webcamEnabled ?? true,
           multiStream: opts.multiStream ?? true,
+          ...(opts.mode ? { mode: opts.mode } : {}),
         });
         (w.rk as any).meeting = meeting;
         meeting.on('participant-joined', (p: any) => {
@@ -110,6 +112,11 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
         meeting.on('speaker-changed', (id: any) => events.push({ ev: 'speaker-changed', participantId: id }));
         meeting.on('presenter-changed', (id: any) => events.push({ ev: 'presenter-changed', participantId: id }));
         meeting.on('error', (e: any) => events.push({ ev: 'error', data: { code: e?.code, message: e?.message } }));
+        meeting.on('participant-mode-changed', (e: any) => events.push({ ev: 'participant-mode-changed', participantId: e.participantId, data: e.mode }));
+        // Bytes arrive as a Uint8Array: recorded as a plain array so tests can compare them.
+        meeting.on('data', (d: any) =>
+          events.push({ ev: 'data', participantId: d.from, data: { payload: typeof d.payload === 'string' ? d.payload : [...d.payload], reliability: d.reliability, timestamp: d.timestamp } }),
+        );
         meeting.on('entry-requested', (e: any) => events.push({ ev: 'entry-requested', participantId: e.participantId, name: e.name }));
         meeting.on('entry-responded', (e: any) => events.push({ ev: 'entry-responded', participantId: e.participantId, data: e.decision }));
         // Answers to a moderator's request follow rk.mediaRequestAnswer ('accept' | 'reject').
