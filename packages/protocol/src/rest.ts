@@ -15,6 +15,56 @@ export type AutoCloseType = (typeof AUTO_CLOSE_TYPES)[number];
 /** Room ids, custom room ids, session and participant ids share the signaling id alphabet. */
 export const restIdSchema = idSchema;
 
+/** Every webhook event the server sends (API.md "Webhook events"). */
+export const WEBHOOK_EVENTS = [
+  'session-started',
+  'session-ended',
+  'participant-joined',
+  'participant-left',
+  'recording-starting',
+  'recording-started',
+  'recording-stopping',
+  'recording-stopped',
+  'recording-failed',
+  'livestream-starting',
+  'livestream-started',
+  'livestream-stopping',
+  'livestream-stopped',
+  'livestream-failed',
+  'hls-starting',
+  'hls-started',
+  'hls-playable',
+  'hls-stopping',
+  'hls-stopped',
+  'hls-failed',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** A subscription entry as a matcher: `*` stands for any run of characters, all else is literal. */
+export function webhookEventPattern(pattern: string): RegExp {
+  const body = pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*');
+  return new RegExp(`^${body}$`);
+}
+
+/** An entry of `webhook.events`: a known event name, or a `*` pattern that matches at least one. */
+const webhookEventEntrySchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z*-]+$/, 'must be an event name or pattern like "session-*"')
+  .superRefine((entry, ctx) => {
+    const known = entry.includes('*')
+      ? WEBHOOK_EVENTS.some((event) => webhookEventPattern(entry).test(event))
+      : (WEBHOOK_EVENTS as readonly string[]).includes(entry);
+    if (known) return;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: entry.includes('*')
+        ? `"${entry}" matches no webhook event; events are ${WEBHOOK_EVENTS.join(', ')}`
+        : `"${entry}" is not a webhook event; use one of ${WEBHOOK_EVENTS.join(', ')}, or a pattern like "recording-*"`,
+    });
+  });
+
 export const webhookConfigSchema = z
   .object({
     endPoint: z
@@ -22,8 +72,8 @@ export const webhookConfigSchema = z
       .max(512, 'must be at most 512 characters')
       .url('must be an http(s) URL')
       .refine((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL'),
-    /** Event names (`session-started`) or patterns (`*`, `recording-*`). */
-    events: z.array(z.string().min(1).max(64).regex(/^[a-z*-]+$/, 'must be an event name or pattern like "session-*"')).min(1).max(64),
+    /** Event names (`session-started`) or patterns (`*`, `recording-*`) matching at least one event. */
+    events: z.array(webhookEventEntrySchema).min(1).max(64),
   })
   .strict();
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
@@ -37,7 +87,10 @@ export const autoCloseConfigSchema = z
   .strict();
 export type AutoCloseConfig = z.infer<typeof autoCloseConfigSchema>;
 
-/** `POST /v2/rooms`. Creating with a `customRoomId` that exists returns the existing room. */
+/**
+ * `POST /v2/rooms`. Creating with a `customRoomId` that exists returns the existing room; one that
+ * is another room's `roomId` is refused (400), as ids are looked up by roomId first.
+ */
 export const createRoomBodySchema = z
   .object({
     customRoomId: restIdSchema.optional(),

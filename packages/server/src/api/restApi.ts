@@ -1,7 +1,7 @@
 // The REST API v2 (rooms and sessions) as a fastify plugin: token check first, JSON bodies up to
 // 64 KB, every failure in the `{statusCode, error: {code, message}}` shape.
 import type { FastifyInstance } from 'fastify';
-import { REST_BODY_LIMIT_BYTES } from '@roomkit/protocol';
+import { REST_BODY_LIMIT_BYTES, RoomkitError } from '@roomkit/protocol';
 import type { TokenContext } from '../auth/verifyJoinToken.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { Store } from '../store/Store.js';
@@ -26,6 +26,16 @@ export interface RestApiDeps {
   auth: TokenContext;
 }
 
+/** The `?token=` of a download link: one string, or a 401 naming what came instead. */
+function queryToken(query: unknown): string | undefined {
+  const token = (query as { token?: unknown } | null)?.token;
+  if (token === undefined || typeof token === 'string') return token;
+  const what = Array.isArray(token) ? `${token.length} token parameters` : 'a token that is not a string';
+  throw new RoomkitError('INVALID_TOKEN', `token: give one ?token= query parameter, not ${what}`);
+}
+
+const pathOf = (url: string) => url.split('?', 1)[0];
+
 export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<void> {
   const log = logger('api');
   app.addHook('onRoute', (route) => {
@@ -33,12 +43,13 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
   });
   app.addHook('onRequest', async (req) => {
     // Download links also work from a plain <a href> / curl: `?token=` on the file route.
-    const fileToken = req.method === 'GET' && /^\/v2\/recordings\/[^/]+\/file(\?|$)/.test(req.url) ? (req.query as { token?: string }).token : undefined;
+    const fileToken = req.method === 'GET' && /^\/v2\/recordings\/[^/]+\/file(\?|$)/.test(req.url) ? queryToken(req.query) : undefined;
     authorizeRest(req.headers.authorization ?? fileToken, deps.auth);
   });
   app.setErrorHandler((err, req, reply) => {
     const { statusCode, body } = toErrorResponse(err);
-    if (statusCode >= 500) log.error({ err, url: req.url }, 'REST request failed');
+    // The path only: the query may hold a token (`?token=` on downloads).
+    if (statusCode >= 500) log.error({ err, method: req.method, path: pathOf(req.url) }, 'REST request failed');
     return reply.code(statusCode).send(body);
   });
   roomsRoutes(app, deps);

@@ -53,6 +53,8 @@ describe('POST /v2/rooms', () => {
     [{ webhook: { endPoint: 'ftp://x/y', events: ['*'] } }, /^webhook.endPoint: must be an http\(s\) URL/],
     [{ webhook: { endPoint: 'https://x/y', events: 'session-started' } }, /^webhook.events: Expected array/],
     [{ webhook: { endPoint: 'https://x/y', events: ['*'], secret: 's' } }, /^webhook.secret: unknown field/],
+    [{ webhook: { endPoint: 'https://x/y', events: ['*', 'recording-done'] } }, /^webhook\.events\[1\]: "recording-done" is not a webhook event/],
+    [{ webhook: { endPoint: 'https://x/y', events: ['meeting-*'] } }, /^webhook\.events\[0\]: "meeting-\*" matches no webhook event/],
     [{ autoCloseConfig: { type: 'never' } }, /^autoCloseConfig.type: /],
     [{ autoCloseConfig: { type: 'session-ends', duration: '5' } }, /^autoCloseConfig.duration: Expected number/],
     [[], /^body: Expected object/],

@@ -3,10 +3,18 @@ import { z } from 'zod';
 import { signJwt } from './jwt.js';
 
 export const PERMISSIONS = ['allow_join', 'allow_mod', 'ask_join'] as const;
-/** `egress`: minted by the server for its own compositor (a hidden participant); never give it out. */
-export const ROLES = ['rtc', 'crawler', 'egress'] as const;
+/** The roles a token may carry (API.md). */
+export const ROLES = ['rtc', 'crawler'] as const;
+/**
+ * The server's own compositor (a hidden participant). Only believed with the proof claim that
+ * egressToken.ts adds; verification refuses it otherwise, so no outside token can hide anyone.
+ */
+export const EGRESS_ROLE = 'egress';
 export type Permission = (typeof PERMISSIONS)[number];
 export type Role = (typeof ROLES)[number];
+/** What `roles` may hold once verified. */
+export type ClaimRole = Role | typeof EGRESS_ROLE;
+const CLAIM_ROLES = [...ROLES, EGRESS_ROLE] as const;
 
 const seconds = z.number().finite();
 
@@ -18,7 +26,7 @@ export const tokenClaimsSchema = z
     version: z.literal(2).optional(),
     roomId: z.string().min(1).optional(),
     participantId: z.string().min(1).optional(),
-    roles: z.array(z.enum(ROLES)).optional(),
+    roles: z.array(z.enum(CLAIM_ROLES, { errorMap: () => ({ message: `must be one of ${ROLES.join(', ')}` }) })).optional(),
     exp: seconds.optional(),
     iat: seconds.optional(),
     nbf: seconds.optional(),
@@ -42,6 +50,20 @@ export interface GenerateTokenOptions {
 
 /** Signs a version-2 access token; throws on claims the server would reject as malformed. */
 export function generateToken(opts: GenerateTokenOptions): string {
+  if (opts.roles?.some((role) => !(ROLES as readonly string[]).includes(role))) {
+    throw new RangeError(`roles must be among ${ROLES.join(', ')}, got [${opts.roles.join(', ')}]`);
+  }
+  return signAccessToken(opts);
+}
+
+/**
+ * Signs any claims the server may mint, `egress` included (only egressToken.ts asks for it);
+ * `extra` adds claims computed from the final ones.
+ */
+export function signAccessToken(
+  opts: Omit<GenerateTokenOptions, 'roles'> & { roles?: ClaimRole[] },
+  extra: (claims: TokenClaims) => Record<string, unknown> = () => ({}),
+): string {
   const ttl = opts.expiresInSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!Number.isFinite(ttl) || ttl <= 0) {
     throw new RangeError(`expiresInSeconds must be a positive number of seconds, got ${ttl}`);
@@ -58,5 +80,5 @@ export function generateToken(opts: GenerateTokenOptions): string {
     exp: iat + Math.ceil(ttl),
   });
   const defined = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
-  return signJwt(defined, opts.apiSecret);
+  return signJwt({ ...defined, ...extra(claims) }, opts.apiSecret);
 }

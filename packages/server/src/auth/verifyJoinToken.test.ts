@@ -1,7 +1,8 @@
 import { ErrorCode, RoomkitError, type ErrorCodeName } from '@roomkit/protocol';
 import { describe, expect, it } from 'vitest';
-import { generateToken, type GenerateTokenOptions } from './AccessToken.js';
-import { signJwt } from './jwt.js';
+import { generateToken, type GenerateTokenOptions, type Role } from './AccessToken.js';
+import { EGRESS_PROOF_CLAIM, generateEgressToken } from './egressToken.js';
+import { decodeJwtUnverified, signJwt } from './jwt.js';
 import { verifyJoinToken, verifyRestToken, type JoinTokenContext } from './verifyJoinToken.js';
 
 const apiKey = 'key1';
@@ -134,6 +135,35 @@ describe('verifyJoinToken', () => {
   });
 });
 
+describe('the egress role', () => {
+  const egress = (roomId = 'room-a', participantId = 'egress-1') =>
+    generateEgressToken({ apiKey, apiSecret, roomId, participantId, expiresInSeconds: 600 });
+
+  it("in the server's own compositor token verifies and stays in the claims", () => {
+    const claims = verifyJoinToken(egress(), { ...ctx, participantId: 'egress-1' });
+    expect(claims).toMatchObject({ roles: ['egress'], roomId: 'room-a', participantId: 'egress-1', permissions: ['allow_join'] });
+  });
+
+  it('in a token signed with the API secret but without the proof, throws UNAUTHORIZED_ROLE', () => {
+    expectCode(() => verifyJoinToken(raw({ roles: ['egress'] }), ctx), 'UNAUTHORIZED_ROLE', /"egress" is reserved/);
+    expectCode(() => verifyJoinToken(raw({ roles: ['rtc', 'egress'] }), ctx), 'UNAUTHORIZED_ROLE', /"egress" is reserved/);
+    expectCode(() => verifyJoinToken(raw({ roles: ['egress'], [EGRESS_PROOF_CLAIM]: 'x'.repeat(43) }), ctx), 'UNAUTHORIZED_ROLE');
+    expectCode(() => verifyRestToken(raw({ roles: ['crawler', 'egress'] }), { apiKey, apiSecret, devMode: false }), 'UNAUTHORIZED_ROLE');
+  });
+
+  it("with a real proof copied into other claims (another participant, room or expiry), throws UNAUTHORIZED_ROLE", () => {
+    const genuine = decodeJwtUnverified(egress()).payload;
+    for (const change of [{ participantId: 'someone' }, { roomId: 'room-b' }, { exp: (genuine.exp as number) + 3600 }]) {
+      const meetingId = (change as { roomId?: string }).roomId ?? 'room-a';
+      expectCode(() => verifyJoinToken(signJwt({ ...genuine, ...change }, apiSecret), { ...ctx, meetingId }), 'UNAUTHORIZED_ROLE');
+    }
+  });
+
+  it('cannot be put in a token by generateToken (the helper app tools and the CLI use)', () => {
+    expect(() => token({ roles: ['egress' as Role] })).toThrow(/roles must be among rtc, crawler/);
+  });
+});
+
 describe('verifyRestToken', () => {
   const rest = { apiKey, apiSecret, devMode: false };
 
@@ -151,5 +181,9 @@ describe('verifyRestToken', () => {
     expectCode(() => verifyRestToken(raw({ apikey: 'k9' }), rest), 'INVALID_API_KEY');
     expectCode(() => verifyRestToken(raw({ exp: now() - 100 }), rest), 'INVALID_TOKEN', /expired/);
     expectCode(() => verifyRestToken(raw({ exp: undefined }), rest), 'INVALID_TOKEN', /no "exp"/);
+  });
+
+  it('given something other than a string (a repeated ?token=), throws INVALID_TOKEN, not a TypeError', () => {
+    expectCode(() => verifyRestToken([raw({}), raw({})] as unknown as string, rest), 'INVALID_TOKEN', /single string/);
   });
 });

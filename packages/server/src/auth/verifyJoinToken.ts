@@ -1,6 +1,7 @@
 // Turns a presented access token into trusted claims, or a RoomkitError saying exactly what is wrong.
 import { RoomkitError } from '@roomkit/protocol';
-import { tokenClaimsSchema, type TokenClaims } from './AccessToken.js';
+import { EGRESS_ROLE, tokenClaimsSchema, type TokenClaims } from './AccessToken.js';
+import { hasEgressProof } from './egressToken.js';
 import { TokenError, decodeJwtUnverified, verifyJwt } from './jwt.js';
 
 /** Tolerated clock difference between token issuer and this server. */
@@ -57,13 +58,17 @@ export function verifyAccessToken(token: string | undefined, ctx: TokenContext):
   if (claims.nbf !== undefined && claims.nbf - CLOCK_SKEW_SECONDS > now) {
     throw new RoomkitError('INVALID_TOKEN', `token not valid before ${isoSeconds(claims.nbf)}`);
   }
+  // `egress` hides its holder from everyone: only the server's own compositor tokens may carry it.
+  if (claims.roles?.includes(EGRESS_ROLE) && !hasEgressProof(claims)) {
+    throw new RoomkitError('UNAUTHORIZED_ROLE', `token role "${EGRESS_ROLE}" is reserved for the server's own recorders; roles may be rtc, crawler`);
+  }
   return claims;
 }
 
 /** Verifies a token presented to join `ctx.meetingId`; returns its claims. */
 export function verifyJoinToken(token: string | undefined, ctx: JoinTokenContext): TokenClaims {
   const claims = verifyAccessToken(token, ctx);
-  if (claims.roles !== undefined && !claims.roles.includes('rtc') && !claims.roles.includes('egress')) {
+  if (claims.roles !== undefined && !claims.roles.includes('rtc') && !claims.roles.includes(EGRESS_ROLE)) {
     throw new RoomkitError(
       'UNAUTHORIZED_ROLE',
       `token roles [${claims.roles.join(', ')}] do not include "rtc", which joining a meeting needs`,
@@ -90,6 +95,10 @@ export function verifyJoinToken(token: string | undefined, ctx: JoinTokenContext
 
 /** Verifies the token of a REST call: the raw `Authorization` value, or `Bearer <token>`. */
 export function verifyRestToken(authorizationHeader: string | undefined, ctx: TokenContext): TokenClaims {
+  // Types stop nobody at runtime: a repeated query parameter arrives as an array.
+  if (authorizationHeader !== undefined && typeof authorizationHeader !== 'string') {
+    throw new RoomkitError('INVALID_TOKEN', 'token: must be a single string (was a parameter given twice?)');
+  }
   const header = authorizationHeader?.trim();
   const token = header === undefined ? undefined : header.replace(/^Bearer\s+/i, '');
   if (token === undefined || token === '') {

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { generateToken } from '../auth/AccessToken.js';
+import { generateEgressToken } from '../auth/egressToken.js';
 import type { Config } from '../config/schema.js';
 import type { SessionObserver } from '../rooms/hooks.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
@@ -55,7 +55,7 @@ export interface Egress {
 export function createEgress(
   config: Pick<Config, 'apiKey' | 'apiSecret' | 'dataDir'> & { egress?: Partial<EgressSettings> },
   database: SqliteDatabase,
-  webhooks: Pick<Webhooks, 'observer' | 'dispatcher'>,
+  webhooks: Pick<Webhooks, 'observer'>,
 ): Egress {
   const settings = { ...EGRESS_DEFAULTS, ...config.egress };
   let base = '';
@@ -64,12 +64,11 @@ export function createEgress(
     ...settings,
     room: (roomId) => rooms?.room(roomId),
     mintToken: (roomId, participantId) =>
-      generateToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, permissions: ['allow_join'], roomId, participantId, roles: ['egress'], expiresInSeconds: 7 * 24 * 3600 }),
+      generateEgressToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, roomId, participantId, expiresInSeconds: 7 * 24 * 3600 }),
   });
-  const notify: EgressNotifier = (session, type, data, extraUrl) => {
-    webhooks.observer.publish(session, type as WebhookEventType, data);
-    if (extraUrl) webhooks.dispatcher.enqueue(session.roomId, extraUrl, JSON.stringify({ webhookType: type, data: { meetingId: session.roomId, sessionId: session.sessionId, ...data } }));
-  };
+  // The call's own webhookUrl goes through the same fan-out, so a URL that is also the room's
+  // endpoint or the global one gets each event once.
+  const notify: EgressNotifier = (session, type, data, extraUrl) => webhooks.observer.publish(session, type as WebhookEventType, data, extraUrl);
   const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify);
   const recordings = new RecordingStore(database);
   const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');

@@ -91,6 +91,20 @@ describe('rooms', () => {
     expect(generateRoomId()).toMatch(/^[a-z]{4}-[a-z]{4}-[a-z]{4}$/);
   });
 
+  it("createRoom with a customRoomId that is another room's roomId throws ERROR_INVALID_PARAMETER and creates nothing", async () => {
+    const store = openStore();
+    const other = (await store.createRoom({})).room;
+    await store.directory.roomForJoin('walk-in');
+    for (const taken of [other.roomId, 'walk-in']) {
+      await expect(store.createRoom({ customRoomId: taken })).rejects.toMatchObject({
+        codeName: 'ERROR_INVALID_PARAMETER',
+        message: 'customRoomId: already used as a roomId',
+      });
+    }
+    expect((await store.listRooms({ page: 1, perPage: 10 })).total).toBe(2);
+    expect(await store.getRoom(other.roomId)).toEqual(other);
+  });
+
   it('listRooms pages newest first with the total', async () => {
     const store = openStore();
     const ids: string[] = [];

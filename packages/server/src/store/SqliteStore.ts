@@ -2,7 +2,7 @@
 // as the rooms layer reports them, persisted pubsub, and crash recovery of sessions left open.
 import { randomBytes, randomInt } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { PubSubMessage } from '@roomkit/protocol';
+import { RoomkitError, type PubSubMessage } from '@roomkit/protocol';
 import type { PubSubArchive, RoomDirectory, SessionObserver, SessionRef } from '../rooms/hooks.js';
 import { logger } from '../logger.js';
 import { migrate, MIGRATIONS, type Migration } from './migrations.js';
@@ -144,11 +144,17 @@ export class SqliteStore implements Store {
   async createRoom(input: NewRoom): Promise<{ room: StoredRoom; created: boolean }> {
     const create = this.database.transaction((): { room: StoredRoom; created: boolean } => {
       if (input.customRoomId !== undefined) {
-        const existing = this.roomRow(input.customRoomId);
+        const existing = this.sql('SELECT * FROM rooms WHERE custom_room_id = ?').get(input.customRoomId) as RoomRow | undefined;
         if (existing) return { room: roomFromRow(existing), created: false };
+        // Ids are looked up room_id first: this custom id would never find its own room.
+        if (this.sql('SELECT 1 FROM rooms WHERE room_id = ?').get(input.customRoomId)) {
+          throw new RoomkitError('ERROR_INVALID_PARAMETER', 'customRoomId: already used as a roomId');
+        }
       }
       for (let attempt = 0; attempt < 10; attempt++) {
         const roomId = generateRoomId();
+        // Nor may a new roomId shadow another room's custom id.
+        if (this.sql('SELECT 1 FROM rooms WHERE custom_room_id = ?').get(roomId)) continue;
         if (this.insertRoom(roomId, input, Date.now())) return { room: roomFromRow(this.roomRow(roomId)!), created: true };
       }
       throw new Error('could not generate an unused room id');

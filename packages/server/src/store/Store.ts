@@ -62,7 +62,10 @@ export interface Store {
   readonly directory: RoomDirectory;
   readonly archive: PubSubArchive;
 
-  /** Creates a room; with a `customRoomId` already used, returns that room (`created: false`). */
+  /**
+   * Creates a room; with a `customRoomId` already used, returns that room (`created: false`). A
+   * `customRoomId` equal to another room's `roomId` throws ERROR_INVALID_PARAMETER.
+   */
   createRoom(input: NewRoom): Promise<{ room: StoredRoom; created: boolean }>;
   /** By `roomId`, else by `customRoomId`. */
   getRoom(roomIdOrCustomId: string): Promise<StoredRoom | null>;

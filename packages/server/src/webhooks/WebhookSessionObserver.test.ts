@@ -52,6 +52,22 @@ describe('WebhookSessionObserver', () => {
     expect(same.queued).toHaveLength(1);
   });
 
+  it("publish with an egress call's own URL adds it, once when it is also the room's endpoint or the global URL", () => {
+    const { observer, queued } = setup({ [session.roomId]: { endPoint: 'http://room.example/h', events: ['recording-*'] } }, 'http://g.example/h');
+    observer.publish(session, 'recording-started', { id: 'r1' }, 'http://call.example/h');
+    observer.publish(session, 'recording-started', { id: 'r2' }, 'http://room.example/h');
+    observer.publish(session, 'recording-started', { id: 'r3' }, 'HTTP://G.example:80/h');
+    expect(queued.map((q) => `${q.url} ${q.body.data.id}`)).toEqual([
+      'http://g.example/h r1',
+      'http://room.example/h r1',
+      'http://call.example/h r1',
+      'http://g.example/h r2',
+      'http://room.example/h r2',
+      'http://g.example/h r3',
+      'http://room.example/h r3',
+    ]);
+  });
+
   it('never throws, even when the queue does', () => {
     const observer = new WebhookSessionObserver({
       queue: { enqueue: () => { throw new Error('disk full'); } },

@@ -22,6 +22,15 @@ export interface WebhookSessionObserverOptions {
   globalUrl?: string;
 }
 
+/** `HTTP://Host:80/h` and `http://host/h` are one receiver: compare URLs in WHATWG normal form. */
+function sameUrlKey(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
 export class WebhookSessionObserver implements SessionObserver {
   /** Session start times, for `session-ended` (`start`). */
   private readonly starts = new Map<string, string>();
@@ -53,17 +62,25 @@ export class WebhookSessionObserver implements SessionObserver {
     });
   }
 
-  /** Enqueues one event for every matching subscriber. Never throws (observers must not). */
-  publish(session: SessionRef, webhookType: WebhookEventType, extra: Record<string, unknown> = {}): void {
+  /**
+   * Enqueues one event for every matching subscriber, plus `alsoTo` (an egress call's own
+   * `webhookUrl`); a URL named twice gets it once. Never throws (observers must not).
+   */
+  publish(session: SessionRef, webhookType: WebhookEventType, extra: Record<string, unknown> = {}, alsoTo?: string): void {
     try {
-      const urls = new Set<string>();
-      if (this.opts.globalUrl) urls.add(this.opts.globalUrl);
+      const urls = new Map<string, string>();
+      const add = (url: string) => {
+        const key = sameUrlKey(url);
+        if (!urls.has(key)) urls.set(key, url);
+      };
+      if (this.opts.globalUrl) add(this.opts.globalUrl);
       const sub = this.opts.subscriptions.roomWebhook(session.roomId);
-      if (sub?.endPoint && matchesEvent(sub.events ?? [], webhookType)) urls.add(sub.endPoint);
+      if (sub?.endPoint && matchesEvent(sub.events ?? [], webhookType)) add(sub.endPoint);
+      if (alsoTo) add(alsoTo);
       if (urls.size === 0) return;
       const body: WebhookBody = { webhookType, data: { meetingId: session.roomId, sessionId: session.sessionId, ...extra } };
       const json = JSON.stringify(body);
-      for (const url of urls) this.opts.queue.enqueue(session.roomId, url, json);
+      for (const url of urls.values()) this.opts.queue.enqueue(session.roomId, url, json);
     } catch (err) {
       this.log.error({ err, roomId: session.roomId, webhookType }, 'could not enqueue a webhook');
     }

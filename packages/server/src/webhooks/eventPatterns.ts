@@ -1,4 +1,5 @@
 // Matching event names against a subscription's `events`: exact names or `*` wildcards.
+import { webhookEventPattern } from '@roomkit/protocol';
 import type { WebhookEventType } from './types.js';
 
 const cache = new Map<string, RegExp>();
@@ -6,8 +7,7 @@ const cache = new Map<string, RegExp>();
 function toRegExp(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (!re) {
-    const body = pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*');
-    re = new RegExp(`^${body}$`);
+    re = webhookEventPattern(pattern);
     if (cache.size < 1000) cache.set(pattern, re);
   }
   return re;

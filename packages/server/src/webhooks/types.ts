@@ -1,29 +1,8 @@
 // Shapes of the webhooks feature: event names, bodies, subscriptions, and the outbox seam.
+import type { WebhookEventType } from '@roomkit/protocol';
 
-/** Every webhook event Roomkit emits (egress events are produced once egress exists). */
-export const WEBHOOK_EVENTS = [
-  'session-started',
-  'session-ended',
-  'participant-joined',
-  'participant-left',
-  'recording-starting',
-  'recording-started',
-  'recording-stopping',
-  'recording-stopped',
-  'recording-failed',
-  'livestream-starting',
-  'livestream-started',
-  'livestream-stopping',
-  'livestream-stopped',
-  'livestream-failed',
-  'hls-starting',
-  'hls-started',
-  'hls-playable',
-  'hls-stopping',
-  'hls-stopped',
-  'hls-failed',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** The event names are part of the REST contract (room subscriptions are checked against them). */
+export { WEBHOOK_EVENTS, type WebhookEventType } from '@roomkit/protocol';
 
 /** The POSTed JSON body (VideoSDK field names). */
 export interface WebhookBody {
