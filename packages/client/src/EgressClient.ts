@@ -10,8 +10,8 @@ export interface EgressHost {
   applyState(info: EgressStateInfo): void;
   /** The server's URL: HLS URLs arrive as paths on it (`/hls/<room>/<id>/index.m3u8`). */
   baseUrl?(): string | undefined;
-  /** True when `action` may run now; otherwise the host has already emitted `error`. */
-  ensureJoined(action: string): boolean;
+  /** Null when `action` may run now; else the error the host has already emitted (3035 or 3065). */
+  notJoined(action: string): RoomkitError | null;
   /** Emits a failure as the meeting's `error` event. */
   reportError(err: unknown): void;
 }
@@ -27,11 +27,12 @@ export class EgressClient {
   constructor(private readonly host: EgressHost) {}
 
   /**
-   * Runs a start/stop the app asked for: it needs a joined meeting (rejects with 3065/3064
-   * otherwise), and a failure is also emitted as `error` (as VideoSDK does).
+   * Runs a start/stop the app asked for: it needs a joined meeting (rejects with 3035, or 3065
+   * while reconnecting), and a failure is also emitted as `error` (as VideoSDK does).
    */
   async call(action: string, run: () => Promise<void>): Promise<void> {
-    if (!this.host.ensureJoined(action)) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting`);
+    const notJoined = this.host.notJoined(action);
+    if (notJoined) throw notJoined;
     try {
       await run();
     } catch (err) {

@@ -30,6 +30,15 @@ interface Publication {
   ownsTrack: boolean;
 }
 
+const QUALITIES: readonly unknown[] = ['low', 'med', 'high'];
+
+/** A custom track argument: a MediaStream, or a lone MediaStreamTrack (wrapped); anything else is 3073. */
+function customStream(custom: unknown): Promise<MediaStream> {
+  if (typeof MediaStreamTrack !== 'undefined' && custom instanceof MediaStreamTrack) return Promise.resolve(new MediaStream([custom]));
+  if (typeof (custom as MediaStream | null)?.getTracks === 'function') return Promise.resolve(custom as MediaStream);
+  return Promise.reject(new RoomkitError('ERROR_INVALID_PARAMETER', 'custom track: pass a MediaStream, e.g. from VideoSDK.createCameraVideoTrack()'));
+}
+
 export class LocalMedia {
   private readonly publications = new Map<StreamKind, Publication>();
   private readonly queues = new Map<string, Promise<void>>();
@@ -48,9 +57,10 @@ export class LocalMedia {
     return this.serial('audio', async () => {
       if (this.publications.has('audio')) return;
       const captured = await this.capture(() =>
-        custom ? Promise.resolve(custom) : createMicrophoneAudioTrack({ microphoneId: this.micDeviceId }),
+        custom ? customStream(custom) : createMicrophoneAudioTrack({ microphoneId: this.micDeviceId }),
       );
-      const track = captured?.getAudioTracks()[0];
+      if (!captured) return; // reported already
+      const track = captured.getAudioTracks()[0];
       if (!track) return this.noTrack(custom, 'ERROR_GET_AUDIO_MEDIA', 'audio');
       await this.publish('audio', track, !custom);
     });
@@ -61,9 +71,10 @@ export class LocalMedia {
       if (this.publications.has('video')) return;
       const size = CAMERA_RESOLUTION[this.host.maxResolution];
       const captured = await this.capture(() =>
-        custom ? Promise.resolve(custom) : createCameraVideoTrack({ cameraId: this.cameraDeviceId }, size),
+        custom ? customStream(custom) : createCameraVideoTrack({ cameraId: this.cameraDeviceId }, size),
       );
-      const track = captured?.getVideoTracks()[0];
+      if (!captured) return; // reported already
+      const track = captured.getVideoTracks()[0];
       if (!track) return this.noTrack(custom, 'ERROR_GET_VIDEO_MEDIA', 'video');
       const published = await this.publish('video', track, !custom);
       if (published && this.webcamQuality !== 'high') await this.applyWebcamQuality();
@@ -73,7 +84,7 @@ export class LocalMedia {
   enableScreenShare(custom?: MediaStream): Promise<void> {
     return this.serial('share', async () => {
       if (this.publications.has('share')) return;
-      const captured = await this.capture(() => (custom ? Promise.resolve(custom) : createScreenShareVideoTrack()));
+      const captured = await this.capture(() => (custom ? customStream(custom) : createScreenShareVideoTrack()));
       if (!captured) return;
       const video = captured.getVideoTracks()[0];
       const audio = captured.getAudioTracks()[0];
@@ -122,6 +133,10 @@ export class LocalMedia {
   }
 
   setWebcamQuality(quality: Quality): Promise<void> {
+    if (!QUALITIES.includes(quality)) {
+      this.host.emitError({ code: ErrorCode.ERROR_INVALID_PARAMETER, message: `setWebcamQuality(): quality must be low, med or high, got ${String(quality)}` });
+      return Promise.resolve();
+    }
     this.webcamQuality = quality;
     return this.serial('video', () => this.applyWebcamQuality());
   }

@@ -34,6 +34,8 @@ type Phase = 'new' | 'joining' | 'joined' | 'leaving' | 'left' | 'failed';
 /** Options after defaults; what Meeting actually reads. */
 type ResolvedOptions = MeetingOptions & Required<Pick<MeetingOptions, 'mode' | 'multiStream' | 'maxResolution'>>;
 
+const STREAM_KINDS: readonly unknown[] = ['audio', 'video', 'share', 'shareAudio'];
+const PIN_TYPES: readonly unknown[] = ['SHARE_AND_CAM', 'CAM', 'SHARE'];
 const NO_LEAVE_WAIT_MS = 3_000;
 /** How long join() may wait for a host to admit an ask_join participant. */
 const LOBBY_WAIT_MS = 15 * 60_000;
@@ -74,7 +76,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
     baseUrl: () => this.options.signalingBaseUrl ?? globalThis.location?.origin,
-    ensureJoined: (action) => this.ensureJoined(action),
+    notJoined: (action) => this.notJoined(action),
     reportError: (err) => this.reportError(err),
   });
 
@@ -87,9 +89,14 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       requestQuality: (p, quality) => this.requestQuality(p, quality),
       setPin: (p, type, pinned) => this.setPin(p, type, pinned),
       streamStats: (p, kind) => this.streamStats(p, kind),
-      moderate: (p, action) => this.moderation.moderate(p, action),
+      moderate: (p, action) =>
+        this.moderation.moderate(p, action).catch((err: unknown) => {
+          this.reportError(err);
+          throw err;
+        }),
       renderVideo: (p, opts) => this.renderers.renderVideo(p, opts),
       renderAudio: (p, opts) => this.renderers.renderAudio(p, opts),
+      setConsuming: (p, kind, consuming) => void this.remote.setConsuming(p, kind, consuming).catch((err) => this.reportError(err)),
     };
     this.renderers = new MediaRenderers({ pauseVideoInBackground: options.pauseVideoInBackground ?? true, log: this.log, participants: () => this.participants.values() });
     this.moderation = new Moderation({
@@ -134,6 +141,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       ...common,
       participant: (id) => this.participants.get(id),
       receivesMedia: this.options.mode !== 'SIGNALLING_ONLY',
+      autoConsume: options.autoConsume ?? true,
       streamAdded: (p, stream) => this.renderers.streamAdded(p, stream),
     });
   }
@@ -218,12 +226,12 @@ export class Meeting extends EventEmitter<MeetingEvents> {
    */
   async changeMode(mode: Mode): Promise<void> {
     if (!Object.values(modes).includes(mode)) throw this.fail('ERROR_INVALID_MODE', `Unknown mode '${String(mode)}': use SEND_AND_RECV, RECV_ONLY or SIGNALLING_ONLY`);
-    const signaling = this.phase === 'joined' ? this.signaling : null;
-    if (!this.ensureJoined('changeMode') || !signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'changeMode() needs a joined, connected meeting');
+    const notJoined = this.notJoined('changeMode');
+    if (notJoined) throw notJoined;
     if (mode === this.localParticipant.mode) return;
     if (mode !== 'SEND_AND_RECV') await Promise.all([this.media.disableMic(), this.media.disableWebcam(), this.media.disableScreenShare()]);
     try {
-      await signaling.request({ t: 'changeMode', mode });
+      await this.signaling!.request({ t: 'changeMode', mode });
     } catch (err) {
       this.reportError(err);
       throw err;
@@ -269,20 +277,24 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   async send(payload: string | ArrayBuffer | ArrayBufferView | Blob, options: { reliability?: string } = {}): Promise<void> {
     const reliability = checkReliability(options?.reliability);
     const wire = encodeDataPayload(typeof Blob !== 'undefined' && payload instanceof Blob ? await payload.arrayBuffer() : payload);
-    const signaling = this.phase === 'joined' ? this.signaling : null;
-    if (!this.ensureJoined('send') || !signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'send() needs a joined, connected meeting');
-    await signaling.request({ t: 'sendData', ...wire, reliability });
+    const notJoined = this.notJoined('send');
+    if (notJoined) throw notJoined;
+    await this.signaling!.request({ t: 'sendData', ...wire, reliability });
   }
   /** Stops receiving every remote stream (of `kind`, if given) until resumeAllStreams(). */
   async pauseAllStreams(kind?: StreamKind): Promise<void> {
-    await this.forRemoteStreams(kind, (s) => s.pause());
+    await this.forRemoteStreams('pauseAllStreams', kind, (s) => s.pause());
   }
   async resumeAllStreams(kind?: StreamKind): Promise<void> {
-    await this.forRemoteStreams(kind, (s) => s.resume());
+    await this.forRemoteStreams('resumeAllStreams', kind, (s) => s.resume());
   }
 
-  private async forRemoteStreams(kind: StreamKind | undefined, action: (s: Stream) => Promise<void>): Promise<void> {
-    if (!this.ensureJoined(kind === undefined ? 'pauseAllStreams' : `pauseAllStreams(${kind})`)) return;
+  private async forRemoteStreams(method: string, kind: StreamKind | undefined, action: (s: Stream) => Promise<void>): Promise<void> {
+    if (kind !== undefined && !STREAM_KINDS.includes(kind)) {
+      this.fail('ERROR_INVALID_PARAMETER', `${method}(): kind must be one of ${STREAM_KINDS.join(', ')}, got ${String(kind)}`);
+      return;
+    }
+    if (!this.ensureJoined(kind === undefined ? method : `${method}(${kind})`)) return;
     const streams = [...this.participants.values()].flatMap((p) => [...p.streams.values()]).filter((s) => kind === undefined || s.kind === kind);
     await Promise.all(streams.map((s) => action(s).catch((err) => this.reportError(err))));
   }
@@ -475,6 +487,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     } else {
       this.hlsState = info.status as HlsState;
       if (info.playbackHlsUrl || info.livestreamUrl) this.hlsUrls = { playbackHlsUrl: info.playbackHlsUrl ?? null, livestreamUrl: info.livestreamUrl ?? null };
+      else if (this.hlsState === hlsEvents.HLS_STOPPED) this.hlsUrls = { playbackHlsUrl: null, livestreamUrl: null };
       this.safeEmit('hls-state-changed', { status: this.hlsState, ...(info.playbackHlsUrl && { playbackHlsUrl: info.playbackHlsUrl }), ...(info.livestreamUrl && { livestreamUrl: info.livestreamUrl }) });
     }
   }
@@ -486,6 +499,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   /** Joined: the server pins for everyone and its `pinStateChanged` updates us. Before: local only. */
   private setPin(p: Participant, type: PinType, pinned: boolean): void {
+    if (!PIN_TYPES.includes(type)) {
+      this.fail('ERROR_INVALID_PARAMETER', `${pinned ? 'pin' : 'unpin'}(): type must be SHARE_AND_CAM, CAM or SHARE, got ${String(type)}`);
+      return;
+    }
     if (this.phase === 'joined' && this.signaling) {
       this.signaling.request({ t: 'setPin', participantId: p.id, type, pinned }).catch((err: unknown) => {
         const code = err instanceof RoomkitError ? err.code : ErrorCode.ERROR_INVALID_PARAMETER;
@@ -529,14 +546,17 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.safeEmit('meeting-state-changed', { state: meetingStates[state] });
   }
 
-  private ensureJoined(action: string): boolean {
+  /** Null when `action` may run now; else emits `error` and returns that error (to reject with). */
+  private notJoined(action: string): RoomkitError | null {
     if (this.phase === 'joined' && this.reconnector.active) {
-      this.fail('ERROR_MEETING_RECONNECTING', `${action}() cannot run while the meeting reconnects; try again after meeting-state-changed CONNECTED`);
-      return false;
+      return this.fail('ERROR_MEETING_RECONNECTING', `${action}() cannot run while the meeting reconnects; try again after meeting-state-changed CONNECTED`);
     }
-    if (this.phase === 'joined') return true;
-    this.fail('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting; call join() and wait for 'meeting-joined'`);
-    return false;
+    if (this.phase === 'joined' && this.signaling) return null;
+    return this.fail('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting; call join() and wait for 'meeting-joined'`);
+  }
+
+  private ensureJoined(action: string): boolean {
+    return this.notJoined(action) === null;
   }
 
   private ensureCanPublish(action: string): boolean {

@@ -30,6 +30,8 @@ export interface ParticipantHost {
   moderate(participant: Participant, action: ModerationAction): Promise<void>;
   renderVideo(participant: Participant, options: RenderVideoOptions): HTMLElement;
   renderAudio(participant: Participant, options: RenderAudioOptions): HTMLAudioElement;
+  /** consume*Streams() / stopConsuming*Streams(). */
+  setConsuming(participant: Participant, kind: 'audio' | 'video', consuming: boolean): void;
 }
 
 export type ModerationAction = 'remove' | 'enableMic' | 'disableMic' | 'enableWebcam' | 'disableWebcam';
@@ -145,11 +147,24 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.moderation('disableWebcam');
   }
 
-  // Every stream is consumed automatically by this server; these keep VideoSDK apps compiling.
-  consumeMicStreams(): void {}
-  consumeWebcamStreams(): void {}
-  stopConsumingMicStreams(): void {}
-  stopConsumingWebcamStreams(): void {}
+  /**
+   * With `autoConsume: false`: start receiving this participant's mic (camera) stream, now and
+   * whenever it is published again (`stream-enabled` follows); stopConsuming*() undoes it
+   * (`stream-disabled`; the mic/camera flags stay as the participant has them). With the default
+   * autoConsume they also work, e.g. to stop receiving someone's camera.
+   */
+  consumeMicStreams(): void {
+    if (!this.local) this.host.setConsuming(this, 'audio', true);
+  }
+  consumeWebcamStreams(): void {
+    if (!this.local) this.host.setConsuming(this, 'video', true);
+  }
+  stopConsumingMicStreams(): void {
+    if (!this.local) this.host.setConsuming(this, 'audio', false);
+  }
+  stopConsumingWebcamStreams(): void {
+    if (!this.local) this.host.setConsuming(this, 'video', false);
+  }
 
   /** The stream of `kind` this participant currently has, if any. */
   streamOf(kind: StreamKind): Stream | undefined {
@@ -164,14 +179,17 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this._setMediaStatus(stream.kind, true);
   }
 
-  /** @internal Removes a stream and emits stream-disabled / media-status-changed. */
-  _removeStream(streamId: string): Stream | undefined {
+  /**
+   * @internal Removes a stream and emits stream-disabled / media-status-changed; `stillPublished`
+   * (stopConsuming*): the participant still sends it, so its mic/camera flag stays on.
+   */
+  _removeStream(streamId: string, stillPublished = false): Stream | undefined {
     const stream = this.streams.get(streamId);
     if (!stream) return undefined;
     this.streams.delete(streamId);
     this.safeEmit('stream-disabled', stream);
     // Another stream of the same kind may still be there (a replacement that arrived first).
-    if (!this.streamOf(stream.kind)) this._setMediaStatus(stream.kind, false);
+    if (!stillPublished && !this.streamOf(stream.kind)) this._setMediaStatus(stream.kind, false);
     return stream;
   }
 

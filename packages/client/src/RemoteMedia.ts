@@ -23,7 +23,12 @@ export interface RemoteMediaHost {
   readonly receivesMedia: boolean;
   /** A remote stream was added to its participant (adaptive subscription may pause it). */
   streamAdded(participant: Participant, stream: Stream): void;
+  /** initMeeting's autoConsume: false holds remote mic and camera streams until consumed. */
+  readonly autoConsume: boolean;
 }
+
+type ConsumableKind = 'audio' | 'video';
+const isConsumable = (kind: StreamKind): kind is ConsumableKind => kind === 'audio' || kind === 'video';
 
 interface Consumed {
   participantId: string;
@@ -38,6 +43,10 @@ export class RemoteMedia {
   private readonly consumed = new Map<string, Consumed>();
   /** Media arrives (not SIGNALLING_ONLY); changeMode() switches it. */
   private receiving: boolean;
+  /** Streams received but not consumed by the app (paused on the server, not in participant.streams). */
+  private readonly held = new Map<string, { participantId: string; stream: Stream }>();
+  /** What the app chose with consume*()/stopConsuming*(), per participant (else: autoConsume). */
+  private readonly choices = new Map<string, Map<ConsumableKind, boolean>>();
 
   constructor(private readonly host: RemoteMediaHost) {
     this.subscriber = this.newSubscriber();
@@ -135,8 +144,42 @@ export class RemoteMedia {
       },
     };
     const stream = new Stream(ev.streamId, ev.kind, codec, receiver.track, pauser);
+    if (isConsumable(ev.kind) && !this.consumes(participant.id, ev.kind)) this.hold(participant, stream);
+    else this.show(participant, stream);
+  }
+
+  /** consume*Streams() (true) / stopConsuming*Streams() (false) of one remote participant. */
+  async setConsuming(participant: Participant, kind: ConsumableKind, consuming: boolean): Promise<void> {
+    let choice = this.choices.get(participant.id);
+    if (!choice) this.choices.set(participant.id, (choice = new Map()));
+    choice.set(kind, consuming);
+    if (consuming) {
+      for (const [streamId, held] of [...this.held]) {
+        if (held.participantId !== participant.id || held.stream.kind !== kind) continue;
+        this.held.delete(streamId);
+        await held.stream._setPauseReason('not-consumed', false);
+        if (this.consumed.has(streamId)) this.show(participant, held.stream);
+      }
+    } else {
+      const stream = participant.streamOf(kind);
+      if (stream) this.hold(participant, participant._removeStream(stream.id, true)!);
+    }
+  }
+
+  private consumes(participantId: string, kind: ConsumableKind): boolean {
+    return this.choices.get(participantId)?.get(kind) ?? this.host.autoConsume;
+  }
+
+  private show(participant: Participant, stream: Stream): void {
     participant._addStream(stream);
     this.host.streamAdded(participant, stream);
+  }
+
+  /** Not consumed: paused on the server and kept out of participant.streams; the flag stays on. */
+  private hold(participant: Participant, stream: Stream): void {
+    this.held.set(stream.id, { participantId: participant.id, stream });
+    participant._setMediaStatus(stream.kind, true);
+    stream._setPauseReason('not-consumed', true).catch((err: unknown) => this.host.log.warn(`could not pause unconsumed ${stream.kind} stream ${stream.id}:`, err));
   }
 
   onStreamEnabled(ev: EventOf<'streamEnabled'>): void {
@@ -158,6 +201,8 @@ export class RemoteMedia {
   /** A participant left: its streams end (stream-disabled is emitted for each). */
   participantGone(participant: Participant): void {
     for (const streamId of [...participant.streams.keys()]) this.drop(participant.id, streamId);
+    for (const [streamId, held] of [...this.held]) if (held.participantId === participant.id) this.held.delete(streamId);
+    this.choices.delete(participant.id);
     for (const [streamId, info] of this.published) if (info.participantId === participant.id) this.published.delete(streamId);
   }
 
@@ -176,6 +221,7 @@ export class RemoteMedia {
   close(): void {
     this.subscriber.close();
     this.consumed.clear();
+    this.held.clear();
     this.published.clear();
   }
 
@@ -187,6 +233,13 @@ export class RemoteMedia {
   private drop(participantId: string, streamId: string): void {
     this.consumed.delete(streamId);
     this.host.stats.forget(`sub:${streamId}`);
+    const held = this.held.get(streamId);
+    if (held) {
+      this.held.delete(streamId);
+      const participant = this.host.participant(participantId);
+      if (participant && !participant.streamOf(held.stream.kind)) participant._setMediaStatus(held.stream.kind, false);
+      return;
+    }
     // Remote tracks belong to the subscriber PC's receivers and are reused with the mid: never stop them.
     this.host.participant(participantId)?._removeStream(streamId);
   }

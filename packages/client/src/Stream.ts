@@ -3,8 +3,11 @@
 // renderVideo() elements all being off-screen, or the page being hidden (AdaptiveSubscription).
 import type { StreamKind } from '@roomkit/protocol';
 
-/** Why a remote stream is not being received; sent with `stream-paused` / `stream-resumed`. */
-export type PauseReason = 'manual' | 'offscreen' | 'page-hidden';
+/**
+ * Why a remote stream is not being received; sent with `stream-paused` / `stream-resumed`.
+ * `not-consumed`: autoConsume is false and the app has not called consume*Streams() for it.
+ */
+export type PauseReason = 'manual' | 'offscreen' | 'page-hidden' | 'not-consumed';
 
 /** How a remote stream asks the server to stop or restart sending it. */
 export interface StreamPauser {

@@ -20,7 +20,10 @@ export interface MeetingOptions {
   maxResolution?: 'hd' | 'sd';
   customCameraVideoTrack?: MediaStream;
   customMicrophoneAudioTrack?: MediaStream;
-  /** Accepted for compatibility; this server consumes every stream automatically. */
+  /**
+   * Default true. False: remote mic and camera streams are not received (paused on the server, no
+   * stream-enabled) until the app calls `participant.consumeMicStreams()` / `consumeWebcamStreams()`.
+   */
   autoConsume?: boolean;
   metaData?: Record<string, unknown>;
   /** Log signaling traffic to the console. */

@@ -1,7 +1,8 @@
 // A meeting as a Node app (bot, recorder, load client) sees it: the browser SDK's join/leave
 // lifecycle, participants and events, with synthetic media published through node-datachannel and
 // remote streams delivered as RTP with counters instead of MediaStreamTracks.
-import type { JoinResult, ParticipantInfo, Quality, ServerEvent, StreamInfo } from '@roomkit/protocol';
+import type { EgressStateInfo, JoinResult, ParticipantInfo, Quality, ServerEvent, StreamInfo } from '@roomkit/protocol';
+import { validateRtmpOutputs } from '@roomkit/protocol/livestream';
 import { LeaveReason, RoomkitError } from '@roomkit/protocol/errors';
 import { SIGNALING_PATH } from '@roomkit/protocol/constants';
 import { RealtimeStore, checkReliability, decodeDataPayload, encodeDataPayload } from '@roomkit/protocol/collab';
@@ -31,6 +32,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   readonly realtimeStore: RealtimeStore;
   activeSpeakerId: string | null = null;
   activePresenterId: string | null = null;
+  recordingState: string = 'RECORDING_STOPPED';
+  livestreamState: string = 'LIVESTREAM_STOPPED';
+  hlsState: string = 'HLS_STOPPED';
+  hlsUrls: { playbackHlsUrl: string | null; livestreamUrl: string | null } = { playbackHlsUrl: null, livestreamUrl: null };
   /**
    * performance.now() timings of the last join(): socket open, join answered, and the subscriber
    * connection's first offer received, our answer accepted by the server, and ICE+DTLS connected.
@@ -44,7 +49,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private signaling: SignalingClient | null = null;
   private joinPromise: Promise<void> | null = null;
   private readonly publications = new Map<KindToPublish, PublishConnection>();
-  private readonly subscriber: SubscribeConnection;
+  private subscriber: SubscribeConnection;
   private readonly published = new Map<string, StreamInfo & { participantId: string }>();
   private readonly consumed = new Map<string, { participantId: string; mid: string; receiver: StreamReceiver }>();
   private readonly debug: (...args: unknown[]) => void;
@@ -60,13 +65,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       () => (this.phase === 'joined' ? this.signaling : null),
       (key, err) => this.debug(`a realtimeStore observer of '${key}' threw:`, err),
     );
-    this.subscriber = new SubscribeConnection({
-      bindAddress: options.bindAddress,
-      name: options.name ?? 'node',
-      onConnected: () => {
-        if (this.timings.subscriberConnectedAt < 0) this.timings.subscriberConnectedAt = performance.now();
-      },
-    });
+    this.subscriber = this.newSubscriber();
   }
 
   /** Connects and joins; resolves after `meeting-joined`, rejects with a RoomkitError (`.code`). */
@@ -90,6 +89,32 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     const reliability = checkReliability(options?.reliability);
     const wire = encodeDataPayload(payload);
     await this.joined('send').request({ t: 'sendData', ...wire, reliability });
+  }
+
+  /** Composite recording of the meeting (needs allow_mod); state in `recordingState` and `recording-state-changed`. */
+  async startRecording(webhookUrl?: string, awsDirPath?: string, config?: Record<string, unknown>): Promise<void> {
+    await this.joined('startRecording').request({ t: 'startEgress', kind: 'recording', ...(webhookUrl && { webhookUrl }), ...(awsDirPath && { awsDirPath }), ...(config && { config }) });
+  }
+  async stopRecording(): Promise<void> {
+    await this.joined('stopRecording').request({ t: 'stopEgress', kind: 'recording' });
+  }
+  /** RTMP to 1..5 destinations (needs allow_mod). */
+  async startLivestream(outputs: { url: string; streamKey: string }[], config?: Record<string, unknown>): Promise<void> {
+    await this.joined('startLivestream').request({ t: 'startEgress', kind: 'livestream', outputs: validateRtmpOutputs(outputs), ...(config && { config }) });
+  }
+  async stopLivestream(): Promise<void> {
+    await this.joined('stopLivestream').request({ t: 'stopEgress', kind: 'livestream' });
+  }
+  /** HLS from the Roomkit server (needs allow_mod); URLs (paths on the server) in `hlsUrls`. */
+  async startHls(config?: Record<string, unknown>): Promise<void> {
+    await this.joined('startHls').request({ t: 'startEgress', kind: 'hls', ...(config && { config }) });
+  }
+  async stopHls(): Promise<void> {
+    await this.joined('stopHls').request({ t: 'stopEgress', kind: 'hls' });
+  }
+  /** Admits or denies someone waiting in the lobby (needs allow_join or allow_mod). */
+  async respondEntry(participantId: string, decision: 'allowed' | 'denied'): Promise<void> {
+    await this.joined('respondEntry').request({ t: 'respondEntry', participantId, decision });
   }
 
   /** Ends the meeting for everyone (needs allow_mod). */
@@ -167,6 +192,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     for (const info of result.participants) this.addParticipant(info);
     this.activeSpeakerId = result.activeSpeakerId;
     this.activePresenterId = result.activePresenterId;
+    for (const state of result.egress ?? []) this.applyEgressState(state);
     this.phase = 'joined';
     this.joinSettled();
     this.emitState('CONNECTED');
@@ -242,11 +268,45 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       case 'mediaDisabledByModerator':
         this.closePublication(ev.kind);
         return;
+      case 'mediaReset':
+        void this.onMediaReset();
+        return;
+      case 'egressState':
+        this.applyEgressState(ev);
+        return;
       case 'error':
         this.safeEmit('error', { code: ev.error.code, message: ev.error.message });
         return;
       default:
         return; // lobby and moderator requests: not handled by the Node client
+    }
+  }
+
+  private newSubscriber(): SubscribeConnection {
+    return new SubscribeConnection({
+      bindAddress: this.options.bindAddress,
+      name: this.options.name ?? 'node',
+      onConnected: () => {
+        if (this.timings.subscriberConnectedAt < 0) this.timings.subscriberConnectedAt = performance.now();
+      },
+    });
+  }
+
+  /**
+   * The server lost this meeting's media (a media worker died) and rebuilt it on another worker:
+   * receive anew through a fresh subscriber connection, and publish what we published again.
+   */
+  private async onMediaReset(): Promise<void> {
+    for (const [streamId, c] of [...this.consumed]) this.drop(c.participantId, streamId);
+    this.subscriber.close();
+    this.subscriber = this.newSubscriber();
+    const kinds = [...this.publications.keys()];
+    for (const kind of kinds) this.closePublication(kind);
+    try {
+      if (this.localParticipant.mode !== 'SIGNALLING_ONLY') await this.joined('restartSubscriber').request({ t: 'restartSubscriber' });
+      for (const kind of kinds) await this.publish(kind);
+    } catch (err) {
+      this.safeEmit('error', { code: 3044, message: `Could not rebuild the media after the server lost it: ${(err as Error).message}` });
     }
   }
 
@@ -360,6 +420,21 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   private async requestQuality(p: Participant, quality: Quality): Promise<void> {
     await this.joined('setQuality').request({ t: 'setQuality', participantId: p.id, quality });
+  }
+
+  private applyEgressState(info: EgressStateInfo): void {
+    if (info.kind === 'recording') {
+      this.recordingState = info.status;
+      this.safeEmit('recording-state-changed', { status: info.status });
+    } else if (info.kind === 'livestream') {
+      this.livestreamState = info.status;
+      this.safeEmit('livestream-state-changed', { status: info.status });
+    } else {
+      this.hlsState = info.status;
+      const stopped = info.status === 'HLS_STOPPED';
+      if (info.playbackHlsUrl || info.livestreamUrl || stopped) this.hlsUrls = { playbackHlsUrl: info.playbackHlsUrl ?? null, livestreamUrl: info.livestreamUrl ?? null };
+      this.safeEmit('hls-state-changed', { status: info.status, ...(info.playbackHlsUrl && { playbackHlsUrl: info.playbackHlsUrl }), ...(info.livestreamUrl && { livestreamUrl: info.livestreamUrl }) });
+    }
   }
 
   private joined(action: string): SignalingClient {

@@ -1,4 +1,6 @@
 // Entry point mirroring the browser SDK's VideoSDK object: config(token) then initMeeting(options).
+import { RoomkitError } from '@roomkit/protocol/errors';
+import { Constants } from '@roomkit/protocol/sdkConstants';
 import { Meeting } from './Meeting.js';
 import type { MeetingOptions } from './types.js';
 
@@ -9,8 +11,11 @@ export function config(token: string): void {
 }
 
 export function initMeeting(options: MeetingOptions): Meeting {
-  if (!options.meetingId) throw new Error('initMeeting: meetingId is required');
-  if (!options.signalingBaseUrl) throw new Error('initMeeting: signalingBaseUrl is required in Node');
+  if (!options?.meetingId) throw new RoomkitError('INVALID_MEETING_ID', 'initMeeting: meetingId is required');
+  if (!options.signalingBaseUrl) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'initMeeting: signalingBaseUrl is required in Node');
+  if (options.mode !== undefined && !Object.values(Constants.modes).includes(options.mode)) {
+    throw new RoomkitError('ERROR_INVALID_MODE', `initMeeting: unknown mode '${String(options.mode)}': use SEND_AND_RECV, RECV_ONLY or SIGNALLING_ONLY`);
+  }
   return new Meeting(options, configuredToken);
 }
 
@@ -21,4 +26,4 @@ export async function fetchDevToken(baseUrl: string, roomId: string): Promise<st
   return ((await res.json()) as { token: string }).token;
 }
 
-export const VideoSDK = { config, initMeeting, fetchDevToken };
+export const VideoSDK = { config, initMeeting, fetchDevToken, Constants };

@@ -1,5 +1,6 @@
 // Public face of @roomkit/node-client: the Meeting API in Node with synthetic media.
 export { VideoSDK, config, initMeeting, fetchDevToken } from './VideoSDK.js';
+export { Constants } from '@roomkit/protocol/sdkConstants';
 export { Meeting } from './Meeting.js';
 export { Participant } from './Participant.js';
 export type { ParticipantEvents } from './Participant.js';

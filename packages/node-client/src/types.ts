@@ -47,6 +47,9 @@ export type MeetingEvents = {
   'speaker-changed': [participantId: string | null];
   'presenter-changed': [participantId: string | null];
   'participant-mode-changed': [info: { participantId: string; mode: Mode }];
+  'recording-state-changed': [info: { status: string }];
+  'livestream-state-changed': [info: { status: string }];
+  'hls-state-changed': [info: { status: string; playbackHlsUrl?: string; livestreamUrl?: string }];
   /** Another participant's `send()`: text as a string, bytes as a Uint8Array. */
   data: [info: { from: string; timestamp: number; payload: string | Uint8Array; reliability: 'RELIABLE' | 'UNRELIABLE' }];
   error: [error: MeetingError];

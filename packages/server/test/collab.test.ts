@@ -2,7 +2,7 @@
 // (the browser SDK shares its RealtimeStore and payload code) and raw signaling for bad input.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, REALTIME_STORE_MAX_KEYS } from '@roomkit/protocol';
-import { fetchDevToken, initMeeting, type Meeting } from '@roomkit/node-client';
+import { Constants, VideoSDK, fetchDevToken, initMeeting, type Meeting } from '@roomkit/node-client';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { connectWs, type WsTestClient } from './helpers/wsClient.js';
 import { until } from './helpers/nodeParticipants.js';
@@ -178,5 +178,24 @@ describe('send() and the data event', () => {
     await alice.send('still fine');
     expect(await until(() => received.length === 1, 5000)).toBe(true);
     expect(received).toEqual(['still fine']);
+  });
+});
+
+describe('the Node client names what the browser SDK names', () => {
+  it('VideoSDK.Constants, initMeeting errors with codes, and egress / lobby calls with their checks', async () => {
+    expect(VideoSDK.Constants).toBe(Constants);
+    expect(Constants.errors.INVALID_MEETING_ID).toBe(4003);
+    expect(Constants.modes.RECV_ONLY).toBe('RECV_ONLY');
+    expect(Constants.hlsEvents.HLS_PLAYABLE).toBe('HLS_PLAYABLE');
+    expect(() => initMeeting({ meetingId: '', signalingBaseUrl: server.url })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_MEETING_ID }));
+    expect(() => initMeeting({ meetingId: 'x', signalingBaseUrl: server.url, mode: 'BROADCAST' as never })).toThrow(expect.objectContaining({ code: ErrorCode.ERROR_INVALID_MODE }));
+
+    const idle = initMeeting({ meetingId: 'parity', signalingBaseUrl: server.url, token: 'unused', mode: 'SIGNALLING_ONLY' });
+    expect(await codeOf(idle.startRecording())).toBe(ErrorCode.ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED);
+    const bot = await join('parity', 'Bot');
+    expect(bot.recordingState).toBe('RECORDING_STOPPED');
+    expect(await codeOf(bot.startLivestream([]))).toBe(ErrorCode.INVALID_LIVESTREAM_CONFIG);
+    expect(await codeOf(bot.startLivestream([{ url: 'http://not-rtmp.example', streamKey: 'k' }]))).toBe(ErrorCode.INVALID_LIVESTREAM_CONFIG);
+    expect(await codeOf(bot.respondEntry('nobody-waiting', 'allowed'))).toBe(ErrorCode.INVALID_PARTICIPANT_ID);
   });
 });

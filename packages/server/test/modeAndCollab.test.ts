@@ -1,7 +1,8 @@
-// changeMode(), send()/data and realtimeStore in the browser SDK, with real Chromium clients: a
-// viewer that starts SIGNALLING_ONLY receives decoded video after switching to RECV_ONLY, stops
-// receiving when switching back, and can publish after SEND_AND_RECV; a publisher that switches to
-// RECV_ONLY stops sending; everyone hears participant-mode-changed.
+// changeMode(), autoConsume, send()/data and realtimeStore in the browser SDK, with real Chromium
+// clients: a viewer that starts SIGNALLING_ONLY receives decoded video after switching to
+// RECV_ONLY, stops receiving when switching back, and can publish after SEND_AND_RECV; a publisher
+// that switches to RECV_ONLY stops sending; everyone hears participant-mode-changed. With
+// autoConsume false nothing is received until consume*Streams().
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ErrorCode } from '@roomkit/protocol';
@@ -114,5 +115,88 @@ describe('send() and realtimeStore in the browser SDK', () => {
     });
     expect(changes).toEqual([['7', ids.pub]]);
     expect(await viewer.evaluate(() => (window as any).rk.meeting.realtimeStore.getValue('slide'))).toBe('7');
+  });
+});
+
+/** Video RTP packets received by all of a page's connections (raw WebRTC stats). */
+const videoPacketsIn = (page: Page) =>
+  page.evaluate(async () => {
+    let total = 0;
+    for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: any) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') total += s.packetsReceived ?? 0;
+      });
+    }
+    return total;
+  });
+
+describe('autoConsume: false', () => {
+  let cam: Page;
+  let lazy: Page;
+  const call = (page: Page, id: string, method: string) => page.evaluate(([pid, m]) => (window as any).rk.meeting.participants.get(pid)[m](), [id, method] as const);
+
+  it('receives nothing until consumeWebcamStreams(); flags still show what is published', async () => {
+    cam = await openSdkPage(browser, server.url, 'cam');
+    lazy = await openSdkPage(browser, server.url, 'lazy');
+    const c = await join(cam, { meetingId: 'consume-room', name: 'Cam', micEnabled: true, webcamEnabled: true });
+    const l = await join(lazy, { meetingId: 'consume-room', name: 'Lazy', micEnabled: false, webcamEnabled: false, autoConsume: false });
+    ids.cam = c.participantId!;
+    expect(l.ok).toBe(true);
+    expect(await waitFor(async () => (await remoteState(lazy, ids.cam!))?.webcamOn && (await remoteState(lazy, ids.cam!))?.micOn)).toBe(true);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await remoteState(lazy, ids.cam!))!.kinds).toEqual([]);
+    expect((await events(lazy)).some((e) => e.ev === 'stream-enabled' && e.participantId === ids.cam)).toBe(false);
+    const early = await videoPacketsIn(lazy);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await videoPacketsIn(lazy)) - early).toBeLessThan(10); // paused on the server: ~0, not ~100/s
+
+    await call(lazy, ids.cam!, 'consumeWebcamStreams');
+    expect(await waitFor(async () => (await framesOf(lazy, ids.cam!)) > 5, 20_000)).toBe(true);
+    expect((await remoteState(lazy, ids.cam!))!.kinds).toEqual(['video']);
+  });
+
+  it('consumeMicStreams() adds the mic; stopConsumingWebcamStreams() stops the camera but keeps webcamOn', async () => {
+    await call(lazy, ids.cam!, 'consumeMicStreams');
+    expect(await waitFor(async () => (await remoteState(lazy, ids.cam!))!.kinds.length === 2)).toBe(true);
+    await call(lazy, ids.cam!, 'stopConsumingWebcamStreams');
+    expect(await waitFor(async () => (await remoteState(lazy, ids.cam!))!.kinds.join() === 'audio')).toBe(true);
+    expect((await remoteState(lazy, ids.cam!))!.webcamOn).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await videoPacketsIn(lazy);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await videoPacketsIn(lazy)) - after).toBeLessThan(10);
+  });
+});
+
+describe('bad arguments get ERROR_INVALID_PARAMETER (3073) and an error event', () => {
+  const errorsOf = async (page: Page) => (await events(page)).filter((e) => e.ev === 'error').map((e) => e.data as { code: number; message: string });
+
+  it('setWebcamQuality, pauseAllStreams, pin and a custom track that is not a MediaStream', async () => {
+    const before = (await errorsOf(viewer)).length;
+    await callMeeting(viewer, 'setWebcamQuality', 'ultra');
+    await callMeeting(viewer, 'pauseAllStreams', 'hologram');
+    await viewer.evaluate((id) => (window as any).rk.meeting.participants.get(id).pin('BOTH'), ids.pub!);
+    await callMeeting(viewer, 'unmuteMic', 'not a stream');
+    const fresh = await waitFor(async () => {
+      const list = (await errorsOf(viewer)).slice(before);
+      return list.length >= 4 ? list : null;
+    });
+    expect(fresh!.map((e) => e.code)).toEqual(Array(4).fill(ErrorCode.ERROR_INVALID_PARAMETER));
+    expect(fresh!.map((e) => e.message).join(' | ')).toMatch(/setWebcamQuality.*pauseAllStreams.*pin.*MediaStream/);
+    expect((await localState(viewer)).micOn).toBe(false);
+    expect((await remoteState(viewer, ids.pub!))).toBeTruthy();
+  });
+
+  it('initMeeting with an unknown mode throws ERROR_INVALID_MODE', async () => {
+    const code = await viewer.evaluate(() => {
+      try {
+        (window as any).rk.VideoSDK.initMeeting({ meetingId: 'x', mode: 'BROADCAST' });
+        return null;
+      } catch (err: any) {
+        return err.code;
+      }
+    });
+    expect(code).toBe(ErrorCode.ERROR_INVALID_MODE);
   });
 });

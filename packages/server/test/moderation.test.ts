@@ -67,8 +67,10 @@ describe('moderation', () => {
   });
 
   it('a guest without allow_mod cannot remove, mute or end: UNAUTHORIZED_REQUEST', async () => {
+    const refusals = async () => (await events(pages.Gus!)).filter((e) => e.ev === 'error' && (e.data as any).code === ErrorCode.UNAUTHORIZED_REQUEST).length;
     const remove = await callRemote(pages.Gus!, ids.Hana!, 'remove');
     expect(remove).toMatchObject({ ok: false, code: ErrorCode.UNAUTHORIZED_REQUEST });
+    expect(await waitFor(async () => (await refusals()) === 1)).toBe(true); // rejected and emitted, as VideoSDK does
     const mute = await callRemote(pages.Gus!, ids.Hana!, 'disableMic');
     expect(mute).toMatchObject({ ok: false, code: ErrorCode.UNAUTHORIZED_REQUEST });
     await callMeeting(pages.Gus!, 'end');

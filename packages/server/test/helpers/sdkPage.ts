@@ -11,6 +11,7 @@ export interface JoinOptions {
   webcamEnabled?: boolean;
   multiStream?: boolean;
   mode?: 'SEND_AND_RECV' | 'RECV_ONLY' | 'SIGNALLING_ONLY';
+  autoConsume?: boolean;
   /** A token to use instead of one from /dev/token. */
   token?: string;
   /** Return at once; await the outcome later with `joinOutcome(page)` (lobby flows). */
@@ -100,6 +101,7 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
           webcamEnabled: opts.webcamEnabled ?? true,
           multiStream: opts.multiStream ?? true,
           ...(opts.mode ? { mode: opts.mode } : {}),
+          ...(opts.autoConsume !== undefined ? { autoConsume: opts.autoConsume } : {}),
         });
         (w.rk as any).meeting = meeting;
         meeting.on('participant-joined', (p: any) => {
