@@ -493,6 +493,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   private async requestQuality(p: Participant, quality: Quality): Promise<void> {
+    if (!['low', 'med', 'high'].includes(quality)) throw new RoomkitError('ERROR_INVALID_PARAMETER', `setQuality(): quality must be low, med or high, got ${String(quality)}`);
     if (this.phase !== 'joined' || !this.signaling) throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', 'setQuality() needs a joined meeting');
     await this.signaling.request({ t: 'setQuality', participantId: p.id, quality });
   }

@@ -188,6 +188,18 @@ describe('bad arguments get ERROR_INVALID_PARAMETER (3073) and an error event', 
     expect((await remoteState(viewer, ids.pub!))).toBeTruthy();
   });
 
+  it('participant.setQuality with an unknown quality rejects with 3073 before any request', async () => {
+    const code = await viewer.evaluate(async (id) => {
+      try {
+        await (window as any).rk.meeting.participants.get(id).setQuality('ultra');
+        return null;
+      } catch (err: any) {
+        return err.code;
+      }
+    }, ids.pub!);
+    expect(code).toBe(ErrorCode.ERROR_INVALID_PARAMETER);
+  });
+
   it('initMeeting with an unknown mode throws ERROR_INVALID_MODE', async () => {
     const code = await viewer.evaluate(() => {
       try {
