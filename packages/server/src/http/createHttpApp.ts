@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ErrorCode, idSchema } from '@roomkit/protocol';
 import { generateToken } from '../auth/AccessToken.js';
 import type { Config } from '../config/schema.js';
@@ -40,7 +40,17 @@ function errorBody(statusCode: number, code: number, message: string) {
 }
 
 export function createHttpApp({ config, sdkSource, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    // The router's own refusals (a path segment over 100 characters, a malformed URL) in the API's
+    // error shape too, not fastify's.
+    frameworkErrors: (err, _req, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const status = tooLong ? 414 : 400;
+      void (reply as unknown as FastifyReply).code(status).send(errorBody(status, ErrorCode.ERROR_INVALID_PARAMETER, tooLong ? 'path: an id in the URL is over 100 characters' : 'path: not a valid URL'));
+    },
+  });
   if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
