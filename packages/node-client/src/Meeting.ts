@@ -12,7 +12,7 @@ import { Participant } from './Participant.js';
 import { PubSub } from './PubSub.js';
 import { PublishConnection } from './PublishConnection.js';
 import { SignalingClient } from './SignalingClient.js';
-import { Stream } from './Stream.js';
+import { Stream, type StreamPauser } from './Stream.js';
 import { SubscribeConnection } from './SubscribeConnection.js';
 import type { StreamReceiver } from './receive/StreamReceiver.js';
 import type { KindToPublish, LeaveInfo, MeetingEvents, MeetingOptions } from './types.js';
@@ -336,7 +336,15 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     }
     const codec = this.published.get(ev.streamId)?.codec || this.subscriber.codecFor(ev.mid);
     this.consumed.set(ev.streamId, { participantId: ev.participantId, mid: ev.mid, receiver });
-    participant._addStream(new Stream(ev.streamId, ev.kind, codec, ev.mid, receiver));
+    participant._addStream(new Stream(ev.streamId, ev.kind, codec, ev.mid, receiver, null, this.pauser(participant)));
+  }
+
+  /** pause()/resume() of a participant's remote streams: forwarding stops on the server. */
+  private pauser(participant: Participant): StreamPauser {
+    return async (stream, paused) => {
+      await this.joined(paused ? 'pause' : 'resume').request({ t: 'setStreamPaused', streamId: stream.id, paused });
+      participant._pauseChanged(stream.kind, paused);
+    };
   }
 
   private drop(participantId: string, streamId: string): void {

@@ -8,6 +8,8 @@ export type ParticipantEvents = {
   'stream-disabled': [stream: Stream];
   'media-status-changed': [info: { kind: StreamKind; newStatus: boolean }];
   'video-quality-changed': [info: { currentQuality: Quality; prevQuality: Quality }];
+  'stream-paused': [info: { kind: StreamKind; reason: 'manual' }];
+  'stream-resumed': [info: { kind: StreamKind; reason: 'manual' }];
 };
 
 export class Participant extends EventEmitter<ParticipantEvents> {
@@ -27,6 +29,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     private readonly requestQuality: (p: Participant, quality: Quality) => Promise<void>,
   ) {
     super();
+  }
+
+  /** @internal A remote stream's pause()/resume() reached the server. */
+  _pauseChanged(kind: StreamKind, paused: boolean): void {
+    this.safeEmit(paused ? 'stream-paused' : 'stream-resumed', { kind, reason: 'manual' });
   }
 
   /** Asks the server for at most this simulcast layer; `video-quality-changed` fires when it switches. */

@@ -74,4 +74,28 @@ describe('node client', () => {
     expect(sent.sendErrors).toBe(0);
     console.log(JSON.stringify({ high, low, video: video!.stats, sent }));
   });
+
+  it('stream.pause() stops the forwarding with stream-paused; resume() restarts it; a local stream cannot be paused', async () => {
+    const publisher = await joinNode('node-2', 'pub', true);
+    const subscriber = await joinNode('node-2', 'sub', false);
+    const remote = await until(() => subscriber.participants.get(publisher.localParticipant.id));
+    const video = await until(() => remote!.streamOf('video'));
+    await until(() => video!.stats!.packets > 50, 15_000);
+    const seen: string[] = [];
+    remote!.on('stream-paused', ({ kind }) => seen.push(`paused ${kind}`));
+    remote!.on('stream-resumed', ({ kind }) => seen.push(`resumed ${kind}`));
+
+    await video!.pause();
+    expect(video!.paused).toBe(true);
+    await new Promise((r) => setTimeout(r, 500)); // what was in flight
+    expect(await bitrate(video!, 1500)).toBeLessThan(5_000);
+    await video!.resume();
+    let after = 0;
+    for (let i = 0; i < 10 && after <= 100_000; i++) after = await bitrate(video!, 1000);
+    expect(after).toBeGreaterThan(100_000);
+    expect(seen).toEqual(['paused video', 'resumed video']);
+
+    const local = publisher.localParticipant.streamOf('video')!;
+    await expect(local.pause()).rejects.toMatchObject({ code: 3066 });
+  });
 });
