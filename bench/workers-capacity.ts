@@ -15,7 +15,7 @@ import type { Peer, Room } from './peer/types.js';
 
 const QUOTA = Number(process.env.BENCH_WORKER_CPU ?? 10);
 const STEP = Number(process.env.BENCH_STEP ?? 5);
-const MAX_PER_ROOM = Number(process.env.BENCH_MAX_PER_ROOM ?? 100);
+const MAX_PER_ROOM = Number(process.env.BENCH_MAX_PER_ROOM ?? 200);
 const WINDOW_S = 5;
 /** BENCH_SPAN=1: one room (one publisher) whose subscribers span the workers (mediaWorkerRoomCapacity = BENCH_STEP). */
 const SPAN = process.env.BENCH_SPAN === '1';
