@@ -11,5 +11,15 @@ describe('matchesEvent', () => {
     expect(matchesEvent(['*-started'], 'session-started')).toBe(true);
     expect(matchesEvent(['session.*'], 'session-started')).toBe(false);
     expect(matchesEvent([], 'session-started')).toBe(false);
+    expect(matchesEvent(['h*s-*ed'], 'hls-stopped')).toBe(true);
+    expect(matchesEvent(['**-**'], 'hls-stopped')).toBe(true);
+    expect(matchesEvent(['*-*-*'], 'hls-stopped')).toBe(false);
+    expect(matchesEvent(['hls-*x'], 'hls-stopped')).toBe(false);
+  });
+
+  it('a pattern of many stars that matches nothing returns at once (a regex backtracked for minutes)', () => {
+    const evil = `${'*-'.repeat(30)}x`;
+    expect(matchesEvent([evil], 'livestream-starting')).toBe(false);
+    expect(matchesEvent([`${'*'.repeat(63)}x`], 'recording-stopping')).toBe(false);
   });
 });
