@@ -236,6 +236,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       this.reportError(err);
       throw err;
     }
+    // Responses can overtake events still queued in the event chain: the mode holds from here on
+    // (our own participantModeChanged then finds it applied and only announces it).
+    this.remote.setReceiving(mode !== 'SIGNALLING_ONLY');
+    this.localParticipant.mode = mode;
   }
 
   /** Records the meeting as one composite MP4 on the server (needs allow_mod); state via `recording-state-changed`. */

@@ -156,9 +156,12 @@ export class RemoteMedia {
     if (consuming) {
       for (const [streamId, held] of [...this.held]) {
         if (held.participantId !== participant.id || held.stream.kind !== kind) continue;
-        this.held.delete(streamId);
+        // Still held while the server resumes it: if that fails it stays held (call again to retry),
+        // and if the stream ends meanwhile drop() finds it here and clears the flag.
         await held.stream._setPauseReason('not-consumed', false);
-        if (this.consumed.has(streamId)) this.show(participant, held.stream);
+        if (this.held.get(streamId) !== held || !this.consumed.has(streamId)) continue;
+        this.held.delete(streamId);
+        this.show(participant, held.stream);
       }
     } else {
       const stream = participant.streamOf(kind);

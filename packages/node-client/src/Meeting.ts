@@ -341,8 +341,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   /** pause()/resume() of a participant's remote streams: forwarding stops on the server. */
   private pauser(participant: Participant): StreamPauser {
-    return async (stream, paused) => {
+    return async (stream, paused, applied) => {
       await this.joined(paused ? 'pause' : 'resume').request({ t: 'setStreamPaused', streamId: stream.id, paused });
+      applied();
       participant._pauseChanged(stream.kind, paused);
     };
   }

@@ -7,8 +7,8 @@ import type { LocalStreamStats } from './PublishConnection.js';
 import type { ReceiveStats } from './receive/ReceiveStats.js';
 import type { RtpListener, StreamReceiver } from './receive/StreamReceiver.js';
 
-/** Asks the server to stop or restart forwarding a remote stream. */
-export type StreamPauser = (stream: Stream, paused: boolean) => Promise<void>;
+/** Asks the server to stop or restart forwarding a remote stream; `applied` runs once it has, before the event. */
+export type StreamPauser = (stream: Stream, paused: boolean, applied: () => void) => Promise<void>;
 
 export class Stream {
   /** A remote stream the server does not forward now (pause()). */
@@ -38,8 +38,7 @@ export class Stream {
   private async setPaused(paused: boolean): Promise<void> {
     if (!this.pauser) throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', 'pause()/resume() are for remote streams; a bot stops its own with muteMic()/disableWebcam()');
     if (this.paused === paused) return;
-    await this.pauser(this, paused);
-    this.paused = paused;
+    await this.pauser(this, paused, () => (this.paused = paused));
   }
 
   /** Live counters of a remote stream (the same object keeps updating). */

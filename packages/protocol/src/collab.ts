@@ -121,6 +121,8 @@ export type RealtimeStoreCallback = (value: string | null, updatedBy: string) =>
  */
 export class RealtimeStore {
   private readonly observers = new Map<string, { key: string; callback: RealtimeStoreCallback }>();
+  /** Keys whose observe request is in flight: later observers of the key wait for the same outcome. */
+  private readonly pending = new Map<string, Promise<unknown>>();
   private nextId = 1;
 
   constructor(
@@ -145,17 +147,19 @@ export class RealtimeStore {
     const checkedKey = checkStoreKey(key);
     if (typeof callback !== 'function') throw invalid('callback: must be a function');
     const signaling = this.connected('observe');
-    const first = !this.isObserved(checkedKey);
+    let request = this.pending.get(checkedKey);
+    if (!request && !this.isObserved(checkedKey)) {
+      request = signaling.request({ t: 'realtimeStoreObserve', key: checkedKey }).finally(() => this.pending.delete(checkedKey));
+      this.pending.set(checkedKey, request);
+    }
     const id = `observer-${this.nextId++}`;
     // Registered before the request, so a change that arrives while it is in flight is not missed.
     this.observers.set(id, { key: checkedKey, callback });
-    if (first) {
-      try {
-        await signaling.request({ t: 'realtimeStoreObserve', key: checkedKey });
-      } catch (err) {
-        this.observers.delete(id);
-        throw err;
-      }
+    try {
+      await request;
+    } catch (err) {
+      this.observers.delete(id);
+      throw err;
     }
     return id;
   }

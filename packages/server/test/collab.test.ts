@@ -124,6 +124,27 @@ describe('realtimeStore', () => {
   });
 });
 
+describe('realtimeStore on the wire', () => {
+  it('after realtimeStoreStopObserving the server sends no more changes; observing is capped at 1000 keys', async () => {
+    const alice = await join('store-e', 'Alice');
+    const raw = await rawJoin('store-e');
+    expect((await raw.request({ t: 'realtimeStoreObserve', key: 'k' })).ok).toBe(true);
+    await alice.realtimeStore.setValue('k', 'one');
+    await raw.waitFor((m) => m.t === 'realtimeStoreChanged' && m.value === 'one');
+    expect((await raw.request({ t: 'realtimeStoreStopObserving', key: 'k' })).ok).toBe(true);
+    await alice.realtimeStore.setValue('k', 'two');
+    expect((await raw.request({ t: 'realtimeStoreGet', key: 'k' })).data).toEqual({ value: 'two' }); // after any change event
+    expect(raw.messages.filter((m) => m.t === 'realtimeStoreChanged').map((m) => m.value)).toEqual(['one']);
+
+    for (let i = 0; i < 1000; i++) raw.ws.send(JSON.stringify({ t: 'realtimeStoreObserve', rid: 1_000_000 + i, key: `key-${i}` }));
+    const last = await raw.waitFor((m) => m.t === 'res' && m.rid === 1_000_999);
+    expect(last.ok).toBe(true);
+    const over = await raw.request({ t: 'realtimeStoreObserve', key: 'one-too-many' });
+    expect(over.error.code).toBe(ErrorCode.ERROR_INVALID_PARAMETER);
+    expect((await raw.request({ t: 'realtimeStoreObserve', key: 'key-5' })).ok).toBe(true); // already observed
+  });
+});
+
 describe('send() and the data event', () => {
   it('delivers text and bytes to everyone else with sender, time and reliability', async () => {
     const alice = await join('data-a', 'Alice');
@@ -173,6 +194,19 @@ describe('send() and the data event', () => {
     expect(notBase64.error.message).toMatch(/payload/);
     const badMode = await raw.request({ t: 'sendData', payload: 'x', binary: false, reliability: 'SOMETIMES' });
     expect(badMode.error.code).toBe(ErrorCode.ERROR_INVALID_PARAMETER);
+
+    // A client sending data faster than 64 KB/s (after a 256 KB burst) is refused with RATE_LIMITED.
+    let limited: { code: number } | undefined;
+    let relayed = 0;
+    for (let i = 0; i < 40 && !limited; i++) {
+      const res = await raw.request({ t: 'sendData', payload: 'y'.repeat(15 * 1024), binary: false, reliability: 'RELIABLE' });
+      if (res.ok) relayed++;
+      else limited = res.error;
+    }
+    expect(limited?.code).toBe(ErrorCode.RATE_LIMITED);
+    expect(relayed).toBeGreaterThanOrEqual(16); // the 256 KB burst
+    expect(await until(() => received.length === relayed, 5000)).toBe(true);
+    received.length = 0;
 
     // None of those reached Bob; a good one still does.
     await alice.send('still fine');

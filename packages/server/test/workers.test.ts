@@ -1,27 +1,22 @@
 // Media workers: a meeting survives the death of the worker process carrying its media. The
-// server stays up, nobody sees anyone leave, and video flows again after the rebuild, for the
-// browsers and for a Node client bot alike.
+// server stays up, nobody sees anyone leave, and video flows again after the rebuild.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { events, join, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
 import { WorkerMediaEngine } from '../src/media/WorkerMediaEngine.js';
-import { NodeParticipants } from './helpers/nodeParticipants.js';
-import type { Meeting } from '@roomkit/node-client';
 
 let server: TestServer;
 let browser: LaunchedBrowser;
 const pages: Record<string, Page> = {};
 const ids: Record<string, string> = {};
-const bots = new NodeParticipants(() => server.url);
 
 beforeAll(async () => {
   server = await startTestServer({ mediaWorkers: 2 });
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
-  await bots.leaveAll();
   await browser?.close();
   await server?.stop();
 });
@@ -34,18 +29,6 @@ async function decoding(viewer: string, other: string): Promise<boolean> {
   return !!b && b.framesDecoded > a.framesDecoded;
 }
 
-/** Video packets the bot has received from `other` so far (its current stream; 0 without one). */
-function botVideoPackets(bot: Meeting, other: string): number {
-  const stream = [...(bot.participants.get(ids[other]!)?.streams.values() ?? [])].find((s) => s.kind === 'video');
-  return stream?.stats?.packets ?? 0;
-}
-
-async function botReceiving(bot: Meeting, other: string): Promise<boolean> {
-  const a = botVideoPackets(bot, other);
-  await new Promise((r) => setTimeout(r, 700));
-  return botVideoPackets(bot, other) > a + 10;
-}
-
 describe('media worker crash', () => {
   it('the meeting recovers on the remaining worker without anyone leaving', async () => {
     const engine = server.server.media;
@@ -56,12 +39,8 @@ describe('media worker crash', () => {
       expect(res.ok).toBe(true);
       ids[name] = res.participantId!;
     }
-    const bot = await bots.join('worker-room', 'Bot', true);
-    ids.Bot = bot.localParticipant.id;
     expect(await waitFor(() => decoding('Ann', 'Bo'), 20_000)).toBe(true);
     expect(await waitFor(() => decoding('Bo', 'Ann'), 20_000)).toBe(true);
-    expect(await waitFor(() => decoding('Ann', 'Bot'), 20_000)).toBe(true);
-    expect(await waitFor(() => botReceiving(bot, 'Ann'), 20_000)).toBe(true);
 
     const workers = engine as WorkerMediaEngine;
     // One meeting: the worker carrying a router is the one carrying this meeting.
@@ -71,8 +50,6 @@ describe('media worker crash', () => {
 
     expect(await waitFor(() => decoding('Ann', 'Bo'), 30_000)).toBe(true);
     expect(await waitFor(() => decoding('Bo', 'Ann'), 30_000)).toBe(true);
-    expect(await waitFor(() => decoding('Ann', 'Bot'), 30_000)).toBe(true); // the bot published again
-    expect(await waitFor(() => botReceiving(bot, 'Ann'), 30_000)).toBe(true); // and receives again
     for (const name of ['Ann', 'Bo']) {
       const evs = await events(pages[name]!);
       expect(evs.some((e) => e.ev === 'participant-left' || e.ev === 'meeting-left'), name).toBe(false);

@@ -13,10 +13,15 @@ export const EGRESS_PROOF_CLAIM = 'rk_egress_proof';
  */
 const processKey = randomBytes(32);
 
-/** Binds the proof to the claims that say where and how long it holds. */
-function proofOf(claims: Pick<TokenClaims, 'apikey' | 'roomId' | 'participantId' | 'exp'>): string {
-  const bound = JSON.stringify([claims.apikey, claims.roomId ?? null, claims.participantId ?? null, claims.exp ?? null]);
-  return createHmac('sha256', processKey).update(bound).digest('base64url');
+/**
+ * Binds the proof to every other claim (room, identity, permissions, roles, times): a genuine token
+ * re-signed with anything changed, e.g. allow_mod added, no longer carries a valid proof.
+ */
+function proofOf(claims: TokenClaims): string {
+  const bound = Object.entries(claims)
+    .filter(([name, value]) => name !== EGRESS_PROOF_CLAIM && value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHmac('sha256', processKey).update(JSON.stringify(bound)).digest('base64url');
 }
 
 export interface EgressTokenOptions {

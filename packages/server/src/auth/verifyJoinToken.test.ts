@@ -153,7 +153,7 @@ describe('the egress role', () => {
 
   it("with a real proof copied into other claims (another participant, room or expiry), throws UNAUTHORIZED_ROLE", () => {
     const genuine = decodeJwtUnverified(egress()).payload;
-    for (const change of [{ participantId: 'someone' }, { roomId: 'room-b' }, { exp: (genuine.exp as number) + 3600 }]) {
+    for (const change of [{ participantId: 'someone' }, { roomId: 'room-b' }, { exp: (genuine.exp as number) + 3600 }, { permissions: ['allow_join', 'allow_mod'] }]) {
       const meetingId = (change as { roomId?: string }).roomId ?? 'room-a';
       expectCode(() => verifyJoinToken(signJwt({ ...genuine, ...change }, apiSecret), { ...ctx, meetingId }), 'UNAUTHORIZED_ROLE');
     }

@@ -278,11 +278,15 @@ export class Room {
   /** `started`: the media side already asked for while joining (startConsume), if it was. */
   private async consume(subscriber: Participant, publisher: Participant, kind: StreamKind, started?: Promise<string | null>): Promise<void> {
     const stream = publisher.streams.get(kind);
-    if (!stream || !subscriber.subscriberTransportId || subscriber.left) return;
+    const transportId = subscriber.subscriberTransportId;
+    if (!stream || !transportId || subscriber.left) return;
     const consumerId = `${subscriber.id}.${stream.id}`;
     const mid = await (started ?? this.startConsume(subscriber, stream));
     if (mid === null) return;
-    if (subscriber.left || !subscriber.subscriberTransportId || publisher.streams.get(kind) !== stream) {
+    // Its transport was replaced meanwhile (changeMode, restartSubscriber): the old one took this
+    // consumer with it when it closed, and the new one consumes anew (same consumer id: leave it be).
+    if (subscriber.subscriberTransportId !== transportId) return;
+    if (subscriber.left || publisher.streams.get(kind) !== stream) {
       void this.media.request({ op: 'closeConsumer', consumerId });
       return;
     }
@@ -364,8 +368,14 @@ export class Room {
       participant.consumers.clear();
       await this.media.request({ op: 'closeTransport', transportId: old }).catch(() => {});
     } else if (participant.receivesMedia && !old) {
-      participant.subscriberTransportId = `${participant.id}.sub.${this.transportSeq++}`;
-      await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId: participant.subscriberTransportId });
+      // Set only once it exists: a stream published meanwhile is consumed by consumeExisting, not twice.
+      const transportId = `${participant.id}.sub.${this.transportSeq++}`;
+      await this.media.request({ op: 'createSubscriber', routerId: this.routerId, transportId });
+      if (participant.left || !participant.receivesMedia || participant.subscriberTransportId) {
+        await this.media.request({ op: 'closeTransport', transportId }).catch(() => {});
+        return;
+      }
+      participant.subscriberTransportId = transportId;
       this.consumeExisting(participant);
     }
   }

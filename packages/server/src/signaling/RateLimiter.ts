@@ -1,4 +1,4 @@
-// Token bucket: `rate` messages per second on average, bursts up to `burst`.
+// Token bucket: `rate` tokens per second on average, bursts up to `burst` (messages, or bytes with a cost).
 export class RateLimiter {
   private tokens: number;
   private last = performance.now();
@@ -10,12 +10,12 @@ export class RateLimiter {
     this.tokens = burst;
   }
 
-  take(): boolean {
+  take(cost = 1): boolean {
     const now = performance.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 }

@@ -29,6 +29,14 @@ export interface SignalingLimits {
 
 /** Messages dropped in a row by the rate limiter before the socket is closed. */
 const FLOOD_CLOSE_AFTER = 500;
+/**
+ * meeting.send() bytes one participant may have relayed, on average and in a burst: each byte goes
+ * to everyone else in the room, so this bounds what one client can make the server send.
+ */
+const DATA_BYTES_PER_SECOND = 64 * 1024;
+const DATA_BYTES_BURST = 256 * 1024;
+/** Realtime store keys one participant may observe at once. */
+const MAX_OBSERVED_KEYS = 1000;
 
 function describeZodError(error: ZodError): string {
   return error.issues
@@ -39,6 +47,7 @@ function describeZodError(error: ZodError): string {
 
 export class SignalingConnection implements ConnectionSink {
   private readonly limiter: RateLimiter;
+  private readonly dataBytes = new RateLimiter(DATA_BYTES_PER_SECOND, DATA_BYTES_BURST);
   private queue: Promise<void> = Promise.resolve();
   private room: Room | null = null;
   private participant: Participant | null = null;
@@ -188,12 +197,18 @@ export class SignalingConnection implements ConnectionSink {
       case 'realtimeStoreGet':
         return { value: room.realtimeStore.get(request.key) };
       case 'realtimeStoreObserve':
+        if (participant.observedKeys.size >= MAX_OBSERVED_KEYS && !participant.observedKeys.has(request.key)) {
+          throw new RoomkitError('ERROR_INVALID_PARAMETER', `key: at most ${MAX_OBSERVED_KEYS} keys observed at once; stopObserving() some first`);
+        }
         participant.observedKeys.add(request.key);
         return {};
       case 'realtimeStoreStopObserving':
         participant.observedKeys.delete(request.key);
         return {};
       case 'sendData':
+        if (!this.dataBytes.take(request.payload.length)) {
+          throw new RoomkitError('RATE_LIMITED', `send(): at most ${DATA_BYTES_PER_SECOND / 1024} KB/s of data messages per participant (bursts of ${DATA_BYTES_BURST / 1024} KB); try again shortly`);
+        }
         room.sendData(participant, { payload: request.payload, binary: request.binary }, request.reliability);
         return {};
       case 'changeMode':
