@@ -13,8 +13,23 @@ export class SubscribeConnection {
   private unsentAnswer: string | null = null;
   /** Called when the PeerConnection fails (ICE/DTLS gone): the owner restarts it. */
   onFailed: (() => void) | null = null;
+  /** Settles when close() runs: a PeerConnection closed mid-operation never settles that operation. */
+  private readonly closedSignal: Promise<void>;
+  private markClosed: () => void = () => {};
 
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly log: Logger) {
+    this.closedSignal = new Promise((resolve) => (this.markClosed = resolve));
+  }
+
+  /**
+   * `op`, or nothing once close() runs. Per the WebRTC spec an operation queued on a PeerConnection
+   * that gets closed never resolves nor rejects; awaited directly it would hang Meeting's event chain
+   * (every later event, the next subscriber's offer included, would wait forever).
+   */
+  private async unlessClosed<T>(op: Promise<T>): Promise<T | undefined> {
+    op.catch(() => {}); // a rejection after close() has no one to tell
+    return Promise.race([op, this.closedSignal.then(() => undefined)]);
+  }
 
   /**
    * Applies a server offer and sends our answer. Callers must not overlap calls; Meeting's ordered
@@ -31,11 +46,14 @@ export class SubscribeConnection {
       });
     }
     const pc = this.pc;
-    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await this.unlessClosed(pc.setRemoteDescription({ type: 'offer', sdp }));
+    if (this.closed) return;
     this.lastOfferSdp = sdp;
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    await waitForIceGathering(pc);
+    const answer = await this.unlessClosed(pc.createAnswer());
+    if (this.closed || !answer) return;
+    await this.unlessClosed(pc.setLocalDescription(answer));
+    if (this.closed) return;
+    await this.unlessClosed(waitForIceGathering(pc));
     if (this.closed) return;
     const answerSdp = pc.localDescription?.sdp;
     if (!answerSdp) throw new Error('The browser produced no answer for the subscriber offer');
@@ -76,6 +94,7 @@ export class SubscribeConnection {
 
   close(): void {
     this.closed = true;
+    this.markClosed();
     this.pc?.close();
     this.pc = null;
   }
