@@ -208,6 +208,15 @@ describe('send() and the data event', () => {
     expect(await until(() => received.length === relayed, 5000)).toBe(true);
     received.length = 0;
 
+    // Data messages are not replayed after a reconnect: they carry no seq.
+    const tail = await rawJoin('data-b');
+    await alice.send('unsequenced');
+    const seen = await tail.waitFor((m) => m.t === 'data');
+    expect(seen.payload).toBe('unsequenced');
+    expect(seen.seq).toBeUndefined();
+    expect(await until(() => received.includes('unsequenced'), 5000)).toBe(true);
+    received.length = 0;
+
     // None of those reached Bob; a good one still does.
     await alice.send('still fine');
     expect(await until(() => received.length === 1, 5000)).toBe(true);

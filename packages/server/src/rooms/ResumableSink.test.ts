@@ -25,6 +25,23 @@ describe('ResumableSink', () => {
     expect(sink.lastSeq).toBe(2);
   });
 
+  it('ephemeral events (data messages) go out without seq, are not kept, and are dropped while holding or detached', () => {
+    const conn = new FakeConnection();
+    const sink = new ResumableSink(conn, true);
+    const data = { t: 'data', from: 'p1', timestamp: 1, payload: 'x', binary: false, reliability: 'RELIABLE' } as const;
+    sink.sendEphemeral(data); // before the join response: dropped
+    sink.send(speaker(1));
+    sink.release(0);
+    sink.sendEphemeral(data);
+    sink.send(speaker(2));
+    expect(conn.sent.map((e) => [e.t, e.seq])).toEqual([['speakerChanged', 1], ['data', undefined], ['speakerChanged', 2]]);
+    expect(sink.lastSeq).toBe(2);
+    expect(sink.canReplayFrom(1)).toBe(true);
+    sink.detach(conn);
+    sink.sendEphemeral(data);
+    expect(conn.sent).toHaveLength(3);
+  });
+
   it('after detach, keeps events; attach holds live ones until release replays everything after lastSeq in order', () => {
     const old = new FakeConnection();
     const sink = new ResumableSink(old);

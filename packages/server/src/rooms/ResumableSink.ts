@@ -41,6 +41,15 @@ export class ResumableSink implements ParticipantSink {
     if (this.current && !this.holding) this.current.send({ ...event, seq });
   }
 
+  /**
+   * An event that is not worth replaying (a data message: up to 20 KB each, from everyone): sent
+   * without `seq` and kept out of the history, so it neither counts against a resume nor holds
+   * memory. Dropped while there is no socket, or before the join response went out.
+   */
+  sendEphemeral(event: ServerEvent): void {
+    if (this.current && !this.holding) this.current.send(event);
+  }
+
   disconnect(): void {
     this.current?.disconnect();
   }

@@ -440,10 +440,11 @@ export class Room {
     return this.pubsub.history(topic, participant);
   }
 
-  /** `meeting.send()`: to everyone else in the session now; nothing is kept. */
+  /** `meeting.send()`: to everyone else in the session now; nothing is kept, not even for a resume. */
   sendData(sender: Participant, wire: DataPayloadWire, reliability: Reliability): void {
     checkDataPayload(wire);
-    this.broadcast({ t: 'data', from: sender.id, timestamp: Date.now(), payload: wire.payload, binary: wire.binary, reliability }, sender);
+    const event = { t: 'data', from: sender.id, timestamp: Date.now(), payload: wire.payload, binary: wire.binary, reliability } as const;
+    for (const participant of this.participants.values()) if (participant !== sender) participant.sink.sendEphemeral(event);
   }
 
   async leave(participant: Participant, reason: ErrorInfo): Promise<void> {
