@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@roomkit/protocol';
 import { generateToken } from '../src/auth/AccessToken.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { fuzzSeed, seededRandom } from './helpers/seededRandom.js';
 
 let server: TestServer;
 const PER_ROUTE = 25;
@@ -28,16 +29,6 @@ const VALUES: unknown[] = [
 const FIELDS = ['roomId', 'sessionId', 'participantId', 'customRoomId', 'webhook', 'autoCloseConfig', 'config', 'webhookUrl', 'outputs', 'kind', 'awsDirPath', 'id'];
 const QUERY = ['page', 'perPage', 'roomId', 'sessionId', 'participantId', 'token', 'customRoomId'];
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeAll(async () => {
   server = await startTestServer();
 });
@@ -47,7 +38,7 @@ afterAll(async () => {
 
 describe('REST fuzz', () => {
   it(`${PER_ROUTE} random requests per route: no 5xx, errors in the documented shape`, async () => {
-    const next = random(Number(process.env.FUZZ_SEED ?? 20261206));
+    const next = seededRandom(fuzzSeed());
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
     const token = generateToken({ apiKey: server.config.apiKey, apiSecret: server.config.apiSecret, permissions: ['allow_join', 'allow_mod'] });
     const known = new Set<number>(Object.values(ErrorCode));

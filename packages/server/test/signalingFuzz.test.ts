@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, clientMessageSchema } from '@roomkit/protocol';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { connectWs, type WsTestClient } from './helpers/wsClient.js';
+import { fuzzSeed, seededRandom } from './helpers/seededRandom.js';
 import { fetchDevToken } from '@roomkit/node-client';
 
 let server: TestServer;
@@ -22,17 +23,6 @@ afterAll(async () => {
   await Promise.all(sockets.map((s) => s.close()));
   await server?.stop();
 });
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALUES: unknown[] = [
   null, '', 'x', 'valid-id_1', '../../etc/passwd', '🙂'.repeat(300), 'x'.repeat(5000), -1, 0, 1, 2 ** 53, 1e308, -0.5, true, false,
@@ -96,7 +86,7 @@ describe('signaling fuzz', () => {
     const bystander = await joined('bystander');
     const others = [bystander.messages.find((m) => m.t === 'res' && m.data?.participantId)!.data.participantId as string];
     const known = new Set<number>(Object.values(ErrorCode));
-    const next = random(Number(process.env.FUZZ_SEED ?? 20261206));
+    const next = seededRandom(fuzzSeed());
     const unexpected: string[] = [];
     let answered = 0;
     let accepted = 0;
