@@ -117,14 +117,19 @@ export class LocalMedia {
   }
 
   /** Switches the microphone; a live mic keeps its stream (same id), only the track changes. */
-  changeMic(deviceId: string): Promise<void> {
+  /** A device id, or (VideoSDK 1.1) a MediaStream to send instead (the app's track: not stopped by us). */
+  changeMic(device: string | MediaStream): Promise<void> {
+    if (typeof device !== 'string') return this.serial('audio', () => this.replace('audio', async () => (await customStream(device)).getAudioTracks()[0], false));
+    const deviceId = device;
     this.micDeviceId = deviceId;
     return this.serial('audio', () =>
       this.replace('audio', () => createMicrophoneAudioTrack({ microphoneId: deviceId }).then((s) => s.getAudioTracks()[0])),
     );
   }
 
-  changeWebcam(deviceId: string): Promise<void> {
+  changeWebcam(device: string | MediaStream): Promise<void> {
+    if (typeof device !== 'string') return this.serial('video', () => this.replace('video', async () => (await customStream(device)).getVideoTracks()[0], false));
+    const deviceId = device;
     this.cameraDeviceId = deviceId;
     const size = CAMERA_RESOLUTION[this.host.maxResolution];
     return this.serial('video', () =>
@@ -226,7 +231,15 @@ export class LocalMedia {
     this.host.participant._removeStream(pub.stream.id);
   }
 
-  private async replace(kind: 'audio' | 'video', capture: () => Promise<MediaStreamTrack | undefined>): Promise<void> {
+  /** The device the published mic/camera track comes from (null when it is off or not a device). */
+  selectedDevice(kind: 'audio' | 'video'): { deviceId: string; groupId: string; kind: MediaDeviceKind; label: string } | null {
+    const track = this.publications.get(kind)?.stream.track;
+    const settings = track?.getSettings?.();
+    if (!track || !settings?.deviceId) return null;
+    return { deviceId: settings.deviceId, groupId: settings.groupId ?? '', kind: kind === 'audio' ? 'audioinput' : 'videoinput', label: track.label };
+  }
+
+  private async replace(kind: 'audio' | 'video', capture: () => Promise<MediaStreamTrack | undefined>, owns = true): Promise<void> {
     const pub = this.publications.get(kind);
     if (!pub) return; // the new device is used at the next unmute/enable
     let track: MediaStreamTrack | undefined;
@@ -243,7 +256,7 @@ export class LocalMedia {
     }
     await pub.connection.replaceTrack(track);
     if (pub.ownsTrack) pub.stream.track.stop();
-    pub.ownsTrack = true;
+    pub.ownsTrack = owns;
     pub.stream.track = track;
     this.host.participant._streamTrackChanged(pub.stream);
   }

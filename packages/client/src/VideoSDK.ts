@@ -11,7 +11,7 @@ import {
 } from './devices.js';
 import type { CameraTrackOptions, MicrophoneTrackOptions, ScreenShareTrackOptions } from './devices.js';
 import { Meeting } from './Meeting.js';
-import { RoomkitError } from './protocolRuntime.js';
+import { resolveMeetingOptions } from './meetingOptions.js';
 import type { DeviceInfo, MeetingOptions } from './types.js';
 
 export class VideoSDK {
@@ -24,16 +24,8 @@ export class VideoSDK {
   }
 
   static initMeeting(options: MeetingOptions): Meeting {
-    if (!options || typeof options.meetingId !== 'string' || options.meetingId === '') {
-      throw new RoomkitError('INVALID_MEETING_ID', 'initMeeting() needs a meetingId');
-    }
-    if (options.mode !== undefined && !['SEND_AND_RECV', 'RECV_ONLY', 'SIGNALLING_ONLY'].includes(options.mode)) {
-      throw new RoomkitError('ERROR_INVALID_MODE', `initMeeting(): unknown mode '${String(options.mode)}': use SEND_AND_RECV, RECV_ONLY or SIGNALLING_ONLY`);
-    }
-    if (options.maxResolution !== undefined && options.maxResolution !== 'hd' && options.maxResolution !== 'sd') {
-      throw new RoomkitError('ERROR_INVALID_PARAMETER', `initMeeting(): maxResolution must be 'hd' or 'sd', got ${String(options.maxResolution)}`);
-    }
-    return new Meeting(options, options.token ?? VideoSDK.token);
+    const resolved = resolveMeetingOptions(options);
+    return new Meeting(resolved, resolved.token ?? VideoSDK.token);
   }
 
   static getCameras(): Promise<DeviceInfo[]> {

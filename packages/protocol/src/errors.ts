@@ -37,6 +37,10 @@ export const ErrorCode = {
   ERROR_INVALID_MODE: 3067,
   ERROR_PAYLOAD_TOO_LARGE: 3072,
   ERROR_INVALID_PARAMETER: 3073,
+  ERROR_WEBCAM_NOT_ENABLED: 3062,
+  /** A VideoSDK feature Roomkit does not have (switchTo, media relay, transcription, whiteboard, ...). */
+  ERROR_ACTION_NOT_SUPPORTED: 3068,
+  ERROR_CAPTURE_IMAGE_FAILED: 3069,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 export type ErrorCodeNumber = (typeof ErrorCode)[ErrorCodeName];
