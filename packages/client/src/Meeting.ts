@@ -8,7 +8,7 @@ import { EventEmitter } from './EventEmitter.js';
 import { LocalMedia } from './LocalMedia.js';
 import { MediaRenderers } from './MediaRenderers.js';
 import { Logger } from './Logger.js';
-import { localParticipantId, normalizeMode } from './localIdentity.js';
+import { localParticipantId, normalizeMode, tokenParticipantId } from './localIdentity.js';
 import { Participant } from './Participant.js';
 import type { ParticipantHost } from './Participant.js';
 import { ErrorCode, LeaveReason, RoomkitError, SIGNALING_PATH } from './protocolRuntime.js';
@@ -74,6 +74,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private signaling: SignalingClient | null = null;
   private joinPromise: Promise<void> | null = null;
   private readonly options: ResolvedOptions;
+  private readonly tokenSource: () => string | undefined;
   private readonly log: Logger;
   private readonly stats = new StatsReader();
   private readonly media: LocalMedia;
@@ -93,8 +94,15 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     reportError: (err) => this.reportError(err),
   });
 
-  constructor(options: MeetingOptions, private readonly token: string | undefined) {
+  /**
+   * `token` may be a function: VideoSDK.config() can come after initMeeting() (VideoSDK's React
+   * SDK configures in a parent effect, after a child's effect already called join()), so the token
+   * is read when join() starts.
+   */
+  constructor(options: MeetingOptions, token: string | undefined | (() => string | undefined)) {
     super();
+    this.tokenSource = typeof token === 'function' ? token : () => token;
+    const initialToken = this.tokenSource();
     this.options = { ...options, mode: options.mode ?? 'SEND_AND_RECV', multiStream: options.multiStream ?? true, maxResolution: options.maxResolution ?? 'hd' };
     this.id = options.meetingId;
     this.log = new Logger(options.debugMode ?? false);
@@ -124,7 +132,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     });
     const mode = normalizeMode(options.mode) ?? 'SEND_AND_RECV';
     this.options.mode = mode;
-    this.localParticipant = new Participant(localParticipantId(token, options.participantId), options.name ?? '', true, mode, options.metaData ?? null, this.participantHost);
+    this.localParticipant = new Participant(localParticipantId(initialToken, options.participantId), options.name ?? '', true, mode, options.metaData ?? null, this.participantHost);
     this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null), this.log);
     this.realtimeStore = new RealtimeStore(
       () => (this.phase === 'joined' ? this.signaling : null),
@@ -378,7 +386,13 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.phase = 'joining';
     this.setState('CONNECTING');
     try {
-      if (!this.token) throw new RoomkitError('INVALID_TOKEN', 'No token: call VideoSDK.config(token) before join()');
+      // One turn later: a VideoSDK.config() in the same React commit as join() has run by then.
+      await Promise.resolve();
+      const token = this.tokenSource();
+      if (!token) throw new RoomkitError('INVALID_TOKEN', 'No token: call VideoSDK.config(token) before join()');
+      // A token configured after initMeeting() may pin the id; the server would refuse any other.
+      const pinned = tokenParticipantId(token);
+      if (pinned) this.localParticipant.id = pinned;
       const signaling = new SignalingClient(this.signalingUrl(), this.signalingHandlers(), this.log);
       this.signaling = signaling;
       await signaling.connect();
@@ -386,7 +400,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       // An ask_join token waits in the lobby until a host answers: give the join time.
       const result = await signaling.request({
         t: 'join',
-        token: this.token,
+        token,
         meetingId: this.id,
         mode,
         participantId: this.localParticipant.id,

@@ -25,7 +25,8 @@ export class VideoSDK {
 
   static initMeeting(options: MeetingOptions): Meeting {
     const resolved = resolveMeetingOptions(options);
-    return new Meeting(resolved, resolved.token ?? VideoSDK.token);
+    // Read at join(): VideoSDK's React SDK calls config() after a child component's join().
+    return new Meeting(resolved, () => resolved.token ?? VideoSDK.token);
   }
 
   static getCameras(): Promise<DeviceInfo[]> {

@@ -1,0 +1,188 @@
+// VideoSDK's real React SDK (@videosdk.live/react-sdk 1.1.1) over Roomkit's browser SDK: a
+// quickstart-shaped React app (test/fixtures/apps/react-meeting), served from its own origin, driven
+// in Chromium by two people as they would use it — type the meeting id, click Join, chat, toggle
+// mic and camera, leave — checking what they would notice: both tiles, the other's video playing,
+// the other's mic/camera state, silence after a mute, no echo of one's own voice, the join screen
+// after Leave.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
+import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { bundleApp, serveApp, TEST_APPS_DIR, type ServedApp } from './helpers/videosdkApp.js';
+import { waitFor } from './helpers/sdkPage.js';
+
+const MEETING = 'react-quickstart-room';
+let server: TestServer;
+let browser: LaunchedBrowser;
+const apps: ServedApp[] = [];
+let ada: Page;
+let bo: Page;
+const pageErrors: string[] = [];
+
+/** Every track getUserMedia hands this page, so a test can tell the page's own voice from others'. */
+function recordCapturedTracks(): void {
+  const captured: string[] = [];
+  (window as any).__capturedTrackIds = captured;
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    for (const t of stream.getTracks()) captured.push(t.id);
+    return stream;
+  };
+}
+
+async function openApp(name: string, label: string): Promise<Page> {
+  const { token } = (await (await fetch(`${server.url}/dev/token?roomId=${MEETING}`)).json()) as { token: string };
+  const script = await bundleApp(`${TEST_APPS_DIR}react-meeting/App.jsx`);
+  const app = await serveApp({ title: `React meeting (${name})`, script, config: { token, serverUrl: server.url, name } });
+  apps.push(app);
+  const page = await browser.newPage('about:blank', label);
+  page.on('pageerror', (err) => pageErrors.push(`${label}: ${err.message}`));
+  await page.addInitScript(recordCapturedTracks);
+  await page.goto(app.url);
+  return page;
+}
+
+async function joinAs(page: Page): Promise<void> {
+  await page.getByPlaceholder('Enter Meeting Id').fill(MEETING);
+  await page.getByRole('button', { name: 'Join' }).click();
+}
+
+/** The tiles a person sees: whose, local or not, and the status line under the name. */
+const tiles = (page: Page) =>
+  page.$$eval('.tile', (els) =>
+    els.map((el) => ({ id: el.getAttribute('data-participant')!, local: el.getAttribute('data-local') === 'yes', status: el.querySelector('.status')?.textContent ?? '' })),
+  );
+const remoteTile = async (page: Page) => (await tiles(page)).find((t) => !t.local);
+
+/** Frames the remote tile's <video> has decoded so far (0 without a video). */
+const remoteFrames = (page: Page) =>
+  page.evaluate(() => {
+    const video = document.querySelector<HTMLVideoElement>('.tile[data-local="no"] video');
+    return video && video.videoWidth > 0 ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
+  });
+
+/** The loudest RMS (0..1) heard over ~1.5 s from the remote tile's <audio> element (0 when it plays nothing). */
+const remoteLevel = (page: Page) =>
+  page.evaluate(async () => {
+    const audio = document.querySelector<HTMLAudioElement>('.tile[data-local="no"] audio');
+    const stream = audio?.srcObject as MediaStream | null;
+    if (!audio || !stream || stream.getAudioTracks().every((t) => t.readyState !== 'live')) return 0;
+    const ctx = new AudioContext();
+    try {
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 2048;
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      const buf = new Float32Array(analyser.fftSize);
+      let max = 0;
+      for (let i = 0; i < 30; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        analyser.getFloatTimeDomainData(buf);
+        let sum = 0;
+        for (const v of buf) sum += v * v;
+        max = Math.max(max, Math.sqrt(sum / buf.length));
+      }
+      return max;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+/** Audio elements that would be heard (unmuted, playing a live track) and play this page's own capture. */
+const echoingElements = (page: Page) =>
+  page.evaluate(() => {
+    const own = new Set<string>((window as any).__capturedTrackIds);
+    return [...document.querySelectorAll('audio')].filter((a) => {
+      const stream = a.srcObject as MediaStream | null;
+      return !a.muted && stream?.getAudioTracks().some((t) => t.readyState === 'live' && own.has(t.id));
+    }).length;
+  });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+  ada = await openApp('Ada', 'ada');
+  bo = await openApp('Bo', 'bo');
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const app of apps) await app.close();
+  await server?.stop();
+});
+
+describe("VideoSDK's React SDK over Roomkit: the react-rtc quickstart shape", () => {
+  it('Ada joins: past "Joining the meeting...", her own tile with camera and mic on, and nothing heard of herself', async () => {
+    await joinAs(ada);
+    expect(await waitFor(async () => (await tiles(ada)).length === 1 && (await tiles(ada))[0]!.status.includes('Webcam: ON | Mic: ON'), 20_000)).toBe(true);
+    const [self] = await tiles(ada);
+    expect(self!.local).toBe(true);
+    expect(self!.status).toContain('Ada');
+    expect(await ada.getByText('Joining the meeting...').count()).toBe(0);
+    expect(await echoingElements(ada)).toBe(0);
+  }, 30_000);
+
+  it('a chat message Ada sends before Bo arrives reaches Bo when he joins (old messages through usePubSub)', async () => {
+    await ada.locator('.chat-input').fill('hello from Ada');
+    await ada.getByRole('button', { name: 'Send' }).click();
+    expect(await waitFor(async () => (await ada.locator('.chat-message').allTextContents()).includes('Ada: hello from Ada'))).toBe(true);
+    await joinAs(bo);
+    expect(await waitFor(async () => (await bo.locator('.chat-message').allTextContents()).includes('Ada: hello from Ada'), 20_000)).toBe(true);
+  }, 30_000);
+
+  it('both see both tiles, once each, and each sees the other one as remote with camera and mic on', async () => {
+    for (const [page, own, other] of [[ada, 'Ada', 'Bo'], [bo, 'Bo', 'Ada']] as const) {
+      expect(await waitFor(async () => (await remoteTile(page))?.status.includes('Webcam: ON | Mic: ON'), 20_000)).toBe(true);
+      const all = await tiles(page);
+      expect(all.length).toBe(2);
+      expect(new Set(all.map((t) => t.id)).size).toBe(2);
+      expect(all.find((t) => t.local)!.status).toContain(own);
+      expect(all.find((t) => !t.local)!.status).toContain(other);
+    }
+  }, 30_000);
+
+  it("each page plays the other's video and hears the other's voice, never its own", async () => {
+    for (const page of [ada, bo]) {
+      expect(await waitFor(async () => (await remoteFrames(page)) > 10, 20_000)).toBe(true);
+      expect(await waitFor(async () => (await remoteLevel(page)) > 0.01, 20_000)).toBe(true);
+      expect(await echoingElements(page)).toBe(0);
+    }
+  }, 60_000);
+
+  it('a realtime chat message from Bo reaches Ada', async () => {
+    await bo.locator('.chat-input').fill('hi Ada');
+    await bo.getByRole('button', { name: 'Send' }).click();
+    expect(await waitFor(async () => (await ada.locator('.chat-message').allTextContents()).includes('Bo: hi Ada'))).toBe(true);
+  });
+
+  it('Ada mutes: Bo sees "Mic: OFF" and hears silence from her tile', async () => {
+    await ada.getByRole('button', { name: 'toggleMic' }).click();
+    expect(await waitFor(async () => (await remoteTile(bo))?.status.includes('Mic: OFF'))).toBe(true);
+    expect(await waitFor(async () => (await remoteLevel(bo)) < 0.001)).toBe(true);
+    expect((await tiles(ada)).find((t) => t.local)!.status).toContain('Mic: OFF');
+  }, 30_000);
+
+  it('Ada turns her camera off and on again, then unmutes: Bo follows each change and sees her video again', async () => {
+    await ada.getByRole('button', { name: 'toggleWebcam' }).click();
+    expect(await waitFor(async () => (await remoteTile(bo))?.status.includes('Webcam: OFF'))).toBe(true);
+    expect(await bo.locator('.tile[data-local="no"] video').count()).toBe(0);
+    await ada.getByRole('button', { name: 'toggleWebcam' }).click();
+    expect(await waitFor(async () => (await remoteTile(bo))?.status.includes('Webcam: ON'))).toBe(true);
+    expect(await waitFor(async () => (await remoteFrames(bo)) > 10, 20_000)).toBe(true);
+    await ada.getByRole('button', { name: 'toggleMic' }).click();
+    expect(await waitFor(async () => (await remoteTile(bo))?.status.includes('Mic: ON'))).toBe(true);
+    expect(await waitFor(async () => (await remoteLevel(bo)) > 0.01, 20_000)).toBe(true);
+    expect(await echoingElements(ada)).toBe(0);
+  }, 60_000);
+
+  it('Ada leaves: she is back on the join screen, and her tile goes from Bo\'s page', async () => {
+    await ada.getByRole('button', { name: 'Leave' }).click();
+    expect(await waitFor(async () => (await ada.getByPlaceholder('Enter Meeting Id').count()) === 1)).toBe(true);
+    expect(await waitFor(async () => (await tiles(bo)).length === 1)).toBe(true);
+    expect((await tiles(bo))[0]!.local).toBe(true);
+  }, 30_000);
+
+  it('no page threw', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
