@@ -361,6 +361,22 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   stopWhiteboard(): Promise<void> {
     return this.unsupported('stopWhiteboard', 'the whiteboard is not available');
   }
+  uploadBase64File(_options: unknown): Promise<string> {
+    return this.unsupported('uploadBase64File', 'there is no file storage; upload to your own backend');
+  }
+  fetchBase64File(_options: unknown): Promise<string> {
+    return this.unsupported('fetchBase64File', 'there is no file storage; fetch from your own backend');
+  }
+  /** Not in js-sdk 1.1's declarations, but VideoSDK's React SDK (useTranslation) calls them. */
+  startTranslation(_options?: unknown): Promise<void> {
+    return this.unsupported('startTranslation', 'translation is not available');
+  }
+  stopTranslation(): Promise<void> {
+    return this.unsupported('stopTranslation', 'translation is not available');
+  }
+  changeTranslationLanguage(_language: string): Promise<void> {
+    return this.unsupported('changeTranslationLanguage', 'translation is not available');
+  }
 
   /** Stops receiving every remote stream (of `kind`, if given) until resumeAllStreams(). */
   async pauseAllStreams(kind?: StreamKind): Promise<void> {
