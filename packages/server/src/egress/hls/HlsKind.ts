@@ -9,6 +9,7 @@ import { COMPOSITE_FPS } from '../composite/encoderArgs.js';
 import type { KindContext, KindHandler } from '../EgressService.js';
 import { JobRecords, type JobRecordBase } from '../JobRecords.js';
 import type { SqliteDatabase } from '../../webhooks/SqliteWebhookOutbox.js';
+import { HlsCapture, type CaptureRequest, type CaptureResult } from './HlsCapture.js';
 import { HlsOutput, hlsDirOf, hlsPaths, RECORDING_FILE, type ExpectedStream } from './HlsOutput.js';
 
 export interface HlsRecord extends JobRecordBase {
@@ -35,9 +36,23 @@ export interface HlsKindDeps {
 export class HlsKind implements KindHandler {
   readonly records: JobRecords<HlsRecord>;
   private readonly outputsByJob = new Map<string, HlsOutput>();
+  private readonly captures: HlsCapture;
 
   constructor(private readonly deps: HlsKindDeps) {
     this.records = new JobRecords('hls', deps.db);
+    this.captures = new HlsCapture({ ffmpegPath: deps.ffmpegPath });
+  }
+
+  /**
+   * A thumbnail of a running stream (`POST /v2/hls/capture`); null when that job has no playable
+   * stream (not started, stopped, or no segment yet). The file's URL path is `urlPath`.
+   */
+  async capture(jobId: string, req: CaptureRequest): Promise<(CaptureResult & { urlPath: string }) | null> {
+    const record = this.records.get(jobId);
+    const output = this.outputsByJob.get(jobId);
+    if (!record || !output || !record.playable || record.status !== 'ongoing') return null;
+    const result = await this.captures.capture(output, req);
+    return { ...result, urlPath: `${record.playbackHlsUrl.slice(0, record.playbackHlsUrl.lastIndexOf('/') + 1)}${result.fileName}` };
   }
 
   /** Absolute URLs of a stream for webhook bodies. */

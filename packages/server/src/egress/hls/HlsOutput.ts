@@ -89,6 +89,8 @@ export class HlsOutput implements EgressOutput {
   private probeTried = false;
   /** Sizes and durations of the segments so far (AVERAGE-BANDWIDTH, BANDWIDTH). */
   readonly stats: SegmentStats = { count: 0, seconds: 0, bytes: 0, peakBps: 0 };
+  /** Thumbnails taken of this stream (HlsCapture numbers its files with it). */
+  captureCount = 0;
 
   constructor(private readonly options: HlsOutputOptions) {}
 
@@ -175,6 +177,12 @@ export class HlsOutput implements EgressOutput {
       });
     }
     await this.writeMasters();
+  }
+
+  /** The picture's size (probed, else as the encoder was asked); null for an audio-only stream. */
+  videoSize(): { width: number; height: number } | null {
+    if (this.probed) return this.probed.video ? { width: this.probed.video.width, height: this.probed.video.height } : null;
+    return this.options.expected.video ? { width: this.options.expected.video.width, height: this.options.expected.video.height } : null;
   }
 
   /** The variant both masters announce: probed values once known, the encoder's settings before. */
