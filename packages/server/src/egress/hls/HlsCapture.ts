@@ -1,5 +1,5 @@
 // Thumbnails of running HLS streams (`POST /v2/hls/capture`): one frame of a segment already on
-// disk, decoded and scaled by a short ffmpeg (one thread, killed after CAPTURE_TIMEOUT_MS) into a
+// disk (the newest segment's last frame, or the frame at `time`), decoded and scaled by a short ffmpeg (one thread, killed after CAPTURE_TIMEOUT_MS) into a
 // JPEG beside the segments. Bounded: one capture per stream at a time and MAX_RUNNING_CAPTURES on
 // the server; more at once → RATE_LIMITED (429). The last CAPTURES_KEPT files of a stream are kept.
 import { execFile } from 'node:child_process';
@@ -79,24 +79,32 @@ export class HlsCapture {
     const total = segments.reduce((sum, s) => sum + s.seconds, 0);
     if (time === undefined) {
       const last = segments.at(-1)!;
-      const offset = Math.max(0, last.seconds - 0.1); // the newest frame, a little before the very end
-      return { segment: last.uri, offset, time: total - last.seconds + offset };
+      return { segment: last.uri, offset: last.seconds, time: total };
     }
     if (time > total) throw new RoomkitError('ERROR_INVALID_PARAMETER', `time: the stream is ${total.toFixed(1)} s long so far`);
     let start = 0;
     for (const s of segments) {
-      if (time < start + s.seconds || s === segments.at(-1)) return { segment: s.uri, offset: Math.min(Math.max(0, time - start), Math.max(0, s.seconds - 0.1)), time };
+      if (time < start + s.seconds || s === segments.at(-1)) return { segment: s.uri, offset: Math.max(0, time - start), time };
       start += s.seconds;
     }
     throw new Error('unreachable');
   }
 
+  /**
+   * The last frame at or before `offset` seconds into `segment`: frames from up to 1 s before it
+   * are written with `-update 1` (each overwrites the file; the last stays), so an offset past the
+   * segment's last video frame (EXTINF may run past it) still gives that frame. Output seeking
+   * (`-ss` after `-i`: decodes from the segment's start, ≤ 2 s): with `-ss` before `-i`, ffmpeg 5.1
+   * here wrote no frame at all from our MPEG-TS segments. Measured: ~0.15 CPU-s at 480p, 0.4-0.7
+   * at 1080p.
+   */
   private encode(segment: string, offset: number, width: number, height: number, out: string): Promise<Buffer> {
+    const from = Math.max(0, offset - 1);
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-threads', '1',
-      '-ss', offset.toFixed(3), '-i', segment,
-      '-an', '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=bicubic`, '-pix_fmt', 'yuvj420p', '-q:v', '3',
-      '-f', 'image2', '-c:v', 'mjpeg', '-y', out,
+      '-i', segment, '-ss', from.toFixed(3), '-t', (offset - from + 0.04).toFixed(3),
+      '-an', '-vf', `scale=${width}:${height}:flags=bicubic`, '-pix_fmt', 'yuvj420p', '-q:v', '3',
+      '-f', 'image2', '-update', '1', '-c:v', 'mjpeg', '-y', out,
     ];
     return new Promise((resolve, reject) => {
       execFile(this.deps.ffmpegPath, args, { timeout: this.deps.timeoutMs ?? CAPTURE_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (err, _stdout, stderr) => {
@@ -105,7 +113,7 @@ export class HlsCapture {
           const why = err.killed ? `took longer than ${(this.deps.timeoutMs ?? CAPTURE_TIMEOUT_MS) / 1000} s` : String(stderr).trim().split('\n').at(-1) || err.message;
           return reject(new RoomkitError('HLS_FAILED', `the capture failed: ${why}`, { cause: err }));
         }
-        readFile(out).then((jpeg) => (jpeg.length > 0 ? resolve(jpeg) : reject(new RoomkitError('HLS_FAILED', 'the capture failed: ffmpeg wrote no frame'))), reject);
+        readFile(out).catch(() => Buffer.alloc(0)).then((jpeg) => (jpeg.length > 0 ? resolve(jpeg) : reject(new RoomkitError('HLS_FAILED', 'the capture failed: ffmpeg wrote no frame'))));
       });
     });
   }
