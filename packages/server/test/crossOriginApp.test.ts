@@ -1,7 +1,8 @@
 // A plain-JS app on its own origin (test/fixtures/plainJsApp, in the shape of VideoSDK's js-rtc
 // quickstart) loads the SDK from the Roomkit server with a classic <script>, creates its room with
 // POST /v2/rooms from the page and joins with no server URL option. Two people use it in Chromium:
-// one from the plain /sdk/videosdk.js, one from the versioned URL with SRI (crossorigin: needs CORS).
+// one from the plain /sdk/videosdk.js, one from the versioned URL with SRI (crossorigin: needs CORS);
+// then the same app importing the ES module build.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +33,11 @@ async function startAppServer(roomkitUrl: string, pinned: { url: string; integri
     '/pinned.html': {
       type: 'text/html',
       body: html.replace('<!-- sdk -->', `<script src="${pinned.url}" integrity="${pinned.integrity}" crossorigin="anonymous"></script>`),
+    },
+    // The same app importing the ES module build instead (CORS is required for module scripts).
+    '/module.html': {
+      type: 'text/html',
+      body: html.replace('<!-- sdk -->', `<script type="module">import { VideoSDK } from '${roomkitUrl}/sdk/videosdk.mjs'; window.VideoSDK = VideoSDK;</script>`),
     },
     '/index.js': { type: 'text/javascript', body: readFileSync(`${appDir}index.js`, 'utf8') },
     '/config.js': { type: 'text/javascript', body: `const TOKEN = ${JSON.stringify(token)};\nconst ROOMKIT_URL = ${JSON.stringify(roomkitUrl)};\n` },
@@ -174,6 +180,27 @@ describe('a plain-JS app on another origin', () => {
     expect(await bo.textContent('#status')).toContain('left');
 
     // Nothing was refused on the way (a CORS block or SRI mismatch would be logged as an error).
+    expect(problems.filter((p) => /CORS|integrity|blocked|ERR_FAILED/i.test(p))).toEqual([]);
+  });
+
+  it('the same app importing /sdk/videosdk.mjs from the Roomkit server also needs no server URL', async () => {
+    const cy = await openApp('/module.html', 'cy');
+    expect(await waitFor(() => cy.evaluate(() => typeof (window as any).VideoSDK?.initMeeting === 'function'))).toBe(true);
+    await cy.fill('#name-input', 'Cy');
+    await cy.click('#create-btn');
+    await expectJoined(cy);
+    const meetingId = (await cy.textContent('#meeting-id'))!.trim();
+    const di = await openApp('/module.html', 'di');
+    expect(await waitFor(() => di.evaluate(() => typeof (window as any).VideoSDK?.initMeeting === 'function'))).toBe(true);
+    await di.fill('#meeting-id-input', meetingId);
+    await di.fill('#name-input', 'Di');
+    await di.click('#join-btn');
+    await expectJoined(di);
+    await expectRemote(cy, 'Di', { mic: 'mic on', cam: 'camera on' });
+    await expectRemote(di, 'Cy', { mic: 'mic on', cam: 'camera on' });
+    await expectVideoPlaying(cy);
+    await di.click('#cam-btn');
+    await expectRemote(cy, 'Di', { mic: 'mic on', cam: 'camera off' });
     expect(problems.filter((p) => /CORS|integrity|blocked|ERR_FAILED/i.test(p))).toEqual([]);
   });
 });

@@ -184,6 +184,12 @@ describe('CORS, default (any origin)', () => {
     const unknown = await fetch(`${open.url}/v2/no-such-route`, { headers: { origin: APP, authorization: token } });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('access-control-allow-origin')).toBe('*');
+
+    // Refused by the router itself, before any hook: still readable.
+    const tooLong = await fetch(`${open.url}/v2/rooms/${'r'.repeat(150)}`, { headers: { origin: APP, authorization: token } });
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.headers.get('access-control-allow-origin')).toBe('*');
+    expect(((await tooLong.json()) as { statusCode: number }).statusCode).toBe(414);
   });
 
   it('paths outside /sdk and /v2 stay same-origin (no CORS headers; a preflight to them → 403 saying so)', async () => {
@@ -227,6 +233,9 @@ describe('CORS, a configured origin list', () => {
     expect(pre.headers.get('access-control-allow-methods')).toBeNull();
     const body = (await pre.json()) as { statusCode: number; error: { code: number; message: string } };
     expect(body).toEqual({ statusCode: 403, error: { code: ErrorCode.UNAUTHORIZED_REQUEST, message: expect.stringContaining('ROOMKIT_CORS_ORIGINS') } });
+    const tooLong = await fetch(`${restricted.url}/v2/rooms/${'r'.repeat(150)}`, { headers: { origin: OTHER, authorization: token } });
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.headers.get('access-control-allow-origin')).toBeNull();
     const call = await fetch(`${restricted.url}/v2/rooms`, { headers: { origin: OTHER, authorization: token } });
     expect(call.status).toBe(200); // a server-side caller is not a browser: CORS only tells browsers
     expect(call.headers.get('access-control-allow-origin')).toBeNull();

@@ -17,7 +17,7 @@ const ALLOWED: FastifyCorsOptions = {
   maxAge: 600,
 };
 
-const pathOf = (req: FastifyRequest) => req.url.split('?', 1)[0]!;
+const pathOf = (req: Pick<FastifyRequest, 'url'>) => req.url.split('?', 1)[0]!;
 
 /** A browser's preflight: OPTIONS with an Origin and the method it wants to use. */
 const isPreflight = (req: FastifyRequest) => req.method === 'OPTIONS' && req.headers.origin !== undefined && req.headers['access-control-request-method'] !== undefined;
@@ -37,6 +37,15 @@ export function registerCors(app: FastifyInstance, origins: CorsOrigins): void {
       else cb(null, { ...ALLOWED, origin: origins === '*' ? '*' : req.headers.origin! });
     },
   });
+}
+
+/**
+ * The Access-Control-Allow-Origin for a reply sent before any hook ran (the router's own 400/414),
+ * so a page can read those errors too; null when the request gets no CORS.
+ */
+export function allowOriginFor(req: Pick<FastifyRequest, 'url' | 'method' | 'headers'>, origins: CorsOrigins): string | null {
+  if (req.method === 'OPTIONS' || !CORS_PATHS.test(pathOf(req)) || !allows(origins, req.headers.origin)) return null;
+  return origins === '*' ? '*' : req.headers.origin!;
 }
 
 /**

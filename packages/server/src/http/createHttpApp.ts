@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import { restApi, type RestApiDeps } from '../api/restApi.js';
 import { hlsRoutes, type HlsRoutesDeps } from './hlsRoutes.js';
 import { formatPrometheus, type MetricFamily } from './prometheus.js';
-import { preflightRefusal, registerCors } from './cors.js';
+import { allowOriginFor, preflightRefusal, registerCors } from './cors.js';
 import type { SdkBundle } from './sdkBundle.js';
 import { sdkRoutes } from './sdkRoutes.js';
 
@@ -44,20 +44,23 @@ function errorBody(statusCode: number, code: number, message: string) {
 }
 
 export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
+  const corsOrigins = config.corsOrigins ?? '*';
   const app = Fastify({
     logger: false,
     bodyLimit: 64 * 1024,
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the API's
     // error shape too, not fastify's.
-    frameworkErrors: (err, _req, reply) => {
+    frameworkErrors: (err, req, reply) => {
       const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
       const status = tooLong ? 414 : 400;
+      // Sent before the CORS hook runs: its header by hand, so a page can read this error too.
+      const allowOrigin = allowOriginFor(req, corsOrigins);
+      if (allowOrigin) void (reply as unknown as FastifyReply).header('access-control-allow-origin', allowOrigin).header('vary', 'Origin');
       void (reply as unknown as FastifyReply).code(status).send(errorBody(status, ErrorCode.ERROR_INVALID_PARAMETER, tooLong ? 'path: an id in the URL is over 100 characters' : 'path: not a valid URL'));
     },
   });
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
   // page as a readable 401.
-  const corsOrigins = config.corsOrigins ?? '*';
   registerCors(app, corsOrigins);
   if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
