@@ -88,6 +88,28 @@ describe('SDK files', () => {
     }
   });
 
+  it('compressed when the client takes it (br first, then gzip), as its own representation: own ETag, Vary: Accept-Encoding', async () => {
+    const identity = await fetch(`${open.url}/sdk/videosdk.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(identity.headers.get('content-encoding')).toBeNull();
+    const plainTag = identity.headers.get('etag')!;
+    const text = await identity.text();
+    for (const [accept, encoding] of [['br', 'br'], ['gzip, deflate, br', 'br'], ['gzip, br;q=0', 'gzip'], ['deflate', null]] as const) {
+      const res = await fetch(`${open.url}/sdk/videosdk.js`, { headers: { 'accept-encoding': accept } });
+      expect(res.headers.get('content-encoding'), accept).toBe(encoding);
+      expect(res.headers.get('vary')).toMatch(/accept-encoding/i);
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      if (encoding) expect(Number(res.headers.get('content-length'))).toBeLessThan(text.length / 2);
+      const tag = res.headers.get('etag')!;
+      expect(tag === plainTag).toBe(encoding === null);
+      expect(await res.text()).toBe(text); // fetch decodes it: the same script
+      const again = await fetch(`${open.url}/sdk/videosdk.js`, { headers: { 'accept-encoding': accept, 'if-none-match': tag } });
+      expect(again.status).toBe(304);
+    }
+    // An identity validator does not stand for the brotli bytes.
+    const other = await fetch(`${open.url}/sdk/videosdk.js`, { headers: { 'accept-encoding': 'br', 'if-none-match': plainTag } });
+    expect(other.status).toBe(200);
+  });
+
   it('the manifest names versioned URLs (relative to it) that serve the same bytes, immutable for a year', async () => {
     const m = await manifest(open);
     expect(m.version).toMatch(/^[0-9a-f]{16}$/);

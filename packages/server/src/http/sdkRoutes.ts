@@ -1,5 +1,7 @@
 // Serves the SDK builds: plain URLs (/sdk/videosdk.js, .mjs, their .map) revalidated by ETag,
 // immutable versioned URLs (/sdk/<version>/...), and /sdk/manifest.json naming the current version.
+// Brotli or gzip when the client takes it, compressed once on first use.
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '@roomkit/protocol';
 import { SDK_CLASSIC, SDK_MODULE, type SdkBundle, type SdkFile } from './sdkBundle.js';
@@ -15,10 +17,49 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
 }
 
-function send(req: FastifyRequest, reply: FastifyReply, file: Pick<SdkFile, 'body' | 'contentType' | 'etag'>, cacheControl: string): FastifyReply {
-  reply.header('cache-control', cacheControl).header('etag', file.etag).header('x-content-type-options', 'nosniff');
-  if (etagMatches(req.headers['if-none-match'], file.etag)) return reply.code(304).send();
-  return reply.type(file.contentType).send(file.body);
+type Served = Pick<SdkFile, 'body' | 'contentType' | 'etag'>;
+type Encoding = 'br' | 'gzip';
+
+/** The encoding to send: br, else gzip, when Accept-Encoding takes it (a `;q=0` refuses it). */
+export function pickEncoding(acceptEncoding: string | undefined): Encoding | null {
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase().split(/\s*;\s*/))
+      .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q))
+      .map(([name]) => name),
+  );
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
+  return null;
+}
+
+const compressed = new WeakMap<Served, Partial<Record<Encoding, Buffer>>>();
+
+function encode(file: Served, encoding: Encoding): Buffer {
+  const cache = compressed.get(file) ?? {};
+  compressed.set(file, cache);
+  // Scripts at brotli's best (about 50 ms each); the larger maps, read only by devtools, faster.
+  const quality = file.contentType.startsWith('text/javascript') ? 11 : 5;
+  return (cache[encoding] ??=
+    encoding === 'br' ? brotliCompressSync(file.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: quality, [zlib.BROTLI_PARAM_SIZE_HINT]: file.body.length } }) : gzipSync(file.body, { level: 9 }));
+}
+
+/** Adds to Vary rather than replacing it (CORS may have put Origin there). */
+function addVary(reply: FastifyReply, name: string): void {
+  const current = reply.getHeader('vary');
+  reply.header('vary', current ? `${String(current)}, ${name}` : name);
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, file: Served, cacheControl: string): FastifyReply {
+  const encoding = pickEncoding(req.headers['accept-encoding']);
+  // Each encoding is its own representation, so its own strong validator.
+  const etag = encoding ? `${file.etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"` : file.etag;
+  reply.header('cache-control', cacheControl).header('etag', etag).header('x-content-type-options', 'nosniff');
+  addVary(reply, 'Accept-Encoding');
+  if (etagMatches(req.headers['if-none-match'], etag)) return reply.code(304).send();
+  if (!encoding) return reply.type(file.contentType).send(file.body);
+  return reply.type(file.contentType).header('content-encoding', encoding).send(encode(file, encoding));
 }
 
 function notFound(reply: FastifyReply, message: string): FastifyReply {
