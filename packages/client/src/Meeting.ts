@@ -25,6 +25,7 @@ import type { EgressStateInfo } from '@roomkit/protocol';
 import type { StreamStats } from './stats.js';
 import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState, PinType } from './types.js';
 import type { MeetingEvents } from './MeetingEvents.js';
+import { serverBaseUrl } from './serverUrl.js';
 
 export type { MeetingEvents } from './MeetingEvents.js';
 
@@ -75,7 +76,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly egress = new EgressClient({
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
-    baseUrl: () => this.options.signalingBaseUrl ?? globalThis.location?.origin,
+    baseUrl: () => serverBaseUrl(this.options.signalingBaseUrl),
     notJoined: (action) => this.notJoined(action),
     reportError: (err) => this.reportError(err),
   });
@@ -537,7 +538,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   private signalingUrl(): string {
-    const base = this.options.signalingBaseUrl ?? globalThis.location?.origin;
+    const base = serverBaseUrl(this.options.signalingBaseUrl);
     if (!base) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'signalingBaseUrl is required outside a browser page');
     const url = new URL(base);
     url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';

@@ -1,4 +1,4 @@
-// Public face of @roomkit/client, the VideoSDK-compatible browser SDK (served as /sdk/videosdk.js).
+// Public face of @roomkit/client, the VideoSDK-compatible browser SDK (served as /sdk/videosdk.js, a classic script, and /sdk/videosdk.mjs, an ES module; see src/bundle/).
 export { VideoSDK } from './VideoSDK.js';
 export { Meeting } from './Meeting.js';
 export type { MeetingEvents } from './Meeting.js';
