@@ -1,7 +1,10 @@
 // Device listing and capture (getUserMedia/getDisplayMedia) with VideoSDK's option names.
 // Capture failures become RoomkitErrors with the ERROR_GET_*_MEDIA codes apps check for.
+import { CameraDeviceInfo } from './CameraDeviceInfo.js';
+import { DeviceInfo } from './DeviceInfo.js';
+import { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
+import { PlaybackDeviceInfo } from './PlaybackDeviceInfo.js';
 import { RoomkitError } from './protocolRuntime.js';
-import type { DeviceInfo } from './types.js';
 
 export interface CameraTrackOptions {
   cameraId?: string;
@@ -28,16 +31,29 @@ export interface ScreenShareTrackOptions {
   withAudio?: 'enable' | 'disable' | boolean;
 }
 
-async function listDevices(kind?: MediaDeviceKind): Promise<DeviceInfo[]> {
-  const all = await navigator.mediaDevices.enumerateDevices();
-  return all
-    .filter((d) => kind === undefined || d.kind === kind)
-    .map((d) => ({ deviceId: d.deviceId, groupId: d.groupId, kind: d.kind, label: d.label }));
+const CLASS_BY_KIND = {
+  videoinput: CameraDeviceInfo,
+  audioinput: MicrophoneDeviceInfo,
+  audiooutput: PlaybackDeviceInfo,
+} as const;
+
+/** The DeviceInfo subclass instance for one browser MediaDeviceInfo. */
+export function toDeviceInfo(d: { deviceId: string; groupId: string; kind: string; label: string }): DeviceInfo {
+  const Class = CLASS_BY_KIND[d.kind as MediaDeviceKind] ?? DeviceInfo;
+  return new Class(d.deviceId, d.groupId, d.kind, d.label);
 }
 
-export const getCameras = (): Promise<DeviceInfo[]> => listDevices('videoinput');
-export const getMicrophones = (): Promise<DeviceInfo[]> => listDevices('audioinput');
-export const getPlaybackDevices = (): Promise<DeviceInfo[]> => listDevices('audiooutput');
+async function listDevices(kind?: MediaDeviceKind): Promise<DeviceInfo[]> {
+  if (!globalThis.navigator?.mediaDevices?.enumerateDevices) {
+    throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED', 'This browser cannot list media devices (no navigator.mediaDevices: the page must be served over https or from localhost)');
+  }
+  const all = await navigator.mediaDevices.enumerateDevices();
+  return all.filter((d) => kind === undefined || d.kind === kind).map(toDeviceInfo);
+}
+
+export const getCameras = (): Promise<CameraDeviceInfo[]> => listDevices('videoinput');
+export const getMicrophones = (): Promise<MicrophoneDeviceInfo[]> => listDevices('audioinput');
+export const getPlaybackDevices = (): Promise<PlaybackDeviceInfo[]> => listDevices('audiooutput');
 export const getDevices = (): Promise<DeviceInfo[]> => listDevices();
 
 /** 'h720p_w1280p' → 1280x720; anything else → the fallback. */
