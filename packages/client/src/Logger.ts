@@ -6,7 +6,7 @@ const RANK: Record<LogLevelName, number> = { NONE: 0, ERROR: 1, WARN: 2, INFO: 3
 let sdkLevel: LogLevelName = 'INFO';
 
 export function isLogLevel(value: unknown): value is LogLevelName {
-  return typeof value === 'string' && Object.hasOwn(RANK, value);
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(RANK, value);
 }
 
 export function setSdkLogLevel(level: LogLevelName): void {
