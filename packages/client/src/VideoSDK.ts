@@ -17,6 +17,7 @@ import {
 import type { CameraTrackOptions, MicrophoneTrackOptions, ScreenShareTrackOptions } from './devices.js';
 import { ExternalE2EEKeyProvider } from './ExternalE2EEKeyProvider.js';
 import { isLogLevel, Logger, setSdkLogLevel } from './Logger.js';
+import './compatMembers.js';
 import { Meeting } from './Meeting.js';
 import type { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import { getNetworkStats, type NetworkStatsOptions } from './networkStats.js';

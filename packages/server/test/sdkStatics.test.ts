@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { openSdkPage } from './helpers/sdkPage.js';
+import { join, openSdkPage, waitFor } from './helpers/sdkPage.js';
 
 let server: TestServer;
 let browser: LaunchedBrowser;
@@ -274,4 +274,35 @@ describe('getNetworkStats', () => {
     });
     expect(r).toEqual({ timeout: 3079, unreachable: 5000 });
   }, 30_000);
+});
+
+describe('js-sdk members on a joined meeting', () => {
+  it('selectedCameraDevice/MicrophoneDevice, captureImage, isE2EEEnabled, and 3068 for features Roomkit lacks', async () => {
+    expect((await join(page, { meetingId: 'compat-members', name: 'Ann', micEnabled: true, webcamEnabled: true })).ok).toBe(true);
+    await waitFor(() => page.evaluate(() => (window as any).rk.meeting.localParticipant.webcamOn && (window as any).rk.meeting.localParticipant.micOn));
+    const r = await page.evaluate(async () => {
+      const m = (window as any).rk.meeting;
+      const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: any) => e.code);
+      const image = await m.localParticipant.captureImage({ width: 320 });
+      const out = {
+        camera: m.selectedCameraDevice?.kind,
+        cameraId: typeof m.selectedCameraDevice?.deviceId,
+        mic: m.selectedMicrophoneDevice?.kind,
+        e2ee: m.isE2EEEnabled,
+        jpeg: typeof image === 'string' && image.startsWith('/9j/'),
+        imageWidth: await new Promise((res) => {
+          const img = new Image();
+          img.onload = () => res(img.naturalWidth);
+          img.onerror = () => res(-1);
+          img.src = `data:image/jpeg;base64,${image}`;
+        }),
+        whiteboard: await code(m.startWhiteboard()),
+        transcription: await code(m.startTranscription()),
+        switchTo: await code(m.switchTo({ meetingId: 'other' })),
+      };
+      await m.leave();
+      return out;
+    });
+    expect(r).toEqual({ camera: 'videoinput', cameraId: 'string', mic: 'audioinput', e2ee: false, jpeg: true, imageWidth: 320, whiteboard: 3068, transcription: 3068, switchTo: 3068 });
+  }, 40_000);
 });
