@@ -197,6 +197,19 @@ describe('E2EE', () => {
   });
 });
 
+describe('initMeeting options Roomkit ignores', () => {
+  it('each one given logs a warning naming it; none given logs nothing', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    VideoSDK.initMeeting({ meetingId: 'opts-room', signalingBaseUrl: 'http://127.0.0.1:1' });
+    expect(warn).not.toHaveBeenCalled();
+    VideoSDK.initMeeting({ meetingId: 'opts-room', signalingBaseUrl: 'http://127.0.0.1:1', preferredProtocol: 'TCP_ONLY', codecSwitchEnabled: true });
+    expect(warn.mock.calls.map((c) => String(c[1]))).toEqual([
+      expect.stringMatching(/option 'preferredProtocol' is ignored by Roomkit/),
+      expect.stringMatching(/option 'codecSwitchEnabled' is ignored by Roomkit/),
+    ]);
+  });
+});
+
 describe('analytics', () => {
   it('accepts what the React SDK passes and sends nothing anywhere', () => {
     const fetchSpy = vi.fn();

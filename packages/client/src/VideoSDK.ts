@@ -29,6 +29,20 @@ import type { MeetingOptions } from './types.js';
 
 const log = new Logger(false, 'roomkit');
 
+/** js-sdk 1.1.1 initMeeting options Roomkit accepts and ignores (a warning says why). */
+export interface IgnoredMeetingOptions {
+  preferredProtocol?: 'UDP_ONLY' | 'UDP_OVER_TCP' | 'TCP_ONLY';
+  defaultCamera?: 'user' | 'enviornment' | 'environment';
+  pubsubWorkerUrl?: string;
+  codecSwitchEnabled?: boolean;
+}
+export const IGNORED_MEETING_OPTIONS: Record<keyof IgnoredMeetingOptions, string> = {
+  preferredProtocol: 'media always goes over UDP to the one port the server announces (ROOMKIT_RTC_PORT); there is no TCP fallback',
+  defaultCamera: 'pick the camera with customCameraVideoTrack: await VideoSDK.createCameraVideoTrack({facingMode})',
+  pubsubWorkerUrl: 'PubSub runs over the signaling connection; there is no worker',
+  codecSwitchEnabled: 'the server negotiates one video codec per room; there is nothing to switch',
+};
+
 export class VideoSDK {
   static readonly Constants = Constants;
   private static token: string | undefined;
@@ -42,7 +56,7 @@ export class VideoSDK {
     VideoSDK.token = token;
   }
 
-  static initMeeting(options: MeetingOptions): Meeting {
+  static initMeeting(options: MeetingOptions & IgnoredMeetingOptions): Meeting {
     if (!options || typeof options.meetingId !== 'string' || options.meetingId === '') {
       throw new RoomkitError('INVALID_MEETING_ID', 'initMeeting() needs a meetingId');
     }
@@ -51,6 +65,9 @@ export class VideoSDK {
     }
     if (options.maxResolution !== undefined && options.maxResolution !== 'hd' && options.maxResolution !== 'sd') {
       throw new RoomkitError('ERROR_INVALID_PARAMETER', `initMeeting(): maxResolution must be 'hd' or 'sd', got ${String(options.maxResolution)}`);
+    }
+    for (const [name, why] of Object.entries(IGNORED_MEETING_OPTIONS)) {
+      if (options[name as keyof IgnoredMeetingOptions] !== undefined) log.warn(`initMeeting(): option '${name}' is ignored by Roomkit: ${why}`);
     }
     if (VideoSDK.keyProvider) {
       throw new RoomkitError(
