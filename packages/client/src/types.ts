@@ -56,9 +56,4 @@ export interface PinState {
   share: boolean;
 }
 
-export interface DeviceInfo {
-  deviceId: string;
-  groupId: string;
-  kind: MediaDeviceKind;
-  label: string;
-}
+export type { DeviceInfo } from './DeviceInfo.js';
