@@ -1,6 +1,8 @@
 // The local participant's published media: one PublishConnection per kind (mic, camera, screen
 // video, screen audio), device switching and camera layer control. Operations on one kind run one
 // at a time, so a double click on "camera on" cannot publish twice.
+import { CameraDeviceInfo } from './CameraDeviceInfo.js';
+import { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import type { StreamKind } from '@roomkit/protocol';
 import { CAMERA_RESOLUTION } from './constants.js';
 import { createCameraVideoTrack, createMicrophoneAudioTrack, createScreenShareVideoTrack } from './devices.js';
@@ -117,14 +119,19 @@ export class LocalMedia {
   }
 
   /** Switches the microphone; a live mic keeps its stream (same id), only the track changes. */
-  changeMic(deviceId: string): Promise<void> {
+  /** A device id, or (VideoSDK 1.1) a MediaStream to send instead (the app's track: not stopped by us). */
+  changeMic(device: string | MediaStream): Promise<void> {
+    if (typeof device !== 'string') return this.serial('audio', () => this.replace('audio', async () => (await customStream(device)).getAudioTracks()[0], false));
+    const deviceId = device;
     this.micDeviceId = deviceId;
     return this.serial('audio', () =>
       this.replace('audio', () => createMicrophoneAudioTrack({ microphoneId: deviceId }).then((s) => s.getAudioTracks()[0])),
     );
   }
 
-  changeWebcam(deviceId: string): Promise<void> {
+  changeWebcam(device: string | MediaStream): Promise<void> {
+    if (typeof device !== 'string') return this.serial('video', () => this.replace('video', async () => (await customStream(device)).getVideoTracks()[0], false));
+    const deviceId = device;
     this.cameraDeviceId = deviceId;
     const size = CAMERA_RESOLUTION[this.host.maxResolution];
     return this.serial('video', () =>
@@ -226,7 +233,17 @@ export class LocalMedia {
     this.host.participant._removeStream(pub.stream.id);
   }
 
-  private async replace(kind: 'audio' | 'video', capture: () => Promise<MediaStreamTrack | undefined>): Promise<void> {
+  /** The device the published mic/camera track comes from (null when it is off or not a device). */
+  selectedDevice(kind: 'audio' | 'video'): CameraDeviceInfo | MicrophoneDeviceInfo | null {
+    const track = this.publications.get(kind)?.stream.track;
+    const settings = track?.getSettings?.();
+    if (!track || !settings?.deviceId) return null;
+    return kind === 'audio'
+      ? new MicrophoneDeviceInfo(settings.deviceId, settings.groupId ?? '', 'audioinput', track.label)
+      : new CameraDeviceInfo(settings.deviceId, settings.groupId ?? '', 'videoinput', track.label);
+  }
+
+  private async replace(kind: 'audio' | 'video', capture: () => Promise<MediaStreamTrack | undefined>, owns = true): Promise<void> {
     const pub = this.publications.get(kind);
     if (!pub) return; // the new device is used at the next unmute/enable
     let track: MediaStreamTrack | undefined;
@@ -243,7 +260,7 @@ export class LocalMedia {
     }
     await pub.connection.replaceTrack(track);
     if (pub.ownsTrack) pub.stream.track.stop();
-    pub.ownsTrack = true;
+    pub.ownsTrack = owns;
     pub.stream.track = track;
     this.host.participant._streamTrackChanged(pub.stream);
   }

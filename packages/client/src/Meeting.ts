@@ -8,6 +8,7 @@ import { EventEmitter } from './EventEmitter.js';
 import { LocalMedia } from './LocalMedia.js';
 import { MediaRenderers } from './MediaRenderers.js';
 import { Logger } from './Logger.js';
+import { localParticipantId, normalizeMode } from './localIdentity.js';
 import { Participant } from './Participant.js';
 import type { ParticipantHost } from './Participant.js';
 import { ErrorCode, LeaveReason, RoomkitError, SIGNALING_PATH } from './protocolRuntime.js';
@@ -23,6 +24,8 @@ import type { Stream } from './Stream.js';
 import { EgressClient } from './EgressClient.js';
 import type { EgressStateInfo } from '@roomkit/protocol';
 import type { StreamStats } from './stats.js';
+import type { CameraDeviceInfo } from './CameraDeviceInfo.js';
+import type { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState, PinType } from './types.js';
 import type { MeetingEvents } from './MeetingEvents.js';
 import { serverBaseUrl } from './serverUrl.js';
@@ -44,8 +47,13 @@ const LOBBY_WAIT_MS = 15 * 60_000;
 export class Meeting extends EventEmitter<MeetingEvents> {
   readonly id: string;
   readonly localParticipant: Participant;
-  /** Remote participants by id. */
+  /**
+   * Remote participants by id, for the app. VideoSDK's React SDK adds the local participant to this
+   * very Map, so the SDK itself reads only `remotes`: whatever an app puts here is never taken for
+   * a remote participant.
+   */
   readonly participants = new Map<string, Participant>();
+  private readonly remotes = new Map<string, Participant>();
   readonly pinnedParticipants = new Map<string, PinState>();
   readonly pubSub: PubSub;
   /** A key/value store shared by everyone in the session (strings up to 1 KB, at most 100 keys). */
@@ -56,6 +64,13 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   livestreamState: LivestreamState = livestreamEvents.LIVESTREAM_STOPPED;
   hlsState: HlsState = hlsEvents.HLS_STOPPED;
   hlsUrls: { playbackHlsUrl: string | null; livestreamUrl: string | null } = { playbackHlsUrl: null, livestreamUrl: null };
+  /** VideoSDK's main participant (its composite layout's choice); Roomkit has none: always null. */
+  readonly mainParticipantId: string | null = null;
+  /** Transcription is not available: always stopped. */
+  readonly transcriptionState = 'TRANSCRIPTION_STOPPED';
+  /** VideoSDK's AI characters and peer connections: Roomkit has neither, so these stay empty. */
+  readonly characters = new Map<string, never>();
+  readonly connections = new Map<string, never>();
 
   private phase: Phase = 'new';
   private state: MeetingState | null = null;
@@ -99,7 +114,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       renderAudio: (p, opts) => this.renderers.renderAudio(p, opts),
       setConsuming: (p, kind, consuming) => void this.remote.setConsuming(p, kind, consuming).catch((err) => this.reportError(err)),
     };
-    this.renderers = new MediaRenderers({ pauseVideoInBackground: options.pauseVideoInBackground ?? true, log: this.log, participants: () => this.participants.values() });
+    this.renderers = new MediaRenderers({ pauseVideoInBackground: options.pauseVideoInBackground ?? true, log: this.log, participants: () => this.remotes.values() });
     this.moderation = new Moderation({
       signaling: () => (this.phase === 'joined' ? this.signaling : null),
       localParticipantId: () => this.localParticipant.id,
@@ -110,7 +125,9 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         kind === 'audio' ? (enabled ? this.unmuteMic() : this.muteMic()) : enabled ? this.enableWebcam() : this.disableWebcam(),
       reportError: (err) => this.reportError(err),
     });
-    this.localParticipant = new Participant(options.participantId ?? '', options.name ?? '', true, this.options.mode, options.metaData ?? null, this.participantHost);
+    const mode = normalizeMode(options.mode) ?? 'SEND_AND_RECV';
+    this.options.mode = mode;
+    this.localParticipant = new Participant(localParticipantId(token, options.participantId), options.name ?? '', true, mode, options.metaData ?? null, this.participantHost);
     this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null), this.log);
     this.realtimeStore = new RealtimeStore(
       () => (this.phase === 'joined' ? this.signaling : null),
@@ -140,7 +157,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     });
     this.remote = new RemoteMedia({
       ...common,
-      participant: (id) => this.participants.get(id),
+      participant: (id) => this.remotes.get(id),
       receivesMedia: this.options.mode !== 'SIGNALLING_ONLY',
       autoConsume: options.autoConsume ?? true,
       streamAdded: (p, stream) => this.renderers.streamAdded(p, stream),
@@ -203,12 +220,26 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (this.ensureJoined('disableScreenShare')) await this.media.disableScreenShare();
   }
 
-  /** Before join, only remembers the device for the next unmuteMic(). */
-  changeMic(deviceId: string): Promise<void> {
-    return this.media.changeMic(deviceId);
+  /**
+   * A device id or (VideoSDK 1.1) a MediaStream to send instead. Before join (or while the mic is
+   * off), a device id is remembered for the next unmuteMic(); a MediaStream is only for a live mic.
+   */
+  changeMic(device: string | MediaStream): Promise<void> {
+    return this.media.changeMic(device);
   }
-  changeWebcam(deviceId: string): Promise<void> {
-    return this.media.changeWebcam(deviceId);
+  changeWebcam(device: string | MediaStream): Promise<void> {
+    return this.media.changeWebcam(device);
+  }
+  /** Sends `stream`'s video track instead of the camera's (the camera must be on). */
+  replaceWebcamStream(stream: MediaStream): Promise<void> {
+    return this.media.changeWebcam(stream);
+  }
+  /** The camera the published video comes from; null while the camera is off or custom. */
+  get selectedCameraDevice(): CameraDeviceInfo | null {
+    return this.media.selectedDevice('video') as CameraDeviceInfo | null;
+  }
+  get selectedMicrophoneDevice(): MicrophoneDeviceInfo | null {
+    return this.media.selectedDevice('audio') as MicrophoneDeviceInfo | null;
   }
   setWebcamQuality(quality: Quality): Promise<void> {
     return this.media.setWebcamQuality(quality);
@@ -221,12 +252,15 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   /**
-   * Switches SEND_AND_RECV / RECV_ONLY / SIGNALLING_ONLY while joined; everyone gets
-   * `participant-mode-changed`. Leaving SEND_AND_RECV turns mic, camera and screen share off;
-   * SIGNALLING_ONLY stops receiving media, and leaving it receives every stream again.
+   * Switches SEND_AND_RECV / RECV_ONLY / SIGNALLING_ONLY (or the deprecated CONFERENCE / VIEWER)
+   * while joined; everyone gets `participant-mode-changed`. Leaving SEND_AND_RECV turns mic, camera
+   * and screen share off; coming back turns mic and camera on again as `micEnabled` /
+   * `webcamEnabled` say. SIGNALLING_ONLY stops receiving media, and leaving it receives every
+   * stream again.
    */
-  async changeMode(mode: Mode): Promise<void> {
-    if (!Object.values(modes).includes(mode)) throw this.fail('ERROR_INVALID_MODE', `Unknown mode '${String(mode)}': use SEND_AND_RECV, RECV_ONLY or SIGNALLING_ONLY`);
+  async changeMode(requested: Mode | 'CONFERENCE' | 'VIEWER'): Promise<void> {
+    const mode = normalizeMode(requested);
+    if (!mode) throw this.fail('ERROR_INVALID_MODE', `Unknown mode '${String(requested)}': use SEND_AND_RECV, RECV_ONLY or SIGNALLING_ONLY`);
     const notJoined = this.notJoined('changeMode');
     if (notJoined) throw notJoined;
     if (mode === this.localParticipant.mode) return;
@@ -241,6 +275,13 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     // (our own participantModeChanged then finds it applied and only announces it).
     this.remote.setReceiving(mode !== 'SIGNALLING_ONLY');
     this.localParticipant.mode = mode;
+    if (mode === 'SEND_AND_RECV') this.publishConfiguredMedia();
+  }
+
+  /** Mic and camera on as the meeting config says (at join, and on changeMode to SEND_AND_RECV). */
+  private publishConfiguredMedia(): void {
+    if (this.options.micEnabled) void this.media.enableMic(this.options.customMicrophoneAudioTrack);
+    if (this.options.webcamEnabled) void this.media.enableWebcam(this.options.customCameraVideoTrack);
   }
 
   /** Records the meeting as one composite MP4 on the server (needs allow_mod); state via `recording-state-changed`. */
@@ -286,6 +327,36 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (notJoined) throw notJoined;
     await this.signaling!.request({ t: 'sendData', ...wire, reliability });
   }
+  /** Adaptive subscription is always on here (renderVideo() elements off-screen pause, sizes pick layers). */
+  async enableAdaptiveSubscription(): Promise<void> {
+    const notJoined = this.notJoined('enableAdaptiveSubscription');
+    if (notJoined) throw notJoined;
+  }
+  disableAdaptiveSubscription(): Promise<void> {
+    return this.unsupported('disableAdaptiveSubscription', 'adaptive subscription cannot be turned off; pause streams with stream.pause() or pauseVideoInBackground: false');
+  }
+  switchTo(_options: { meetingId: string; token?: string }): Promise<void> {
+    return this.unsupported('switchTo', 'leave() this meeting and join the other one');
+  }
+  requestMediaRelay(_options: unknown): Promise<void> {
+    return this.unsupported('requestMediaRelay', 'media relay between meetings is not available');
+  }
+  stopMediaRelay(_destinationMeetingId: string): Promise<void> {
+    return this.unsupported('stopMediaRelay', 'media relay between meetings is not available');
+  }
+  startTranscription(_options?: unknown): Promise<void> {
+    return this.unsupported('startTranscription', 'transcription is not available');
+  }
+  stopTranscription(): Promise<void> {
+    return this.unsupported('stopTranscription', 'transcription is not available');
+  }
+  startWhiteboard(): Promise<void> {
+    return this.unsupported('startWhiteboard', 'the whiteboard is not available; realtimeStore or pubSub can carry app state');
+  }
+  stopWhiteboard(): Promise<void> {
+    return this.unsupported('stopWhiteboard', 'the whiteboard is not available');
+  }
+
   /** Stops receiving every remote stream (of `kind`, if given) until resumeAllStreams(). */
   async pauseAllStreams(kind?: StreamKind): Promise<void> {
     await this.forRemoteStreams('pauseAllStreams', kind, (s) => s.pause());
@@ -300,7 +371,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       return;
     }
     if (!this.ensureJoined(kind === undefined ? method : `${method}(${kind})`)) return;
-    const streams = [...this.participants.values()].flatMap((p) => [...p.streams.values()]).filter((s) => kind === undefined || s.kind === kind);
+    const streams = [...this.remotes.values()].flatMap((p) => [...p.streams.values()]).filter((s) => kind === undefined || s.kind === kind);
     await Promise.all(streams.map((s) => action(s).catch((err) => this.reportError(err))));
   }
 
@@ -314,14 +385,14 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       const signaling = new SignalingClient(this.signalingUrl(), this.signalingHandlers(), this.log);
       this.signaling = signaling;
       await signaling.connect();
-      const { participantId, name, metaData, mode } = this.options;
+      const { name, metaData, mode } = this.options;
       // An ask_join token waits in the lobby until a host answers: give the join time.
       const result = await signaling.request({
         t: 'join',
         token: this.token,
         meetingId: this.id,
         mode,
-        ...(participantId !== undefined && { participantId }),
+        participantId: this.localParticipant.id,
         ...(name !== undefined && { name }),
         ...(metaData !== undefined && { metaData }),
       }, LOBBY_WAIT_MS);
@@ -354,13 +425,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.egress.applyJoin(result.egress);
     this.renderers.adaptive.start();
     this.setState('CONNECTED');
-    this.safeEmit('meeting-joined');
+    this.safeEmit('meeting-joined', { switchRoomId: null, peers: [...this.remotes.values()], poll: null, messages: [] });
     // VideoSDK apps build their UI from participant-joined, so announce those already here too.
-    for (const p of this.participants.values()) this.safeEmit('participant-joined', p);
-    if (this.options.mode === 'SEND_AND_RECV') {
-      if (this.options.micEnabled) void this.media.enableMic(this.options.customMicrophoneAudioTrack);
-      if (this.options.webcamEnabled) void this.media.enableWebcam(this.options.customCameraVideoTrack);
-    }
+    for (const p of this.remotes.values()) this.safeEmit('participant-joined', p);
+    if (this.options.mode === 'SEND_AND_RECV') this.publishConfiguredMedia();
   }
 
   /** Server events, one at a time in arrival order (SignalingClient chains the calls). */
@@ -379,10 +447,11 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         return;
       }
       case 'participantLeft': {
-        const p = this.participants.get(ev.participantId);
+        const p = this.remotes.get(ev.participantId);
         if (!p) return;
         this.remote.participantGone(p);
         this.renderers.participantGone(p);
+        this.remotes.delete(p.id);
         this.participants.delete(p.id);
         this.pinnedParticipants.delete(p.id);
         this.safeEmit('participant-left', p, { reason: ev.reason.code, message: ev.reason.message });
@@ -397,7 +466,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       case 'consume':
         return this.remote.onConsume(ev);
       case 'videoQualityChanged':
-        this.participants.get(ev.participantId)?._receivedQuality(ev.quality);
+        this.remotes.get(ev.participantId)?._receivedQuality(ev.quality);
         return;
       case 'speakerChanged':
         this.activeSpeakerId = ev.participantId;
@@ -420,7 +489,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         return;
       case 'participantModeChanged': {
         const local = ev.participantId === this.localParticipant.id;
-        const p = local ? this.localParticipant : this.participants.get(ev.participantId);
+        const p = local ? this.localParticipant : this.remotes.get(ev.participantId);
         if (!p) return;
         if (local) this.remote.setReceiving(ev.mode !== 'SIGNALLING_ONLY');
         p.mode = ev.mode;
@@ -467,7 +536,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.signaling = null;
     this.pubSub._clear();
     this.realtimeStore._clear();
-    this.participants.clear();
+    for (const id of this.remotes.keys()) this.participants.delete(id);
+    this.remotes.clear();
     this.pinnedParticipants.clear();
     this.setState('DISCONNECTED');
     this.safeEmit('meeting-left', info);
@@ -477,6 +547,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   private addParticipant(info: ParticipantInfo): Participant {
     const p = new Participant(info.id, info.displayName, false, info.mode, info.metaData, this.participantHost);
+    this.remotes.set(p.id, p);
     this.participants.set(p.id, p);
     this.remote.addPublished(p.id, info.streams);
     return p;
@@ -493,7 +564,12 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       this.hlsState = info.status as HlsState;
       if (info.playbackHlsUrl || info.livestreamUrl) this.hlsUrls = { playbackHlsUrl: info.playbackHlsUrl ?? null, livestreamUrl: info.livestreamUrl ?? null };
       else if (this.hlsState === hlsEvents.HLS_STOPPED) this.hlsUrls = { playbackHlsUrl: null, livestreamUrl: null };
-      this.safeEmit('hls-state-changed', { status: this.hlsState, ...(info.playbackHlsUrl && { playbackHlsUrl: info.playbackHlsUrl }), ...(info.livestreamUrl && { livestreamUrl: info.livestreamUrl }) });
+      // downstreamUrl: VideoSDK's older name for the playback URL (its js-hls docs read it).
+      this.safeEmit('hls-state-changed', {
+        status: this.hlsState,
+        ...(info.playbackHlsUrl && { playbackHlsUrl: info.playbackHlsUrl, downstreamUrl: info.playbackHlsUrl }),
+        ...(info.livestreamUrl && { livestreamUrl: info.livestreamUrl }),
+      });
     }
   }
 
@@ -530,7 +606,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   private participantById(id: string): Participant | undefined {
-    return id === this.localParticipant.id ? this.localParticipant : this.participants.get(id);
+    return id === this.localParticipant.id ? this.localParticipant : this.remotes.get(id);
   }
 
   private streamStats(p: Participant, kind: StreamKind): Promise<StreamStats[]> {
@@ -570,6 +646,11 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (this.localParticipant.mode === 'SEND_AND_RECV') return true;
     this.fail('ERROR_ACTION_NOT_SUPPORTED_IN_MODE', `${action}() is not available in ${this.localParticipant.mode} mode`);
     return false;
+  }
+
+  /** A VideoSDK method Roomkit has no counterpart for: `error` 3068 and a rejection saying so. */
+  private unsupported(method: string, why: string): Promise<never> {
+    return Promise.reject(this.fail('ERROR_ACTION_NOT_SUPPORTED', `${method}() is not supported by Roomkit: ${why}`));
   }
 
   /** Emits `error` and returns the error, for callers that also reject with it. */

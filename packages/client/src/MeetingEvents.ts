@@ -4,8 +4,20 @@ import type { HlsState, LivestreamState, MeetingState, RecordingState } from './
 import type { Participant } from './Participant.js';
 import type { LeaveInfo, MeetingError, PinState } from './types.js';
 
+/**
+ * `meeting-joined` as VideoSDK's React SDK reads it: `messages` (spread into its chat state) and
+ * `switchRoomId` (null: no room switch here) are required, `peers` are the remote participants
+ * present at join, `poll` is always null (Roomkit has no polls).
+ */
+export interface MeetingJoinedInfo {
+  switchRoomId: string | null;
+  peers: Participant[];
+  poll: null;
+  messages: unknown[];
+}
+
 export type MeetingEvents = {
-  'meeting-joined': [];
+  'meeting-joined': [info: MeetingJoinedInfo];
   'meeting-left': [info: LeaveInfo];
   'meeting-state-changed': [info: { state: MeetingState }];
   'participant-joined': [participant: Participant];
@@ -20,7 +32,7 @@ export type MeetingEvents = {
   'webcam-requested': [info: { participantId: string; accept(): void; reject(): void }];
   'recording-state-changed': [info: { status: RecordingState }];
   'livestream-state-changed': [info: { status: LivestreamState }];
-  'hls-state-changed': [info: { status: HlsState; playbackHlsUrl?: string; livestreamUrl?: string }];
+  'hls-state-changed': [info: { status: HlsState; playbackHlsUrl?: string; livestreamUrl?: string; downstreamUrl?: string }];
   /** Another participant's `send()`: text as a string, bytes as a Uint8Array. */
   data: [info: { from: string; timestamp: number; payload: string | Uint8Array; reliability: 'RELIABLE' | 'UNRELIABLE' }];
   error: [error: MeetingError];

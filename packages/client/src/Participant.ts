@@ -9,6 +9,7 @@ import type { StreamStats } from './stats.js';
 import type { PauseReason, Stream } from './Stream.js';
 import type { RenderVideoOptions } from './VideoRenderer.js';
 import type { PinState, PinType } from './types.js';
+import { captureFrame } from './captureFrame.js';
 
 export type ParticipantEvents = {
   'stream-enabled': [stream: Stream];
@@ -36,10 +37,11 @@ export interface ParticipantHost {
 
 export type ModerationAction = 'remove' | 'enableMic' | 'disableMic' | 'enableWebcam' | 'disableWebcam';
 
-const FLAG_OF: Partial<Record<StreamKind, 'micOn' | 'webcamOn' | 'screenShareOn'>> = {
+const FLAG_OF: Record<StreamKind, 'micOn' | 'webcamOn' | 'screenShareOn' | 'screenShareAudioOn'> = {
   audio: 'micOn',
   video: 'webcamOn',
   share: 'screenShareOn',
+  shareAudio: 'screenShareAudioOn',
 };
 
 export class Participant extends EventEmitter<ParticipantEvents> {
@@ -47,7 +49,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   micOn = false;
   webcamOn = false;
   screenShareOn = false;
+  screenShareAudioOn = false;
   quality: Quality = 'high';
+  /** Screen share is sent in one layer: always 'high' (setScreenShareQuality() is refused). */
+  readonly screenShareQuality: Quality = 'high';
   /** The camera quality the server last said it forwards to us (null until it says). */
   receivedQuality: Quality | null = null;
   pinState: PinState = { cam: false, share: false };
@@ -130,6 +135,32 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.host.streamStats(this, 'share');
   }
 
+  getShareAudioStats(): Promise<StreamStats[]> {
+    return this.host.streamStats(this, 'shareAudio');
+  }
+
+  /** Not available: per-stream stats (getVideoStats() ...) carry bitrate and rtt. */
+  getTransportStats(): Promise<never> {
+    return Promise.reject(new RoomkitError('ERROR_ACTION_NOT_SUPPORTED', 'getTransportStats() is not supported by Roomkit; use getVideoStats()/getAudioStats()'));
+  }
+
+  /** Screen share is sent in a single layer, so there is no quality to choose. */
+  setScreenShareQuality(_quality: Quality): Promise<never> {
+    return Promise.reject(new RoomkitError('ERROR_ACTION_NOT_SUPPORTED', 'setScreenShareQuality() is not supported by Roomkit: screen share is sent in one layer'));
+  }
+
+  /**
+   * A still of this participant's camera as base64 JPEG data (no `data:` prefix), scaled to
+   * `width`/`height` when given (one of them keeps the aspect ratio).
+   */
+  captureImage(options: { width?: number; height?: number } = {}): Promise<string | null> {
+    const stream = this.streamOf('video');
+    if (!stream || stream.track.readyState !== 'live') {
+      return Promise.reject(new RoomkitError('ERROR_WEBCAM_NOT_ENABLED', `captureImage(): ${this.local ? 'your' : `${this.displayName}'s`} camera is off`));
+    }
+    return captureFrame(stream.track, options ?? {});
+  }
+
   // Moderation of other participants is not in the signaling protocol yet.
   remove(): Promise<void> {
     return this.moderation('remove');
@@ -177,6 +208,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.streams.set(stream.id, stream);
     this.safeEmit('stream-enabled', stream);
     this._setMediaStatus(stream.kind, true);
+    stream._state('active');
   }
 
   /**
@@ -188,6 +220,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (!stream) return undefined;
     this.streams.delete(streamId);
     this.safeEmit('stream-disabled', stream);
+    stream._state('ended');
     // Another stream of the same kind may still be there (a replacement that arrived first).
     if (!stillPublished && !this.streamOf(stream.kind)) this._setMediaStatus(stream.kind, false);
     return stream;
@@ -201,10 +234,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** @internal Updates micOn/webcamOn/screenShareOn, emitting media-status-changed on a change. */
   _setMediaStatus(kind: StreamKind, on: boolean): void {
     const flag = FLAG_OF[kind];
-    if (flag) {
-      if (this[flag] === on) return;
-      this[flag] = on;
-    }
+    if (this[flag] === on) return;
+    this[flag] = on;
     this.safeEmit('media-status-changed', { kind, newStatus: on });
   }
 

@@ -2,6 +2,15 @@
 // A remote stream is paused on the server while any reason holds: the app's pause(), its
 // renderVideo() elements all being off-screen, or the page being hidden (AdaptiveSubscription).
 import type { StreamKind } from '@roomkit/protocol';
+import { EventEmitter } from './EventEmitter.js';
+
+/**
+ * `state` (remote video and screen share, as VideoSDK): 'active' when the stream starts being
+ * received, 'ended' when it goes. Roomkit does not detect freezes ('stuck', 'freeze-detected').
+ */
+export type StreamEvents = {
+  state: [info: { state: 'active' | 'ended'; timestamp: number }];
+};
 
 /**
  * Why a remote stream is not being received; sent with `stream-paused` / `stream-resumed`.
@@ -17,9 +26,13 @@ export interface StreamPauser {
   changed(stream: Stream, reason: PauseReason): void;
 }
 
-export class Stream {
+export class Stream extends EventEmitter<StreamEvents> {
   /** True while nothing is received (remote) or sent (local) for this stream. */
   paused = false;
+  /** Screen share: what was shared ('monitor' | 'window' | 'browser'), from the track's settings. */
+  get displaySurface(): string | undefined {
+    return this.kind === 'share' ? (this.track.getSettings?.() as { displaySurface?: string } | undefined)?.displaySurface : undefined;
+  }
   private readonly reasons = new Set<PauseReason>();
   /** One server request at a time; later changes wait and are folded into the next request. */
   private syncing: Promise<void> = Promise.resolve();
@@ -30,7 +43,14 @@ export class Stream {
     public codec: string,
     public track: MediaStreamTrack,
     private readonly pauser: StreamPauser | null = null,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** @internal Announces `state` for a remote video or screen share. */
+  _state(state: 'active' | 'ended'): void {
+    if (this.pauser && (this.kind === 'video' || this.kind === 'share')) this.safeEmit('state', { state, timestamp: Date.now() });
+  }
 
   /**
    * Remote stream: the server stops forwarding it (saves the bandwidth; `stream-paused` fires).

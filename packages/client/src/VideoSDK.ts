@@ -25,6 +25,7 @@ import { checkPermissions, requestPermission } from './permissions.js';
 import type { PlaybackDeviceInfo } from './PlaybackDeviceInfo.js';
 import { runPreCallTest, type PreCallTestOptions, type PreCallTestPromise } from './PreCallTest.js';
 import { RoomkitError } from './protocolRuntime.js';
+import { resolveMeetingOptions } from './meetingOptions.js';
 import type { MeetingOptions } from './types.js';
 
 const log = new Logger(false, 'roomkit');
@@ -57,17 +58,9 @@ export class VideoSDK {
   }
 
   static initMeeting(options: MeetingOptions & IgnoredMeetingOptions): Meeting {
-    if (!options || typeof options.meetingId !== 'string' || options.meetingId === '') {
-      throw new RoomkitError('INVALID_MEETING_ID', 'initMeeting() needs a meetingId');
-    }
-    if (options.mode !== undefined && !['SEND_AND_RECV', 'RECV_ONLY', 'SIGNALLING_ONLY'].includes(options.mode)) {
-      throw new RoomkitError('ERROR_INVALID_MODE', `initMeeting(): unknown mode '${String(options.mode)}': use SEND_AND_RECV, RECV_ONLY or SIGNALLING_ONLY`);
-    }
-    if (options.maxResolution !== undefined && options.maxResolution !== 'hd' && options.maxResolution !== 'sd') {
-      throw new RoomkitError('ERROR_INVALID_PARAMETER', `initMeeting(): maxResolution must be 'hd' or 'sd', got ${String(options.maxResolution)}`);
-    }
+    const resolved = resolveMeetingOptions(options) as MeetingOptions & IgnoredMeetingOptions;
     for (const [name, why] of Object.entries(IGNORED_MEETING_OPTIONS)) {
-      if (options[name as keyof IgnoredMeetingOptions] !== undefined) log.warn(`initMeeting(): option '${name}' is ignored by Roomkit: ${why}`);
+      if (resolved[name as keyof IgnoredMeetingOptions] !== undefined) log.warn(`initMeeting(): option '${name}' is ignored by Roomkit: ${why}`);
     }
     if (VideoSDK.keyProvider) {
       throw new RoomkitError(
@@ -75,7 +68,7 @@ export class VideoSDK {
         'initMeeting(): end-to-end encryption is not supported by Roomkit (media is encrypted per hop, and the server can read it). Call VideoSDK.setKeyProvider(null) (or drop keyProvider from MeetingProvider) to join without E2EE.',
       );
     }
-    return new Meeting(options, options.token ?? VideoSDK.token);
+    return new Meeting(resolved, resolved.token ?? VideoSDK.token);
   }
 
   static getCameras(): Promise<CameraDeviceInfo[]> {

@@ -40,6 +40,8 @@ export const ErrorCode = {
   ERROR_PAYLOAD_TOO_LARGE: 3072,
   ERROR_INVALID_PARAMETER: 3073,
   ERROR_OPERATION_TIMED_OUT: 3079,
+  ERROR_WEBCAM_NOT_ENABLED: 3062,
+  ERROR_CAPTURE_IMAGE_FAILED: 3069,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 export type ErrorCodeNumber = (typeof ErrorCode)[ErrorCodeName];
