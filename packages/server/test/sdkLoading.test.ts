@@ -56,6 +56,10 @@ describe('SDK files', () => {
     expect(body).toContain('globalThis.VideoSDK=');
     expect(body.split('\n').length).toBeLessThan(10); // minified
     expect(body.trimEnd().endsWith('//# sourceMappingURL=videosdk.js.map')).toBe(true);
+    const head = await fetch(`${open.url}/sdk/videosdk.js`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(etag);
+    expect(head.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 
   it('GET /sdk/videosdk.mjs: a minified ES module exporting VideoSDK, not loadable as a classic script', async () => {
