@@ -92,7 +92,7 @@ interface MeasureArgs {
 async function measureInPage({ meetingId, publisherId, timeoutMs }: MeasureArgs): Promise<PageResult> {
   const w = window as any;
   const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<any>;
-  const { VideoSDK } = await importModule('/sdk/videosdk.js');
+  const { VideoSDK } = await importModule('/sdk/videosdk.mjs');
   const res = await fetch(`/dev/token?roomId=${encodeURIComponent(meetingId)}`);
   const { token } = await res.json();
 

@@ -8,7 +8,7 @@ export interface EgressHost {
   signaling(): SignalingClient | null;
   /** Applies a state to Meeting (property + event). */
   applyState(info: EgressStateInfo): void;
-  /** The server's URL: HLS URLs arrive as paths on it (`/hls/<room>/<id>/index.m3u8`). */
+  /** The server's URL: HLS URLs arrive as paths on it (`/hls/<room>/<id>/playback.m3u8`). */
   baseUrl?(): string | undefined;
   /** Null when `action` may run now; else the error the host has already emitted (3035 or 3065). */
   notJoined(action: string): RoomkitError | null;

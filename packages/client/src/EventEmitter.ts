@@ -1,5 +1,8 @@
 // Typed event emitter shared by every public SDK class. Listeners are app code, so safeEmit
 // isolates them: a throwing listener is logged and the SDK's own state change still completes.
+import { Logger } from './Logger.js';
+
+const sdkLog = new Logger(false);
 
 /** An event map: event name → the listener's argument tuple. */
 export type EventMap = { [event: string]: unknown[] };
@@ -51,7 +54,7 @@ export class EventEmitter<Events extends EventMap> {
       try {
         listener(...args);
       } catch (err) {
-        console.error(`[roomkit] a '${String(event)}' listener threw:`, err);
+        sdkLog.error(`a '${String(event)}' listener threw:`, err);
       }
     }
   }

@@ -1,6 +1,8 @@
 // The local participant's published media: one PublishConnection per kind (mic, camera, screen
 // video, screen audio), device switching and camera layer control. Operations on one kind run one
 // at a time, so a double click on "camera on" cannot publish twice.
+import { CameraDeviceInfo } from './CameraDeviceInfo.js';
+import { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import type { StreamKind } from '@roomkit/protocol';
 import { CAMERA_RESOLUTION } from './constants.js';
 import { createCameraVideoTrack, createMicrophoneAudioTrack, createScreenShareVideoTrack } from './devices.js';
@@ -232,11 +234,13 @@ export class LocalMedia {
   }
 
   /** The device the published mic/camera track comes from (null when it is off or not a device). */
-  selectedDevice(kind: 'audio' | 'video'): { deviceId: string; groupId: string; kind: MediaDeviceKind; label: string } | null {
+  selectedDevice(kind: 'audio' | 'video'): CameraDeviceInfo | MicrophoneDeviceInfo | null {
     const track = this.publications.get(kind)?.stream.track;
     const settings = track?.getSettings?.();
     if (!track || !settings?.deviceId) return null;
-    return { deviceId: settings.deviceId, groupId: settings.groupId ?? '', kind: kind === 'audio' ? 'audioinput' : 'videoinput', label: track.label };
+    return kind === 'audio'
+      ? new MicrophoneDeviceInfo(settings.deviceId, settings.groupId ?? '', 'audioinput', track.label)
+      : new CameraDeviceInfo(settings.deviceId, settings.groupId ?? '', 'videoinput', track.label);
   }
 
   private async replace(kind: 'audio' | 'video', capture: () => Promise<MediaStreamTrack | undefined>, owns = true): Promise<void> {

@@ -24,8 +24,11 @@ import type { Stream } from './Stream.js';
 import { EgressClient } from './EgressClient.js';
 import type { EgressStateInfo } from '@roomkit/protocol';
 import type { StreamStats } from './stats.js';
+import type { CameraDeviceInfo } from './CameraDeviceInfo.js';
+import type { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, PinState, PinType } from './types.js';
 import type { MeetingEvents } from './MeetingEvents.js';
+import { serverBaseUrl } from './serverUrl.js';
 
 export type { MeetingEvents } from './MeetingEvents.js';
 
@@ -89,7 +92,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly egress = new EgressClient({
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
-    baseUrl: () => this.options.signalingBaseUrl ?? globalThis.location?.origin,
+    baseUrl: () => serverBaseUrl(this.options.signalingBaseUrl),
     notJoined: (action) => this.notJoined(action),
     reportError: (err) => this.reportError(err),
   });
@@ -240,11 +243,11 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     return this.media.changeWebcam(stream);
   }
   /** The camera the published video comes from; null while the camera is off or custom. */
-  get selectedCameraDevice(): DeviceInfo | null {
-    return this.media.selectedDevice('video');
+  get selectedCameraDevice(): CameraDeviceInfo | null {
+    return this.media.selectedDevice('video') as CameraDeviceInfo | null;
   }
-  get selectedMicrophoneDevice(): DeviceInfo | null {
-    return this.media.selectedDevice('audio');
+  get selectedMicrophoneDevice(): MicrophoneDeviceInfo | null {
+    return this.media.selectedDevice('audio') as MicrophoneDeviceInfo | null;
   }
   setWebcamQuality(quality: Quality): Promise<void> {
     return this.media.setWebcamQuality(quality);
@@ -360,12 +363,6 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
   stopWhiteboard(): Promise<void> {
     return this.unsupported('stopWhiteboard', 'the whiteboard is not available');
-  }
-  uploadBase64File(_options: unknown): Promise<string> {
-    return this.unsupported('uploadBase64File', 'there is no file storage; upload to your own backend');
-  }
-  fetchBase64File(_options: unknown): Promise<string> {
-    return this.unsupported('fetchBase64File', 'there is no file storage; fetch from your own backend');
   }
   /** Not in js-sdk 1.1's declarations, but VideoSDK's React SDK (useTranslation) calls them. */
   startTranslation(_options?: unknown): Promise<void> {
@@ -641,7 +638,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   private signalingUrl(): string {
-    const base = this.options.signalingBaseUrl ?? globalThis.location?.origin;
+    const base = serverBaseUrl(this.options.signalingBaseUrl);
     if (!base) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'signalingBaseUrl is required outside a browser page');
     const url = new URL(base);
     url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';

@@ -1,7 +1,13 @@
 // Device listing and capture (getUserMedia/getDisplayMedia) with VideoSDK's option names.
 // Capture failures become RoomkitErrors with the ERROR_GET_*_MEDIA codes apps check for.
+import { CameraDeviceInfo } from './CameraDeviceInfo.js';
+import { DeviceInfo } from './DeviceInfo.js';
+import { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
+import { PlaybackDeviceInfo } from './PlaybackDeviceInfo.js';
+import { Logger } from './Logger.js';
 import { RoomkitError } from './protocolRuntime.js';
-import type { DeviceInfo } from './types.js';
+
+const log = new Logger(false, 'roomkit');
 
 export interface CameraTrackOptions {
   cameraId?: string;
@@ -12,6 +18,12 @@ export interface CameraTrackOptions {
   optimizationMode?: 'motion' | 'text' | 'detail';
   /** Accepted for compatibility; simulcast is decided when the track is published. */
   multiStream?: boolean;
+  /** Ignored (a warning says so): Roomkit's camera layers have fixed bitrates (CAMERA_SIMULCAST_ENCODINGS). */
+  bitrateMode?: 'high_quality' | 'balanced' | 'bandwidth_optimized';
+  /** Ignored (a warning says so): a simulcast camera always sends its three layers. */
+  maxLayer?: 2 | 3;
+  /** Ignored (a warning says so): the server picks the room's video codec. */
+  codec?: 'VP8' | 'VP9' | 'AV1' | 'H264';
 }
 
 export interface MicrophoneTrackOptions {
@@ -24,20 +36,37 @@ export interface MicrophoneTrackOptions {
 export interface ScreenShareTrackOptions {
   /** e.g. 'h720p_15fps' (default), 'h1080p_30fps'. */
   encoderConfig?: string;
+  /** Sets the track's contentHint. */
+  optimizationMode?: 'motion' | 'text' | 'detail';
+  /** Accepted for compatibility: screen share is always sent as one layer. */
+  multiStream?: boolean;
   /** Capture tab/system audio too, when the browser offers it. */
   withAudio?: 'enable' | 'disable' | boolean;
 }
 
-async function listDevices(kind?: MediaDeviceKind): Promise<DeviceInfo[]> {
-  const all = await navigator.mediaDevices.enumerateDevices();
-  return all
-    .filter((d) => kind === undefined || d.kind === kind)
-    .map((d) => ({ deviceId: d.deviceId, groupId: d.groupId, kind: d.kind, label: d.label }));
+const CLASS_BY_KIND = {
+  videoinput: CameraDeviceInfo,
+  audioinput: MicrophoneDeviceInfo,
+  audiooutput: PlaybackDeviceInfo,
+} as const;
+
+/** The DeviceInfo subclass instance for one browser MediaDeviceInfo. */
+export function toDeviceInfo(d: { deviceId: string; groupId: string; kind: string; label: string }): DeviceInfo {
+  const Class = CLASS_BY_KIND[d.kind as MediaDeviceKind] ?? DeviceInfo;
+  return new Class(d.deviceId, d.groupId, d.kind, d.label);
 }
 
-export const getCameras = (): Promise<DeviceInfo[]> => listDevices('videoinput');
-export const getMicrophones = (): Promise<DeviceInfo[]> => listDevices('audioinput');
-export const getPlaybackDevices = (): Promise<DeviceInfo[]> => listDevices('audiooutput');
+async function listDevices(kind?: MediaDeviceKind): Promise<DeviceInfo[]> {
+  if (!globalThis.navigator?.mediaDevices?.enumerateDevices) {
+    throw new RoomkitError('ERROR_ACTION_NOT_SUPPORTED', 'This browser cannot list media devices (no navigator.mediaDevices: the page must be served over https or from localhost)');
+  }
+  const all = await navigator.mediaDevices.enumerateDevices();
+  return all.filter((d) => kind === undefined || d.kind === kind).map(toDeviceInfo);
+}
+
+export const getCameras = (): Promise<CameraDeviceInfo[]> => listDevices('videoinput');
+export const getMicrophones = (): Promise<MicrophoneDeviceInfo[]> => listDevices('audioinput');
+export const getPlaybackDevices = (): Promise<PlaybackDeviceInfo[]> => listDevices('audiooutput');
 export const getDevices = (): Promise<DeviceInfo[]> => listDevices();
 
 /** 'h720p_w1280p' → 1280x720; anything else → the fallback. */
@@ -71,8 +100,13 @@ function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+const IGNORED_CAMERA_OPTIONS = ['bitrateMode', 'maxLayer', 'codec'] as const;
+
 /** A camera MediaStream; rejects with ERROR_GET_VIDEO_MEDIA. */
 export async function createCameraVideoTrack(opts: CameraTrackOptions = {}, size?: { width: number; height: number }): Promise<MediaStream> {
+  for (const name of IGNORED_CAMERA_OPTIONS) {
+    if (opts[name] !== undefined) log.warn(`createCameraVideoTrack(): option '${name}' is ignored by Roomkit (fixed simulcast layers; the server picks the codec)`);
+  }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ video: cameraConstraints(opts, size) });
     if (opts.optimizationMode) for (const t of stream.getVideoTracks()) t.contentHint = opts.optimizationMode;
@@ -99,12 +133,16 @@ export async function createScreenShareVideoTrack(opts: ScreenShareTrackOptions 
   const video: MediaTrackConstraints = { height: { max: height }, frameRate: { max: frameRate } };
   const audio = opts.withAudio === undefined || opts.withAudio === true || opts.withAudio === 'enable';
   try {
-    return await navigator.mediaDevices.getDisplayMedia({ video, audio });
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video, audio });
+    if (opts.optimizationMode) for (const t of stream.getVideoTracks()) t.contentHint = opts.optimizationMode;
+    return stream;
   } catch (err) {
     // Browsers without display audio may reject the audio request itself (TypeError): retry without.
     if (audio && err instanceof TypeError) {
       try {
-        return await navigator.mediaDevices.getDisplayMedia({ video });
+        const stream = await navigator.mediaDevices.getDisplayMedia({ video });
+        if (opts.optimizationMode) for (const t of stream.getVideoTracks()) t.contentHint = opts.optimizationMode;
+        return stream;
       } catch (retryErr) {
         err = retryErr;
       }

@@ -1,4 +1,4 @@
-// Public face of @roomkit/client, the VideoSDK-compatible browser SDK (served as /sdk/videosdk.js).
+// Public face of @roomkit/client, the VideoSDK-compatible browser SDK (served as /sdk/videosdk.js, a classic script, and /sdk/videosdk.mjs, an ES module; see src/bundle/).
 export { VideoSDK } from './VideoSDK.js';
 export { Meeting } from './Meeting.js';
 export type { MeetingEvents } from './Meeting.js';
@@ -8,9 +8,20 @@ export { Stream } from './Stream.js';
 export { PubSub } from './PubSub.js';
 export type { PubSubCallback, PubSubMessage, PubSubPublishOptions } from './PubSub.js';
 export { Constants } from './constants.js';
+export { DeviceInfo } from './DeviceInfo.js';
+export { CameraDeviceInfo } from './CameraDeviceInfo.js';
+export { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
+export { PlaybackDeviceInfo } from './PlaybackDeviceInfo.js';
+export { ExternalE2EEKeyProvider } from './ExternalE2EEKeyProvider.js';
+export type { E2EEKeyProviderOptions } from './ExternalE2EEKeyProvider.js';
+export { PreCallTestError } from './PreCallTestError.js';
+export type { PreCallTestErrorCode } from './PreCallTestError.js';
+export type { PreCallLink, PreCallMediaReport, PreCallNetworkQuality, PreCallTestOptions, PreCallTestPromise, PreCallTestResult } from './PreCallTest.js';
+export type { NetworkStatsOptions } from './networkStats.js';
+export type { VideoSdkEvents } from './DeviceChangeWatcher.js';
 export type { HlsState, LivestreamState, MeetingState, RecordingState } from './constants.js';
 export type { CameraTrackOptions, MicrophoneTrackOptions, ScreenShareTrackOptions } from './devices.js';
 export type { StreamStats } from './stats.js';
 export type { EventMap, Listener } from './EventEmitter.js';
-export type { DeviceInfo, LeaveInfo, MeetingError, MeetingOptions, Mode, PinState, PinType, Quality, StreamKind } from './types.js';
+export type { LeaveInfo, MeetingError, MeetingOptions, Mode, PinState, PinType, Quality, StreamKind } from './types.js';
 export { RoomkitError } from './protocolRuntime.js';

@@ -28,7 +28,7 @@ export interface MeetingOptions {
   metaData?: Record<string, unknown>;
   /** Log signaling traffic to the console. */
   debugMode?: boolean;
-  /** The Roomkit server's URL; default `location.origin`. */
+  /** The Roomkit server's URL; default: the server the SDK file was loaded from (/sdk/videosdk.js or .mjs), else `location.origin`. */
   signalingBaseUrl?: string;
   /**
    * Pause incoming video and screen share while the page is hidden (a background tab, a minimised
@@ -56,9 +56,4 @@ export interface PinState {
   share: boolean;
 }
 
-export interface DeviceInfo {
-  deviceId: string;
-  groupId: string;
-  kind: MediaDeviceKind;
-  label: string;
-}
+export type { DeviceInfo } from './DeviceInfo.js';

@@ -9,14 +9,27 @@ export type EgressKind = z.infer<typeof egressKindSchema>;
 export const LAYOUT_TYPES = ['GRID', 'SPOTLIGHT', 'SIDEBAR'] as const;
 export const EGRESS_QUALITIES = ['low', 'med', 'high'] as const;
 
-/** VideoSDK's `config` of startRecording / startLivestream / startHls. Unknown keys are rejected. */
+/**
+ * A number that may also arrive as a numeric string, as VideoSDK takes it (its react-hls quickstart
+ * sends `gridSize: "20"`): `"20"` is read as 20 and then checked by `schema` with the same bounds;
+ * any other string (`"twenty"`, `""`) is still refused by `schema` ("Expected number, received
+ * string"), naming the field. Not `z.coerce`: that would also turn `""`, `null` and `true` into numbers.
+ */
+export function lenientNumber<T extends z.ZodTypeAny>(schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), schema);
+}
+
+/**
+ * VideoSDK's `config` of startRecording / startLivestream / startHls. Unknown keys are rejected;
+ * numeric fields take numeric strings too (`lenientNumber`), over REST and signaling alike.
+ */
 export const compositeConfigSchema = z
   .object({
     layout: z
       .object({
         type: z.enum(LAYOUT_TYPES).optional(),
         priority: z.enum(['SPEAKER', 'PIN']).optional(),
-        gridSize: z.number().int().min(1).max(25).optional(),
+        gridSize: lenientNumber(z.number().int().min(1).max(25)).optional(),
       })
       .strict()
       .optional(),

@@ -35,11 +35,12 @@ export const ErrorCode = {
   ERROR_MEETING_RECONNECTING: 3065,
   ERROR_ACTION_NOT_SUPPORTED_IN_MODE: 3066,
   ERROR_INVALID_MODE: 3067,
+  /** Something this SDK or browser cannot do here (no Permissions API, E2EE). VideoSDK's number. */
+  ERROR_ACTION_NOT_SUPPORTED: 3068,
   ERROR_PAYLOAD_TOO_LARGE: 3072,
   ERROR_INVALID_PARAMETER: 3073,
+  ERROR_OPERATION_TIMED_OUT: 3079,
   ERROR_WEBCAM_NOT_ENABLED: 3062,
-  /** A VideoSDK feature Roomkit does not have (switchTo, media relay, transcription, whiteboard, ...). */
-  ERROR_ACTION_NOT_SUPPORTED: 3068,
   ERROR_CAPTURE_IMAGE_FAILED: 3069,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;

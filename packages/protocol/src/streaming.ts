@@ -2,7 +2,7 @@
 // rules (checked by the SDK before sending and by the server for every caller), the REST v2
 // request schemas of /v2/livestreams and /v2/hls, and their responses.
 import { z } from 'zod';
-import { compositeConfigSchema } from './egress.js';
+import { compositeConfigSchema, lenientNumber } from './egress.js';
 import { idSchema } from './messages.js';
 import { pageQuerySchema } from './rest.js';
 
@@ -67,3 +67,36 @@ export interface HlsResponse {
 /** `GET /v2/livestreams`, `GET /v2/hls`: `?roomId=&sessionId=&page=&perPage=`. */
 export const listStreamsQuerySchema = pageQuerySchema.extend({ roomId: idSchema.optional(), sessionId: idSchema.optional() });
 export type ListStreamsQuery = z.infer<typeof listStreamsQuerySchema>;
+
+/** Bounds of `POST /v2/hls/capture` (a 4K frame at most; a week into the stream at most). */
+export const HLS_CAPTURE_LIMITS = { minSide: 16, maxWidth: 3840, maxHeight: 2160, maxTimeSeconds: 7 * 24 * 3600 } as const;
+
+/**
+ * `POST /v2/hls/capture`: a thumbnail of the room's running HLS stream. `time`: seconds from the
+ * stream's start (absent: the newest frame); `width`/`height` in pixels (absent: the stream's; one
+ * alone keeps the aspect); `format`: only `jpg` (VideoSDK also has png and webp).
+ */
+export const hlsCaptureBodySchema = z
+  .object({
+    roomId: idSchema,
+    time: lenientNumber(z.number().min(0).max(HLS_CAPTURE_LIMITS.maxTimeSeconds)).optional(),
+    width: lenientNumber(z.number().int().min(HLS_CAPTURE_LIMITS.minSide).max(HLS_CAPTURE_LIMITS.maxWidth)).optional(),
+    height: lenientNumber(z.number().int().min(HLS_CAPTURE_LIMITS.minSide).max(HLS_CAPTURE_LIMITS.maxHeight)).optional(),
+    format: z.enum(['jpg'], { errorMap: () => ({ message: 'only "jpg" is supported' }) }).optional(),
+  })
+  .strict();
+export type HlsCaptureBody = z.infer<typeof hlsCaptureBodySchema>;
+
+/** VideoSDK's capture answer: where the image is (a public URL beside the stream's segments) and what it is. */
+export interface HlsCaptureResponse {
+  message: string;
+  roomId: string;
+  /** The HLS stream's id. */
+  hlsId: string;
+  fileName: string;
+  /** Absolute URL of the JPEG. */
+  filePath: string;
+  /** Bytes. */
+  fileSize: number;
+  meta: { createdAt: string; width: number; height: number; format: 'jpg'; /** Seconds from the stream's start. */ time: number };
+}

@@ -124,6 +124,17 @@ describe('RoomkitClient sessions with participants', () => {
   });
 });
 
+describe('RoomkitClient hls', () => {
+  it('capture: 404 for an unknown room, 409 HLS_FAILED without a running stream, 400 naming a bad field', async () => {
+    expect(await apiError(client.hls.capture({ roomId: 'no-such-room' }))).toMatchObject({ statusCode: 404, code: 4003 });
+    const room = await client.rooms.create({ customRoomId: 'sdk-hls-capture' });
+    expect(await apiError(client.hls.capture({ roomId: room.roomId }))).toMatchObject({ statusCode: 409, code: 5003 });
+    const bad = await apiError(client.hls.capture({ roomId: room.roomId, width: 99_999 }));
+    expect(bad).toMatchObject({ statusCode: 400, code: 3073 });
+    expect(bad.message).toMatch(/width: /);
+  });
+});
+
 describe('RoomkitClient auth', () => {
   it('with a garbage or wrong-secret token, rejects with 401 INVALID_TOKEN', async () => {
     const garbage = new RoomkitClient({ baseUrl: ts.url, token: 'not-a-jwt' });

@@ -1,6 +1,6 @@
 // Roomkit demo page: join a room, see and hear everyone, chat. Uses only the public SDK API
 // (the same names as the VideoSDK JavaScript SDK), so it doubles as a usage example.
-import { VideoSDK } from '/sdk/videosdk.js';
+import { VideoSDK } from '/sdk/videosdk.mjs';
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, props = {}, ...children) => {

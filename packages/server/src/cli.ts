@@ -44,6 +44,7 @@ const CONFIG_HELP: Record<string, string> = {
   webhookUrl: 'URL receiving every webhook event (default none)',
   reconnectGraceSeconds: 'seconds a dropped participant may resume (default 20)',
   mediaWorkers: "media worker threads: 'auto' (one per core), N, or 0 (main thread)",
+  corsOrigins: "origins whose pages may use /sdk and /v2: '*' (default) or a,b,c",
 };
 const CONFIG_FLAGS_HELP = [
   `  --config <file>          ${CONFIG_FILE_ENV.padEnd(22)} JSON config file, // comments allowed`,

@@ -51,11 +51,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
     { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive },
   );
   egress.attachRooms(rooms);
-  const sdkSource = await bundleSdk();
+  const sdk = await bundleSdk();
   let signaling: SignalingServer | null = null;
   const app = createHttpApp({
     config,
-    sdkSource,
+    sdk,
     store,
     rooms,
     recordings: { service: egress.service, recordings: egress.recordings, participants: egress.participantRecordings, dataDir: config.dataDir },

@@ -18,7 +18,7 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['POST', '/v2/recordings/participant/start'], ['POST', '/v2/recordings/participant/stop'],
   ['POST', '/v2/recordings/participant/track/start'], ['POST', '/v2/recordings/participant/track/stop'],
   ['POST', '/v2/livestreams/start'], ['POST', '/v2/livestreams/end'], ['GET', '/v2/livestreams'],
-  ['POST', '/v2/hls/start'], ['POST', '/v2/hls/end'], ['GET', '/v2/hls'],
+  ['POST', '/v2/hls/start'], ['POST', '/v2/hls/end'], ['GET', '/v2/hls'], ['POST', '/v2/hls/capture'],
 ];
 
 const VALUES: unknown[] = [

@@ -27,7 +27,7 @@ beforeAll(async () => {
   };
   const store = { getRoom: failing } as unknown as RestApiDeps['store'];
   const recordings = { recordings: { get: failing }, service: {}, dataDir: '/nonexistent' } as unknown as RestApiDeps['recordings'];
-  app = createHttpApp({ config, sdkSource: '', health: () => ({}), store, rooms: {} as RestApiDeps['rooms'], recordings });
+  app = createHttpApp({ config, health: () => ({}), store, rooms: {} as RestApiDeps['rooms'], recordings });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {

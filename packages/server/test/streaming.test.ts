@@ -203,7 +203,7 @@ describe('HLS', () => {
   it('starts from REST with its URLs; everyone (and a late joiner) sees STARTED then PLAYABLE with them', async () => {
     const res = await rest('POST', '/v2/hls/start', { roomId: MEETING, config: { quality: 'low', recording: { enabled: true } } });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
-    expect(res.json).toMatchObject({ id: expect.any(String), sessionId: expect.any(String), playbackHlsUrl: `${server.url}/hls/${MEETING}/${res.json.id}/index.m3u8`, livestreamUrl: `${server.url}/hls/${MEETING}/${res.json.id}/live.m3u8` });
+    expect(res.json).toMatchObject({ id: expect.any(String), sessionId: expect.any(String), playbackHlsUrl: `${server.url}/hls/${MEETING}/${res.json.id}/playback.m3u8`, livestreamUrl: `${server.url}/hls/${MEETING}/${res.json.id}/livestream.m3u8` });
     playback = res.json.playbackHlsUrl;
     live = res.json.livestreamUrl;
     expect((await callMeeting(pages[0]!, 'startHls')).error).toMatch(new RegExp(`^${ErrorCode.START_HLS_FAILED} .*already running`));
@@ -222,17 +222,21 @@ describe('HLS', () => {
   }, 90_000);
 
   it('serves playlists and segments with the right types and no caching of playlists; no path traversal', async () => {
-    const dvr = await fetch(playback);
+    // The URLs handed out are master playlists, each naming one media playlist.
+    const mediaOf = async (master: string) => new URL((await (await fetch(master)).text()).trim().split('\n').at(-1)!, master).href;
+    expect(await (await fetch(playback)).text()).toMatch(/#EXT-X-STREAM-INF:BANDWIDTH=\d+/);
+    const dvr = await fetch(await mediaOf(playback));
     expect(dvr.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(dvr.headers.get('cache-control')).toMatch(/no-cache/);
     const dvrText = await dvr.text();
     expect(dvrText).toMatch(/#EXT-X-PLAYLIST-TYPE:EVENT/);
     expect(dvrText).toMatch(/#EXT-X-TARGETDURATION:2\b/);
     expect(dvrText).toMatch(/#EXT-X-PROGRAM-DATE-TIME:/);
-    const liveText = await (await fetch(live)).text();
+    const liveMedia = await mediaOf(live);
+    const liveText = await (await fetch(liveMedia)).text();
     expect(liveText).not.toMatch(/PLAYLIST-TYPE/);
     const segment = liveText.split('\n').find((l) => l.endsWith('.ts'))!;
-    const seg = await fetch(new URL(segment, live));
+    const seg = await fetch(new URL(segment, liveMedia));
     expect(seg.status).toBe(200);
     expect(seg.headers.get('content-type')).toBe('video/mp2t');
     const durations = [...dvrText.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
@@ -285,7 +289,7 @@ describe('HLS', () => {
     expect(list.data[0]).toMatchObject({ status: 'ended', playable: true, end: expect.any(String) });
     expect(list.data[0].recordingUrl).toMatch(/recording\.mp4$/);
     // The DVR playlist is now a complete VOD; the recording is a playable MP4.
-    expect(await (await fetch(playback)).text()).toMatch(/#EXT-X-ENDLIST/);
+    expect(await (await fetch(new URL('index.m3u8', playback))).text()).toMatch(/#EXT-X-ENDLIST/);
     const file = join(tmp, 'hls.mp4');
     await writeFile(file, Buffer.from(await (await fetch(list.data[0].recordingUrl)).arrayBuffer()));
     const probe = await probeStream(file);

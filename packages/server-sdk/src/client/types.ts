@@ -2,11 +2,11 @@
 // request bodies and recording shapes (after API.md and VideoSDK's REST API v2); RTMP and HLS job
 // responses are re-exported from the protocol package.
 import type { PageInfo, Paged } from '@roomkit/protocol/rest';
-import type { HlsResponse, LivestreamDestination, LivestreamResponse, StartParticipantRecordingBody, StartTrackRecordingBody, TrackRecordingKind } from '@roomkit/protocol';
+import type { HlsCaptureResponse, HlsResponse, LivestreamDestination, LivestreamResponse, StartParticipantRecordingBody, StartTrackRecordingBody, TrackRecordingKind } from '@roomkit/protocol';
 
 export type { PageInfo, Paged };
 /** The RTMP and HLS job shapes are the server's own (packages/protocol/src/streaming.ts). */
-export type { HlsResponse, LivestreamDestination, LivestreamResponse };
+export type { HlsCaptureResponse, HlsResponse, LivestreamDestination, LivestreamResponse };
 /** Participant and track recording bodies are the server's own (packages/protocol/src/rest.ts). */
 export type { StartParticipantRecordingBody, StartTrackRecordingBody };
 /** VideoSDK's track kinds: `audio`, `video`, `screen_audio`, `screen_video`. */
@@ -21,7 +21,8 @@ export interface PageOptions {
 
 /** Composite recording / livestream / HLS layout (VideoSDK `config`). */
 export interface EgressConfig {
-  layout?: { type?: 'GRID' | 'SPOTLIGHT' | 'SIDEBAR'; priority?: 'SPEAKER' | 'PIN'; gridSize?: number };
+  /** `gridSize` 1..25; a numeric string (`"20"`) is accepted too, as VideoSDK does. */
+  layout?: { type?: 'GRID' | 'SPOTLIGHT' | 'SIDEBAR'; priority?: 'SPEAKER' | 'PIN'; gridSize?: number | `${number}` };
   theme?: 'DARK' | 'LIGHT' | 'DEFAULT';
   mode?: 'video-and-audio' | 'audio';
   quality?: 'low' | 'med' | 'high';
@@ -70,6 +71,15 @@ export interface StartLivestreamBody {
 export interface StartHlsBody {
   roomId: string;
   config?: EgressConfig & { recording?: { enabled: boolean } };
+}
+
+/** `POST /v2/hls/capture`: `time` seconds from the stream's start (absent: now); size 16..3840 × 16..2160 (absent: the stream's). */
+export interface HlsCaptureBody {
+  roomId: string;
+  time?: number;
+  width?: number;
+  height?: number;
+  format?: 'jpg';
 }
 
 /** List filters of the egress endpoints. */

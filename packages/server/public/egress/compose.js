@@ -1,7 +1,7 @@
 // The egress compositor: joins the room as a hidden RECV_ONLY participant through our SDK, draws
 // the layout on a canvas, mixes every participant's audio, and streams MediaRecorder chunks to the
 // server's ingest socket (ffmpeg on the other side). Launched by the server in headless Chromium.
-import { VideoSDK } from '/sdk/videosdk.js';
+import { VideoSDK } from '/sdk/videosdk.mjs';
 
 const q = new URLSearchParams(location.search);
 const W = Number(q.get('w')) || 1280;

@@ -1,12 +1,15 @@
-// REST API v2 RTMP livestreams and HLS: start/end a room's stream and list the recent ones
-// (`/v2/livestreams`, `/v2/hls`). State, events and webhooks come from the egress service.
+// REST API v2 RTMP livestreams and HLS: start/end a room's stream, list the recent ones
+// (`/v2/livestreams`, `/v2/hls`), and capture a thumbnail of a running HLS stream (`/v2/hls/capture`). State, events and webhooks come from the egress service.
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import {
   endStreamBodySchema,
+  hlsCaptureBodySchema,
   listStreamsQuerySchema,
   startHlsBodySchema,
   startLivestreamBodySchema,
   validateRtmpOutputs,
+  type HlsCaptureResponse,
   type HlsResponse,
   type LivestreamResponse,
 } from '@roomkit/protocol';
@@ -14,7 +17,7 @@ import type { EgressService } from '../egress/EgressService.js';
 import type { StreamingKinds } from '../egress/streamingKinds.js';
 import type { HlsRecord } from '../egress/hls/HlsKind.js';
 import type { LivestreamRecord } from '../egress/livestream/LivestreamKind.js';
-import { notFound } from './errors.js';
+import { ApiError, notFound } from './errors.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -100,6 +103,30 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
     await deps.service.stop(room.roomId, 'hls', 'api', { wait: true });
     const record = id ? deps.kinds.hls.records.get(id) : undefined;
     return record ? hlsResponse(record, baseUrl(req)) : { message: 'HLS stopped' };
+  });
+
+  // VideoSDK answers with JSON naming the image's URL; so do we. `Accept: image/jpeg` (without
+  // JSON) gets the bytes themselves, saving a round trip.
+  app.post('/v2/hls/capture', async (req, reply) => {
+    const body = parseInput(hlsCaptureBodySchema, req.body, 'body');
+    const room = await findRoom(body.roomId);
+    const job = deps.service.job(room.roomId, 'hls');
+    const shot = job ? await deps.kinds.hls.capture(job.jobId, body) : null;
+    if (!shot) throw new ApiError(409, 'HLS_FAILED', `roomId: no playable HLS stream in room "${room.roomId}" (start one with POST /v2/hls/start and wait for hls-playable)`);
+    const accept = req.headers.accept ?? '';
+    if (/image\/(jpeg|\*)/.test(accept) && !accept.includes('json')) {
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(await readFile(shot.path));
+    }
+    const response: HlsCaptureResponse = {
+      message: 'HLS thumbnail captured',
+      roomId: room.roomId,
+      hlsId: job!.jobId,
+      fileName: shot.fileName,
+      filePath: `${baseUrl(req)}${shot.urlPath}`,
+      fileSize: shot.bytes,
+      meta: { createdAt: new Date().toISOString(), width: shot.width, height: shot.height, format: 'jpg', time: Math.round(shot.time * 1000) / 1000 },
+    };
+    return response;
   });
 
   app.get('/v2/hls', async (req) => {

@@ -19,6 +19,7 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   mediaWorkers: 'auto',
   // A hard cap: a room spans before it when its worker is busy (SpanningRooms BUSY_CPU).
   mediaWorkerRoomCapacity: 200,
+  corsOrigins: '*',
   limits: Object.freeze({
     maxMessageBytes: 65536,
     messagesPerSecond: 50,

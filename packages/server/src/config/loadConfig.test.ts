@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       reconnectGraceSeconds: 20,
       mediaWorkers: 'auto',
       mediaWorkerRoomCapacity: 200,
+      corsOrigins: '*',
       limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     });
   });

@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -24,6 +24,7 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'reconnectGraceSeconds', env: 'ROOMKIT_RECONNECT_GRACE_SECONDS', flag: 'reconnect-grace-seconds', numeric: true },
   { key: 'mediaWorkers', env: 'ROOMKIT_MEDIA_WORKERS', flag: 'media-workers', numeric: false },
   { key: 'mediaWorkerRoomCapacity', env: 'ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY', flag: 'media-worker-room-capacity', numeric: true },
+  { key: 'corsOrigins', env: 'ROOMKIT_CORS_ORIGINS', flag: 'cors-origins', numeric: false },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
@@ -142,6 +143,8 @@ function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: s
   let value: unknown = raw;
   // 'auto' or a count: a number when it looks like one.
   if (key === 'mediaWorkers' && /^[0-9]+$/.test(raw)) value = Number(raw);
+  // `*`, or origins separated by commas.
+  if (key === 'corsOrigins' && raw.trim() !== '*') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   if (numeric) {
     if (!/^[0-9]+$/.test(raw)) {
       throw new ConfigError(`${key} from ${source}: "${raw}" is not a whole number`, { key, source });

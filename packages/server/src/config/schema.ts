@@ -32,6 +32,22 @@ const httpUrl = z
     }
   }, 'must be an absolute http:// or https:// URL');
 
+/** `scheme://host[:port]`, exactly as browsers send it in `Origin`. */
+const origin = z.string({ invalid_type_error: 'must be a string' }).refine((s) => {
+  try {
+    const url = new URL(s);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === s;
+  } catch {
+    return false;
+  }
+}, 'must be "*" or origins like https://app.example.com (scheme, host and port; no path or trailing slash)');
+
+/** Page origins allowed to load the SDK and call the REST API cross-origin: `*` = any. */
+export const corsOriginsSchema = z.union([z.literal('*'), z.array(origin, { invalid_type_error: 'must be "*" or an array of origins' })], {
+  errorMap: (issue, ctx) => (issue.code === 'invalid_union' ? { message: 'must be "*" or an array of origins like ["https://app.example.com"]' } : { message: ctx.defaultError }),
+});
+export type CorsOrigins = z.infer<typeof corsOriginsSchema>;
+
 export const limitsSchema = z
   .object({
     /** Largest signaling message accepted, in bytes. */
@@ -100,6 +116,11 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Origins whose pages may load /sdk/* and call /v2/* (CORS): `*` (default) = any, since REST
+     * auth is a token header and never a cookie; a list restricts it; [] = same-origin only.
+     */
+    corsOrigins: corsOriginsSchema,
     limits: limitsSchema,
     /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
     egress: z

@@ -31,7 +31,10 @@ export interface EgressManagerOptions {
   mintToken(roomId: string, participantId: string): string;
 }
 
-const BITRATE = { low: 1_000_000, med: 2_500_000, high: 4_500_000 } as const;
+/** Composite video bitrate per quality, bits/s (HLS master playlists announce it too). */
+export const BITRATE = { low: 1_000_000, med: 2_500_000, high: 4_500_000 } as const;
+/** Composite audio (AAC) bitrate, bits/s, as encoderArgs.ts / ffmpegArgs.ts set it. */
+export const AUDIO_BITRATE = 128_000;
 
 export class EgressManager {
   private readonly jobs = new Map<string, CompositeJobHandle>();

@@ -83,7 +83,7 @@ export function createEgress(
     baseUrl: () => base,
   });
   service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
-  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, baseUrl: () => base, rooms: () => rooms, db: database });
+  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, ffprobePath, baseUrl: () => base, rooms: () => rooms, db: database });
   const page = readFileSync(`${publicDir}compose.html`);
   const script = readFileSync(`${publicDir}compose.js`);
   return {

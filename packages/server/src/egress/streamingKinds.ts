@@ -17,6 +17,7 @@ export interface StreamingKinds {
 export interface StreamingKindsDeps {
   dataDir: string;
   ffmpegPath: string;
+  ffprobePath: string;
   /** The server's own URL (absolute links in webhooks). */
   baseUrl(): string;
   rooms(): Pick<RoomManager, 'room'> | null;
@@ -45,6 +46,7 @@ export function registerStreamingKinds(service: EgressService, deps: StreamingKi
   const hls = new HlsKind({
     dataDir: deps.dataDir,
     ffmpegPath: deps.ffmpegPath,
+    ffprobePath: deps.ffprobePath,
     publicBaseUrl: deps.baseUrl,
     onError: (err) => log.warn({ err }, 'HLS output problem'),
     db: deps.db,

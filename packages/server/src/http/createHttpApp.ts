@@ -1,4 +1,4 @@
-// The HTTP face of the server: demo page, the SDK module, dev tokens and health.
+// The HTTP face of the server: demo page, the SDK builds, CORS, dev tokens and health.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -9,6 +9,9 @@ import type { Config } from '../config/schema.js';
 import { restApi, type RestApiDeps } from '../api/restApi.js';
 import { hlsRoutes, type HlsRoutesDeps } from './hlsRoutes.js';
 import { formatPrometheus, type MetricFamily } from './prometheus.js';
+import { allowOriginFor, preflightRefusal, registerCors } from './cors.js';
+import type { SdkBundle } from './sdkBundle.js';
+import { sdkRoutes } from './sdkRoutes.js';
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
@@ -20,7 +23,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export interface HttpAppDeps {
   config: Config;
-  sdkSource: string;
+  /** The SDK builds (src/http/sdkBundle.ts); without it /sdk/* is not mounted. */
+  sdk?: SdkBundle;
   health: () => Record<string, unknown>;
   /** GET /metrics (Prometheus text); without it the route is not mounted. */
   metrics?: () => Promise<MetricFamily[]>;
@@ -39,18 +43,25 @@ function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdkSource, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
+  const corsOrigins = config.corsOrigins ?? '*';
   const app = Fastify({
     logger: false,
     bodyLimit: 64 * 1024,
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the API's
     // error shape too, not fastify's.
-    frameworkErrors: (err, _req, reply) => {
+    frameworkErrors: (err, req, reply) => {
       const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
       const status = tooLong ? 414 : 400;
+      // Sent before the CORS hook runs: its header by hand, so a page can read this error too.
+      const allowOrigin = allowOriginFor(req, corsOrigins);
+      if (allowOrigin) void (reply as unknown as FastifyReply).header('access-control-allow-origin', allowOrigin).header('vary', 'Origin');
       void (reply as unknown as FastifyReply).code(status).send(errorBody(status, ErrorCode.ERROR_INVALID_PARAMETER, tooLong ? 'path: an id in the URL is over 100 characters' : 'path: not a valid URL'));
     },
   });
+  // First, so its hook runs before the REST API's token check: a refused call still reaches the
+  // page as a readable 401.
+  registerCors(app, corsOrigins);
   if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
@@ -72,9 +83,7 @@ export function createHttpApp({ config, sdkSource, health, metrics, store, rooms
 
   extraRoutes?.(app);
 
-  app.get('/sdk/videosdk.js', (_req, reply) => {
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(sdkSource);
-  });
+  if (sdk) sdkRoutes(app, sdk);
 
   app.get('/dev/token', (req, reply) => {
     if (!config.devMode) {
@@ -110,6 +119,8 @@ export function createHttpApp({ config, sdkSource, health, metrics, store, rooms
   }
 
   app.setNotFoundHandler((req, reply) => {
+    const refusal = preflightRefusal(req, corsOrigins);
+    if (refusal) return reply.code(403).send(errorBody(403, ErrorCode.UNAUTHORIZED_REQUEST, refusal));
     reply.code(404).send(errorBody(404, ErrorCode.ERROR_INVALID_PARAMETER, `no route ${req.method} ${req.url.split('?')[0]}`));
   });
   return app;

@@ -15,6 +15,8 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'index.m3u8'), '#EXTM3U\n');
   await writeFile(join(dir, 'live.m3u8'), '#EXTM3U\n');
+  await writeFile(join(dir, 'livestream.m3u8'), '#EXTM3U\n');
+  await writeFile(join(dir, 'capture_00001.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
   await writeFile(join(dir, 'seg_00000.ts'), Buffer.alloc(188));
   await writeFile(join(dir, 'notes.txt'), 'secret');
   await writeFile(join(dataDir, 'roomkit.db'), 'secret');
@@ -38,6 +40,10 @@ describe('hlsRoutes', () => {
     expect(playlist.headers['content-type']).toBe('application/vnd.apple.mpegurl');
     expect(playlist.headers['cache-control']).toBe('no-cache, no-store');
     expect(playlist.headers['access-control-allow-origin']).toBe('*');
+    const master = await app.inject(`/hls/room-1/${ID}/livestream.m3u8`);
+    expect(master.headers['content-type']).toBe('application/vnd.apple.mpegurl');
+    const capture = await app.inject(`/hls/room-1/${ID}/capture_00001.jpg`);
+    expect(capture.headers['content-type']).toBe('image/jpeg');
     const segment = await app.inject(`/hls/room-1/${ID}/seg_00000.ts`);
     expect(segment.headers['content-type']).toBe('video/mp2t');
     expect(segment.headers['cache-control']).toMatch(/immutable/);

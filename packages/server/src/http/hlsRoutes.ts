@@ -23,6 +23,7 @@ const require = createRequire(import.meta.url);
 function contentType(file: string): string {
   if (file.endsWith('.m3u8')) return 'application/vnd.apple.mpegurl';
   if (file.endsWith('.ts')) return 'video/mp2t';
+  if (file.endsWith('.jpg')) return 'image/jpeg';
   return 'video/mp4';
 }
 
@@ -66,10 +67,10 @@ export function hlsRoutes(app: FastifyInstance, deps: HlsRoutesDeps): void {
     const st = await stat(path).catch(() => null);
     if (!st?.isFile()) return reply.code(404).send(notFound(`no HLS file ${req.url.split('?')[0]}`));
     const playlist = file.endsWith('.m3u8');
+    // Playlists change every segment; segments and captures never change once they exist.
     reply
       .type(contentType(file))
       .header('access-control-allow-origin', '*')
-      // Playlists change every segment; segments never change once they exist.
       .header('cache-control', playlist ? 'no-cache, no-store' : 'public, max-age=3600, immutable')
       .header('content-length', st.size);
     return reply.send(createReadStream(path));

@@ -67,7 +67,7 @@ export async function startRestApiFixture(): Promise<RestApiFixture> {
   const store = new SqliteStore({ file: join(dataDir, 'roomkit.db'), requireRoomCreation: false });
   const rooms = new FakeRooms(store);
   const config = { apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, devMode: false, dataDir } as Config;
-  const app = createHttpApp({ config, sdkSource: '', health: () => ({}), store, rooms });
+  const app = createHttpApp({ config, health: () => ({}), store, rooms });
   await app.ready();
   const token = (overrides: Partial<GenerateTokenOptions> = {}) =>
     generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'], ...overrides });

@@ -1,5 +1,5 @@
-// Drives the real browser SDK in a Chromium page: loads /sdk/videosdk.js, joins meetings and records
-// every SDK event, so tests assert on what an app would see.
+// Drives the real browser SDK in a Chromium page: loads its ES module build (/sdk/videosdk.mjs),
+// joins meetings and records every SDK event, so tests assert on what an app would see.
 import type { Page } from 'playwright-core';
 import type { LaunchedBrowser } from './chromium.js';
 
@@ -43,7 +43,7 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
     (window as any).RTCPeerConnection.prototype = Native.prototype;
     // Through Function so the test runner's transform leaves this browser-side import alone.
     const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<any>;
-    const { VideoSDK } = await importModule('/sdk/videosdk.js');
+    const { VideoSDK } = await importModule('/sdk/videosdk.mjs');
     const events: RecordedEvent[] = [];
     const videos = new Map<string, HTMLVideoElement>();
     const w = window as unknown as Record<string, unknown>;

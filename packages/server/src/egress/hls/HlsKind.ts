@@ -1,11 +1,16 @@
 // The HLS kind: one composite as 2-second segments under <dataDir>/hls/<roomId>/<id>/, served by
-// our HTTP routes as `index.m3u8` (DVR: every segment) and `live.m3u8` (live edge); HLS_PLAYABLE
-// once two segments exist; with `config.recording.enabled` the stream is kept (VOD playlist + MP4).
-import type { EgressOutput, JobOutcome } from '../types.js';
+// our HTTP routes behind two master playlists, `playback.m3u8` (→ `index.m3u8`, DVR: every
+// segment) and `livestream.m3u8` (→ `live.m3u8`, live edge); HLS_PLAYABLE once two segments exist;
+// with `config.recording.enabled` the stream is kept (VOD playlist + MP4).
+import { QUALITY_SIZE } from '@roomkit/protocol';
+import type { CompositeConfig, EgressOutput, JobOutcome } from '../types.js';
+import { AUDIO_BITRATE, BITRATE } from '../EgressManager.js';
+import { COMPOSITE_FPS } from '../composite/encoderArgs.js';
 import type { KindContext, KindHandler } from '../EgressService.js';
 import { JobRecords, type JobRecordBase } from '../JobRecords.js';
 import type { SqliteDatabase } from '../../webhooks/SqliteWebhookOutbox.js';
-import { HlsOutput, hlsDirOf, hlsPaths, RECORDING_FILE } from './HlsOutput.js';
+import { HlsCapture, type CaptureRequest, type CaptureResult } from './HlsCapture.js';
+import { HlsOutput, hlsDirOf, hlsPaths, RECORDING_FILE, type ExpectedStream } from './HlsOutput.js';
 
 export interface HlsRecord extends JobRecordBase {
   /** URL paths (relative to the server's origin). */
@@ -20,6 +25,7 @@ export interface HlsRecord extends JobRecordBase {
 export interface HlsKindDeps {
   dataDir: string;
   ffmpegPath: string;
+  ffprobePath: string;
   /** The server's URL for absolute links in webhooks (participants and REST resolve paths themselves). */
   publicBaseUrl(): string;
   onError?(err: unknown): void;
@@ -30,9 +36,23 @@ export interface HlsKindDeps {
 export class HlsKind implements KindHandler {
   readonly records: JobRecords<HlsRecord>;
   private readonly outputsByJob = new Map<string, HlsOutput>();
+  private readonly captures: HlsCapture;
 
   constructor(private readonly deps: HlsKindDeps) {
     this.records = new JobRecords('hls', deps.db);
+    this.captures = new HlsCapture({ ffmpegPath: deps.ffmpegPath });
+  }
+
+  /**
+   * A thumbnail of a running stream (`POST /v2/hls/capture`); null when that job has no playable
+   * stream (not started, stopped, or no segment yet). The file's URL path is `urlPath`.
+   */
+  async capture(jobId: string, req: CaptureRequest): Promise<(CaptureResult & { urlPath: string }) | null> {
+    const record = this.records.get(jobId);
+    const output = this.outputsByJob.get(jobId);
+    if (!record || !output || !record.playable || record.status !== 'ongoing') return null;
+    const result = await this.captures.capture(output, req);
+    return { ...result, urlPath: `${record.playbackHlsUrl.slice(0, record.playbackHlsUrl.lastIndexOf('/') + 1)}${result.fileName}` };
   }
 
   /** Absolute URLs of a stream for webhook bodies. */
@@ -58,6 +78,8 @@ export class HlsKind implements KindHandler {
       dir: hlsDirOf(this.deps.dataDir, ctx.roomId, ctx.jobId),
       record: ctx.config.recording?.enabled === true,
       ffmpegPath: this.deps.ffmpegPath,
+      ffprobePath: this.deps.ffprobePath,
+      expected: expectedStream(ctx.config),
       onPlayable: () => {
         record.playable = true;
         this.records.save(record);
@@ -86,7 +108,7 @@ export class HlsKind implements KindHandler {
     record.end = new Date();
     record.status = outcome.reason === 'failed' ? 'failed' : 'ended';
     if (outcome.error) record.error = outcome.error;
-    if (output?.recordingPath) record.recordingUrl = record.playbackHlsUrl.replace(/index\.m3u8$/, RECORDING_FILE);
+    if (output?.recordingPath) record.recordingUrl = `${record.playbackHlsUrl.slice(0, record.playbackHlsUrl.lastIndexOf('/') + 1)}${RECORDING_FILE}`;
     this.records.save(record);
     const base = this.deps.publicBaseUrl();
     return {
@@ -94,4 +116,16 @@ export class HlsKind implements KindHandler {
       ...(record.recordingUrl ? { fileUrl: `${base}${record.recordingUrl}` } : {}),
     };
   }
+}
+
+/** What the composite encoder is asked for (EgressManager, encoderArgs.ts), for the masters until a segment is probed. */
+export function expectedStream(config: CompositeConfig): ExpectedStream {
+  if (config.mode === 'audio') return { audioBitrate: AUDIO_BITRATE };
+  const quality = config.quality ?? 'med';
+  const size = QUALITY_SIZE[quality];
+  const portrait = config.orientation === 'portrait';
+  return {
+    video: { width: portrait ? size.height : size.width, height: portrait ? size.width : size.height, frameRate: COMPOSITE_FPS, bitrate: BITRATE[quality] },
+    audioBitrate: AUDIO_BITRATE,
+  };
 }

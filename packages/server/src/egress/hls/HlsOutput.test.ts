@@ -9,6 +9,12 @@ import { HlsOutput } from './HlsOutput.js';
 import { parsePlaylist } from './livePlaylist.js';
 
 const run = promisify(execFile);
+/** What encodeThrough's ffmpeg is asked for, as HlsKind tells the output. */
+const expected = { video: { width: 320, height: 240, frameRate: 30, bitrate: 500_000 }, audioBitrate: 128_000 };
+const streamInf = (text: string) => {
+  const line = text.split('\n').find((l) => l.startsWith('#EXT-X-STREAM-INF:'))!;
+  return Object.fromEntries([...line.slice('#EXT-X-STREAM-INF:'.length).matchAll(/([A-Z-]+)=("[^"]*"|[^,]*)/g)].map((m) => [m[1], m[2]!.replace(/"/g, '')]));
+};
 let dir = '';
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -27,12 +33,32 @@ describe('HlsOutput', () => {
   it('derives live.m3u8 from ffmpeg\'s DVR playlist, reports playable once, and keeps a recording as VOD + MP4', async () => {
     dir = await mkdtemp(join(tmpdir(), 'roomkit-hls-out-'));
     let playable = 0;
-    const output = new HlsOutput({ dir: join(dir, 'room', 'abc123'), record: true, ffmpegPath: 'ffmpeg', onPlayable: () => playable++ });
+    const output = new HlsOutput({ dir: join(dir, 'room', 'abc123'), record: true, ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', expected, onPlayable: () => playable++ });
     await output.prepare();
     expect(parsePlaylist(await readFile(join(output.dir, 'live.m3u8'), 'utf8')).segments).toHaveLength(0);
+    // Before any segment: masters from the encoder's settings, no CODECS (nothing to read them from yet).
+    const early = await readFile(join(output.dir, 'playback.m3u8'), 'utf8');
+    expect(early.split('\n').at(-2)).toBe('index.m3u8');
+    expect(streamInf(early)).toEqual({ BANDWIDTH: String(Math.round(628_000 * 1.08)), RESOLUTION: '320x240', 'FRAME-RATE': '30.000' });
     await encodeThrough(output, 5);
     await new Promise((r) => setTimeout(r, 600)); // two polls
     expect(playable).toBe(1);
+    // After: CODECS from the segment's own SPS and AAC profile, measured average bandwidth.
+    const sps = JSON.parse((await run('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'stream=profile,level', '-of', 'json', join(output.dir, 'seg_00000.ts')])).stdout).streams[0];
+    for (const [name, uri] of [['playback.m3u8', 'index.m3u8'], ['livestream.m3u8', 'live.m3u8']]) {
+      const text = await readFile(join(output.dir, name), 'utf8');
+      expect(text.split('\n').at(-2)).toBe(uri);
+      const inf = streamInf(text);
+      const [video, audio] = inf.CODECS!.split(',');
+      expect(audio).toBe('mp4a.40.2');
+      // ultrafast x264 makes Constrained Baseline (42, constraint_set1 → C0 or E0); the level is ffprobe's.
+      expect(video!.slice(0, 7)).toBe('avc1.42');
+      expect(parseInt(video!.slice(9, 11), 16)).toBe(sps.level);
+      expect(inf).toMatchObject({ RESOLUTION: '320x240', 'FRAME-RATE': '30.000' });
+      expect(Number(inf['AVERAGE-BANDWIDTH'])).toBeGreaterThan(0);
+      expect(Number(inf.BANDWIDTH)).toBeGreaterThanOrEqual(Number(inf['AVERAGE-BANDWIDTH']));
+    }
+    expect(sps.profile).toBe('Constrained Baseline');
     const dvr = parsePlaylist(await readFile(join(output.dir, 'index.m3u8'), 'utf8'));
     expect(dvr.segments.map((s) => s.at(-1))).toEqual(['seg_00000.ts', 'seg_00001.ts', 'seg_00002.ts']);
     expect(dvr.segments[0]!.some((l) => l.startsWith('#EXT-X-PROGRAM-DATE-TIME:'))).toBe(true);
@@ -47,7 +73,7 @@ describe('HlsOutput', () => {
 
   it('after a crash (no ENDLIST) ends the playlists itself; without recording removes the files after the grace period', async () => {
     dir = await mkdtemp(join(tmpdir(), 'roomkit-hls-out-'));
-    const output = new HlsOutput({ dir: join(dir, 'room', 'def456'), record: false, ffmpegPath: 'ffmpeg', onPlayable: () => {}, removeAfterMs: 200 });
+    const output = new HlsOutput({ dir: join(dir, 'room', 'def456'), record: false, ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', expected, onPlayable: () => {}, removeAfterMs: 200 });
     await output.prepare();
     await encodeThrough(output, 3);
     // What a killed ffmpeg leaves: the playlist without its end.
