@@ -76,6 +76,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private state: MeetingState | null = null;
   private signaling: SignalingClient | null = null;
   private joinPromise: Promise<void> | null = null;
+  /** Settles once meeting-joined has been emitted (a task after join() resolves). */
+  private announced: Promise<void> = Promise.resolve();
   private readonly options: ResolvedOptions;
   private readonly tokenSource: () => string | undefined;
   private readonly log: Logger;
@@ -449,10 +451,19 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     this.egress.applyJoin(result.egress);
     this.renderers.adaptive.start();
     this.setState('CONNECTED');
-    this.safeEmit('meeting-joined', { switchRoomId: null, peers: [...this.remotes.values()], poll: null, messages: [] });
-    // VideoSDK apps build their UI from participant-joined, so announce those already here too.
-    for (const p of this.remotes.values()) this.safeEmit('participant-joined', p);
-    if (this.options.mode === 'SEND_AND_RECV') this.publishConfiguredMedia();
+    // As VideoSDK: join() resolves first, meeting-joined follows in a later task. Its js-hls
+    // quickstart adds its meeting-joined and participant-joined listeners after `await join()`.
+    // Server events wait for this announcement (onServerEvent), so they never overtake it.
+    this.announced = new Promise((resolve) =>
+      setTimeout(() => {
+        resolve();
+        if (this.phase !== 'joined') return;
+        this.safeEmit('meeting-joined', { switchRoomId: null, peers: [...this.remotes.values()], poll: null, messages: [] });
+        // VideoSDK apps build their UI from participant-joined, so announce those already here too.
+        for (const p of this.remotes.values()) this.safeEmit('participant-joined', p);
+        if (this.options.mode === 'SEND_AND_RECV') this.publishConfiguredMedia();
+      }, 0),
+    );
   }
 
   /** Server events, one at a time in arrival order (SignalingClient chains the calls). */
@@ -462,6 +473,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       if (this.phase === 'joined' || this.phase === 'joining') await this.moderation.onEvent(ev);
       return;
     }
+    if (this.phase !== 'joined') return;
+    await this.announced;
     if (this.phase !== 'joined') return;
     switch (ev.t) {
       case 'participantJoined': {

@@ -103,6 +103,27 @@ describe('meeting-joined and the participants map', () => {
   }, 30_000);
 });
 
+describe('join() and meeting-joined', () => {
+  it("join() resolves before meeting-joined, so listeners added after `await meeting.join()` (VideoSDK's js-hls quickstart) still hear it and the participants already there", async () => {
+    expect((await join(a, { meetingId: 'late-listeners', name: 'Ada', micEnabled: false, webcamEnabled: false })).ok).toBe(true);
+    const heard = await b.evaluate(async (token) => {
+      const { VideoSDK } = (window as any).rk;
+      VideoSDK.config(token);
+      const m = VideoSDK.initMeeting({ meetingId: 'late-listeners', name: 'Bo' });
+      (window as any).rk.meeting = m;
+      const seen: string[] = [];
+      await m.join();
+      seen.push(`after join: ${m.participants.size} participant(s)`);
+      m.on('meeting-joined', () => seen.push('meeting-joined'));
+      m.on('participant-joined', (p: any) => seen.push(`participant-joined ${p.displayName}`));
+      await new Promise((r) => setTimeout(r, 500));
+      return seen;
+    }, tokenFor('late-listeners'));
+    expect(heard).toEqual(['after join: 1 participant(s)', 'meeting-joined', 'participant-joined Ada']);
+    await Promise.all([leave(a), leave(b)]);
+  }, 30_000);
+});
+
 describe('pubSub listener objects (VideoSDK 1.1)', () => {
   beforeAll(async () => {
     expect((await join(a, { meetingId: 'pubsub-room', name: 'Ada', micEnabled: false, webcamEnabled: false })).ok).toBe(true);
