@@ -182,6 +182,14 @@ describe("VideoSDK's React SDK over Roomkit: the react-rtc quickstart shape", ()
     expect((await tiles(bo))[0]!.local).toBe(true);
   }, 30_000);
 
+  it('Ada joins again: both tiles on both pages, her video plays on Bo\'s page, the chat history is back', async () => {
+    await joinAs(ada);
+    for (const page of [ada, bo]) expect(await waitFor(async () => (await tiles(page)).length === 2 && (await remoteTile(page))?.status.includes('Webcam: ON'), 20_000)).toBe(true);
+    expect(await waitFor(async () => (await remoteFrames(bo)) > 10, 20_000)).toBe(true);
+    expect(await waitFor(async () => (await ada.locator('.chat-message').allTextContents()).includes('Bo: hi Ada'))).toBe(true);
+    expect(await echoingElements(ada)).toBe(0);
+  }, 60_000);
+
   it('no page threw', () => {
     expect(pageErrors).toEqual([]);
   });
