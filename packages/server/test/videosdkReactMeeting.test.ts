@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { bundleApp, serveApp, TEST_APPS_DIR, type ServedApp } from './helpers/videosdkApp.js';
+import type { ServedApp } from './helpers/videosdkApp.js';
+import { echoingElements, openApp, remoteLevel, remoteTile, tileFrames, tiles } from './helpers/appPage.js';
 import { waitFor } from './helpers/sdkPage.js';
 
 const MEETING = 'react-quickstart-room';
@@ -19,27 +20,10 @@ let ada: Page;
 let bo: Page;
 const pageErrors: string[] = [];
 
-/** Every track getUserMedia hands this page, so a test can tell the page's own voice from others'. */
-function recordCapturedTracks(): void {
-  const captured: string[] = [];
-  (window as any).__capturedTrackIds = captured;
-  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = async (constraints) => {
-    const stream = await original(constraints);
-    for (const t of stream.getTracks()) captured.push(t.id);
-    return stream;
-  };
-}
-
-async function openApp(name: string, label: string): Promise<Page> {
+async function open(name: string, label: string): Promise<Page> {
   const { token } = (await (await fetch(`${server.url}/dev/token?roomId=${MEETING}`)).json()) as { token: string };
-  const script = await bundleApp(`${TEST_APPS_DIR}react-meeting/App.jsx`);
-  const app = await serveApp({ title: `React meeting (${name})`, script, config: { token, serverUrl: server.url, name } });
+  const { page, app } = await openApp(browser, { appDir: 'react-meeting', serverUrl: server.url, token, name, label, errors: pageErrors });
   apps.push(app);
-  const page = await browser.newPage('about:blank', label);
-  page.on('pageerror', (err) => pageErrors.push(`${label}: ${err.message}`));
-  await page.addInitScript(recordCapturedTracks);
-  await page.goto(app.url);
   return page;
 }
 
@@ -48,61 +32,13 @@ async function joinAs(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Join' }).click();
 }
 
-/** The tiles a person sees: whose, local or not, and the status line under the name. */
-const tiles = (page: Page) =>
-  page.$$eval('.tile', (els) =>
-    els.map((el) => ({ id: el.getAttribute('data-participant')!, local: el.getAttribute('data-local') === 'yes', status: el.querySelector('.status')?.textContent ?? '' })),
-  );
-const remoteTile = async (page: Page) => (await tiles(page)).find((t) => !t.local);
-
-/** Frames the remote tile's <video> has decoded so far (0 without a video). */
-const remoteFrames = (page: Page) =>
-  page.evaluate(() => {
-    const video = document.querySelector<HTMLVideoElement>('.tile[data-local="no"] video');
-    return video && video.videoWidth > 0 ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
-  });
-
-/** The loudest RMS (0..1) heard over ~1.5 s from the remote tile's <audio> element (0 when it plays nothing). */
-const remoteLevel = (page: Page) =>
-  page.evaluate(async () => {
-    const audio = document.querySelector<HTMLAudioElement>('.tile[data-local="no"] audio');
-    const stream = audio?.srcObject as MediaStream | null;
-    if (!audio || !stream || stream.getAudioTracks().every((t) => t.readyState !== 'live')) return 0;
-    const ctx = new AudioContext();
-    try {
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 2048;
-      ctx.createMediaStreamSource(stream).connect(analyser);
-      const buf = new Float32Array(analyser.fftSize);
-      let max = 0;
-      for (let i = 0; i < 30; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        analyser.getFloatTimeDomainData(buf);
-        let sum = 0;
-        for (const v of buf) sum += v * v;
-        max = Math.max(max, Math.sqrt(sum / buf.length));
-      }
-      return max;
-    } finally {
-      await ctx.close();
-    }
-  });
-
-/** Audio elements that would be heard (unmuted, playing a live track) and play this page's own capture. */
-const echoingElements = (page: Page) =>
-  page.evaluate(() => {
-    const own = new Set<string>((window as any).__capturedTrackIds);
-    return [...document.querySelectorAll('audio')].filter((a) => {
-      const stream = a.srcObject as MediaStream | null;
-      return !a.muted && stream?.getAudioTracks().some((t) => t.readyState === 'live' && own.has(t.id));
-    }).length;
-  });
+const remoteFrames = (page: Page) => tileFrames(page);
 
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
-  ada = await openApp('Ada', 'ada');
-  bo = await openApp('Bo', 'bo');
+  ada = await open('Ada', 'ada');
+  bo = await open('Bo', 'bo');
 }, 90_000);
 
 afterAll(async () => {

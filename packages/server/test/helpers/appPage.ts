@@ -1,0 +1,96 @@
+// Pages of the test apps under test/fixtures/apps (VideoSDK-shaped React apps bundled with
+// videosdkApp.ts): open one per person, and read what that person sees and hears — the tiles
+// (`.tile[data-participant][data-local]` with a `.status` line), video frames, audio levels,
+// and whether any audible element plays the page's own microphone.
+import type { Page } from 'playwright-core';
+import type { LaunchedBrowser } from './chromium.js';
+import { bundleApp, serveApp, TEST_APPS_DIR, type ServedApp } from './videosdkApp.js';
+
+/** Every track getUserMedia hands this page, so a test can tell the page's own voice from others'. */
+function recordCapturedTracks(): void {
+  const captured: string[] = [];
+  (window as any).__capturedTrackIds = captured;
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    for (const t of stream.getTracks()) captured.push(t.id);
+    return stream;
+  };
+}
+
+export interface OpenedApp {
+  page: Page;
+  app: ServedApp;
+}
+
+/** Bundles test/fixtures/apps/<appDir>/App.jsx, serves it on its own origin for `name`, opens it. */
+export async function openApp(
+  browser: LaunchedBrowser,
+  opts: { appDir: string; serverUrl: string; token: string; name: string; label: string; errors: string[] },
+): Promise<OpenedApp> {
+  const script = await bundleApp(`${TEST_APPS_DIR}${opts.appDir}/App.jsx`);
+  const app = await serveApp({ title: `${opts.appDir} (${opts.name})`, script, config: { token: opts.token, serverUrl: opts.serverUrl, name: opts.name } });
+  const page = await browser.newPage('about:blank', opts.label);
+  page.on('pageerror', (err) => opts.errors.push(`${opts.label}: ${err.message}`));
+  await page.addInitScript(recordCapturedTracks);
+  await page.goto(app.url);
+  return { page, app };
+}
+
+export interface Tile {
+  id: string;
+  local: boolean;
+  status: string;
+}
+
+export const tiles = (page: Page): Promise<Tile[]> =>
+  page.$$eval('.tile', (els) =>
+    els.map((el) => ({ id: el.getAttribute('data-participant')!, local: el.getAttribute('data-local') === 'yes', status: el.querySelector('.status')?.textContent ?? '' })),
+  );
+
+/** The first tile that is not the page's own participant. */
+export const remoteTile = async (page: Page): Promise<Tile | undefined> => (await tiles(page)).find((t) => !t.local);
+
+/** Frames the <video> of a tile has decoded so far (0 without a playing video); default: the first remote tile. */
+export const tileFrames = (page: Page, participantId?: string): Promise<number> =>
+  page.evaluate((id) => {
+    const selector = id ? `.tile[data-participant="${id}"] video` : '.tile[data-local="no"] video';
+    const video = document.querySelector<HTMLVideoElement>(selector);
+    return video && video.videoWidth > 0 ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
+  }, participantId ?? null);
+
+/** The loudest RMS (0..1) heard over ~1.5 s from the first remote tile's <audio> (0 when it plays nothing). */
+export const remoteLevel = (page: Page): Promise<number> =>
+  page.evaluate(async () => {
+    const audio = document.querySelector<HTMLAudioElement>('.tile[data-local="no"] audio');
+    const stream = audio?.srcObject as MediaStream | null;
+    if (!audio || !stream || stream.getAudioTracks().every((t) => t.readyState !== 'live')) return 0;
+    const ctx = new AudioContext();
+    try {
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 2048;
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      const buf = new Float32Array(analyser.fftSize);
+      let max = 0;
+      for (let i = 0; i < 30; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        analyser.getFloatTimeDomainData(buf);
+        let sum = 0;
+        for (const v of buf) sum += v * v;
+        max = Math.max(max, Math.sqrt(sum / buf.length));
+      }
+      return max;
+    } finally {
+      await ctx.close();
+    }
+  });
+
+/** Audio elements that would be heard (unmuted, playing a live track) and play this page's own capture. */
+export const echoingElements = (page: Page): Promise<number> =>
+  page.evaluate(() => {
+    const own = new Set<string>((window as any).__capturedTrackIds);
+    return [...document.querySelectorAll('audio')].filter((a) => {
+      const stream = a.srcObject as MediaStream | null;
+      return !a.muted && stream?.getAudioTracks().some((t) => t.readyState === 'live' && own.has(t.id));
+    }).length;
+  });
