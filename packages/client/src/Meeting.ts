@@ -378,21 +378,24 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   }
 
   /** Stops receiving every remote stream (of `kind`, if given) until resumeAllStreams(). */
+  /** `paused-all-streams` `{kind}` follows (`kind: 'all'` without a kind). */
   async pauseAllStreams(kind?: StreamKind): Promise<void> {
-    await this.forRemoteStreams('pauseAllStreams', kind, (s) => s.pause());
+    if (await this.forRemoteStreams('pauseAllStreams', kind, (s) => s.pause())) this.safeEmit('paused-all-streams', { kind: kind ?? 'all' });
   }
   async resumeAllStreams(kind?: StreamKind): Promise<void> {
-    await this.forRemoteStreams('resumeAllStreams', kind, (s) => s.resume());
+    if (await this.forRemoteStreams('resumeAllStreams', kind, (s) => s.resume())) this.safeEmit('resumed-all-streams', { kind: kind ?? 'all' });
   }
 
-  private async forRemoteStreams(method: string, kind: StreamKind | undefined, action: (s: Stream) => Promise<void>): Promise<void> {
+  /** False when refused (bad kind, not joined). */
+  private async forRemoteStreams(method: string, kind: StreamKind | undefined, action: (s: Stream) => Promise<void>): Promise<boolean> {
     if (kind !== undefined && !STREAM_KINDS.includes(kind)) {
       this.fail('ERROR_INVALID_PARAMETER', `${method}(): kind must be one of ${STREAM_KINDS.join(', ')}, got ${String(kind)}`);
-      return;
+      return false;
     }
-    if (!this.ensureJoined(kind === undefined ? method : `${method}(${kind})`)) return;
+    if (!this.ensureJoined(kind === undefined ? method : `${method}(${kind})`)) return false;
     const streams = [...this.remotes.values()].flatMap((p) => [...p.streams.values()]).filter((s) => kind === undefined || s.kind === kind);
     await Promise.all(streams.map((s) => action(s).catch((err) => this.reportError(err))));
+    return true;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // The typed event map of Meeting, declared once: every event name and its arguments.
-import type { Mode } from '@roomkit/protocol';
+import type { Mode, StreamKind } from '@roomkit/protocol';
 import type { HlsState, LivestreamState, MeetingState, RecordingState } from './constants.js';
 import type { Participant } from './Participant.js';
 import type { LeaveInfo, MeetingError, PinState } from './types.js';
@@ -32,6 +32,9 @@ export type MeetingEvents = {
   'webcam-requested': [info: { participantId: string; accept(): void; reject(): void }];
   'recording-state-changed': [info: { status: RecordingState }];
   'livestream-state-changed': [info: { status: LivestreamState }];
+  /** After pauseAllStreams(kind) / resumeAllStreams(kind); `kind` is 'all' when none was given. */
+  'paused-all-streams': [info: { kind: StreamKind | 'all' }];
+  'resumed-all-streams': [info: { kind: StreamKind | 'all' }];
   'hls-state-changed': [info: { status: HlsState; playbackHlsUrl?: string; livestreamUrl?: string; downstreamUrl?: string }];
   /** Another participant's `send()`: text as a string, bytes as a Uint8Array. */
   data: [info: { from: string; timestamp: number; payload: string | Uint8Array; reliability: 'RELIABLE' | 'UNRELIABLE' }];

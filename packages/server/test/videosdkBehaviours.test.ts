@@ -124,6 +124,27 @@ describe('join() and meeting-joined', () => {
   }, 30_000);
 });
 
+describe('pauseAllStreams / resumeAllStreams', () => {
+  it('announce paused-all-streams / resumed-all-streams with the kind (all when none was given)', async () => {
+    expect((await join(a, { meetingId: 'pause-all', name: 'Ada', micEnabled: true, webcamEnabled: false })).ok).toBe(true);
+    expect((await join(b, { meetingId: 'pause-all', name: 'Bo', micEnabled: false, webcamEnabled: false })).ok).toBe(true);
+    const heard = await b.evaluate(async () => {
+      const m = (window as any).rk.meeting;
+      const seen: unknown[] = [];
+      m.on('paused-all-streams', (d: unknown) => seen.push(['paused', d]));
+      m.on('resumed-all-streams', (d: unknown) => seen.push(['resumed', d]));
+      await m.pauseAllStreams('audio');
+      await m.resumeAllStreams();
+      return seen;
+    });
+    expect(heard).toEqual([
+      ['paused', { kind: 'audio' }],
+      ['resumed', { kind: 'all' }],
+    ]);
+    await Promise.all([leave(a), leave(b)]);
+  }, 30_000);
+});
+
 describe('pubSub listener objects (VideoSDK 1.1)', () => {
   beforeAll(async () => {
     expect((await join(a, { meetingId: 'pubsub-room', name: 'Ada', micEnabled: false, webcamEnabled: false })).ok).toBe(true);
