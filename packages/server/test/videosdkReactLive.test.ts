@@ -81,7 +81,8 @@ describe("VideoSDK's React SDK over Roomkit: the react-hls quickstart shape", ()
     expect(await echoingElements(host)).toBe(0);
   }, 60_000);
 
-  it('no page threw', () => {
+  it('no page threw, and the SDK reported no error to the app', async () => {
     expect(pageErrors).toEqual([]);
+    for (const page of [host, viewer]) expect(await page.evaluate(() => (window as any).sdkErrors ?? [])).toEqual([]);
   });
 });

@@ -126,7 +126,8 @@ describe("VideoSDK's React SDK over Roomkit: the react-rtc quickstart shape", ()
     expect(await echoingElements(ada)).toBe(0);
   }, 60_000);
 
-  it('no page threw', () => {
+  it('no page threw, and the SDK reported no error to the app', async () => {
     expect(pageErrors).toEqual([]);
+    for (const page of [ada, bo]) expect(await page.evaluate(() => (window as any).sdkErrors ?? [])).toEqual([]);
   });
 });
