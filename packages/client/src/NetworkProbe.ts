@@ -10,6 +10,14 @@ const UPLOAD_CHUNK_BYTES = 60 * 1024;
 /** Transfers run this many requests at once, so one round trip per request does not dominate. */
 const PARALLEL = 4;
 
+/**
+ * The server the statics measure when the app passes no `signalingBaseUrl`: the same default as
+ * initMeeting's (keep the two in step; today the page's origin).
+ */
+export function defaultServerUrl(): string | undefined {
+  return globalThis.location?.origin;
+}
+
 export interface ThroughputSample {
   /** Mbit/s over the whole transfer (round trips included: a lower bound). */
   mbps: number;
@@ -23,7 +31,7 @@ export class NetworkProbe {
   private seq = 0;
 
   constructor(baseUrl: string | undefined, signal?: AbortSignal) {
-    const base = baseUrl ?? globalThis.location?.origin;
+    const base = baseUrl ?? defaultServerUrl();
     if (!base) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'No Roomkit server URL: pass signalingBaseUrl (outside a browser page there is no page origin to default to)');
     let url: URL;
     try {
