@@ -1,23 +1,21 @@
 // Measures the path to the Roomkit server the SDK talks to, over HTTP from the page: round trips
-// (GET /health), download (the SDK file, uncached) and upload (text bodies the server reads and
-// discards). Used by runPreCallTest() and getNetworkStats(); no third-party endpoint is contacted.
+// (GET /health), download (random bytes from /sdk/network-probe, uncached and incompressible) and
+// upload (text bodies the server reads and discards). Used by runPreCallTest() and getNetworkStats(); no third-party endpoint is contacted.
 import { RoomkitError } from './protocolRuntime.js';
+import { serverBaseUrl } from './serverUrl.js';
 
-/** Where upload bodies go: no route, so the server reads the body (up to its 64 KB limit) and answers 404. */
+/** The server's probe route: GET sends 64 KB of random bytes, POST reads a body and answers 204. */
 export const UPLOAD_PROBE_PATH = '/sdk/network-probe';
-export const DOWNLOAD_PROBE_PATH = '/sdk/videosdk.js';
+export const DOWNLOAD_PROBE_PATH = '/sdk/network-probe';
 const UPLOAD_CHUNK_BYTES = 60 * 1024;
 /** Transfers run this many requests at once, so one round trip per request does not dominate. */
 const PARALLEL = 4;
 /** Caps a transfer on a fast link (loopback): a few MB tell the story. */
 const MAX_ROUNDS = 8;
 
-/**
- * The server the statics measure when the app passes no `signalingBaseUrl`: the same default as
- * initMeeting's (keep the two in step; today the page's origin).
- */
+/** The server the statics measure when the app passes no `signalingBaseUrl`: the same one initMeeting would use. */
 export function defaultServerUrl(): string | undefined {
-  return globalThis.location?.origin;
+  return serverBaseUrl(undefined);
 }
 
 export interface ThroughputSample {
@@ -87,7 +85,7 @@ export class NetworkProbe {
     const body = 'r'.repeat(UPLOAD_CHUNK_BYTES);
     return this.transfer(budgetMs, async () => {
       // text/plain in no-cors mode: no preflight, and the server's text parser reads it in full
-      // before it answers (404); the answer is opaque, only its arrival is timed.
+      // before it answers (204); the answer is opaque, only its arrival is timed.
       const res = await fetch(this.url(UPLOAD_PROBE_PATH), { method: 'POST', mode: 'no-cors', body, headers: { 'content-type': 'text/plain' }, cache: 'no-store', signal: this.signal });
       await res.arrayBuffer();
       return UPLOAD_CHUNK_BYTES;
