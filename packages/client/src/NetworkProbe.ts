@@ -1,14 +1,22 @@
 // Measures the path to the Roomkit server the SDK talks to, over HTTP from the page: round trips
-// (GET /health), download (the SDK file, uncached) and upload (text bodies the server reads and
-// discards). Used by runPreCallTest() and getNetworkStats(); no third-party endpoint is contacted.
+// (GET /health), download (random bytes from /sdk/network-probe, uncached and incompressible) and
+// upload (text bodies the server reads and discards). Used by runPreCallTest() and getNetworkStats(); no third-party endpoint is contacted.
 import { RoomkitError } from './protocolRuntime.js';
+import { serverBaseUrl } from './serverUrl.js';
 
-/** Where upload bodies go: no route, so the server reads the body (up to its 64 KB limit) and answers 404. */
+/** The server's probe route: GET sends 64 KB of random bytes, POST reads a body and answers 204. */
 export const UPLOAD_PROBE_PATH = '/sdk/network-probe';
-export const DOWNLOAD_PROBE_PATH = '/sdk/videosdk.js';
+export const DOWNLOAD_PROBE_PATH = '/sdk/network-probe';
 const UPLOAD_CHUNK_BYTES = 60 * 1024;
 /** Transfers run this many requests at once, so one round trip per request does not dominate. */
 const PARALLEL = 4;
+/** Caps a transfer on a fast link (loopback): a few MB tell the story. */
+const MAX_ROUNDS = 8;
+
+/** The server the statics measure when the app passes no `signalingBaseUrl`: the same one initMeeting would use. */
+export function defaultServerUrl(): string | undefined {
+  return serverBaseUrl(undefined);
+}
 
 export interface ThroughputSample {
   /** Mbit/s over the whole transfer (round trips included: a lower bound). */
@@ -23,7 +31,7 @@ export class NetworkProbe {
   private seq = 0;
 
   constructor(baseUrl: string | undefined, signal?: AbortSignal) {
-    const base = baseUrl ?? globalThis.location?.origin;
+    const base = baseUrl ?? defaultServerUrl();
     if (!base) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'No Roomkit server URL: pass signalingBaseUrl (outside a browser page there is no page origin to default to)');
     let url: URL;
     try {
@@ -49,32 +57,48 @@ export class NetworkProbe {
     return performance.now() - t0;
   }
 
-  /** Downloads the SDK file `rounds` x PARALLEL times. */
-  async download(rounds = 2): Promise<ThroughputSample> {
-    return this.transfer(rounds, async () => {
+  /**
+   * Downloads the SDK file, PARALLEL requests at a time, for about `budgetMs`: bytes are counted as
+   * they arrive and reading stops at the deadline, so a slow link costs time, not a whole file.
+   */
+  async download(budgetMs = 1_500): Promise<ThroughputSample> {
+    return this.transfer(budgetMs, async (deadline) => {
       const res = await fetch(this.url(DOWNLOAD_PROBE_PATH), { cache: 'no-store', signal: this.signal });
-      if (!res.ok) throw new Error(`GET ${DOWNLOAD_PROBE_PATH} answered ${res.status}`);
-      return (await res.arrayBuffer()).byteLength;
+      if (!res.ok || !res.body) throw new Error(`GET ${DOWNLOAD_PROBE_PATH} answered ${res.status}`);
+      const reader = res.body.getReader();
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+        if (performance.now() > deadline) {
+          void reader.cancel().catch(() => undefined);
+          break;
+        }
+      }
+      return bytes;
     });
   }
 
-  /** Uploads `rounds` x PARALLEL bodies of 60 KB. */
-  async upload(rounds = 2): Promise<ThroughputSample> {
+  /** Uploads 60 KB bodies, PARALLEL at a time, for about `budgetMs`. */
+  async upload(budgetMs = 1_500): Promise<ThroughputSample> {
     const body = 'r'.repeat(UPLOAD_CHUNK_BYTES);
-    return this.transfer(rounds, async () => {
+    return this.transfer(budgetMs, async () => {
       // text/plain in no-cors mode: no preflight, and the server's text parser reads it in full
-      // before it answers (404); the answer is opaque, only its arrival is timed.
+      // before it answers (204); the answer is opaque, only its arrival is timed.
       const res = await fetch(this.url(UPLOAD_PROBE_PATH), { method: 'POST', mode: 'no-cors', body, headers: { 'content-type': 'text/plain' }, cache: 'no-store', signal: this.signal });
       await res.arrayBuffer();
       return UPLOAD_CHUNK_BYTES;
     });
   }
 
-  private async transfer(rounds: number, once: () => Promise<number>): Promise<ThroughputSample> {
+  /** Rounds of PARALLEL requests until `budgetMs` has passed (at least one, at most MAX_ROUNDS). */
+  private async transfer(budgetMs: number, once: (deadline: number) => Promise<number>): Promise<ThroughputSample> {
     const t0 = performance.now();
+    const deadline = t0 + budgetMs;
     let bytes = 0;
-    for (let r = 0; r < rounds; r++) {
-      const sizes = await Promise.all(Array.from({ length: PARALLEL }, once));
+    for (let r = 0; r < MAX_ROUNDS && (r === 0 || performance.now() < deadline); r++) {
+      const sizes = await Promise.all(Array.from({ length: PARALLEL }, () => once(deadline)));
       bytes += sizes.reduce((a, b) => a + b, 0);
     }
     const ms = Math.max(performance.now() - t0, 0.001);

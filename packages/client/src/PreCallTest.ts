@@ -93,6 +93,14 @@ class PreCallTest {
     return this.abort.signal.aborted;
   }
 
+  private whenAborted(): Promise<null> {
+    const signal = this.abort.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve(null);
+      else signal.addEventListener('abort', () => resolve(null), { once: true });
+    });
+  }
+
   /** Idempotent; resolves once the test has released everything. */
   async stop(): Promise<void> {
     this.abort.abort();
@@ -119,11 +127,14 @@ class PreCallTest {
     await this.checkToken(probe, o.token);
     if (this.aborted) return result();
 
-    [camera, microphone] = await Promise.all([
+    // stop() must not wait for a permission prompt nobody answers: race the media phase with it.
+    const media = Promise.all([
       o.audioOnly ? skipped() : this.media('video', o.videoTrack, o.videoConfig),
       this.media('audio', o.audioTrack, o.audioConfig),
     ]);
-    if (this.aborted) return result();
+    const reports = await Promise.race([media, this.whenAborted()]);
+    if (!reports || this.aborted) return result();
+    [camera, microphone] = reports;
     if (camera.status !== 'passed' && microphone.status !== 'passed') {
       const detail = [camera.error, microphone.error].filter(Boolean).map((e) => `${e!.code}: ${e!.message}`).join('; ');
       throw new PreCallTestError('ERROR_PRECALL_MEDIA_CHECK_FAILED', detail ? `(${detail})` : undefined);
@@ -158,6 +169,11 @@ class PreCallTest {
     } else {
       try {
         const stream = await navigator.mediaDevices.getUserMedia(video ? { video: cameraConstraints(config ?? {}) } : { audio: microphoneConstraints(config ?? {}) });
+        if (this.aborted) {
+          // Granted after stop(): the test is over, close the device at once.
+          for (const t of stream.getTracks()) t.stop();
+          return skipped();
+        }
         track = stream.getTracks()[0]!;
         this.ownTracks.push(...stream.getTracks());
       } catch (err) {

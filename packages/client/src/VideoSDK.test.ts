@@ -238,3 +238,26 @@ describe('runPreCallTest argument errors', () => {
     }
   });
 });
+
+describe('runPreCallTest stop()', () => {
+  it('does not wait for an unanswered permission prompt; a device granted later is closed at once', async () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${b64({ alg: 'HS256' })}.${b64({ apikey: 'k' })}.c2ln`;
+    let grant!: (s: unknown) => void;
+    const stop = vi.fn();
+    const media = stubNavigator();
+    media.getUserMedia.mockImplementation(() => new Promise((res) => (grant = res as (s: unknown) => void)));
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { status: 200 })));
+    const test = VideoSDK.runPreCallTest({ token, audioOnly: true, signalingBaseUrl: 'http://127.0.0.1:1' });
+    await vi.waitFor(() => expect(media.getUserMedia).toHaveBeenCalled());
+    await test.stop();
+    const result = await test;
+    expect(result).toMatchObject({ aborted: true, camera: { status: 'skipped' }, microphone: { status: 'skipped' }, networkQuality: { status: 'skipped' } });
+    grant({ getTracks: () => [{ stop }] });
+    await vi.waitFor(() => expect(stop).toHaveBeenCalled());
+    // The slot is free again.
+    const again = VideoSDK.runPreCallTest({ token, audioOnly: true, signalingBaseUrl: 'http://127.0.0.1:1' });
+    await again.stop();
+    expect((await again).aborted).toBe(true);
+  });
+});

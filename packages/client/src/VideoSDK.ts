@@ -17,6 +17,8 @@ import {
 import type { CameraTrackOptions, MicrophoneTrackOptions, ScreenShareTrackOptions } from './devices.js';
 import { ExternalE2EEKeyProvider } from './ExternalE2EEKeyProvider.js';
 import { isLogLevel, Logger, setSdkLogLevel } from './Logger.js';
+// For its side effect: installs the js-sdk members Meeting/Participant/Stream lack (see compatMembers.ts).
+// Keep this package free of a blanket "sideEffects": false, or a bundler drops it.
 import './compatMembers.js';
 import { Meeting } from './Meeting.js';
 import type { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';

@@ -18,11 +18,11 @@ export interface CameraTrackOptions {
   optimizationMode?: 'motion' | 'text' | 'detail';
   /** Accepted for compatibility; simulcast is decided when the track is published. */
   multiStream?: boolean;
-  /** Ignored (a warning says so): Roomkit's camera layers have fixed bitrates (CAMERA_SIMULCAST_ENCODINGS). */
+  /** Only 'balanced' (Roomkit's fixed layer bitrates); another value is ignored with a warning. */
   bitrateMode?: 'high_quality' | 'balanced' | 'bandwidth_optimized';
-  /** Ignored (a warning says so): a simulcast camera always sends its three layers. */
+  /** Only 3 (a simulcast camera always sends three layers); 2 is ignored with a warning. */
   maxLayer?: 2 | 3;
-  /** Ignored (a warning says so): the server picks the room's video codec. */
+  /** Only 'VP8' (Roomkit's video codec); another value is ignored with a warning. */
   codec?: 'VP8' | 'VP9' | 'AV1' | 'H264';
 }
 
@@ -100,12 +100,18 @@ function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-const IGNORED_CAMERA_OPTIONS = ['bitrateMode', 'maxLayer', 'codec'] as const;
+/**
+ * What Roomkit's camera publishing always does, in VideoSDK's option values: its fixed layers
+ * (150/500/1500 kbit/s at 720p) are VideoSDK's `balanced` table, three layers, VP8. Other values
+ * cannot be honoured and get a warning (the React SDK passes these defaults on every call).
+ */
+const CAMERA_FIXED = { bitrateMode: 'balanced', maxLayer: 3, codec: 'VP8' } as const;
 
 /** A camera MediaStream; rejects with ERROR_GET_VIDEO_MEDIA. */
 export async function createCameraVideoTrack(opts: CameraTrackOptions = {}, size?: { width: number; height: number }): Promise<MediaStream> {
-  for (const name of IGNORED_CAMERA_OPTIONS) {
-    if (opts[name] !== undefined) log.warn(`createCameraVideoTrack(): option '${name}' is ignored by Roomkit (fixed simulcast layers; the server picks the codec)`);
+  for (const [name, fixed] of Object.entries(CAMERA_FIXED)) {
+    const value = opts[name as keyof typeof CAMERA_FIXED];
+    if (value !== undefined && value !== fixed) log.warn(`createCameraVideoTrack(): ${name} ${String(value)} is not supported by Roomkit, which always sends ${String(fixed)} (fixed simulcast layers, VP8)`);
   }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ video: cameraConstraints(opts, size) });

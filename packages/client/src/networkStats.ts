@@ -29,8 +29,8 @@ export async function getNetworkStats(options: NetworkStatsOptions = {}): Promis
   });
   const measure = (async () => {
     try {
-      const down = await probe.download(3);
-      const up = await probe.upload(3);
+      const down = await probe.download(3_000);
+      const up = await probe.upload(3_000);
       return { downloadSpeed: Math.round(down.mbps * 100) / 100, uploadSpeed: Math.round(up.mbps * 100) / 100 };
     } catch (err) {
       if (abort.signal.aborted) throw err;

@@ -270,3 +270,24 @@ describe('CORS, a configured origin list', () => {
     expect(nullOrigin.status).toBe(403);
   });
 });
+
+describe('the network test endpoint (runPreCallTest, getNetworkStats)', () => {
+  it('GET sends 64 KB of incompressible bytes, uncached, readable cross-origin', async () => {
+    const res = await fetch(`${open.url}/sdk/network-probe?probe=1`, { headers: { origin: APP, 'accept-encoding': 'br, gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-encoding')).toBeNull();
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.length).toBe(64 * 1024);
+    const { gzipSync } = await import('node:zlib');
+    expect(gzipSync(body).length).toBeGreaterThan(body.length * 0.95);
+  });
+
+  it('POST reads a text body and answers 204; a body over the 64 KB limit is 413, not kept', async () => {
+    const ok = await fetch(`${open.url}/sdk/network-probe`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'r'.repeat(60 * 1024) });
+    expect(ok.status).toBe(204);
+    const big = await fetch(`${open.url}/sdk/network-probe`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'r'.repeat(200 * 1024) });
+    expect(big.status).toBe(413);
+  });
+});

@@ -11,6 +11,7 @@ import { hlsRoutes, type HlsRoutesDeps } from './hlsRoutes.js';
 import { formatPrometheus, type MetricFamily } from './prometheus.js';
 import { allowOriginFor, preflightRefusal, registerCors } from './cors.js';
 import type { SdkBundle } from './sdkBundle.js';
+import { networkProbeRoutes } from './networkProbeRoutes.js';
 import { sdkRoutes } from './sdkRoutes.js';
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
@@ -84,6 +85,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   extraRoutes?.(app);
 
   if (sdk) sdkRoutes(app, sdk);
+  networkProbeRoutes(app);
 
   app.get('/dev/token', (req, reply) => {
     if (!config.devMode) {

@@ -59,6 +59,8 @@ export async function serveApp(opts: { title: string; script: string; config: Re
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    } else if (path === '/favicon.ico') {
+      res.writeHead(204).end();
     } else if (path === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(opts.script);
     } else {
