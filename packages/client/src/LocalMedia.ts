@@ -47,6 +47,7 @@ export class LocalMedia {
   private micDeviceId: string | undefined;
   private cameraDeviceId: string | undefined;
   private webcamQuality: Quality = 'high';
+  private readonly chosen = new Map<'audio' | 'video', MediaStream>();
   private closed = false;
 
   constructor(private readonly host: LocalMediaHost) {}
@@ -55,9 +56,10 @@ export class LocalMedia {
     return this.publications.has(kind);
   }
 
-  enableMic(custom?: MediaStream): Promise<void> {
+  enableMic(customArg?: MediaStream): Promise<void> {
     return this.serial('audio', async () => {
       if (this.publications.has('audio')) return;
+      const custom = customArg ?? this.takeChosen('audio');
       const captured = await this.capture(() =>
         custom ? customStream(custom) : createMicrophoneAudioTrack({ microphoneId: this.micDeviceId }),
       );
@@ -68,9 +70,10 @@ export class LocalMedia {
     });
   }
 
-  enableWebcam(custom?: MediaStream): Promise<void> {
+  enableWebcam(customArg?: MediaStream): Promise<void> {
     return this.serial('video', async () => {
       if (this.publications.has('video')) return;
+      const custom = customArg ?? this.takeChosen('video');
       const size = CAMERA_RESOLUTION[this.host.maxResolution];
       const captured = await this.capture(() =>
         custom ? customStream(custom) : createCameraVideoTrack({ cameraId: this.cameraDeviceId }, size),
@@ -121,18 +124,20 @@ export class LocalMedia {
   /** Switches the microphone; a live mic keeps its stream (same id), only the track changes. */
   /** A device id, or (VideoSDK 1.1) a MediaStream to send instead (the app's track: not stopped by us). */
   changeMic(device: string | MediaStream): Promise<void> {
-    if (typeof device !== 'string') return this.serial('audio', () => this.replace('audio', async () => (await customStream(device)).getAudioTracks()[0], false));
+    if (typeof device !== 'string') return this.changeToStream('audio', device);
     const deviceId = device;
     this.micDeviceId = deviceId;
+    this.chosen.delete('audio');
     return this.serial('audio', () =>
       this.replace('audio', () => createMicrophoneAudioTrack({ microphoneId: deviceId }).then((s) => s.getAudioTracks()[0])),
     );
   }
 
   changeWebcam(device: string | MediaStream): Promise<void> {
-    if (typeof device !== 'string') return this.serial('video', () => this.replace('video', async () => (await customStream(device)).getVideoTracks()[0], false));
+    if (typeof device !== 'string') return this.changeToStream('video', device);
     const deviceId = device;
     this.cameraDeviceId = deviceId;
+    this.chosen.delete('video');
     const size = CAMERA_RESOLUTION[this.host.maxResolution];
     return this.serial('video', () =>
       this.replace('video', () => createCameraVideoTrack({ cameraId: deviceId }, size).then((s) => s.getVideoTracks()[0])),
@@ -231,6 +236,35 @@ export class LocalMedia {
     if (pub.ownsTrack) pub.stream.track.stop();
     this.host.stats.forget(`pub:${pub.stream.id}`);
     this.host.participant._removeStream(pub.stream.id);
+  }
+
+  /**
+   * changeMic/changeWebcam with a MediaStream: its track replaces the live one (same Stream); while
+   * that kind is off, the stream is kept and published by the next unmuteMic()/enableWebcam().
+   */
+  private changeToStream(kind: 'audio' | 'video', stream: MediaStream): Promise<void> {
+    return this.serial(kind, async () => {
+      const track = (await customStream(stream).catch((err: unknown) => {
+        this.reportCaptureError(err);
+        return null;
+      }))?.[kind === 'audio' ? 'getAudioTracks' : 'getVideoTracks']()[0];
+      if (!track) {
+        this.host.emitError({ code: ErrorCode.ERROR_INVALID_PARAMETER, message: `${kind === 'audio' ? 'changeMic' : 'changeWebcam'}(): the MediaStream has no ${kind} track` });
+        return;
+      }
+      if (!this.publications.has(kind)) {
+        this.chosen.set(kind, stream);
+        return;
+      }
+      await this.replace(kind, async () => track, false);
+    });
+  }
+
+  /** A MediaStream chosen with changeMic/changeWebcam while that kind was off (used once). */
+  private takeChosen(kind: 'audio' | 'video'): MediaStream | undefined {
+    const stream = this.chosen.get(kind);
+    this.chosen.delete(kind);
+    return stream;
   }
 
   /** The device the published mic/camera track comes from (null when it is off or not a device). */

@@ -232,7 +232,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
 
   /**
    * A device id or (VideoSDK 1.1) a MediaStream to send instead. Before join (or while the mic is
-   * off), a device id is remembered for the next unmuteMic(); a MediaStream is only for a live mic.
+   * off), either is kept for the next unmuteMic().
    */
   changeMic(device: string | MediaStream): Promise<void> {
     return this.media.changeMic(device);

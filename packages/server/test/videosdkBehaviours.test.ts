@@ -8,7 +8,7 @@ import { ErrorCode, LeaveReason } from '@roomkit/protocol';
 import { generateToken } from '../src/auth/AccessToken.js';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import { callMeeting, events, join, localState, openSdkPage, waitFor } from './helpers/sdkPage.js';
+import { callMeeting, events, join, localState, openSdkPage, videoInfo, waitFor } from './helpers/sdkPage.js';
 
 let server: TestServer;
 let browser: LaunchedBrowser;
@@ -122,6 +122,46 @@ describe('join() and meeting-joined', () => {
     expect(heard).toEqual(['after join: 1 participant(s)', 'meeting-joined', 'participant-joined Ada']);
     await Promise.all([leave(a), leave(b)]);
   }, 30_000);
+});
+
+describe('changeWebcam / replaceWebcamStream with a MediaStream', () => {
+  it('swaps the live track in place (same stream id, the others keep decoding); while the camera is off the stream is kept for the next enableWebcam()', async () => {
+    expect((await join(a, { meetingId: 'swap-room', name: 'Ada', micEnabled: false, webcamEnabled: true })).ok).toBe(true);
+    expect((await join(b, { meetingId: 'swap-room', name: 'Bo', micEnabled: false, webcamEnabled: false })).ok).toBe(true);
+    const adaId = (await localState(a)).id;
+    expect(await waitFor(async () => ((await videoInfo(b, adaId))?.framesDecoded ?? 0) > 5, 20_000)).toBe(true);
+    const swapped = await a.evaluate(async () => {
+      const m = (window as any).rk.meeting;
+      const canvas = document.createElement('canvas');
+      canvas.width = 320;
+      canvas.height = 180;
+      const ctx = canvas.getContext('2d')!;
+      setInterval(() => {
+        ctx.fillStyle = `hsl(${Date.now() % 360}, 80%, 50%)`;
+        ctx.fillRect(0, 0, 320, 180);
+      }, 50);
+      const custom = canvas.captureStream(15);
+      (window as any).custom = custom;
+      const before = [...m.localParticipant.streams.values()].find((s: any) => s.kind === 'video');
+      await m.replaceWebcamStream(custom);
+      const after = [...m.localParticipant.streams.values()].find((s: any) => s.kind === 'video');
+      return { sameId: before.id === after.id, track: after.track.id === custom.getVideoTracks()[0]!.id };
+    });
+    expect(swapped).toEqual({ sameId: true, track: true });
+    const framesAfterSwap = (await videoInfo(b, adaId))?.framesDecoded ?? 0;
+    expect(await waitFor(async () => ((await videoInfo(b, adaId))?.framesDecoded ?? 0) > framesAfterSwap + 10, 20_000)).toBe(true);
+    const kept = await a.evaluate(async () => {
+      const m = (window as any).rk.meeting;
+      await m.disableWebcam();
+      await m.changeWebcam((window as any).custom);
+      const whileOff = m.localParticipant.webcamOn;
+      await m.enableWebcam();
+      const s = [...m.localParticipant.streams.values()].find((x: any) => x.kind === 'video');
+      return { whileOff, published: s?.track.id === (window as any).custom.getVideoTracks()[0].id };
+    });
+    expect(kept).toEqual({ whileOff: false, published: true });
+    await Promise.all([leave(a), leave(b)]);
+  }, 60_000);
 });
 
 describe('pauseAllStreams / resumeAllStreams', () => {
