@@ -3,6 +3,7 @@
 // renderVideo() elements all being off-screen, or the page being hidden (AdaptiveSubscription).
 import type { StreamKind } from '@roomkit/protocol';
 import { EventEmitter } from './EventEmitter.js';
+import { RoomkitError } from './protocolRuntime.js';
 
 /**
  * `state` (remote video and screen share, as VideoSDK): 'active' when the stream starts being
@@ -45,6 +46,19 @@ export class Stream extends EventEmitter<StreamEvents> {
     private readonly pauser: StreamPauser | null = null,
   ) {
     super();
+  }
+
+  /** Only `state` exists on a Stream; another name is 3073, as in js-sdk 1.1. */
+  override on<E extends keyof StreamEvents>(event: E, listener: (...args: StreamEvents[E]) => void): this {
+    return super.on(Stream.checkEvent(event), listener);
+  }
+  override off<E extends keyof StreamEvents>(event: E, listener: (...args: StreamEvents[E]) => void): this {
+    return super.off(Stream.checkEvent(event), listener);
+  }
+
+  private static checkEvent<E>(event: E): E {
+    if (event !== 'state') throw new RoomkitError('ERROR_INVALID_PARAMETER', `stream.on()/off(): unknown event '${String(event)}'; a Stream has only 'state'`);
+    return event;
   }
 
   /** @internal Announces `state` for a remote video or screen share. */
