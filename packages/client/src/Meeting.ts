@@ -129,7 +129,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       signaling: () => (this.phase === 'joined' ? this.signaling : null),
       localParticipantId: () => this.localParticipant.id,
       emitEntryRequested: (info) => this.safeEmit('entry-requested', info),
-      emitEntryResponded: (info) => this.safeEmit('entry-responded', info),
+      emitEntryResponded: (info) => this.safeEmit('entry-responded', info.participantId, info.decision),
       emitMediaRequested: (kind, info) => this.safeEmit(kind === 'audio' ? 'mic-requested' : 'webcam-requested', info),
       setOwnMedia: (kind, enabled) =>
         kind === 'audio' ? (enabled ? this.unmuteMic() : this.muteMic()) : enabled ? this.enableWebcam() : this.disableWebcam(),

@@ -27,7 +27,7 @@ export type MeetingEvents = {
   'presenter-changed': [activePresenterId: string | null];
   'pin-state-changed': [info: { participantId: string; state: PinState; pinnedBy: string }];
   'entry-requested': [info: { participantId: string; name: string; allow(): void; deny(): void }];
-  'entry-responded': [info: { participantId: string; decision: 'allowed' | 'denied' }];
+  'entry-responded': [participantId: string, decision: 'allowed' | 'denied'];
   'mic-requested': [info: { participantId: string; accept(): void; reject(): void }];
   'webcam-requested': [info: { participantId: string; accept(): void; reject(): void }];
   'recording-state-changed': [info: { status: RecordingState }];

@@ -120,7 +120,7 @@ export async function openSdkPage(browser: LaunchedBrowser, serverUrl: string, l
           events.push({ ev: 'data', participantId: d.from, data: { payload: typeof d.payload === 'string' ? d.payload : [...d.payload], reliability: d.reliability, timestamp: d.timestamp } }),
         );
         meeting.on('entry-requested', (e: any) => events.push({ ev: 'entry-requested', participantId: e.participantId, name: e.name }));
-        meeting.on('entry-responded', (e: any) => events.push({ ev: 'entry-responded', participantId: e.participantId, data: e.decision }));
+        meeting.on('entry-responded', (participantId: string, decision: string) => events.push({ ev: 'entry-responded', participantId, data: decision }));
         // Answers to a moderator's request follow rk.mediaRequestAnswer ('accept' | 'reject').
         for (const ev of ['mic-requested', 'webcam-requested']) {
           meeting.on(ev, (e: any) => {
