@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ZodIssue } from 'zod';
 import { ArgsError, takeFlags, type FlagSpec } from '../cliArgs.js';
-import { DEV_API_KEY, DEV_API_SECRET, defaults } from './defaults.js';
+import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
@@ -93,8 +93,20 @@ export function loadConfig(opts: LoadConfigOptions): Config {
     );
   }
   const devMode = apiKey === undefined;
+  // Anyone who guesses the secret mints operator tokens: HS256 wants at least its hash size of key.
+  if (apiSecret !== undefined && Buffer.byteLength(apiSecret, 'utf8') < MIN_API_SECRET_BYTES) {
+    const hint = CONFIG_SETTINGS.find((s) => s.key === 'apiSecret')!;
+    throw new ConfigError(
+      `apiSecret (from ${from.get('apiSecret')}) is ${Buffer.byteLength(apiSecret, 'utf8')} bytes; outside dev mode it must be at least ` +
+        `${MIN_API_SECRET_BYTES} bytes (e.g. the output of "openssl rand -base64 48"): set apiSecret in the config file, ${hint.env} or --${hint.flag}`,
+      { key: 'apiSecret', source: from.get('apiSecret') },
+    );
+  }
   return {
     ...rest,
+    // Dev mode runs with the published dev secret: reachable from this machine only, unless a bind
+    // address was asked for.
+    bind: devMode && !from.has('bind') ? DEV_BIND : rest.bind,
     dataDir: resolve(opts.cwd, rest.dataDir),
     apiKey: apiKey ?? DEV_API_KEY,
     apiSecret: apiSecret ?? DEV_API_SECRET,
