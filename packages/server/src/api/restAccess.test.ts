@@ -201,6 +201,19 @@ describe('what a meeting token may not do even on the routes it may call', () =>
     expect(res.statusCode).toBe(200);
   });
 
+  it("GET /v2/rooms/:roomId shows a meeting token the room without its webhook; the operator sees it", async () => {
+    const created = await app.inject({ method: 'POST', url: '/v2/rooms', headers: { authorization: token({ roles: ['crawler'] }), 'content-type': 'application/json' }, payload: JSON.stringify({ customRoomId: 'hooked', webhook: { endPoint: 'http://10.0.0.1/secret-hook', events: ['session-started'] } }) });
+    const { roomId } = created.json();
+    const asGuest = await app.inject({ method: 'GET', url: `/v2/rooms/${roomId}`, headers: { authorization: token() } });
+    expect(asGuest.statusCode).toBe(200);
+    expect(asGuest.json().webhook).toBeNull();
+    expect(asGuest.body).not.toContain('secret-hook');
+    const asGuestCreate = await app.inject({ method: 'POST', url: '/v2/rooms', headers: { authorization: token(), 'content-type': 'application/json' }, payload: JSON.stringify({ customRoomId: 'hooked' }) });
+    expect(asGuestCreate.body).not.toContain('secret-hook');
+    const asOperator = await app.inject({ method: 'GET', url: `/v2/rooms/${roomId}`, headers: { authorization: token({ roles: ['crawler'] }) } });
+    expect(asOperator.json().webhook.endPoint).toBe('http://10.0.0.1/secret-hook');
+  });
+
   it("POST /v2/sessions/end naming another room's session from this room's moderator gets 403", async () => {
     const other = (await store.createRoom({ customRoomId: 'room-c' })).room.roomId;
     new FakeRooms(store).join(other, 'sess-c', 'q');
