@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { LeaveReason } from '@roomkit/protocol';
 import type { Config } from './config/schema.js';
+import { checkApiSecret } from './config/loadConfig.js';
 import { createMediaEngine } from './media/createMediaEngine.js';
 import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
@@ -28,6 +29,7 @@ export interface StartServerOptions {
 }
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  checkApiSecret(config);
   configureLogging(config.logLevel);
   const log = logger('server');
   mkdirSync(config.dataDir, { recursive: true });

@@ -93,15 +93,7 @@ export function loadConfig(opts: LoadConfigOptions): Config {
     );
   }
   const devMode = apiKey === undefined;
-  // Anyone who guesses the secret mints operator tokens: HS256 wants at least its hash size of key.
-  if (apiSecret !== undefined && Buffer.byteLength(apiSecret, 'utf8') < MIN_API_SECRET_BYTES) {
-    const hint = CONFIG_SETTINGS.find((s) => s.key === 'apiSecret')!;
-    throw new ConfigError(
-      `apiSecret (from ${from.get('apiSecret')}) is ${Buffer.byteLength(apiSecret, 'utf8')} bytes; outside dev mode it must be at least ` +
-        `${MIN_API_SECRET_BYTES} bytes (e.g. the output of "openssl rand -base64 48"): set apiSecret in the config file, ${hint.env} or --${hint.flag}`,
-      { key: 'apiSecret', source: from.get('apiSecret') },
-    );
-  }
+  if (apiSecret !== undefined) checkApiSecret({ apiSecret, devMode }, from.get('apiSecret'));
   return {
     ...rest,
     // Dev mode runs with the published dev secret: reachable from this machine only, unless a bind
@@ -112,6 +104,21 @@ export function loadConfig(opts: LoadConfigOptions): Config {
     apiSecret: apiSecret ?? DEV_API_SECRET,
     devMode,
   };
+}
+
+/**
+ * Anyone who guesses the secret mints operator tokens: outside dev mode it must be at least
+ * MIN_API_SECRET_BYTES (HS256's hash size). loadConfig and startServer (programmatic configs) call it.
+ */
+export function checkApiSecret(config: { apiSecret: string; devMode: boolean }, source = 'the config'): void {
+  const bytes = Buffer.byteLength(config.apiSecret, 'utf8');
+  if (config.devMode || bytes >= MIN_API_SECRET_BYTES) return;
+  const hint = CONFIG_SETTINGS.find((s) => s.key === 'apiSecret')!;
+  throw new ConfigError(
+    `apiSecret (from ${source}) is ${bytes} bytes; outside dev mode it must be at least ${MIN_API_SECRET_BYTES} bytes ` +
+      `(e.g. the output of "openssl rand -base64 48"): set apiSecret in the config file, ${hint.env} or --${hint.flag}`,
+    { key: 'apiSecret', source },
+  );
 }
 
 function readFlags(argv: readonly string[]): Record<string, string> {
