@@ -67,7 +67,7 @@ export async function checkAccess(req: FastifyRequest, claims: TokenClaims, stor
   }
   const requested = await access.room!(req);
   if (requested === undefined || !(await sameRoom(claims.roomId, requested, store))) {
-    const which = requested === undefined ? "no single room" : `room ${JSON.stringify(requested.slice(0, 64))}`;
+    const which = requested === undefined ? 'no single room' : `room ${JSON.stringify(requested.slice(0, 64))}`;
     throw new RoomkitError('UNAUTHORIZED_MEETING_ID', `token is for room "${claims.roomId}", but ${route} acts on ${which}; an operator token ("roles" including "${OPERATOR_ROLE}") may act on any room`);
   }
   if (access.who === 'moderator' && !claims.permissions.includes('allow_mod')) {
