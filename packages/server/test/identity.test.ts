@@ -1,6 +1,6 @@
 // Identity at join (issue #14): a participant id is taken over only by a token that pins it (or the
 // token that joined under it); a removed participant is kept out of the session under that id until
-// a host admits them again from the lobby; token id claims outside the id alphabet are refused.
+// a moderator admits them again from the lobby; token id claims outside the id alphabet are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, LeaveReason } from '@roomkit/protocol';
 import { generateToken, type GenerateTokenOptions } from '../src/auth/AccessToken.js';
@@ -71,7 +71,7 @@ describe('taking over a participant id that is in the meeting', () => {
 });
 
 describe('a removed participant', () => {
-  it('removed by a moderator, rejoining under that id waits in the lobby; a host denies: refused with UNAUTHORIZED_PARTCIPANT_ID', async () => {
+  it('removed by a moderator, rejoining under that id waits in the lobby; a moderator denies: refused with UNAUTHORIZED_PARTCIPANT_ID', async () => {
     const host = await join('ban-1', token({ permissions: ['allow_join', 'allow_mod'] }), 'host');
     const guestToken = token({ participantId: 'troll' });
     const guest = await join('ban-1', guestToken, 'troll');
@@ -90,7 +90,7 @@ describe('a removed participant', () => {
     expect(res.error.message).toMatch(/removed/);
   });
 
-  it('admitted again by a host from the lobby joins, and the ban is lifted', async () => {
+  it('admitted again by a moderator from the lobby joins, and the ban is lifted', async () => {
     const host = await join('ban-2', token({ permissions: ['allow_join', 'allow_mod'] }), 'host');
     const guestToken = token();
     expect((await join('ban-2', guestToken, 'kim')).res.ok).toBe(true);
@@ -104,6 +104,25 @@ describe('a removed participant', () => {
     await c.close();
     // Lifted: leaving and coming back needs nobody's approval.
     expect((await join('ban-2', guestToken, 'kim')).res.ok).toBe(true);
+  });
+
+  it('cannot be let back in by a guest without allow_mod: no entry-requested for them, respondEntry refused with UNAUTHORIZED_REQUEST', async () => {
+    const host = await join('ban-4', token({ permissions: ['allow_join', 'allow_mod'] }), 'host');
+    const friend = await join('ban-4', token(), 'friend');
+    const trollToken = token();
+    expect((await join('ban-4', trollToken, 'troll')).res.ok).toBe(true);
+    expect((await host.c.request({ t: 'removeParticipant', participantId: 'troll' })).ok).toBe(true);
+    const c = await connectWs(server.url);
+    clients.push(c);
+    const pending = c.request({ t: 'join', token: trollToken, meetingId: 'ban-4', participantId: 'troll', name: 'troll', mode: 'SIGNALLING_ONLY' });
+    await host.c.waitFor((m) => m.t === 'entryRequested' && m.participantId === 'troll');
+    expect(friend.c.messages.some((m) => m.t === 'entryRequested' && m.participantId === 'troll')).toBe(false);
+    const answer = await friend.c.request({ t: 'respondEntry', participantId: 'troll', decision: 'allowed' });
+    expect(answer.ok).toBe(false);
+    expect(answer.error.code).toBe(ErrorCode.UNAUTHORIZED_REQUEST);
+    expect(answer.error.message).toMatch(/allow_mod/);
+    await host.c.request({ t: 'respondEntry', participantId: 'troll', decision: 'denied' });
+    expect((await pending).error.code).toBe(ErrorCode.UNAUTHORIZED_PARTCIPANT_ID);
   });
 
   it('removed through REST (POST /v2/sessions/participants/remove) is kept out the same way', async () => {

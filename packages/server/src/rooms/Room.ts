@@ -62,7 +62,7 @@ export class Room {
   readonly lobby = new Lobby();
   /**
    * Ids removed by a moderator (or the REST API) in this session: a rejoin under one waits in the
-   * lobby until a host admits it again (which lifts the ban). Gone with the session.
+   * lobby until a moderator admits it again (which lifts the ban). Gone with the session.
    */
   private readonly banned = new Set<string>();
   /** Meeting-wide pins (`participant.pin()`), for everyone's UI and composite layouts. */
@@ -111,7 +111,7 @@ export class Room {
       const name = params.name;
       const allowed = await this.lobby.wait(id, name, sink, (asker) => {
         for (const p of this.participants.values()) {
-          if (isHost(p.permissions)) p.sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
+          if (this.mayAdmit(p, asker.id)) p.sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
         }
       });
       if (!allowed) {
@@ -163,8 +163,8 @@ export class Room {
     if (!participant.hidden) this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
     if (created) await created;
     if (!participant.hidden) this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
-    if (isHost(participant.permissions)) {
-      for (const asker of this.lobby.waiting) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
+    for (const asker of this.lobby.waiting) {
+      if (this.mayAdmit(participant, asker.id)) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
     }
     return {
       participant,
@@ -197,9 +197,14 @@ export class Room {
     );
   }
 
-  /** Keeps `id` out of this session until a host admits it again from the lobby. */
+  /** Keeps `id` out of this session until a moderator admits it again from the lobby. */
   private ban(id: string): void {
     this.banned.add(id);
+  }
+
+  /** Hosts answer the lobby; only a moderator may let a removed participant back in. */
+  private mayAdmit(host: Participant, askerId: string): boolean {
+    return this.banned.has(askerId) ? host.canModerate : isHost(host.permissions);
   }
 
   /** Removes someone (REST remove) and bans their id for the session, as a moderator's remove does. */
@@ -523,10 +528,11 @@ export class Room {
   /** A host answers someone waiting in the lobby; hosts and the asker hear the decision. */
   respondEntry(host: Participant, askerId: string, decision: 'allowed' | 'denied'): void {
     if (!isHost(host.permissions)) throw new RoomkitError('UNAUTHORIZED_REQUEST', 'answering entry requests needs allow_join or allow_mod');
+    if (!this.mayAdmit(host, askerId)) throw new RoomkitError('UNAUTHORIZED_REQUEST', `participant ${askerId} was removed from this meeting: only a moderator (allow_mod) may let them back in`);
     const askerSink = this.lobby.decide(askerId, decision === 'allowed', host.displayName);
     const event = { t: 'entryResponded', participantId: askerId, decision } as const;
     askerSink.send(event);
-    for (const p of this.participants.values()) if (isHost(p.permissions)) p.sink.send(event);
+    for (const p of this.participants.values()) if (this.mayAdmit(p, askerId)) p.sink.send(event);
   }
 
   /** Moderator removes someone: they get meetingLeft (REMOVE_PEER), everyone else participant-left. */
