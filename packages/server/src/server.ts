@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { LeaveReason } from '@roomkit/protocol';
 import type { Config } from './config/schema.js';
+import { checkApiSecret } from './config/loadConfig.js';
 import { createMediaEngine } from './media/createMediaEngine.js';
 import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
@@ -28,6 +29,7 @@ export interface StartServerOptions {
 }
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  checkApiSecret(config);
   configureLogging(config.logLevel);
   const log = logger('server');
   mkdirSync(config.dataDir, { recursive: true });
@@ -82,7 +84,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   egress.setBaseUrl(httpUrl);
   if (config.devMode) {
-    log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.`);
+    log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.${config.bind === '127.0.0.1' ? ' Listening on 127.0.0.1 only (dev mode default); set --bind / ROOMKIT_BIND to expose it.' : ''}`);
   }
   log.info({ httpUrl, rtcPort: config.rtcPort, announcedIp: config.announcedIp }, `Roomkit listening on ${httpUrl}`);
 

@@ -18,6 +18,7 @@ import type { StreamingKinds } from '../egress/streamingKinds.js';
 import type { HlsRecord } from '../egress/hls/HlsKind.js';
 import type { LivestreamRecord } from '../egress/livestream/LivestreamKind.js';
 import { ApiError, notFound } from './errors.js';
+import { anyMeetingToken, bodyRoom, queryRoom, roomModerator } from './restAccess.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -65,7 +66,7 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
     return room;
   };
 
-  app.post('/v2/livestreams/start', async (req) => {
+  app.post('/v2/livestreams/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startLivestreamBodySchema, req.body, 'body');
     const outputs = validateRtmpOutputs(body.outputs); // 4015 before anything else
     const room = await findRoom(body.roomId);
@@ -73,7 +74,7 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
     return livestreamResponse(deps.kinds.livestream.records.get(id)!);
   });
 
-  app.post('/v2/livestreams/end', async (req) => {
+  app.post('/v2/livestreams/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(endStreamBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'livestream')?.jobId;
@@ -82,21 +83,21 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
     return record ? livestreamResponse(record) : { message: 'livestream stopped' };
   });
 
-  app.get('/v2/livestreams', async (req) => {
+  app.get('/v2/livestreams', { config: { access: roomModerator(queryRoom) } }, async (req) => {
     const query = parseInput(listStreamsQuerySchema, req.query, 'query');
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };
     return paged(deps.kinds.livestream.records.list({ roomId, sessionId: query.sessionId }, page), page, livestreamResponse);
   });
 
-  app.post('/v2/hls/start', async (req) => {
+  app.post('/v2/hls/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startHlsBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const { id } = await deps.service.start({ kind: 'hls', roomId: room.roomId, config: body.config, by: 'api' });
     return hlsResponse(deps.kinds.hls.records.get(id)!, baseUrl(req));
   });
 
-  app.post('/v2/hls/end', async (req) => {
+  app.post('/v2/hls/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(endStreamBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'hls')?.jobId;
@@ -107,7 +108,7 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
 
   // VideoSDK answers with JSON naming the image's URL; so do we. `Accept: image/jpeg` (without
   // JSON) gets the bytes themselves, saving a round trip.
-  app.post('/v2/hls/capture', async (req, reply) => {
+  app.post('/v2/hls/capture', { config: { access: anyMeetingToken(bodyRoom) } }, async (req, reply) => {
     const body = parseInput(hlsCaptureBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const job = deps.service.job(room.roomId, 'hls');
@@ -129,7 +130,7 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
     return response;
   });
 
-  app.get('/v2/hls', async (req) => {
+  app.get('/v2/hls', { config: { access: roomModerator(queryRoom) } }, async (req) => {
     const query = parseInput(listStreamsQuerySchema, req.query, 'query');
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };

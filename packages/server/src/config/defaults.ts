@@ -3,10 +3,15 @@ import type { ConfigInput } from './schema.js';
 
 export const DEV_API_KEY = 'devkey';
 export const DEV_API_SECRET = 'devsecret-change-me';
+/** Dev mode listens here unless `bind` is given: the dev secret is published. */
+export const DEV_BIND = '127.0.0.1';
+/** Shortest API secret accepted outside dev mode (HS256: at least the hash's 32 bytes). */
+export const MIN_API_SECRET_BYTES = 32;
 
 export const defaults: Readonly<ConfigInput> = Object.freeze({
   port: 7880,
   rtcPort: 7882,
+  // Production default; dev mode (no apiKey/apiSecret) uses DEV_BIND unless bind is set.
   bind: '0.0.0.0',
   announcedIp: '127.0.0.1',
   apiKey: undefined,

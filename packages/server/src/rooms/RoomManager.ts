@@ -162,9 +162,7 @@ export class RoomManager {
     const participant = this.rooms.get(roomId)?.participants.get(participantId);
     const room = this.rooms.get(roomId);
     if (!room || !participant) return false;
-    participant.sink.send({ t: 'meetingLeft', reason });
-    await room.leave(participant, reason);
-    participant.sink.disconnect();
+    await room.remove(participant, reason);
     return true;
   }
 

@@ -17,6 +17,10 @@ export interface JoinParams {
   permissions: readonly string[];
   /** An egress compositor: not announced, not in lists or timelogs, does not keep a meeting alive. */
   hidden?: boolean;
+  /** The join token pins `participantId` (its `participantId` claim): it may take that id over. */
+  pinnedId?: boolean;
+  /** A fingerprint of the join token: a rejoin with the same token may take its own id back. */
+  credential?: string;
 }
 
 export interface PublishedStream {

@@ -1,6 +1,7 @@
 // One participant's WebSocket: validates every message at the edge, enforces size and rate limits,
 // runs requests one at a time, and turns room events into frames. Bad input never throws past here.
 import type { WebSocket, RawData } from 'ws';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   CLOSE_CODE_RECONNECTING,
@@ -266,6 +267,8 @@ export class SignalingConnection implements ConnectionSink {
         mode: request.mode ?? 'SEND_AND_RECV',
         permissions: claims.permissions,
         hidden: claims.roles?.includes('egress') ?? false,
+        pinnedId: claims.participantId !== undefined,
+        credential: createHash('sha256').update(request.token ?? '').digest('base64url'),
       },
       this,
     );
