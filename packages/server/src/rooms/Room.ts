@@ -59,7 +59,7 @@ export class Room {
   /** The room's autoCloseConfig.duration in minutes (VideoSDK): the session ends when it runs out. */
   private maxDurationMinutes: number | null = null;
   private durationTimer: NodeJS.Timeout | null = null;
-  readonly lobby = new Lobby();
+  readonly lobby: Lobby;
   /** Meeting-wide pins (`participant.pin()`), for everyone's UI and composite layouts. */
   readonly pins = new RoomPins();
   /** Plain-RTP taps of participant and track recordings. */
@@ -76,6 +76,7 @@ export class Room {
   ) {
     this.ref = { roomId: id, sessionId: this.sessionId };
     this.pubsub = new RoomPubSub(this.ref, archive);
+    this.lobby = new Lobby(options.maxLobbyAskersPerRoom ?? 100);
     this.taps = new RoomTaps(media, () => this.routerId);
   }
 
@@ -436,6 +437,10 @@ export class Room {
   }
 
   pubsubSubscribe(participant: Participant, topic: string): PubSubMessage[] {
+    const max = this.options.pubsubTopicsPerParticipant ?? 100;
+    if (!participant.pubsubTopics.has(topic) && participant.pubsubTopics.size >= max) {
+      throw new RoomkitError('ERROR_INVALID_PARAMETER', `topic: at most ${max} pubsub topics subscribed per participant`);
+    }
     participant.pubsubTopics.add(topic);
     return this.pubsub.history(topic, participant);
   }

@@ -24,8 +24,11 @@ export interface RoomSettings {
 
 /** Looks up (and, where allowed, creates) rooms; the store decides persistence. */
 export interface RoomDirectory {
-  /** The room's settings; creates the room on first join unless rooms must be created first (null then). */
-  roomForJoin(roomId: string): Promise<RoomSettings | null>;
+  /**
+   * The room's settings; creates the room on first join unless rooms must be created first (null
+   * then). `mayCreate` is called just before a room would be created, and may throw to refuse it.
+   */
+  roomForJoin(roomId: string, mayCreate?: () => void): Promise<RoomSettings | null>;
 }
 
 /** Where persisted pubsub messages of a session live. */

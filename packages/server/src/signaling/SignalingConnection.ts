@@ -21,6 +21,14 @@ import type { ConnectionSink } from '../rooms/ResumableSink.js';
 import type { EgressControl } from '../egress/types.js';
 import { RateLimiter } from './RateLimiter.js';
 
+/** What the server tracks of a socket before it joins (see SignalingServer). */
+export interface ConnectionAdmission {
+  /** The client's address as rate limits count it (an IPv6 /64). */
+  clientKey: string;
+  /** Called once a join token or resume was accepted: the socket is no longer a stranger's. */
+  authenticated(): void;
+}
+
 export interface SignalingLimits {
   maxMessageBytes: number;
   messagesPerSecond: number;
@@ -63,6 +71,7 @@ export class SignalingConnection implements ConnectionSink {
     private readonly limits: SignalingLimits,
     private readonly log: Logger,
     private readonly egress?: EgressControl,
+    private readonly admission: ConnectionAdmission = { clientKey: 'unknown', authenticated: () => {} },
   ) {
     this.limiter = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -98,6 +107,15 @@ export class SignalingConnection implements ConnectionSink {
     this.participant = null;
     this.room = null;
     if (this.ws.readyState === this.ws.OPEN) this.ws.close(1000, 'left the meeting');
+  }
+
+  /** The join deadline passed: tell the client why, then close. */
+  expire(reason: string): void {
+    if (this.participant || this.done) return;
+    this.sendError(ErrorCode.ERROR_UNABLE_TO_JOIN_MEETING, `${reason}: send 'join' right after connecting`);
+    this.ws.close(1008, 'join timeout');
+    // A client that never answers the close frame must not keep the socket.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
   }
 
   private sendError(code: number, message: string): void {
@@ -257,6 +275,7 @@ export class SignalingConnection implements ConnectionSink {
       meetingId: request.meetingId,
       ...(request.participantId ? { participantId: request.participantId } : {}),
     });
+    this.admission.authenticated();
     const { room, participant, result } = await this.rooms.join(
       {
         meetingId: request.meetingId,
@@ -266,6 +285,7 @@ export class SignalingConnection implements ConnectionSink {
         mode: request.mode ?? 'SEND_AND_RECV',
         permissions: claims.permissions,
         hidden: claims.roles?.includes('egress') ?? false,
+        creatorKey: this.admission.clientKey,
       },
       this,
     );
@@ -283,6 +303,7 @@ export class SignalingConnection implements ConnectionSink {
   private resume(request: Extract<ClientMessage, { t: 'resume' }>): unknown {
     if (this.participant || this.done) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'this connection has already joined a meeting');
     const { room, participant, result } = this.rooms.resume(request, this);
+    this.admission.authenticated();
     this.room = room;
     this.participant = participant;
     this.log.info({ meetingId: room.id, participantId: participant.id, replayed: result.replayed }, 'participant resumed');

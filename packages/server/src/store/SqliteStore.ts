@@ -94,7 +94,7 @@ export class SqliteStore implements Store {
       participantJoined: (s, p, at) => this.guard('participantJoined', () => this.participantJoined(s, p, at.getTime())),
       participantLeft: (s, p, at) => this.guard('participantLeft', () => this.participantLeft(s, p.id, at.getTime())),
     };
-    this.directory = { roomForJoin: async (roomId) => this.roomForJoin(roomId) };
+    this.directory = { roomForJoin: async (roomId, mayCreate) => this.roomForJoin(roomId, mayCreate) };
     this.archive = {
       append: (s, message, recipients) => this.guard('pubsub append', () => this.appendPubSub(s, message, recipients)),
       history: (s, topic, readerId) => this.guard('pubsub history', () => this.pubSubHistory(s, topic, readerId)) ?? [],
@@ -181,10 +181,11 @@ export class SqliteStore implements Store {
     return roomFromRow(this.sql('SELECT * FROM rooms WHERE id = ?').get(row.id) as RoomRow);
   }
 
-  private roomForJoin(roomId: string) {
+  private roomForJoin(roomId: string, mayCreate?: () => void) {
     let row = this.sql('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow | undefined;
     if (!row) {
       if (this.options.requireRoomCreation) return null;
+      mayCreate?.();
       this.insertRoom(roomId, {}, Date.now());
       row = this.sql('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow;
     }
