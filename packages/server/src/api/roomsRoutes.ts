@@ -1,7 +1,9 @@
 // REST API v2 rooms: create (idempotent on customRoomId), list, fetch, validate, deactivate.
 import type { FastifyInstance } from 'fastify';
 import { createRoomBodySchema, deactivateRoomBodySchema, pageQuerySchema, restIdSchema } from '@roomkit/protocol';
+import { RoomkitError } from '@roomkit/protocol';
 import { z } from 'zod';
+import { KeyedRateLimiter } from '../rooms/KeyedRateLimiter.js';
 import { notFound } from './errors.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged, roomResponse } from './present.js';
@@ -9,7 +11,11 @@ import type { RestApiDeps } from './restApi.js';
 
 const roomParams = z.object({ roomId: restIdSchema });
 
-export function roomsRoutes(app: FastifyInstance, { store, rooms }: RestApiDeps): void {
+export function roomsRoutes(app: FastifyInstance, { store, rooms, roomsCreatedPerTokenPerMinute }: RestApiDeps): void {
+  // A meeting token may create rooms (VideoSDK apps' "New meeting" button), so a guest could fill
+  // the database with them: creations are rate-limited per token.
+  const creations = new KeyedRateLimiter(roomsCreatedPerTokenPerMinute ?? 0);
+
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -18,8 +24,18 @@ export function roomsRoutes(app: FastifyInstance, { store, rooms }: RestApiDeps)
 
   app.post('/v2/rooms', async (req) => {
     const body = parseInput(createRoomBodySchema, req.body ?? {}, 'body');
-    const { room } = await store.createRoom(body);
-    return roomResponse(room, baseUrl(req));
+    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    if (!creations.take(token)) {
+      throw new RoomkitError('RATE_LIMITED', `this token created ${creations.perMinute} rooms in the last minute; try again in a minute`);
+    }
+    let created = false;
+    try {
+      const result = await store.createRoom(body);
+      created = result.created;
+      return roomResponse(result.room, baseUrl(req));
+    } finally {
+      if (!created) creations.refund(token); // an existing customRoomId, or a failure: nothing was created
+    }
   });
 
   app.get('/v2/rooms', async (req) => {

@@ -77,7 +77,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
   // page as a readable 401.
   registerCors(app, corsOrigins);
-  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
+  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, roomsCreatedPerTokenPerMinute: limits.roomsCreatedPerTokenPerMinute });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
   const files = new Map<string, { type: string; body: Buffer }>();
