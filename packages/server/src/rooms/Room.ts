@@ -602,6 +602,7 @@ export class Room {
     this.closed = true;
     if (this.durationTimer) clearTimeout(this.durationTimer);
     if (this.started) this.observer.sessionEnded(this.ref, new Date());
+    this.pubsub.drop();
     this.taps.clear();
     await this.media.request({ op: 'closeRouter', routerId: this.routerId }).catch(() => {});
     this.onEmpty(this);

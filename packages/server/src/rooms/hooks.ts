@@ -33,8 +33,25 @@ export interface RoomDirectory {
 
 /** Where persisted pubsub messages of a session live. */
 export interface PubSubArchive {
+  /** Keeps the message; beyond the retention limits the oldest of its topic (then of its session) go. */
   append(session: SessionRef, message: PubSubMessage, recipients: string[] | null): void;
+  /** The newest kept messages of a topic the reader may see, oldest first: at most `messagesPerTopic`. */
   history(session: SessionRef, topic: string, readerId: string): PubSubMessage[];
+  /** The session ended: its messages can never be read again. */
+  drop(session: SessionRef): void;
+}
+
+/** How much persisted pubsub a session keeps (config `limits.pubsub*`). */
+export interface PubSubRetention {
+  messagesPerTopic: number;
+  bytesPerTopic: number;
+  messagesPerSession: number;
+  bytesPerSession: number;
+}
+
+/** Bytes a persisted message counts for: its stored JSON and its recipient list. */
+export function persistedBytes(message: string, recipients: string | null): number {
+  return Buffer.byteLength(message) + (recipients === null ? 0 : Buffer.byteLength(recipients));
 }
 
 /** In-memory defaults: a server without a store still works (tests, embedding). */
