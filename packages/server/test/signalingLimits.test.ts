@@ -62,6 +62,18 @@ describe('signaling sockets that have not joined', () => {
     expect(good.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('a socket whose join is refused after its token was accepted (room full) is closed at the deadline', async () => {
+    const { url } = await start({ limits: { joinTimeoutSeconds: 1, maxParticipantsPerRoom: 1 } });
+    const inside = await connectWs(url);
+    const outside = await connectWs(url);
+    clients.push(inside, outside);
+    expect((await inside.request({ t: 'join', token: token(), meetingId: 'full', mode: 'SIGNALLING_ONLY' })).ok).toBe(true);
+    expect(await outside.request({ t: 'join', token: token(), meetingId: 'full', mode: 'SIGNALLING_ONLY' })).toMatchObject({ ok: false, error: { code: ErrorCode.MAX_PARTCIPANT_REACHED } });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(outside.ws.readyState).toBe(WebSocket.CLOSED);
+    expect(inside.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
   it('with the defaults, 60 idle sockets from one address: the first 50 are kept, the rest refused with HTTP 429 and code 4029', async () => {
     const { url } = await start({});
     const results = [];

@@ -25,8 +25,10 @@ import { RateLimiter } from './RateLimiter.js';
 export interface ConnectionAdmission {
   /** The client's address as rate limits count it (an IPv6 /64). */
   clientKey: string;
-  /** Called once a join token or resume was accepted: the socket is no longer a stranger's. */
+  /** A join token or resume was accepted: the socket is no longer a stranger's (its slot is freed, the deadline stops). */
   authenticated(): void;
+  /** A join failed after its token was accepted: the socket must still join within the deadline. */
+  joinFailed(): void;
 }
 
 export interface SignalingLimits {
@@ -71,7 +73,7 @@ export class SignalingConnection implements ConnectionSink {
     private readonly limits: SignalingLimits,
     private readonly log: Logger,
     private readonly egress?: EgressControl,
-    private readonly admission: ConnectionAdmission = { clientKey: 'unknown', authenticated: () => {} },
+    private readonly admission: ConnectionAdmission = { clientKey: 'unknown', authenticated: () => {}, joinFailed: () => {} },
   ) {
     this.limiter = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -276,7 +278,7 @@ export class SignalingConnection implements ConnectionSink {
       ...(request.participantId ? { participantId: request.participantId } : {}),
     });
     this.admission.authenticated();
-    const { room, participant, result } = await this.rooms.join(
+    const { room, participant, result } = await this.joinRoom(
       {
         meetingId: request.meetingId,
         participantId: request.participantId ?? claims.participantId,
@@ -298,6 +300,15 @@ export class SignalingConnection implements ConnectionSink {
     this.log.info({ meetingId: room.id, participantId: participant.id }, 'participant joined');
     const egress = this.egress?.states(room.id) ?? [];
     return egress.length > 0 ? { ...result, egress } : result;
+  }
+
+  private async joinRoom(...args: Parameters<RoomManager['join']>): ReturnType<RoomManager['join']> {
+    try {
+      return await this.rooms.join(...args);
+    } catch (err) {
+      this.admission.joinFailed();
+      throw err;
+    }
   }
 
   private resume(request: Extract<ClientMessage, { t: 'resume' }>): unknown {

@@ -72,27 +72,35 @@ export class SignalingServer {
       refuseUpgrade(socket, status, reason, { statusCode: status, error: { code: ErrorCode.RATE_LIMITED, message } });
       return true;
     }
+    let connection: SignalingConnection | undefined;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      clearTimeout(deadline);
       this.unjoined.release(key);
     };
-    const deadline = setTimeout(() => {
-      released = true;
-      this.unjoined.release(key);
-      connection?.expire(`no join within ${this.limits.joinTimeoutSeconds} s`);
-      if (!connection) socket.destroy();
-    }, this.limits.joinTimeoutSeconds * 1000);
-    deadline.unref();
-    socket.once('close', release);
-    let connection: SignalingConnection | undefined;
+    let deadline: NodeJS.Timeout | null = null;
+    const arm = () => {
+      if (deadline) clearTimeout(deadline);
+      deadline = setTimeout(() => {
+        release();
+        connection?.expire(`no join within ${this.limits.joinTimeoutSeconds} s`);
+        if (!connection) socket.destroy();
+      }, this.limits.joinTimeoutSeconds * 1000);
+      deadline.unref();
+    };
+    const authenticated = () => {
+      release();
+      if (deadline) clearTimeout(deadline);
+      deadline = null;
+    };
+    arm();
+    socket.once('close', () => authenticated());
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const alive = () => this.unanswered.delete(ws);
       ws.on('pong', alive);
       ws.on('message', alive);
-      connection = new SignalingConnection(ws, this.rooms, this.auth, this.limits, this.log, this.egress, { clientKey: key, authenticated: release });
+      connection = new SignalingConnection(ws, this.rooms, this.auth, this.limits, this.log, this.egress, { clientKey: key, authenticated, joinFailed: arm });
     });
     return true;
   }
