@@ -39,7 +39,8 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
     unjoinedSockets: 1000,
     httpRequestTimeoutSeconds: 30,
     httpHeadersTimeoutSeconds: 10,
-    httpIdleTimeoutSeconds: 60,
-    httpKeepAliveSeconds: 5,
+    httpIdleTimeoutSeconds: 120,
+    // Longer than the 60 s idle timeout of common load balancers, so they close first (fastify's own default).
+    httpKeepAliveSeconds: 72,
   }),
 });

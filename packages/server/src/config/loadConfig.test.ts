@@ -65,8 +65,8 @@ describe('loadConfig', () => {
         unjoinedSockets: 1000,
         httpRequestTimeoutSeconds: 30,
         httpHeadersTimeoutSeconds: 10,
-        httpIdleTimeoutSeconds: 60,
-        httpKeepAliveSeconds: 5,
+        httpIdleTimeoutSeconds: 120,
+        httpKeepAliveSeconds: 72,
       },
     });
   });
