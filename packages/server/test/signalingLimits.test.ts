@@ -169,7 +169,7 @@ describe('caps on what a joined participant can grow', () => {
     expect((await joiner.request({ t: 'join', token: token(), meetingId: 'live-1', mode: 'SIGNALLING_ONLY' })).ok).toBe(true);
   });
 
-  it('POST /v2/rooms creates at most roomsCreatedPerTokenPerMinute rooms per token (429, 4029); another token is not affected', async () => {
+  it('POST /v2/rooms creates at most roomsCreatedPerTokenPerMinute rooms per guest token (429, 4029); other tokens and operator (crawler) tokens are not affected', async () => {
     const { url } = await start({ limits: { roomsCreatedPerTokenPerMinute: 3 } });
     const guest = token();
     const create = (t: string, body: unknown = {}) =>
@@ -180,5 +180,8 @@ describe('caps on what a joined participant can grow', () => {
     const refused = await (await create(guest)).json();
     expect(refused.error.code).toBe(ErrorCode.RATE_LIMITED);
     expect((await create(token(['allow_join', 'allow_mod']))).status).toBe(200);
+    expect((await create(guest, { customRoomId: 'existing-1' })).status).toBe(429);
+    const operator = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'], roles: ['crawler'] });
+    for (let i = 0; i < 5; i++) expect((await create(operator)).status).toBe(200); // the operator's token is not limited
   });
 });

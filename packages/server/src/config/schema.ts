@@ -68,7 +68,7 @@ export const limitsSchema = z
     maxRooms: positiveInt,
     /** Rooms that joins to unknown ids may create per client address per minute (requireRoomCreation false); 0: no limit. */
     roomsCreatedByJoinPerMinute: nonNegativeInt,
-    /** Rooms `POST /v2/rooms` may create per token per minute; 0: no limit. */
+    /** Rooms `POST /v2/rooms` may create per token per minute (tokens with the crawler role are not limited); 0: no limit. */
     roomsCreatedPerTokenPerMinute: nonNegativeInt,
     /** PubSub topics one participant may subscribe to. */
     pubsubTopicsPerParticipant: positiveInt,
