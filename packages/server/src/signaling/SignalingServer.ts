@@ -33,6 +33,7 @@ export class SignalingServer {
   private readonly unanswered = new WeakSet<WebSocket>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly unjoined: UnjoinedSockets;
+  private lastFullWarningMs = 0;
 
   constructor(
     private readonly rooms: RoomManager,
@@ -68,7 +69,11 @@ export class SignalingServer {
         admission === 'server'
           ? [503, 'Service Unavailable', `the server has ${this.limits.unjoinedSockets} signaling connections waiting to join; try again shortly`]
           : [429, 'Too Many Requests', `your address has ${this.limits.unjoinedSocketsPerAddress} signaling connections waiting to join; join on them or close them first`];
-      this.log.debug({ key, admission }, 'signaling upgrade refused');
+      const now = Date.now();
+      if (admission === 'server' && now - this.lastFullWarningMs > 60_000) {
+        this.lastFullWarningMs = now;
+        this.log.warn({ unjoined: this.unjoined.size }, `refusing signaling connections: ${this.limits.unjoinedSockets} are open without having joined (limits.unjoinedSockets)`);
+      } else this.log.debug({ key, admission }, 'signaling upgrade refused');
       refuseUpgrade(socket, status, reason, { statusCode: status, error: { code: ErrorCode.RATE_LIMITED, message } });
       return true;
     }
