@@ -25,6 +25,8 @@ export interface RestApiDeps {
   /** RTMP livestreams and HLS (egress); without it those routes are not mounted. */
   streaming?: StreamingDeps;
   auth: TokenContext;
+  /** Rooms `POST /v2/rooms` may create per token per minute (absent or 0: no limit). */
+  roomsCreatedPerTokenPerMinute?: number;
 }
 
 /** The `?token=` of a download link: one string, or a 401 naming what came instead. */

@@ -2,7 +2,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StoredRoom } from '../store/Store.js';
 import { createRoomBodySchema, deactivateRoomBodySchema, pageQuerySchema, restIdSchema } from '@roomkit/protocol';
+import { RoomkitError } from '@roomkit/protocol';
 import { z } from 'zod';
+import { KeyedRateLimiter } from '../rooms/KeyedRateLimiter.js';
 import { ApiError, notFound } from './errors.js';
 import { anyMeetingToken, isOperator, operatorOnly, paramRoom } from './restAccess.js';
 import { parseInput } from './parse.js';
@@ -11,7 +13,11 @@ import type { RestApiDeps } from './restApi.js';
 
 const roomParams = z.object({ roomId: restIdSchema });
 
-export function roomsRoutes(app: FastifyInstance, { store, rooms }: RestApiDeps): void {
+export function roomsRoutes(app: FastifyInstance, { store, rooms, roomsCreatedPerTokenPerMinute }: RestApiDeps): void {
+  // A meeting token may create rooms (VideoSDK apps' "New meeting" button), so a guest could fill
+  // the database with them: creations are rate-limited per token.
+  const creations = new KeyedRateLimiter(roomsCreatedPerTokenPerMinute ?? 0);
+
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -28,11 +34,23 @@ export function roomsRoutes(app: FastifyInstance, { store, rooms }: RestApiDeps)
 
   app.post('/v2/rooms', { config: { access: anyMeetingToken() } }, async (req) => {
     const body = parseInput(createRoomBodySchema, req.body ?? {}, 'body');
-    if (body.webhook !== undefined && !isOperator(req.roomkitClaims!)) {
+    const operator = isOperator(req.roomkitClaims!);
+    if (body.webhook !== undefined && !operator) {
       throw new ApiError(403, 'INVALID_PERMISSIONS', 'webhook: setting a room\'s webhook needs an operator token ("roles" including "crawler")');
     }
-    const { room } = await store.createRoom(body);
-    return shown(req, room);
+    const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    // The operator's own tokens (role crawler) are not limited.
+    if (!operator && !creations.take(token)) {
+      throw new RoomkitError('RATE_LIMITED', `this token created ${creations.perMinute} rooms in the last minute; try again in a minute`);
+    }
+    let created = false;
+    try {
+      const result = await store.createRoom(body);
+      created = result.created;
+      return shown(req, result.room);
+    } finally {
+      if (!created && !operator) creations.refund(token); // an existing customRoomId, or a failure: nothing was created
+    }
   });
 
   app.get('/v2/rooms', { config: { access: operatorOnly } }, async (req) => {

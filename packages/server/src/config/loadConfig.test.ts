@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { loadConfig, stripJsonComments } from './loadConfig.js';
 
@@ -48,7 +49,28 @@ describe('loadConfig', () => {
       mediaWorkers: 'auto',
       mediaWorkerRoomCapacity: 200,
       corsOrigins: '*',
-      limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
+      limits: {
+        maxMessageBytes: 65536,
+        messagesPerSecond: 50,
+        messageBurst: 100,
+        maxParticipantsPerRoom: 100,
+        maxLobbyAskersPerRoom: 100,
+        maxRooms: 1000,
+        roomsCreatedByJoinPerMinute: 30,
+        roomsCreatedPerTokenPerMinute: 30,
+        pubsubTopicsPerParticipant: 100,
+        pubsubMessagesPerTopic: 1000,
+        pubsubBytesPerTopic: 1048576,
+        pubsubMessagesPerSession: 10000,
+        pubsubBytesPerSession: 16777216,
+        joinTimeoutSeconds: 10,
+        unjoinedSocketsPerAddress: 50,
+        unjoinedSockets: 1000,
+        httpRequestTimeoutSeconds: 30,
+        httpHeadersTimeoutSeconds: 10,
+        httpIdleTimeoutSeconds: 120,
+        httpKeepAliveSeconds: 72,
+      },
     });
   });
 
@@ -72,12 +94,7 @@ describe('loadConfig', () => {
     expect(config.bind).toBe('::');
     expect(config.dataDir).toBe(join(dir, 'x/y'));
     expect(config.requireRoomCreation).toBe(true);
-    expect(config.limits).toEqual({
-      maxMessageBytes: 65536,
-      messagesPerSecond: 50,
-      messageBurst: 5,
-      maxParticipantsPerRoom: 100,
-    });
+    expect(config.limits).toEqual({ ...defaults.limits, messageBurst: 5 });
   });
 
   it('with ROOMKIT_CONFIG, reads the file relative to cwd', () => {

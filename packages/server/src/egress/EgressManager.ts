@@ -15,6 +15,7 @@ import { EgressJob } from './EgressJob.js';
 import { RtpCompositeJob } from './composite/RtpCompositeJob.js';
 import type { CompositeRoom } from './composite/RoomFeeds.js';
 import type { CompositeJobHandle, JobHandlers, StartJobParams } from './types.js';
+import { refuseUpgrade } from '../signaling/refuseUpgrade.js';
 
 export const EGRESS_INGEST_PATH = '/egress/ingest';
 export const EGRESS_COMPOSE_PATH = '/egress/compose';
@@ -158,7 +159,7 @@ export class EgressManager {
     if (url.pathname !== EGRESS_INGEST_PATH) return false;
     const job = this.jobs.get(url.searchParams.get('job') ?? '');
     if (!(job instanceof EgressJob) || url.searchParams.get('key') !== job.key) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, 403, 'Forbidden');
       return true;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => job.attachIngest(ws));

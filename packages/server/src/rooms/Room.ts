@@ -59,7 +59,7 @@ export class Room {
   /** The room's autoCloseConfig.duration in minutes (VideoSDK): the session ends when it runs out. */
   private maxDurationMinutes: number | null = null;
   private durationTimer: NodeJS.Timeout | null = null;
-  readonly lobby = new Lobby();
+  readonly lobby: Lobby;
   /**
    * Ids removed by a moderator (or the REST API) in this session: a rejoin under one waits in the
    * lobby until a moderator admits it again (which lifts the ban). Gone with the session.
@@ -81,6 +81,7 @@ export class Room {
   ) {
     this.ref = { roomId: id, sessionId: this.sessionId };
     this.pubsub = new RoomPubSub(this.ref, archive);
+    this.lobby = new Lobby(options.maxLobbyAskersPerRoom ?? 100);
     this.taps = new RoomTaps(media, () => this.routerId);
   }
 
@@ -483,6 +484,10 @@ export class Room {
   }
 
   pubsubSubscribe(participant: Participant, topic: string): PubSubMessage[] {
+    const max = this.options.pubsubTopicsPerParticipant ?? 100;
+    if (!participant.pubsubTopics.has(topic) && participant.pubsubTopics.size >= max) {
+      throw new RoomkitError('ERROR_INVALID_PARAMETER', `topic: at most ${max} pubsub topics subscribed per participant`);
+    }
     participant.pubsubTopics.add(topic);
     return this.pubsub.history(topic, participant);
   }
@@ -642,6 +647,7 @@ export class Room {
     this.closed = true;
     if (this.durationTimer) clearTimeout(this.durationTimer);
     if (this.started) this.observer.sessionEnded(this.ref, new Date());
+    this.pubsub.drop();
     this.taps.clear();
     await this.media.request({ op: 'closeRouter', routerId: this.routerId }).catch(() => {});
     this.onEmpty(this);
