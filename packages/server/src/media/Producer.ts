@@ -15,6 +15,7 @@ import type { MediaKind } from './types.js';
 import { replayFromKeyframe, type ReplayRange } from './keyframeReplay.js';
 import { DEFAULT_MAX_AUDIO_LATENESS_MS, DEFAULT_MAX_VIDEO_LATENESS_MS, StaleMediaGuard, Verdict, type StaleMediaLimits } from './overload/StaleMediaGuard.js';
 import { logger } from '../logger.js';
+import { reportPacketError } from './mediaCounters.js';
 
 const log = logger('media:Producer');
 
@@ -167,7 +168,20 @@ export class Producer {
   /** Keep the track referenced here: a collected Track silently stops delivering. */
   attach(track: Track): void {
     this.track = track;
-    track.onMessage((msg) => this.onPacket(msg));
+    track.onMessage((msg) => this.receive(msg));
+  }
+
+  /**
+   * The packet path's entry point: whatever one packet makes throw (a parser or rewrite bug, a
+   * consumer's) is counted and the packet dropped; the next is handled as usual. An exception
+   * escaping a node-datachannel callback would kill the worker and every room on it.
+   */
+  receive(buf: Buffer): void {
+    try {
+      this.onPacket(buf);
+    } catch (err) {
+      reportPacketError(err, 'producer');
+    }
   }
 
   /**
@@ -178,7 +192,11 @@ export class Producer {
 
   /** A packet piped from the origin worker; `layer` is the origin's (the rid may be long gone). */
   onPipedPacket(buf: Buffer, layer: number): void {
-    this.onPacket(buf, layer);
+    try {
+      this.onPacket(buf, layer);
+    } catch (err) {
+      reportPacketError(err, 'pipe');
+    }
   }
 
   /** What a relay copy of this producer is built from. */

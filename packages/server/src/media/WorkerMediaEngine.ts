@@ -291,7 +291,7 @@ export class WorkerMediaEngine implements MediaEngine {
   }
 
   private async stats(): Promise<MediaStats> {
-    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, fastStarts: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0, rssBytes: 0, heapUsedBytes: 0 };
+    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, fastStarts: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0, rssBytes: 0, heapUsedBytes: 0, packetErrors: 0, rtcpDropped: 0 };
     for (const { stats: s } of await this.workerStats()) {
       for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] = key === 'latenessMs' ? Math.max(total[key], s[key]) : total[key] + s[key];
     }

@@ -77,6 +77,10 @@ export interface MediaStats {
   /** The worker process's memory (bytes): resident, and the JS heap in use (summed over workers). */
   rssBytes: number;
   heapUsedBytes: number;
+  /** Packets whose handling threw (counted and dropped by the packet path's exception guard). */
+  packetErrors: number;
+  /** Subscriber RTCP dropped by the per-subscriber caps (RTCP packets, transport-cc statuses). */
+  rtcpDropped: number;
 }
 
 export type MediaEvent =
