@@ -54,8 +54,13 @@ function estimatorWithTraffic(): TransportCcEstimator {
   return e;
 }
 
-function handlerFor(e: TransportCcEstimator): RtcpHandler {
-  return { onTransportCc: (_s, buf, offset, end) => e.onFeedback(buf, offset, end, 0) };
+/**
+ * Each feedback arrives `stepMs` after the previous one: 1000 ms measures what one admitted packet
+ * costs (any per-second budget has refilled), 1/3.4 ms a flood of 3.4k packets a second.
+ */
+function handlerFor(e: TransportCcEstimator, stepMs = 1000): RtcpHandler {
+  let now = 0;
+  return { onTransportCc: (_s, buf, offset, end) => e.onFeedback(buf, offset, end, (now += stepMs)) };
 }
 
 /** The dedupe key (base seq, feedback count) changes each time, as an attacker makes it. */
@@ -97,14 +102,31 @@ function vary(buf: Uint8Array, offset: number, i: number): void {
   });
 }
 
+{
+  const e = estimatorWithTraffic();
+  const h = handlerFor(e, 1 / 3.4);
+  bench('crafted transport-cc flood at 3.4k/s (average per packet)', 20_000, (i) => {
+    vary(single, 0, i);
+    parseRtcp(single, single.length, h);
+  });
+}
+{
+  const e = estimatorWithTraffic();
+  const h = handlerFor(e, 1 / 3.4);
+  bench('crafted compound flood at 3.4k/s (average per packet)', 200, (i) => {
+    for (let k = 0; k < 30; k++) vary(compound, k * 40, i * 30 + k);
+    parseRtcp(compound, compoundLength, h);
+  });
+}
+
 // After the fix: a flood through the per-subscriber gate (most packets dropped by the bucket).
 try {
   const mod = (await import('../packages/server/src/media/SubscriberRtcpGate.js')) as typeof import('../packages/server/src/media/SubscriberRtcpGate.js');
   const e = estimatorWithTraffic();
   const gate = new mod.SubscriberRtcpGate();
-  const h = handlerFor(e);
+  const h = handlerFor(e, 1 / 3.4);
   let now = 0;
-  bench('flood of crafted packets through the subscriber RTCP gate', 200_000, (i) => {
+  bench('crafted flood at 3.4k/s through the subscriber RTCP gate', 200_000, (i) => {
     vary(single, 0, i);
     now += 1 / 3.4; // 3.4k packets/s
     gate.handle(single, h, now);
