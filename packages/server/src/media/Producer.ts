@@ -7,7 +7,7 @@ import { ReportBlock, parseRtcp, writePli, writeReceiverReport, writeRemb, type 
 import { ReceiveStats } from './rtp/ReceiveStats.js';
 import { PacketHistory } from './rtp/PacketHistory.js';
 import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
-import { findHeaderExtension } from './rtp/rtpPacket.js';
+import { findFixedHeaderExtension } from './rtp/rtpPacket.js';
 import { writeNack } from './rtp/rtcp.js';
 import { readU16 } from './rtp/bytes.js';
 import { TransportCcFeedback } from './TransportCcFeedback.js';
@@ -214,8 +214,8 @@ export class Producer {
     const now = performance.now();
     // Every packet counts for congestion control, padding probes included.
     if (this.transportCc && rtpView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
-      const offset = findHeaderExtension(buf, rtpView, this.params.transportCcExtensionId!);
-      if (offset >= 0 && offset + 2 <= buf.length) {
+      const offset = findFixedHeaderExtension(buf, rtpView, this.params.transportCcExtensionId!, 2);
+      if (offset >= 0) {
         this.transportCc.onPacket(readU16(buf, offset), rtpView.ssrc, now);
         rtpView.transportCcOffset = offset; // consumers restamp it with their subscriber's numbering
       }
@@ -230,8 +230,8 @@ export class Producer {
     this.packetsIn++;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     // When the publisher sent it (the guard measures our own delay against it); also restamped by consumers.
-    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
-    const sentAt = absSendTime >= 0 && absSendTime + 3 <= buf.length ? (buf[absSendTime]! << 16) | (buf[absSendTime + 1]! << 8) | buf[absSendTime + 2]! : -1;
+    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findFixedHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId, 3) : -1;
+    const sentAt = absSendTime >= 0 ? (buf[absSendTime]! << 16) | (buf[absSendTime + 1]! << 8) | buf[absSendTime + 2]! : -1;
     if (this.kind === 'video') {
       const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
       if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) {

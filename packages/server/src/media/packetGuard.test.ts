@@ -83,3 +83,31 @@ describe('SubscriberRtcpGate', () => {
     expect(gate.dropped).toBe(0);
   });
 });
+
+describe('forward rewrite stays inside the elements it owns (found by the forward-path fuzz target)', () => {
+  it('a publisher packet whose abs-send-time element is 1 byte (not 3) is forwarded without the stamp spilling into the next bytes', async () => {
+    const { Consumer } = await import('./Consumer.js');
+    const { SubscriberSlot } = await import('./SubscriberSlot.js');
+    const producer = new Producer({ id: 'p', group: null, kind: 'video', payloadType: 96, simulcast: false, rids: [], ridExtensionId: 0, audioLevelExtensionId: 0, absSendTimeExtensionId: 2, transportCcExtensionId: 3 });
+    const sent: Buffer[] = [];
+    const slot = new SubscriberSlot('0', 'video', 0x1000, 96, { sendMessageBinary: (b: Buffer) => (sent.push(Buffer.from(b)), true) } as never, 0x2000, 97);
+    slot.open = true;
+    const consumer = new Consumer('c', producer, slot);
+    slot.consumer = consumer;
+    producer.consumers.push(consumer);
+    const { track, deliver } = fakeTrack();
+    producer.attach(track);
+    // Extension block: abs-send-time (id 2) with ONE data byte, then transport-cc (id 3) with ONE byte, then
+    // a 4-byte element 5 that must come out untouched; VP8 keyframe payload.
+    const packet = (seq: number) => Buffer.from(buildRtp({ payloadType: 96, sequenceNumber: seq, timestamp: 3000 * seq, ssrc: 5, extForm: 'one', extensions: [{ id: 2, data: [0xaa] }, { id: 3, data: [0xbb] }, { id: 5, data: [1, 2, 3, 4] }], payload: [0x10, 0x00, 0x9d, 0x01, 0x2a, 7, 7, 7] }));
+    deliver(packet(1));
+    consumer.update(performance.now());
+    deliver(packet(2));
+    expect(sent.length).toBeGreaterThan(0);
+    const original = packet(2);
+    const out = sent[sent.length - 1]!;
+    expect(out.length).toBe(original.length);
+    // Everything after the fixed header is unchanged: no element was the size the forwarder stamps.
+    expect([...out.subarray(12)]).toEqual([...original.subarray(12)]);
+  });
+});
