@@ -100,6 +100,8 @@ export interface MediaEngine {
   request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]>;
   onEvent(listener: (event: MediaEvent) => void): void;
   close(): Promise<void>;
+  /** Media worker processes live and configured (absent or configured 0: media runs in-process, always live). */
+  workerHealth?(): { live: number; configured: number };
 }
 
 export interface MediaEngineOptions {
