@@ -48,6 +48,13 @@ describe('media worker supervision', () => {
     expect(handles(engine)[0]!.worker.pid).not.toBe(oldPid);
     expect(engine.ports.sort()).toEqual(ports.sort());
     expect(await health()).toEqual({ status: 200, body: expect.objectContaining({ ok: true, mediaWorkers: { live: 2, configured: 2 } }) });
+    // Per-worker counters of the packet path's defences, the respawned worker's included.
+    const metrics = await fetch(`${url}/metrics`).then((r) => r.text());
+    for (const w of ['0', '1']) {
+      expect(metrics).toContain(`roomkit_media_packet_errors_total{worker="${w}"} 0`);
+      expect(metrics).toContain(`roomkit_media_rtcp_dropped_total{worker="${w}"} 0`);
+    }
+    expect(metrics).toContain('roomkit_media_workers 2');
     // The new worker carries rooms.
     await engine.request({ op: 'createRouter', routerId: 'a' });
     await engine.request({ op: 'createRouter', routerId: 'b' });
