@@ -93,8 +93,9 @@ export class WorkerMediaEngine implements MediaEngine {
   private readonly respawnTimers = new Map<number, NodeJS.Timeout>();
   /** Rooms lost while no worker was live: reported (routerLost) again once one is back. */
   private readonly orphanedRouters = new Set<string>();
-  /** Workers started since boot, respawns included (for tests and logs). */
+  /** Workers started since boot, respawns included, and respawns attempted (for tests and logs). */
   spawned = 0;
+  respawnAttempts = 0;
   /** Test hook: while true, respawns fail at once (as a worker that cannot start would). */
   failRespawnsForTest = false;
 
@@ -184,6 +185,7 @@ export class WorkerMediaEngine implements MediaEngine {
 
   private async respawn(index: number, dead: WorkerHandle): Promise<void> {
     if (this.closing || this.options === null) return;
+    this.respawnAttempts++;
     try {
       if (this.failRespawnsForTest) throw new Error('respawn disabled by a test');
       await this.spawn(this.options, index);
