@@ -80,7 +80,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
     extraRoutes: (a) => egress.routes(a),
     streaming: { service: egress.service, kinds: egress.streaming },
     hlsState: (roomId) => egress.service.states(roomId).find((s) => s.kind === 'hls') ?? null,
-    health: () => ({ rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
+    health: () => {
+      // Media capacity: every configured worker dead (and not yet respawned) means no meeting can
+      // carry media; the route answers 503 then. In-process media (0 workers) is always live.
+      const workers = media.workerHealth?.() ?? { live: 0, configured: 0 };
+      return { ok: workers.configured === 0 || workers.live > 0, rooms: rooms.size, connections: signaling?.connectionCount ?? 0, mediaWorkers: workers };
+    },
     metrics: () => collectMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
   });
   const sockets = new ServerSockets(app.server);

@@ -24,6 +24,8 @@ export async function collectMetrics(media: MediaEngine, server: { rooms: number
     { name: 'roomkit_media_packets_in_total', help: 'RTP packets received from publishers.', type: 'counter', samples: per((s) => s.packetsIn) },
     { name: 'roomkit_media_packets_out_total', help: 'RTP packets forwarded to subscribers.', type: 'counter', samples: per((s) => s.packetsOut) },
     { name: 'roomkit_media_send_errors_total', help: 'Forwarded packets the transport refused.', type: 'counter', samples: per((s) => s.sendErrors) },
+    { name: 'roomkit_media_packet_errors_total', help: 'Packets whose handling threw in the media worker (caught, counted and dropped; the worker lives on).', type: 'counter', samples: per((s) => s.packetErrors) },
+    { name: 'roomkit_media_rtcp_dropped_total', help: 'Subscriber RTCP dropped by the per-subscriber caps (RTCP packets per second, transport-cc statuses per second).', type: 'counter', samples: per((s) => s.rtcpDropped) },
     { name: 'roomkit_media_fast_starts_total', help: 'Video starts, switches and resumes served by replaying a recent keyframe instead of waiting for one.', type: 'counter', samples: per((s) => s.fastStarts) },
     {
       name: 'roomkit_media_shed_packets_total',

@@ -126,7 +126,12 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
     reply.code(204).send();
   });
 
-  app.get('/health', () => ({ ok: true, ...health() }));
+  // `ok: false` from the server's health (no live media worker) is a 503, for load balancers.
+  app.get('/health', (_req, reply) => {
+    const body = { ok: true, ...health() };
+    if (body.ok === false) reply.code(503);
+    return body;
+  });
 
   if (metrics) {
     app.get('/metrics', async (_req, reply) => {

@@ -4,7 +4,7 @@
 // subscriber's NACKs with RTX built from the producer's history, and stamps abs-send-time.
 import type { PacketSink, Producer } from './Producer.js';
 import type { ForwardSlot, SlotConsumer } from './SubscriberSlot.js';
-import { RtpView, findHeaderExtension, parseRtp, writePayloadType, writeSequenceNumber, writeSsrc, writeTimestamp } from './rtp/rtpPacket.js';
+import { RtpView, findFixedHeaderExtension, parseRtp, writePayloadType, writeSequenceNumber, writeSsrc, writeTimestamp } from './rtp/rtpPacket.js';
 import { Vp8View, parseVp8, writeVp8PictureId, writeVp8Tl0PicIdx } from './rtp/vp8.js';
 import { seqNewer } from './rtp/sequence.js';
 import { buildRtx } from './rtp/rtx.js';
@@ -192,14 +192,14 @@ export class Consumer implements PacketSink, SlotConsumer {
     }
     const absId = this.producer.absSendTimeExtensionId;
     if (absId > 0 && historyView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
-      const offset = findHeaderExtension(rtxPacket, historyView, absId);
+      const offset = findFixedHeaderExtension(rtxPacket, historyView, absId, 3);
       if (offset >= 0) {
         writeAbsSendTime(rtxPacket, offset, nowMs);
         relabelOneByteExtension(rtxPacket, offset, slot.absSendTimeId);
       }
     }
     const twccId = this.producer.transportCcExtensionId;
-    const twccOffset = twccId > 0 && historyView.extProfile === ONE_BYTE_EXTENSION_PROFILE ? findHeaderExtension(rtxPacket, historyView, twccId) : -1;
+    const twccOffset = twccId > 0 && historyView.extProfile === ONE_BYTE_EXTENSION_PROFILE ? findFixedHeaderExtension(rtxPacket, historyView, twccId, 2) : -1;
     if (!slot.send(rtxPacket.subarray(0, rtxLength), twccOffset, nowMs)) return 0;
     this.retransmissions++;
     return rtxLength;

@@ -13,6 +13,7 @@ import { OverloadMonitor } from './overload/OverloadMonitor.js';
 import { PipeHub } from './pipe/PipeHub.js';
 import { isPipeCommand, type PipeCommand, type PipeResults } from './pipe/pipeTypes.js';
 import { logger } from '../logger.js';
+import { mediaCounters, reportPacketError } from './mediaCounters.js';
 
 const log = logger('media:worker');
 
@@ -264,8 +265,20 @@ export class MediaWorkerCore {
     this.lastTickMs = now;
     // A late tick means this thread was busy or starved: incoming media queued up behind it.
     if (elapsed > 3 * TICK_MS && log.isLevelEnabled('debug')) log.debug({ tickGapMs: Math.round(elapsed), rtcPort: this.options.rtcPort }, 'media tick late');
-    for (const router of this.routers.values()) router.tick(now, elapsed);
-    this.overload.tick(this.allProducers(), now);
+    // A throw in one room's periodic work must neither kill the worker (an exception out of a
+    // timer is fatal) nor stop the other rooms' ticks.
+    for (const router of this.routers.values()) {
+      try {
+        router.tick(now, elapsed);
+      } catch (err) {
+        reportPacketError(err, 'tick');
+      }
+    }
+    try {
+      this.overload.tick(this.allProducers(), now);
+    } catch (err) {
+      reportPacketError(err, 'tick');
+    }
   }
 
   private *allProducers(): Iterable<Producer> {
@@ -304,6 +317,8 @@ export class MediaWorkerCore {
       latenessMs: Math.round(this.overload.latenessMs),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      packetErrors: mediaCounters.packetErrors,
+      rtcpDropped: mediaCounters.rtcpDropped + mediaCounters.transportCcDropped,
     };
   }
 

@@ -13,6 +13,8 @@
 //   oldest packet to make room. Nothing is dropped here.
 // Nothing is allocated per packet: ring buffers are allocated once, the first time they are used.
 
+import { reportPacketError } from './mediaCounters.js';
+
 /** Where paced packets finally go (SubscriberSlot): stamps transport-cc and hands it to libdatachannel. */
 export interface PacedSink {
   /** `probeCopy`: an RTX copy sent to probe the link (transport-cc keeps it out of the acked rate). */
@@ -147,7 +149,11 @@ export class Pacer {
 
   private onTimer(): void {
     this.timerArmed = false;
-    if (!this.closed) this.drain(this.now());
+    try {
+      if (!this.closed) this.drain(this.now());
+    } catch (err) {
+      reportPacketError(err, 'pacer');
+    }
   }
 
   /** The transport is closing: forgets what is queued and stops the timer. */

@@ -7,7 +7,7 @@ import { ReportBlock, parseRtcp, writePli, writeReceiverReport, writeRemb, type 
 import { ReceiveStats } from './rtp/ReceiveStats.js';
 import { PacketHistory } from './rtp/PacketHistory.js';
 import { NackGenerator, PacketArrival } from './rtp/NackGenerator.js';
-import { findHeaderExtension } from './rtp/rtpPacket.js';
+import { findFixedHeaderExtension } from './rtp/rtpPacket.js';
 import { writeNack } from './rtp/rtcp.js';
 import { readU16 } from './rtp/bytes.js';
 import { TransportCcFeedback } from './TransportCcFeedback.js';
@@ -15,6 +15,7 @@ import type { MediaKind } from './types.js';
 import { replayFromKeyframe, type ReplayRange } from './keyframeReplay.js';
 import { DEFAULT_MAX_AUDIO_LATENESS_MS, DEFAULT_MAX_VIDEO_LATENESS_MS, StaleMediaGuard, Verdict, type StaleMediaLimits } from './overload/StaleMediaGuard.js';
 import { logger } from '../logger.js';
+import { reportPacketError } from './mediaCounters.js';
 
 const log = logger('media:Producer');
 
@@ -167,7 +168,20 @@ export class Producer {
   /** Keep the track referenced here: a collected Track silently stops delivering. */
   attach(track: Track): void {
     this.track = track;
-    track.onMessage((msg) => this.onPacket(msg));
+    track.onMessage((msg) => this.receive(msg));
+  }
+
+  /**
+   * The packet path's entry point: whatever one packet makes throw (a parser or rewrite bug, a
+   * consumer's) is counted and the packet dropped; the next is handled as usual. An exception
+   * escaping a node-datachannel callback would kill the worker and every room on it.
+   */
+  receive(buf: Buffer): void {
+    try {
+      this.onPacket(buf);
+    } catch (err) {
+      reportPacketError(err, 'producer');
+    }
   }
 
   /**
@@ -178,7 +192,11 @@ export class Producer {
 
   /** A packet piped from the origin worker; `layer` is the origin's (the rid may be long gone). */
   onPipedPacket(buf: Buffer, layer: number): void {
-    this.onPacket(buf, layer);
+    try {
+      this.onPacket(buf, layer);
+    } catch (err) {
+      reportPacketError(err, 'pipe');
+    }
   }
 
   /** What a relay copy of this producer is built from. */
@@ -196,8 +214,8 @@ export class Producer {
     const now = performance.now();
     // Every packet counts for congestion control, padding probes included.
     if (this.transportCc && rtpView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
-      const offset = findHeaderExtension(buf, rtpView, this.params.transportCcExtensionId!);
-      if (offset >= 0 && offset + 2 <= buf.length) {
+      const offset = findFixedHeaderExtension(buf, rtpView, this.params.transportCcExtensionId!, 2);
+      if (offset >= 0) {
         this.transportCc.onPacket(readU16(buf, offset), rtpView.ssrc, now);
         rtpView.transportCcOffset = offset; // consumers restamp it with their subscriber's numbering
       }
@@ -212,8 +230,8 @@ export class Producer {
     this.packetsIn++;
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     // When the publisher sent it (the guard measures our own delay against it); also restamped by consumers.
-    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId) : -1;
-    const sentAt = absSendTime >= 0 && absSendTime + 3 <= buf.length ? (buf[absSendTime]! << 16) | (buf[absSendTime + 1]! << 8) | buf[absSendTime + 2]! : -1;
+    const absSendTime = this.params.absSendTimeExtensionId > 0 ? findFixedHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId, 3) : -1;
+    const sentAt = absSendTime >= 0 ? (buf[absSendTime]! << 16) | (buf[absSendTime + 1]! << 8) | buf[absSendTime + 2]! : -1;
     if (this.kind === 'video') {
       const arrival = layer.nack!.onPacket(rtpView.sequenceNumber, now);
       if (!parseVp8(buf, rtpView.payloadOffset, rtpView.payloadLength, vp8View)) {

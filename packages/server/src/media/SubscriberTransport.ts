@@ -7,7 +7,9 @@ import { EXT_ABS_SEND_TIME, EXT_TRANSPORT_CC, withAnnouncedCandidate } from './s
 import { SubscriberBandwidth } from './SubscriberBandwidth.js';
 import { TransportCcEstimator } from './TransportCcEstimator.js';
 import { PACING_FACTOR, Pacer } from './Pacer.js';
-import { parseRtcp, type RtcpHandler } from './rtp/rtcp.js';
+import type { RtcpHandler } from './rtp/rtcp.js';
+import { SubscriberRtcpGate } from './SubscriberRtcpGate.js';
+import { reportPacketError } from './mediaCounters.js';
 import { isRtcpPacket } from './rtp/rtpPacket.js';
 import { MediaError } from './errors.js';
 import type { MediaEngineOptions, MediaKind } from './types.js';
@@ -46,6 +48,8 @@ export class SubscriberTransport {
   readonly transportCc = new TransportCcEstimator((nowMs) => this.sendProbe(nowMs));
   /** Spreads bursts (keyframes) over time at PACING_FACTOR times the estimate; shared by the slots. */
   readonly pacer = new Pacer();
+  /** Caps the RTCP this subscriber can make us parse (shared by its slots). */
+  readonly rtcpGate = new SubscriberRtcpGate();
   private probeSlot = 0;
   /** Bytes sent to this subscriber since the allocator last looked (media + retransmissions). */
   bytesSent = 0;
@@ -142,8 +146,14 @@ export class SubscriberTransport {
     track.onClosed(() => {
       slot.open = false;
     });
+    const gate = this.rtcpGate;
     track.onMessage((msg) => {
-      if (isRtcpPacket(msg)) parseRtcp(msg, msg.length, rtcp);
+      // The entry point of this subscriber's RTCP: a throw is counted and the packet dropped.
+      try {
+        if (isRtcpPacket(msg)) gate.handle(msg, rtcp, performance.now());
+      } catch (err) {
+        reportPacketError(err, 'subscriber-rtcp');
+      }
     });
     this.slots.push(slot);
     return slot;

@@ -161,9 +161,9 @@ describe('TransportCcEstimator', () => {
 });
 
 describe('TransportCcEstimator retransmission budget', () => {
-  it('allows a quarter of the estimate in retransmissions while feedback comes, everything without', () => {
+  it('allows a quarter of the estimate in retransmissions while feedback comes, a bounded budget without', () => {
     const link = new Link(400_000, 1_500_000, 0);
-    expect(link.estimator.allowRetransmission(0)).toBe(true); // no feedback yet: no limit
+    expect(link.estimator.allowRetransmission(0)).toBe(true); // no feedback yet: the (large) budget of MAX_BPS
     link.run(3000); // congested: the estimate is about the link's 400 kbps
     const now = link.now;
     let allowed = 0;

@@ -11,7 +11,8 @@
 // - sustained loss or a sustained queue lowers the estimate below the acked bitrate at once.
 // Single-sample noise (CPU-jittered timestamps on either side) is ignored: every reaction needs a
 // condition to hold over several feedbacks. Preallocated rings; nothing is allocated per packet.
-import { parseTransportCcFeedback, type TransportCcSink } from './rtp/transportCc.js';
+import { parseTransportCcFeedback, transportCcStatusCount, type TransportCcSink } from './rtp/transportCc.js';
+import { mediaCounters } from './mediaCounters.js';
 
 /**
  * Packets remembered until their feedback arrives: 2 s at 10 Mbps, far above feedback delays
@@ -58,6 +59,13 @@ const PROBE_GAP_MAX_MS = 4000;
  */
 const CEILING_STEP = 1.1;
 const UNSTRETCHED = 0.95;
+/**
+ * Feedback statuses read per second at most (a token bucket this deep): 10x what a 20 Mbps
+ * downlink of 1200-byte packets needs. Beyond it, feedback is ignored and counted: a subscriber
+ * sending crafted feedback (many statuses per packet, many packets) cannot buy more worker CPU.
+ */
+export const TRANSPORT_CC_STATUSES_PER_SECOND = 20_000;
+export const TRANSPORT_CC_STATUS_BURST = 4096;
 
 export class TransportCcEstimator implements TransportCcSink {
   private readonly sendMs = new Float64Array(RING_SIZE);
@@ -105,10 +113,15 @@ export class TransportCcEstimator implements TransportCcSink {
   /** The latest probe's outcome, for logs and tests: delivered rate and whether it kept pace. */
   lastProbe = { bps: 0, sendBps: 0, ok: false, atMs: -1 };
   private rtxTokens = 0;
-  private rtxRefillMs = 0;
+  private rtxRefillMs = Number.NEGATIVE_INFINITY;
   /** Highest seq reported so far, to evaluate probes once their packets are all in. */
   private reportedUpTo = -1;
   private feedbackNowMs = 0;
+  private statusTokens = TRANSPORT_CC_STATUS_BURST;
+  private statusRefillMs = Number.NEGATIVE_INFINITY;
+  /** Statuses read from feedback, and feedbacks ignored because the status budget was spent. */
+  statusesRead = 0;
+  feedbackDropped = 0;
 
   /**
    * `sendProbe` sends one RTX copy of a recent packet on this transport and returns its size
@@ -141,6 +154,19 @@ export class TransportCcEstimator implements TransportCcSink {
     // With BUNDLE the same feedback may reach us through several tracks: handle it once.
     const key = ((buf[offset + 12]! << 16) | (buf[offset + 13]! << 8) | buf[offset + 19]!) >>> 0;
     if (key === this.lastFeedbackKey && nowMs - this.lastFeedbackMs < 1000) return;
+    if (this.statusRefillMs === Number.NEGATIVE_INFINITY) this.statusRefillMs = nowMs;
+    if (nowMs > this.statusRefillMs) {
+      this.statusTokens = Math.min(TRANSPORT_CC_STATUS_BURST, this.statusTokens + ((nowMs - this.statusRefillMs) * TRANSPORT_CC_STATUSES_PER_SECOND) / 1000);
+      this.statusRefillMs = nowMs;
+    }
+    const statuses = transportCcStatusCount(buf, offset);
+    if (statuses > this.statusTokens) {
+      this.feedbackDropped++;
+      mediaCounters.transportCcDropped++;
+      return;
+    }
+    this.statusTokens -= statuses;
+    this.statusesRead += statuses;
     this.lastFeedbackKey = key;
     this.lastFeedbackMs = nowMs;
     this.feedbackNowMs = nowMs;
@@ -231,10 +257,11 @@ export class TransportCcEstimator implements TransportCcSink {
     this.finishProbe(nowMs);
   }
 
-  /** May one more retransmission go out now? (Always, while no feedback comes: no estimate to keep.) */
+  /** May one more retransmission go out now? (Without feedback: within the budget of MAX_BPS.) */
   allowRetransmission(nowMs: number): boolean {
-    if (!this.active(nowMs)) return true;
-    const bytesPerMs = (this.estimateBps * RTX_SHARE) / 8000;
+    // Without feedback there is no estimate to keep to, but NACKs still come from the subscriber:
+    // bound them by the highest estimate we ever allow (a 1.2 KB NACK compound names ~5000 packets).
+    const bytesPerMs = ((this.active(nowMs) ? this.estimateBps : MAX_BPS) * RTX_SHARE) / 8000;
     const bucket = Math.max(bytesPerMs * RTX_BUCKET_MS, 2 * RTX_PACKET_BYTES);
     this.rtxTokens = Math.min(bucket, this.rtxTokens + (nowMs - this.rtxRefillMs) * bytesPerMs);
     this.rtxRefillMs = nowMs;

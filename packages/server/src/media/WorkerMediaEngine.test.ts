@@ -43,4 +43,21 @@ describe('WorkerMediaEngine', () => {
     await engine.request({ op: 'createRouter', routerId: 'first' });
     expect((await engine.request({ op: 'stats' })).routers).toBe(2);
   });
+
+  it('a dead worker whose respawns keep failing is retried with doubling delays (1 s, 2 s, 4 s ...), then replaced once it can start', async () => {
+    engine = await WorkerMediaEngine.start(options(), 1);
+    engine.failRespawnsForTest = true;
+    await engine.crashWorker(0);
+    expect(engine.workerCount).toBe(0);
+    await new Promise((r) => setTimeout(r, 3500));
+    // Attempts at ~1 s and ~3 s (1 + 2); the next is due at ~7 s.
+    expect(engine.respawnAttempts).toBe(2);
+    engine.failRespawnsForTest = false;
+    const deadline = Date.now() + 15_000;
+    while (engine.workerCount === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(engine.workerCount).toBe(1);
+    expect(engine.respawnAttempts).toBe(3);
+    await engine.request({ op: 'createRouter', routerId: 'after' });
+    expect((await engine.request({ op: 'stats' })).routers).toBe(1);
+  }, 30_000);
 });

@@ -1,7 +1,8 @@
 // The MediaEngine on media workers: one worker process per core, each with its own UDP port
 // (rtcPort + index), rooms placed on the least loaded live worker. Commands travel as messages
 // (the same plain objects LocalMediaEngine handles); media packets never cross processes.
-// A worker that dies is reported as `routerLost` for each of its rooms, so rooms can rebuild.
+// A worker that dies is reported as `routerLost` for each of its rooms, so rooms can rebuild (on a
+// live worker; with none left, once one is back), and is respawned on its port with backoff.
 // Processes rather than worker_threads: node-datachannel 0.33 aborts V8 inside a worker_thread.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,11 @@ import type { PipeCommand } from './pipe/pipeTypes.js';
 const log = logger('media:WorkerMediaEngine');
 const READY_TIMEOUT_MS = 20_000;
 const STATS_TIMEOUT_MS = 2000;
+/** Respawn delay after a worker died: doubles per death from the first to the last value. */
+export const RESPAWN_MIN_MS = 1000;
+export const RESPAWN_MAX_MS = 30_000;
+/** A worker that stayed up this long died of something new: its next respawn waits the minimum again. */
+export const RESPAWN_STABLE_MS = 60_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -39,6 +45,9 @@ interface Pending {
 
 class WorkerHandle {
   alive = true;
+  /** Said `ready`: it takes rooms and counts as live. */
+  ready = false;
+  readonly startedAtMs = performance.now();
   /** Its end of the pipes between workers (127.0.0.1 UDP). */
   pipePort = 0;
   readonly routers = new Set<string>();
@@ -77,17 +86,31 @@ export class WorkerMediaEngine implements MediaEngine {
   private readonly listeners: Array<(event: MediaEvent) => void> = [];
   private nextRequestId = 1;
   private closing = false;
+  private options: MediaEngineOptions | null = null;
+  private configured = 0;
+  /** Per worker slot: the next respawn's delay, and its pending timer. */
+  private readonly respawnDelayMs: number[] = [];
+  private readonly respawnTimers = new Map<number, NodeJS.Timeout>();
+  /** Rooms lost while no worker was live: reported (routerLost) again once one is back. */
+  private readonly orphanedRouters = new Set<string>();
+  /** Workers started since boot, respawns included, and respawns attempted (for tests and logs). */
+  spawned = 0;
+  respawnAttempts = 0;
+  /** Test hook: while true, respawns fail at once (as a worker that cannot start would). */
+  failRespawnsForTest = false;
 
   /** Subscribers of one room per worker before the room spans another worker (0: never). */
   private readonly spanning: SpanningRooms<WorkerHandle>;
 
   private constructor(roomCapacity: number) {
-    this.spanning = new SpanningRooms(roomCapacity, (w, c) => this.send(w, c), () => this.workers);
+    this.spanning = new SpanningRooms(roomCapacity, (w, c) => this.send(w, c), () => this.workers.filter((w) => w.ready));
   }
 
   /** Starts `count` workers; worker i binds UDP port `options.rtcPort + i`. */
   static async start(options: MediaEngineOptions, count: number, placement: { roomCapacity: number } = { roomCapacity: 0 }): Promise<WorkerMediaEngine> {
     const engine = new WorkerMediaEngine(placement.roomCapacity);
+    engine.options = options;
+    engine.configured = count;
     try {
       await Promise.all(Array.from({ length: count }, (_, i) => engine.spawn(options, i)));
     } catch (err) {
@@ -110,12 +133,14 @@ export class WorkerMediaEngine implements MediaEngine {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const handle = new WorkerHandle(index, worker, rtcPort);
-    this.workers.push(handle);
+    this.workers[index] = handle; // a respawn takes its predecessor's slot (and UDP port)
+    this.spawned++;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), READY_TIMEOUT_MS);
       worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'ready') {
           handle.pipePort = message.pipePort;
+          handle.ready = true;
           clearTimeout(timer);
           resolve();
         } else this.onMessage(handle, message);
@@ -135,7 +160,49 @@ export class WorkerMediaEngine implements MediaEngine {
   }
 
   get workerCount(): number {
-    return this.workers.filter((w) => w.alive).length;
+    return this.workers.filter((w) => w.alive && w.ready).length;
+  }
+
+  /** Live and configured workers, for /health. */
+  workerHealth(): { live: number; configured: number } {
+    return { live: this.workerCount, configured: this.configured };
+  }
+
+  /** A worker died: start a new one on its port after the slot's backoff (doubling, reset once one stayed up). */
+  private scheduleRespawn(handle: WorkerHandle, stayedUp: boolean): void {
+    if (this.closing || this.options === null || this.respawnTimers.has(handle.index)) return;
+    const index = handle.index;
+    const delay = stayedUp || this.respawnDelayMs[index] === undefined ? RESPAWN_MIN_MS : this.respawnDelayMs[index]!;
+    this.respawnDelayMs[index] = Math.min(RESPAWN_MAX_MS, delay * 2);
+    log.warn({ worker: index, inMs: delay }, 'media worker will be respawned');
+    const timer = setTimeout(() => {
+      this.respawnTimers.delete(index);
+      void this.respawn(index, handle);
+    }, delay);
+    timer.unref();
+    this.respawnTimers.set(index, timer);
+  }
+
+  private async respawn(index: number, dead: WorkerHandle): Promise<void> {
+    if (this.closing || this.options === null) return;
+    this.respawnAttempts++;
+    try {
+      if (this.failRespawnsForTest) throw new Error('respawn disabled by a test');
+      await this.spawn(this.options, index);
+    } catch (err) {
+      log.error({ err, worker: index }, 'media worker respawn failed');
+      const current = this.workers[index]!;
+      // Forked but never ready: kill it, and its exit schedules the next attempt (onExit).
+      if (current !== dead && current.alive) current.worker.kill('SIGKILL');
+      else this.scheduleRespawn(current, false);
+      return;
+    }
+    if (this.closing) return;
+    log.info({ worker: index, rtcPort: this.workers[index]!.rtcPort }, 'media worker respawned');
+    // Rooms lost while nothing was live rebuild now.
+    const orphans = [...this.orphanedRouters];
+    this.orphanedRouters.clear();
+    for (const routerId of orphans) for (const listener of this.listeners) listener({ ev: 'routerLost', routerId });
   }
 
   onEvent(listener: (event: MediaEvent) => void): void {
@@ -185,7 +252,7 @@ export class WorkerMediaEngine implements MediaEngine {
     if (command.op === 'createRouter') {
       const existing = this.owners.get(command.routerId);
       if (existing?.alive) return existing;
-      const live = this.workers.filter((w) => w.alive);
+      const live = this.workers.filter((w) => w.alive && w.ready);
       if (live.length === 0) throw new MediaError('closed', 'no media worker is running');
       return live.reduce((a, b) => (b.routers.size < a.routers.size ? b : a));
     }
@@ -272,6 +339,13 @@ export class WorkerMediaEngine implements MediaEngine {
     const lost = [...new Set([...handle.routers, ...this.spanning.onWorkerLost(handle)])];
     handle.routers.clear();
     if (this.closing) return;
+    this.scheduleRespawn(handle, handle.ready && performance.now() - handle.startedAtMs >= RESPAWN_STABLE_MS);
+    if (this.workerCount === 0) {
+      // Nowhere to rebuild them now: they rebuild when a respawned worker is up.
+      log.error({ worker: handle.index, code, rooms: lost.length }, 'media worker exited and none is live; its rooms wait for a respawn');
+      for (const routerId of lost) this.orphanedRouters.add(routerId);
+      return;
+    }
     log.error({ worker: handle.index, code, rooms: lost.length }, 'media worker exited; its rooms move to the remaining workers');
     for (const routerId of lost) for (const listener of this.listeners) listener({ ev: 'routerLost', routerId });
   }
@@ -291,7 +365,7 @@ export class WorkerMediaEngine implements MediaEngine {
   }
 
   private async stats(): Promise<MediaStats> {
-    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, fastStarts: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0, rssBytes: 0, heapUsedBytes: 0 };
+    const total: MediaStats = { routers: 0, transports: 0, producers: 0, consumers: 0, packetsIn: 0, packetsOut: 0, sendErrors: 0, fastStarts: 0, shedVideoPackets: 0, shedAudioPackets: 0, latenessMs: 0, rssBytes: 0, heapUsedBytes: 0, packetErrors: 0, rtcpDropped: 0 };
     for (const { stats: s } of await this.workerStats()) {
       for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] = key === 'latenessMs' ? Math.max(total[key], s[key]) : total[key] + s[key];
     }
@@ -300,7 +374,7 @@ export class WorkerMediaEngine implements MediaEngine {
 
   /** Each live worker's own figures (for per-worker metrics), with the CPU it last reported (cores). */
   async workerStats(): Promise<Array<{ worker: number; stats: MediaStats; cpuCores: number }>> {
-    const live = this.workers.filter((w) => w.alive);
+    const live = this.workers.filter((w) => w.alive && w.ready);
     // A worker far behind answers late (its reply queues behind the packets): leave it out.
     const all = await Promise.all(live.map((w) => withTimeout(this.send(w, { op: 'stats' }), STATS_TIMEOUT_MS).catch(() => null)));
     const out: Array<{ worker: number; stats: MediaStats; cpuCores: number }> = [];
@@ -313,6 +387,8 @@ export class WorkerMediaEngine implements MediaEngine {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    for (const timer of this.respawnTimers.values()) clearTimeout(timer);
+    this.respawnTimers.clear();
     await Promise.all(
       this.workers.map(async (handle) => {
         if (!handle.alive) return;

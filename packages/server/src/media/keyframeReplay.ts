@@ -5,7 +5,7 @@
 // shared scratch area and sent through length-exact views of it, created once per length.
 import type { PacketSink } from './Producer.js';
 import type { PacketHistory } from './rtp/PacketHistory.js';
-import { ONE_BYTE_EXTENSION_PROFILE, RtpView, findHeaderExtension, parseRtp } from './rtp/rtpPacket.js';
+import { ONE_BYTE_EXTENSION_PROFILE, RtpView, findFixedHeaderExtension, parseRtp } from './rtp/rtpPacket.js';
 import { Vp8View, parseVp8 } from './rtp/vp8.js';
 
 /** A replay longer than this (packets or bytes) is not worth the burst: ask for a keyframe instead. */
@@ -62,8 +62,8 @@ export function replayFromKeyframe(history: PacketHistory, range: ReplayRange, n
     if (!parseRtp(buf, length, replayView) || !parseVp8(buf, replayView.payloadOffset, replayView.payloadLength, replayVp8)) continue;
     let absSendTime = -1;
     if (replayView.extProfile === ONE_BYTE_EXTENSION_PROFILE) {
-      if (range.transportCcExtensionId > 0) replayView.transportCcOffset = findHeaderExtension(buf, replayView, range.transportCcExtensionId);
-      if (range.absSendTimeExtensionId > 0) absSendTime = findHeaderExtension(buf, replayView, range.absSendTimeExtensionId);
+      if (range.transportCcExtensionId > 0) replayView.transportCcOffset = findFixedHeaderExtension(buf, replayView, range.transportCcExtensionId, 2);
+      if (range.absSendTimeExtensionId > 0) absSendTime = findFixedHeaderExtension(buf, replayView, range.absSendTimeExtensionId, 3);
     }
     sink.forward(buf, replayView, replayVp8, range.layer, nowMs, absSendTime);
     replayed++;

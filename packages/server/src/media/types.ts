@@ -77,6 +77,10 @@ export interface MediaStats {
   /** The worker process's memory (bytes): resident, and the JS heap in use (summed over workers). */
   rssBytes: number;
   heapUsedBytes: number;
+  /** Packets whose handling threw (counted and dropped by the packet path's exception guard). */
+  packetErrors: number;
+  /** Subscriber RTCP dropped by the per-subscriber caps (RTCP packets, transport-cc statuses). */
+  rtcpDropped: number;
 }
 
 export type MediaEvent =
@@ -96,6 +100,8 @@ export interface MediaEngine {
   request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]>;
   onEvent(listener: (event: MediaEvent) => void): void;
   close(): Promise<void>;
+  /** Media worker processes live and configured (absent or configured 0: media runs in-process, always live). */
+  workerHealth?(): { live: number; configured: number };
 }
 
 export interface MediaEngineOptions {

@@ -140,7 +140,9 @@ export class RoomManager {
       case 'transportConnected':
         return;
       case 'routerLost':
-        void this.roomsBySession.get(event.routerId)?.recoverMedia();
+        // A rebuild that fails (its new worker died meanwhile) must not reject unhandled, which
+        // would take the server down: that worker's death reports this router lost again.
+        this.roomsBySession.get(event.routerId)?.recoverMedia().catch(() => {});
         return;
     }
   }

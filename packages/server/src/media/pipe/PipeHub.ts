@@ -9,6 +9,7 @@ import { Producer, type PacketSink, type ProducerParams } from '../Producer.js';
 import type { RtpView } from '../rtp/rtpPacket.js';
 import type { Vp8View } from '../rtp/vp8.js';
 import { PIPE_HEADER, PipeType } from './pipeTypes.js';
+import { reportPacketError } from '../mediaCounters.js';
 
 /** Scratch datagrams in rotation: a send the kernel could not take at once keeps its buffer a while. */
 const RING = 64;
@@ -160,7 +161,19 @@ export class PipeHub {
     for (const [id, inc] of this.incoming) if (inc.producer === producer) this.incoming.delete(id);
   }
 
-  private onMessage(msg: Buffer): void {
+  /**
+   * One datagram from another worker's hub (or anyone on 127.0.0.1: it is checked, never trusted).
+   * The entry point of the pipe's packet path: a throw is counted and the datagram dropped.
+   */
+  onMessage(msg: Buffer): void {
+    try {
+      this.dispatch(msg);
+    } catch (err) {
+      reportPacketError(err, 'pipe');
+    }
+  }
+
+  private dispatch(msg: Buffer): void {
     if (msg.length < PIPE_HEADER) return;
     const type = msg[0]!;
     const layer = msg[1]!;

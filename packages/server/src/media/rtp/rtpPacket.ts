@@ -137,6 +137,16 @@ export function findHeaderExtension(buf: Uint8Array, view: RtpView, id: number):
   return scanExtension(buf, view, id);
 }
 
+/**
+ * Offset of element `id`'s data when it is exactly `length` bytes long, else -1. For elements the
+ * forwarder rewrites in place (abs-send-time: 3, transport-wide sequence number: 2): a shorter one
+ * from a crafted packet would have the write spill into the next element or the payload.
+ */
+export function findFixedHeaderExtension(buf: Uint8Array, view: RtpView, id: number, length: number): number {
+  const offset = scanExtension(buf, view, id);
+  return offset >= 0 && foundLength === length ? offset : -1;
+}
+
 /** Length in bytes of extension element `id`'s data (two-byte form allows 0), -1 if absent. */
 export function headerExtensionLength(buf: Uint8Array, view: RtpView, id: number): number {
   scanExtension(buf, view, id);

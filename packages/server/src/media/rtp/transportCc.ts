@@ -141,20 +141,40 @@ export interface TransportCcSink {
 }
 
 /**
+ * Statuses read from one feedback at most. The count field allows 65535, and run-length chunks of
+ * "not received" cost no delta bytes, so one 1.2 KB packet could claim 65535 statuses (a callback
+ * each: ~100 µs of worker CPU, 3 ms for a compound of 30) — an amplification any subscriber could
+ * drive. 2048 is the sender's whole memory of sent packets (TransportCcEstimator's ring); Chrome
+ * reports every 50-250 ms, i.e. at most a few hundred per feedback even at 20 Mbps.
+ */
+export const MAX_TRANSPORT_CC_STATUSES = 2048;
+
+/** The packet status count a feedback at `offset` claims, capped as the parser caps it. */
+export function transportCcStatusCount(buf: Uint8Array, offset: number): number {
+  const count = readU16(buf, offset + 14);
+  return count > MAX_TRANSPORT_CC_STATUSES ? MAX_TRANSPORT_CC_STATUSES : count;
+}
+
+/**
  * Parses one RTPFB FMT=15 packet whose header starts at `offset` and whose (unpadded) end is `end`.
  * Reported arrival times are on the receiver's clock, from its 24-bit reference time. Returns false
- * when the packet is malformed (callbacks may have run for the part before the error).
+ * when the packet is malformed (callbacks may have run for the part before the error). At most
+ * `maxStatuses` statuses are reported (the rest are ignored, the packet still counts as valid).
  */
-export function parseTransportCcFeedback(buf: Uint8Array, offset: number, end: number, sink: TransportCcSink): boolean {
-  if (end - offset < 20 || end > buf.length) return false;
+export function parseTransportCcFeedback(
+  buf: Uint8Array, offset: number, end: number, sink: TransportCcSink, maxStatuses = MAX_TRANSPORT_CC_STATUSES,
+): boolean {
+  if (offset < 0 || end - offset < 20 || end > buf.length) return false;
   const baseSeq = readU16(buf, offset + 12);
-  const count = readU16(buf, offset + 14);
+  const claimed = readU16(buf, offset + 14);
+  const count = claimed > maxStatuses ? maxStatuses : claimed;
   let reference = (buf[offset + 16]! << 16) | (buf[offset + 17]! << 8) | buf[offset + 18]!;
   if (reference & 0x800000) reference -= 0x1000000;
-  // First pass: find where the deltas begin by walking the chunks.
+  // First pass: find where the deltas begin by walking the chunks (all of them: bounded by the
+  // packet's length, two bytes each).
   let o = offset + 20;
   let seen = 0;
-  while (seen < count) {
+  while (seen < claimed) {
     if (o + 2 > end) return false;
     const chunk = readU16(buf, o);
     o += 2;
