@@ -18,6 +18,7 @@ import type { StreamingKinds } from '../egress/streamingKinds.js';
 import type { HlsRecord } from '../egress/hls/HlsKind.js';
 import type { LivestreamRecord } from '../egress/livestream/LivestreamKind.js';
 import { ApiError, notFound } from './errors.js';
+import { requestOrigin } from './requestOrigin.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -58,7 +59,7 @@ export function hlsResponse(r: HlsRecord, base: string): HlsResponse {
   };
 }
 
-export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, deps: StreamingDeps): void {
+export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDeps, deps: StreamingDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -69,7 +70,7 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
     const body = parseInput(startLivestreamBodySchema, req.body, 'body');
     const outputs = validateRtmpOutputs(body.outputs); // 4015 before anything else
     const room = await findRoom(body.roomId);
-    const { id } = await deps.service.start({ kind: 'livestream', roomId: room.roomId, config: body.config, outputs, by: 'api' });
+    const { id } = await deps.service.start({ kind: 'livestream', roomId: room.roomId, config: body.config, outputs, by: 'api', origin: requestOrigin(req, auth) });
     return livestreamResponse(deps.kinds.livestream.records.get(id)!);
   });
 

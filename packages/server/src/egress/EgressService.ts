@@ -6,6 +6,7 @@ import { ErrorCode, RoomkitError, type EgressStateInfo, type EgressStatus, type 
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { SessionRef } from '../rooms/hooks.js';
 import { logger } from '../logger.js';
+import { OutboundRefusedError, type OutboundPolicy } from '../webhooks/OutboundPolicy.js';
 import type { EgressManager } from './EgressManager.js';
 import type { CompositeConfig, CompositeJobHandle, EgressControl, EgressKind, EgressOutput, EgressStartRequest, JobOutcome, StartJobParams } from './types.js';
 
@@ -42,8 +43,34 @@ export interface KindHandler {
   onEnded?(ctx: KindContext, outcome: JobOutcome): Promise<Record<string, unknown> | void>;
 }
 
-/** Sends one webhook event about a session (room subscription, global URL, and `extraUrl`). */
-export type EgressNotifier = (session: SessionRef, type: string, data: Record<string, unknown>, extraUrl?: string) => void;
+/**
+ * Sends one webhook event about a session (room subscription, global URL, and `extraUrl`);
+ * `extraGuarded`: `extraUrl` came from a participant (checked again at every delivery).
+ */
+export type EgressNotifier = (session: SessionRef, type: string, data: Record<string, unknown>, extraUrl?: string, extraGuarded?: boolean) => void;
+
+/** Whether a request's webhookUrl and destinations came from a participant (see EgressStartRequest.origin). */
+export const fromParticipant = (request: Pick<EgressStartRequest, 'origin'>): boolean => request.origin !== 'operator';
+
+/**
+ * Refuses a participant's webhook URL that is not http(s) or points at a refused address, with
+ * `code` and a message that names the field, never a resolved address.
+ */
+export async function checkParticipantWebhookUrl(outbound: OutboundPolicy, url: string, code: ErrorCodeName): Promise<void> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new RoomkitError(code, 'webhookUrl: not a valid URL');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new RoomkitError(code, 'webhookUrl: must be an http:// or https:// URL');
+  try {
+    await outbound.check(target.hostname);
+  } catch (err) {
+    if (err instanceof OutboundRefusedError) throw new RoomkitError(code, `webhookUrl: ${err.message}`);
+    throw err;
+  }
+}
 
 interface Entry {
   ctx: KindContext;
@@ -64,6 +91,7 @@ export class EgressService implements EgressControl {
     private readonly rooms: Pick<RoomManager, 'room' | 'liveSession'>,
     private readonly manager: EgressManager,
     private readonly notify: EgressNotifier,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   register(kind: EgressKind, handler: KindHandler): void {
@@ -91,6 +119,7 @@ export class EgressService implements EgressControl {
     const live = this.rooms.liveSession(roomId);
     if (!live) throw new RoomkitError(codes.start, `room "${roomId}" has no ongoing session: someone must join the meeting first`);
     handler.validate?.(request);
+    if (request.webhookUrl && fromParticipant(request)) await checkParticipantWebhookUrl(this.outbound, request.webhookUrl, codes.start);
     await this.manager.preflight(codes.start);
     if (this.entries.has(key)) throw new RoomkitError(codes.start, `a ${WORD[kind]} is already running in room "${roomId}"`);
 
@@ -154,9 +183,11 @@ export class EgressService implements EgressControl {
     const kind = entry.info.kind;
     const ref = { roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId };
     if (outcome.reason === 'failed') {
-      const message = `the ${WORD[kind]} failed: ${outcome.error ?? 'unknown error'}`;
+      // A participant's RTMP destinations: ffmpeg's socket errors stay in the server log.
+      const why = kind === 'livestream' && fromParticipant(entry.ctx.request) && /tee|slave|rtmp|connect|refused|timed out|resolv|network|host/i.test(outcome.error ?? '') ? 'every destination refused, dropped or did not answer the stream' : outcome.error;
+      const message = `the ${WORD[kind]} failed: ${why ?? 'unknown error'}`;
       this.rooms.room(ref.roomId)?.broadcast({ t: 'error', error: { code: ErrorCode[CODES[kind].failed], message } });
-      this.notify(ref, `${kind}-failed`, { id: entry.ctx.jobId, error: message }, entry.ctx.request.webhookUrl);
+      this.notify(ref, `${kind}-failed`, { id: entry.ctx.jobId, error: message }, entry.ctx.request.webhookUrl, fromParticipant(entry.ctx.request));
     }
     let extra: Record<string, unknown> = {};
     try {
@@ -182,7 +213,7 @@ export class EgressService implements EgressControl {
     const room = this.rooms.room(entry.ctx.roomId);
     if (room && room.sessionId === entry.ctx.sessionId) room.broadcast({ t: 'egressState', ...entry.info });
     const suffix = status.slice(status.indexOf('_') + 1).toLowerCase();
-    this.notify({ roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId }, `${entry.info.kind}-${suffix}`, webhookData, entry.ctx.request.webhookUrl);
+    this.notify({ roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId }, `${entry.info.kind}-${suffix}`, webhookData, entry.ctx.request.webhookUrl, fromParticipant(entry.ctx.request));
   }
 
 }

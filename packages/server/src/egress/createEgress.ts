@@ -55,7 +55,7 @@ export interface Egress {
 export function createEgress(
   config: Pick<Config, 'apiKey' | 'apiSecret' | 'dataDir'> & { egress?: Partial<EgressSettings> },
   database: SqliteDatabase,
-  webhooks: Pick<Webhooks, 'observer'>,
+  webhooks: Pick<Webhooks, 'observer' | 'outbound'>,
 ): Egress {
   const settings = { ...EGRESS_DEFAULTS, ...config.egress };
   let base = '';
@@ -68,8 +68,8 @@ export function createEgress(
   });
   // The call's own webhookUrl goes through the same fan-out, so a URL that is also the room's
   // endpoint or the global one gets each event once.
-  const notify: EgressNotifier = (session, type, data, extraUrl) => webhooks.observer.publish(session, type as WebhookEventType, data, extraUrl);
-  const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify);
+  const notify: EgressNotifier = (session, type, data, extraUrl, guarded) => webhooks.observer.publish(session, type as WebhookEventType, data, extraUrl, guarded);
+  const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify, webhooks.outbound);
   const recordings = new RecordingStore(database);
   const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');
   const participantRecordings = new ParticipantRecordings({
@@ -81,9 +81,10 @@ export function createEgress(
     ffmpegPath: settings.ffmpegPath,
     ffprobePath,
     baseUrl: () => base,
+    outbound: webhooks.outbound,
   });
   service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
-  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, ffprobePath, baseUrl: () => base, rooms: () => rooms, db: database });
+  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, ffprobePath, baseUrl: () => base, rooms: () => rooms, db: database, outbound: webhooks.outbound });
   const page = readFileSync(`${publicDir}compose.html`);
   const script = readFileSync(`${publicDir}compose.js`);
   return {

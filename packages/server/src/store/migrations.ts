@@ -138,6 +138,12 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX recordings_type_room_start ON recordings (type, room_id, start_at);
     `,
   },
+  {
+    version: 6,
+    name: 'webhook deliveries to participant-given URLs',
+    // guarded: the URL came from a participant; each attempt checks its address (OutboundPolicy).
+    sql: `ALTER TABLE webhook_outbox ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction; returns those applied. */

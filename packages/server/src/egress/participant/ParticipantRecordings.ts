@@ -2,6 +2,8 @@
 // streams), straight from the SFU: the room's plain-RTP taps feed one ffmpeg per recording, no
 // browser involved. Owns their lifetime: start/stop, the end when the participant leaves or the
 // meeting ends, store rows, `recording-*` webhooks (with participantId), and the job limit.
+import type { OutboundPolicy } from '../../webhooks/OutboundPolicy.js';
+import { checkParticipantWebhookUrl, fromParticipant } from '../EgressService.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -29,6 +31,8 @@ export interface IndividualRecordingRequest {
   track?: TrackRecordingKind;
   config?: ParticipantRecordingConfig;
   webhookUrl?: string;
+  /** See EgressStartRequest.origin: absent = a participant's (webhookUrl checked). */
+  origin?: 'operator' | 'participant';
 }
 
 interface Entry {
@@ -51,6 +55,7 @@ export interface ParticipantRecordingsDeps {
   ffmpegPath: string;
   ffprobePath: string;
   baseUrl(): string;
+  outbound: OutboundPolicy;
 }
 
 const keyOf = (roomId: string, participantId: string, track?: TrackRecordingKind) => `${roomId}\u0000${participantId}\u0000${track ?? '*'}`;
@@ -84,6 +89,7 @@ export class ParticipantRecordings {
     if (kinds.length === 0) {
       throw new RoomkitError('START_RECORDING_FAILED', track ? `participantId: ${participantId} does not publish ${track} now` : `participantId: ${participantId} publishes neither a microphone nor a camera now`);
     }
+    if (request.webhookUrl && fromParticipant(request)) await checkParticipantWebhookUrl(this.deps.outbound, request.webhookUrl, 'START_RECORDING_FAILED');
     await this.deps.manager.preflight('START_RECORDING_FAILED', { chromium: false });
     if (this.entries.has(key)) throw new RoomkitError('START_RECORDING_FAILED', `${what(request)} is already running in room "${roomId}"`);
     const id = randomBytes(10).toString('hex');
@@ -174,7 +180,7 @@ export class ParticipantRecordings {
 
   private webhook(entry: Entry, type: string, extra: Record<string, unknown>): void {
     const { participantId, track } = entry.request;
-    this.deps.notify(entry.ref, type, { id: entry.id, recordingId: entry.id, type: track ? 'track' : 'participant', participantId, kind: track ?? 'audio_video', ...extra }, entry.request.webhookUrl);
+    this.deps.notify(entry.ref, type, { id: entry.id, recordingId: entry.id, type: track ? 'track' : 'participant', participantId, kind: track ?? 'audio_video', ...extra }, entry.request.webhookUrl, fromParticipant(entry.request));
   }
 
   /** The participant left: their recordings finish (file kept, `recording-stopped` with its URL). */
