@@ -14,6 +14,7 @@ import { logger } from '../logger.js';
 import { EgressJob } from './EgressJob.js';
 import { RtpCompositeJob } from './composite/RtpCompositeJob.js';
 import type { CompositeRoom } from './composite/RoomFeeds.js';
+import type { JobLimits } from './JobLimits.js';
 import type { CompositeJobHandle, JobHandlers, StartJobParams } from './types.js';
 
 export const EGRESS_INGEST_PATH = '/egress/ingest';
@@ -29,6 +30,8 @@ export interface EgressManagerOptions {
   room(roomId: string): CompositeRoom | undefined;
   /** A join token for the hidden compositor participant of `roomId`. */
   mintToken(roomId: string, participantId: string): string;
+  /** The free-space floor checked before every job (absent: none). */
+  limits?: Pick<JobLimits, 'assertSpace'>;
 }
 
 /** Composite video bitrate per quality, bits/s (HLS master playlists announce it too). */
@@ -60,6 +63,7 @@ export class EgressManager {
   async preflight(code: ErrorCodeName, opts: { chromium?: boolean } = {}): Promise<void> {
     const chromium = opts.chromium ?? this.opts.compositor === 'chromium';
     this.checkCapacity(code);
+    await this.opts.limits?.assertSpace(code);
     if (!(await runs(this.opts.ffmpegPath))) {
       throw new RoomkitError(code, `ffmpeg not found or not runnable at "${this.opts.ffmpegPath}": install Debian's ffmpeg or set egress.ffmpegPath`);
     }

@@ -8,6 +8,7 @@ import type { SessionRef } from '../rooms/hooks.js';
 import { logger } from '../logger.js';
 import { OutboundRefusedError, type OutboundPolicy } from '../webhooks/OutboundPolicy.js';
 import type { EgressManager } from './EgressManager.js';
+import type { JobLimits, LimitReached } from './JobLimits.js';
 import type { CompositeConfig, CompositeJobHandle, EgressControl, EgressKind, EgressOutput, EgressStartRequest, JobOutcome, StartJobParams } from './types.js';
 
 const PREFIX = { recording: 'RECORDING', livestream: 'LIVESTREAM', hls: 'HLS' } as const;
@@ -80,6 +81,10 @@ interface Entry {
   /** Settles once the job's end is fully handled (store rows written, STOPPED sent). */
   finished: Promise<void>;
   markFinished: () => void;
+  /** Stops watching the job's disk and duration limits. */
+  unwatch: () => void;
+  /** A limit stopped the job: the disk (→ failed with this message) or its maximum duration. */
+  limit: LimitReached | null;
 }
 
 export class EgressService implements EgressControl {
@@ -92,6 +97,7 @@ export class EgressService implements EgressControl {
     private readonly manager: EgressManager,
     private readonly notify: EgressNotifier,
     private readonly outbound: OutboundPolicy,
+    private readonly limits: Pick<JobLimits, 'watch'> | null = null,
   ) {}
 
   register(kind: EgressKind, handler: KindHandler): void {
@@ -127,7 +133,7 @@ export class EgressService implements EgressControl {
     const config = request.config ?? {};
     let markFinished!: () => void;
     const finished = new Promise<void>((r) => (markFinished = r));
-    const entry: Entry = { ctx: undefined as unknown as KindContext, status: `${PREFIX[kind]}_STARTING` as EgressStatus, info: { kind, status: `${PREFIX[kind]}_STARTING` as EgressStatus }, job: null, finished, markFinished };
+    const entry: Entry = { ctx: undefined as unknown as KindContext, status: `${PREFIX[kind]}_STARTING` as EgressStatus, info: { kind, status: `${PREFIX[kind]}_STARTING` as EgressStatus }, job: null, finished, markFinished, unwatch: () => {}, limit: null };
     entry.ctx = {
       jobId,
       roomId,
@@ -153,6 +159,7 @@ export class EgressService implements EgressControl {
         },
         onEnded: (outcome) => void this.onEnded(key, entry, handler, outcome),
       });
+      if (this.limits && !entry.job.ended) entry.unwatch = this.limits.watch((reached) => this.onLimit(entry, reached));
     } catch (err) {
       this.log.warn({ err, roomId, kind }, 'egress job did not start');
       await this.onEnded(key, entry, handler, { reason: 'failed', error: (err as Error).message, durationSeconds: 0 });
@@ -172,6 +179,19 @@ export class EgressService implements EgressControl {
     if (opts.wait) await entry.finished;
   }
 
+  /**
+   * A limit was crossed: the job stops like a stop request (outputs finished). Low disk ends as
+   * `<KIND>_FAILED` with the reason; the maximum duration as a plain stop whose
+   * `<kind>-stopped` webhook says `reason: 'max-duration'`.
+   */
+  private onLimit(entry: Entry, reached: LimitReached): void {
+    if (entry.status.endsWith('_STOPPING') || entry.status.endsWith('_STOPPED')) return;
+    entry.limit = reached;
+    this.log.warn({ roomId: entry.ctx.roomId, kind: entry.info.kind, job: entry.ctx.jobId, limit: reached.limit }, reached.message);
+    this.setState(entry, `${PREFIX[entry.info.kind]}_STOPPING` as EgressStatus, {}, { id: entry.ctx.jobId });
+    void entry.job?.stop('stopped');
+  }
+
   /** The meeting ended: its jobs finish their outputs. */
   onSessionEnded(session: SessionRef): void {
     for (const entry of this.entries.values()) {
@@ -179,7 +199,9 @@ export class EgressService implements EgressControl {
     }
   }
 
-  private async onEnded(key: string, entry: Entry, handler: KindHandler, outcome: JobOutcome): Promise<void> {
+  private async onEnded(key: string, entry: Entry, handler: KindHandler, ended: JobOutcome): Promise<void> {
+    entry.unwatch();
+    const outcome: JobOutcome = entry.limit?.limit === 'disk' ? { ...ended, reason: 'failed', error: entry.limit.message } : ended;
     const kind = entry.info.kind;
     const ref = { roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId };
     if (outcome.reason === 'failed') {
@@ -196,6 +218,7 @@ export class EgressService implements EgressControl {
       this.log.error({ err, kind }, 'egress onEnded handler failed');
     }
     if (this.entries.get(key) === entry) this.entries.delete(key);
+    if (entry.limit?.limit === 'duration') extra = { ...extra, reason: 'max-duration' };
     this.setState(entry, `${PREFIX[kind]}_STOPPED` as EgressStatus, {}, { id: entry.ctx.jobId, ...extra });
     entry.markFinished();
   }

@@ -14,6 +14,8 @@ import type { Webhooks } from '../webhooks/createWebhooks.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { EGRESS_COMPOSE_PATH, EgressManager } from './EgressManager.js';
 import { EgressService } from './EgressService.js';
+import { JobLimits } from './JobLimits.js';
+import { defaults } from '../config/defaults.js';
 import { RecordingKind } from './recording/RecordingKind.js';
 import { RecordingStore } from './recording/RecordingStore.js';
 import { registerStreamingKinds, type StreamingKinds } from './streamingKinds.js';
@@ -53,15 +55,22 @@ export interface Egress {
 }
 
 export function createEgress(
-  config: Pick<Config, 'apiKey' | 'apiSecret' | 'dataDir'> & { egress?: Partial<EgressSettings> },
+  config: Pick<Config, 'apiKey' | 'apiSecret' | 'dataDir' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds'> & { egress?: Partial<EgressSettings> },
   database: SqliteDatabase,
   webhooks: Pick<Webhooks, 'observer' | 'outbound'>,
 ): Egress {
   const settings = { ...EGRESS_DEFAULTS, ...config.egress };
   let base = '';
   let rooms: RoomManager | null = null;
+  // Read at each check: the config object is the live one.
+  const limits = new JobLimits({
+    dataDir: config.dataDir,
+    minFreeMb: () => config.egressMinFreeMb ?? defaults.egressMinFreeMb ?? 0,
+    maxJobSeconds: () => config.egressMaxJobSeconds ?? defaults.egressMaxJobSeconds ?? 0,
+  });
   const manager = new EgressManager({
     ...settings,
+    limits,
     room: (roomId) => rooms?.room(roomId),
     mintToken: (roomId, participantId) =>
       generateEgressToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, roomId, participantId, expiresInSeconds: 7 * 24 * 3600 }),
@@ -69,7 +78,7 @@ export function createEgress(
   // The call's own webhookUrl goes through the same fan-out, so a URL that is also the room's
   // endpoint or the global one gets each event once.
   const notify: EgressNotifier = (session, type, data, extraUrl, guarded) => webhooks.observer.publish(session, type as WebhookEventType, data, extraUrl, guarded);
-  const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify, webhooks.outbound);
+  const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify, webhooks.outbound, limits);
   const recordings = new RecordingStore(database);
   const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');
   const participantRecordings = new ParticipantRecordings({
@@ -82,6 +91,7 @@ export function createEgress(
     ffprobePath,
     baseUrl: () => base,
     outbound: webhooks.outbound,
+    limits,
   });
   service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
   const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, ffprobePath, baseUrl: () => base, rooms: () => rooms, db: database, outbound: webhooks.outbound });

@@ -2,6 +2,7 @@
 // streams), straight from the SFU: the room's plain-RTP taps feed one ffmpeg per recording, no
 // browser involved. Owns their lifetime: start/stop, the end when the participant leaves or the
 // meeting ends, store rows, `recording-*` webhooks (with participantId), and the job limit.
+import type { JobLimits } from '../JobLimits.js';
 import type { OutboundPolicy } from '../../webhooks/OutboundPolicy.js';
 import { checkParticipantWebhookUrl, fromParticipant } from '../EgressService.js';
 import { randomBytes } from 'node:crypto';
@@ -56,6 +57,8 @@ export interface ParticipantRecordingsDeps {
   ffprobePath: string;
   baseUrl(): string;
   outbound: OutboundPolicy;
+  /** Disk floor and maximum duration while a recording runs (absent: none). */
+  limits?: Pick<JobLimits, 'watch'>;
 }
 
 const keyOf = (roomId: string, participantId: string, track?: TrackRecordingKind) => `${roomId}\u0000${participantId}\u0000${track ?? '*'}`;
@@ -129,6 +132,14 @@ export class ParticipantRecordings {
       if (err instanceof RoomkitError) throw err;
       throw new RoomkitError('START_RECORDING_FAILED', `${what(request)} could not start: ${(err as Error).message}`, { cause: err });
     }
+    // Low disk fails the recording; the maximum duration stops it as a stop request would.
+    const unwatch = this.deps.limits?.watch((reached) => {
+      if (entry.stopping) return;
+      this.log.warn({ roomId, participantId, id, limit: reached.limit }, reached.message);
+      if (reached.limit === 'disk') void job.stop('failed', reached.message);
+      else void this.end(entry, 'stopped');
+    });
+    if (unwatch) void entry.finished.then(unwatch);
     void job.waitForMedia(FIRST_MEDIA_TIMEOUT_MS).then((ok) => {
       if (ok) this.webhook(entry, 'recording-started', {});
       else if (!entry.stopping) void job.stop('failed', `no media from ${participantId} reached the recorder within ${FIRST_MEDIA_TIMEOUT_MS / 1000} s`);

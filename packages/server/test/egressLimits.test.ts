@@ -1,0 +1,74 @@
+// Storage limits of egress jobs (issue #14 item 6) with a real server and ffmpeg: the free-space
+// floor refuses a new job and stops a running one as failed (error to the room and the failure
+// webhook), and the maximum duration stops a job cleanly (`reason: 'max-duration'`, file kept).
+import { afterAll, describe, expect, it } from 'vitest';
+import { ErrorCode } from '@roomkit/protocol';
+import { startTestServer } from './helpers/testServer.js';
+import { connectWs, type WsTestClient } from './helpers/wsClient.js';
+import { startWebhookReceiver } from './helpers/webhookReceiver.js';
+import { until } from './helpers/nodeParticipants.js';
+import { DEV_API_SECRET } from '../src/config/defaults.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+});
+
+async function moderator(url: string, room: string): Promise<WsTestClient> {
+  const ws = await connectWs(url);
+  cleanups.push(() => ws.close());
+  const token = (await fetch(`${url}/dev/token?roomId=${room}`).then((r) => r.json())).token;
+  const joined = await ws.request({ t: 'join', token, meetingId: room, name: 'Host', mode: 'SIGNALLING_ONLY' });
+  expect(joined.ok, JSON.stringify(joined)).toBe(true);
+  return ws;
+}
+
+const PETABYTE_MB = 1_000_000_000;
+const state = (kind: string, status: string) => (m: any) => m.t === 'egressState' && m.kind === kind && m.status === status;
+
+describe('egress storage limits', () => {
+  it('startEgress below the free-space floor (egressMinFreeMb) is START_RECORDING_FAILED / START_HLS_FAILED naming the floor; nothing starts', async () => {
+    const server = await startTestServer({ egressMinFreeMb: PETABYTE_MB });
+    cleanups.push(() => server.stop());
+    const ws = await moderator(server.url, 'full-disk');
+    const rec = await ws.request({ t: 'startEgress', kind: 'recording' });
+    expect(rec.error?.code, JSON.stringify(rec)).toBe(ErrorCode.START_RECORDING_FAILED);
+    expect(rec.error.message).toMatch(/MB free, under the 1000000000 MB floor \(egressMinFreeMb\)/);
+    const hls = await ws.request({ t: 'startEgress', kind: 'hls' });
+    expect(hls.error?.code).toBe(ErrorCode.START_HLS_FAILED);
+    expect(ws.messages.some((m) => m.t === 'egressState')).toBe(false);
+  });
+
+  it('a running recording whose disk falls under the floor stops as RECORDING_FAILED with the recording-failed webhook', async () => {
+    const rx = await startWebhookReceiver(DEV_API_SECRET);
+    cleanups.push(() => rx.close());
+    const server = await startTestServer({ webhookUrl: `${rx.url}/all` });
+    cleanups.push(() => server.stop());
+    const ws = await moderator(server.url, 'filling-disk');
+    expect((await ws.request({ t: 'startEgress', kind: 'recording', config: { quality: 'low' } })).ok).toBe(true);
+    await ws.waitFor(state('recording', 'RECORDING_STARTED'), 30_000);
+    // The disk "fills": the floor is now above what is free (settings are read at each check).
+    server.config.egressMinFreeMb = PETABYTE_MB;
+    const error = await ws.waitFor((m: any) => m.t === 'error' && m.error.code === ErrorCode.RECORDING_FAILED, 15_000);
+    expect(error.error.message).toMatch(/egressMinFreeMb/);
+    await ws.waitFor(state('recording', 'RECORDING_STOPPED'), 15_000);
+    const failed = await until(() => rx.accepted().find((h) => h.json.webhookType === 'recording-failed'), 15_000);
+    expect(failed?.json.data.error).toMatch(/egressMinFreeMb/);
+    server.config.egressMinFreeMb = 0;
+  }, 60_000);
+
+  it('a recording reaching egressMaxJobSeconds stops cleanly: recording-stopped says reason max-duration and carries the file', async () => {
+    const rx = await startWebhookReceiver(DEV_API_SECRET);
+    cleanups.push(() => rx.close());
+    const server = await startTestServer({ webhookUrl: `${rx.url}/all`, egressMaxJobSeconds: 4 });
+    cleanups.push(() => server.stop());
+    const ws = await moderator(server.url, 'long-meeting');
+    expect((await ws.request({ t: 'startEgress', kind: 'recording', config: { quality: 'low' } })).ok).toBe(true);
+    await ws.waitFor(state('recording', 'RECORDING_STOPPED'), 30_000);
+    const stopped = await until(() => rx.accepted().find((h) => h.json.webhookType === 'recording-stopped'), 15_000);
+    expect(stopped?.json.data).toMatchObject({ reason: 'max-duration' });
+    expect(stopped?.json.data.fileUrl).toMatch(/\/file$/);
+    expect(rx.requests.some((h) => h.json.webhookType === 'recording-failed')).toBe(false);
+    expect(ws.messages.some((m) => m.t === 'error')).toBe(false);
+  }, 60_000);
+});
