@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -30,6 +31,8 @@ export interface EgressManagerOptions {
   room(roomId: string): CompositeRoom | undefined;
   /** A join token for the hidden compositor participant of `roomId`. */
   mintToken(roomId: string, participantId: string): string;
+  /** Scratch files of jobs (decoder inputs, Chromium profiles); emptied at boot. Default: the OS temp dir. */
+  tmpDir?: string;
   /** The free-space floor checked before every job (absent: none). */
   limits?: Pick<JobLimits, 'assertSpace'>;
 }
@@ -107,6 +110,7 @@ export class EgressManager {
       : new RtpCompositeJob(id, params, tracked, {
           ffmpegPath: this.opts.ffmpegPath,
           videoBitrate: BITRATE[quality],
+          tmpDir: this.opts.tmpDir ?? tmpdir(),
           // Only the session the job started in: a new session of the same room is not this job's.
           room: () => {
             const room = this.opts.room(params.roomId);
@@ -150,6 +154,7 @@ export class EgressManager {
     return new EgressJob(id, key, params, handlers, {
       ffmpegPath: this.opts.ffmpegPath,
       chromiumPath: this.opts.chromiumPath,
+      tmpDir: this.opts.tmpDir ?? tmpdir(),
       composeUrl: `${this.baseUrl}${EGRESS_COMPOSE_PATH}?${query}`,
       videoBitrate: BITRATE[quality],
       log: this.log,

@@ -24,6 +24,8 @@ export interface StreamingKindsDeps {
   rooms(): Pick<RoomManager, 'room'> | null;
   /** The server's database: job records survive restarts (absent: memory only). */
   db?: SqliteDatabase;
+  /** HLS DVR window in seconds (0: keep all), read per job. */
+  hlsDvrWindowSeconds?(): number;
   /** Where participants' RTMP destinations may point. */
   outbound: OutboundPolicy;
 }
@@ -54,6 +56,7 @@ export function registerStreamingKinds(service: EgressService, deps: StreamingKi
     publicBaseUrl: deps.baseUrl,
     onError: (err) => log.warn({ err }, 'HLS output problem'),
     db: deps.db,
+    dvrWindowSeconds: deps.hlsDvrWindowSeconds,
   });
   service.register('livestream', livestream);
   service.register('hls', hls);

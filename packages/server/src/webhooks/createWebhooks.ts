@@ -17,6 +17,8 @@ export interface Webhooks {
   observer: WebhookSessionObserver;
   /** What participants may make the server connect to (webhooks here, RTMP in egress). */
   outbound: OutboundPolicy;
+  /** Re-reads a room's subscription (before events about a room nobody joined in this run). */
+  refreshRoom(roomId: string): Promise<void>;
   /** Wraps the store's directory so each join refreshes the room's subscription. */
   directory(inner: RoomDirectory): RoomDirectory;
   start(): void;
@@ -38,6 +40,7 @@ export function createWebhooks(
     observer,
     outbound,
     directory: (inner) => subscriptions.wrap(inner),
+    refreshRoom: (roomId) => subscriptions.refresh(roomId),
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
   };

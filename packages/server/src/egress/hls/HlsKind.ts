@@ -19,6 +19,8 @@ export interface HlsRecord extends JobRecordBase {
   playable: boolean;
   /** With recording enabled: the MP4's URL path once written. */
   recordingUrl: string | null;
+  /** Kept after it ends (`config.recording.enabled`): the boot sweep keeps a cut-off one's files. */
+  keep?: boolean;
   error?: string;
 }
 
@@ -31,6 +33,8 @@ export interface HlsKindDeps {
   onError?(err: unknown): void;
   /** Where job records persist (absent: memory only). */
   db?: SqliteDatabase;
+  /** Seconds of DVR index.m3u8 keeps (0: all); read per job. */
+  dvrWindowSeconds?(): number;
 }
 
 export class HlsKind implements KindHandler {
@@ -73,10 +77,12 @@ export class HlsKind implements KindHandler {
       ...paths,
       playable: false,
       recordingUrl: null,
+      keep: ctx.config.recording?.enabled === true,
     });
     const output = new HlsOutput({
       dir: hlsDirOf(this.deps.dataDir, ctx.roomId, ctx.jobId),
       record: ctx.config.recording?.enabled === true,
+      dvrWindowSeconds: this.deps.dvrWindowSeconds?.() ?? 0,
       ffmpegPath: this.deps.ffmpegPath,
       ffprobePath: this.deps.ffprobePath,
       expected: expectedStream(ctx.config),
