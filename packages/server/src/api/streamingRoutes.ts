@@ -2,10 +2,12 @@
 // (`/v2/livestreams`, `/v2/hls`), and capture a thumbnail of a running HLS stream (`/v2/hls/capture`). State, events and webhooks come from the egress service.
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import {
   endStreamBodySchema,
   hlsCaptureBodySchema,
   listStreamsQuerySchema,
+  restIdSchema,
   startHlsBodySchema,
   startLivestreamBodySchema,
   validateRtmpOutputs,
@@ -128,6 +130,19 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
       meta: { createdAt: new Date().toISOString(), width: shot.width, height: shot.height, format: 'jpg', time: Math.round(shot.time * 1000) / 1000 },
     };
     return response;
+  });
+
+  // Deletes a stream (kept or not) and its files: stops it first if it still runs. OPERATOR ONLY
+  // (an operator token: roles include crawler, no roomId), checked here as well as in the REST
+  // access table (issue #14 item 1): a guest or room-scoped token gets 403 UNAUTHORIZED_REQUEST.
+  app.delete('/v2/hls/:id', async (req) => {
+    if (requestOrigin(req, auth) !== 'operator') throw new ApiError(403, 'UNAUTHORIZED_REQUEST', 'deleting an HLS stream needs an operator token (roles: ["crawler"], no roomId)');
+    const { id } = parseInput(z.object({ id: restIdSchema }), req.params, 'params');
+    const record = deps.kinds.hls.records.get(id);
+    if (!record) throw notFound('ERROR_INVALID_PARAMETER', `id: no HLS stream "${id}"`);
+    if (deps.service.job(record.roomId, 'hls')?.jobId === id) await deps.service.stop(record.roomId, 'hls', 'api', { wait: true }).catch(() => {});
+    await deps.kinds.hls.remove(id);
+    return { message: 'HLS stream deleted', id };
   });
 
   app.get('/v2/hls', async (req) => {

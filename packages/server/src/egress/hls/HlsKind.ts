@@ -2,6 +2,7 @@
 // our HTTP routes behind two master playlists, `playback.m3u8` (→ `index.m3u8`, DVR: every
 // segment) and `livestream.m3u8` (→ `live.m3u8`, live edge); HLS_PLAYABLE once two segments exist;
 // with `config.recording.enabled` the stream is kept (VOD playlist + MP4).
+import { rm } from 'node:fs/promises';
 import { QUALITY_SIZE } from '@roomkit/protocol';
 import type { CompositeConfig, EgressOutput, JobOutcome } from '../types.js';
 import { AUDIO_BITRATE, BITRATE } from '../EgressManager.js';
@@ -57,6 +58,14 @@ export class HlsKind implements KindHandler {
     if (!record || !output || !record.playable || record.status !== 'ongoing') return null;
     const result = await this.captures.capture(output, req);
     return { ...result, urlPath: `${record.playbackHlsUrl.slice(0, record.playbackHlsUrl.lastIndexOf('/') + 1)}${result.fileName}` };
+  }
+
+  /** Removes a stream's files and record (DELETE /v2/hls/:id); the job must have ended. */
+  async remove(id: string): Promise<void> {
+    const record = this.records.get(id);
+    if (!record) return;
+    await rm(hlsDirOf(this.deps.dataDir, record.roomId, id), { recursive: true, force: true });
+    this.records.remove(id);
   }
 
   /** Absolute URLs of a stream for webhook bodies. */
