@@ -62,6 +62,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     recordings: { service: egress.service, recordings: egress.recordings, participants: egress.participantRecordings, dataDir: config.dataDir },
     extraRoutes: (a) => egress.routes(a),
     streaming: { service: egress.service, kinds: egress.streaming },
+    outbound: webhooks.outbound,
     hlsState: (roomId) => egress.service.states(roomId).find((s) => s.kind === 'hls') ?? null,
     health: () => ({ rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
     metrics: () => collectMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),

@@ -8,6 +8,7 @@ import { ErrorCode } from '@roomkit/protocol';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { connectWs, type WsTestClient } from './helpers/wsClient.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver.js';
+import { until } from './helpers/nodeParticipants.js';
 import { generateToken } from '../src/auth/AccessToken.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
 
@@ -115,4 +116,19 @@ describe('outbound requests a participant causes', () => {
     await rest(server.url, '/v2/recordings/end', { roomId: 'ssrf-rest' }, operatorToken);
     expect(ws.messages.some((m) => m.t === 'egressState')).toBe(true);
   }, 40_000);
+
+  it('POST /v2/rooms with a webhook endPoint on a private address and a participant\'s token is 400 naming webhook.endPoint; an operator token may set it', async () => {
+    const guest = await rest(server.url, '/v2/rooms', { customRoomId: 'ssrf-room-a', webhook: { endPoint: `${rx.url}/room-guest`, events: ['*'] } }, guestRestToken);
+    expect(guest.status, JSON.stringify(guest.body)).toBe(400);
+    expect(guest.body.error.message).toMatch(/^webhook\.endPoint: /);
+    const metadata = await rest(server.url, '/v2/rooms', { customRoomId: 'ssrf-room-b', webhook: { endPoint: 'http://169.254.169.254/latest', events: ['*'] } }, guestRestToken);
+    expect(metadata.status).toBe(400);
+    const operator = await rest(server.url, '/v2/rooms', { customRoomId: 'ssrf-room-c', webhook: { endPoint: `${rx.url}/room-operator`, events: ['participant-joined'] } }, operatorToken);
+    expect(operator.status, JSON.stringify(operator.body)).toBe(200);
+    expect(operator.body.webhook).toEqual({ endPoint: `${rx.url}/room-operator`, events: ['participant-joined'] });
+    await moderator(server.url, operator.body.roomId);
+    const hook = await until(() => rx.accepted().find((h) => h.path === '/hooks/room-operator'), 15_000);
+    expect(hook?.json.webhookType, JSON.stringify(rx.requests.map((r) => [r.path, r.json?.webhookType, r.status]))).toBe('participant-joined');
+    expect(rx.requests.some((h) => h.path === '/hooks/room-guest')).toBe(false);
+  }, 30_000);
 });

@@ -18,7 +18,8 @@ export function roomResponse(room: StoredRoom, base: string): RoomResponse {
     disabled: room.disabled,
     createdAt: room.createdAt.toISOString(),
     updatedAt: room.updatedAt.toISOString(),
-    webhook: room.webhook,
+    // `guarded` (set with a participant's token) is ours, not part of the answer.
+    webhook: room.webhook && { endPoint: room.webhook.endPoint, events: room.webhook.events },
     autoCloseConfig: room.autoCloseConfig,
     links: {
       get_room: `${base}/v2/rooms/${encodeURIComponent(room.roomId)}`,

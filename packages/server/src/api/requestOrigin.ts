@@ -3,7 +3,10 @@
 // token, a moderator's included, and a token without roles are a participant's). Fail closed:
 // anything unreadable is a participant's. The REST auth hook has already accepted the token.
 import type { FastifyRequest } from 'fastify';
+import type { WebhookConfig } from '@roomkit/protocol';
 import { verifyRestToken, type TokenContext } from '../auth/verifyJoinToken.js';
+import { OutboundPolicy, OutboundRefusedError } from '../webhooks/OutboundPolicy.js';
+import { ApiError } from './errors.js';
 
 export function requestOrigin(req: FastifyRequest, auth: TokenContext): 'operator' | 'participant' {
   try {
@@ -12,4 +15,27 @@ export function requestOrigin(req: FastifyRequest, auth: TokenContext): 'operato
   } catch {
     return 'participant';
   }
+}
+
+/**
+ * A room webhook (`POST /v2/rooms` `webhook`) given with a participant's token: its endPoint must
+ * be http(s) on an allowed address (400 naming the field), and it is stored `guarded`, so every
+ * delivery re-checks the address at connect time (WebhookSessionObserver, WebhookDispatcher).
+ */
+export async function guardedRoomWebhook(webhook: WebhookConfig, outbound = new OutboundPolicy()): Promise<WebhookConfig> {
+  const refuse = (why: string) => new ApiError(400, 'ERROR_INVALID_PARAMETER', `webhook.endPoint: ${why}`);
+  let target: URL;
+  try {
+    target = new URL(webhook.endPoint);
+  } catch {
+    throw refuse('not a valid URL');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw refuse('must be an http:// or https:// URL');
+  try {
+    await outbound.check(target.hostname);
+  } catch (err) {
+    if (err instanceof OutboundRefusedError) throw refuse(err.message);
+    throw err;
+  }
+  return { ...webhook, guarded: true } as WebhookConfig;
 }

@@ -6,6 +6,7 @@ import type { TokenContext } from '../auth/verifyJoinToken.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { Store } from '../store/Store.js';
 import { logger } from '../logger.js';
+import type { OutboundPolicy } from '../webhooks/OutboundPolicy.js';
 import { toErrorResponse } from './errors.js';
 import { authorizeRest } from './restAuth.js';
 import { roomsRoutes } from './roomsRoutes.js';
@@ -24,6 +25,8 @@ export interface RestApiDeps {
   /** RTMP livestreams and HLS (egress); without it those routes are not mounted. */
   streaming?: StreamingDeps;
   auth: TokenContext;
+  /** Where URLs given with a participant's token may point (absent: public addresses only). */
+  outbound?: OutboundPolicy;
 }
 
 /** The `?token=` of a download link: one string, or a 401 naming what came instead. */

@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { createRoomBodySchema, deactivateRoomBodySchema, pageQuerySchema, restIdSchema } from '@roomkit/protocol';
 import { z } from 'zod';
 import { notFound } from './errors.js';
+import { guardedRoomWebhook, requestOrigin } from './requestOrigin.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged, roomResponse } from './present.js';
 import type { RestApiDeps } from './restApi.js';
 
 const roomParams = z.object({ roomId: restIdSchema });
 
-export function roomsRoutes(app: FastifyInstance, { store, rooms }: RestApiDeps): void {
+export function roomsRoutes(app: FastifyInstance, { store, rooms, auth, outbound }: RestApiDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -18,6 +19,8 @@ export function roomsRoutes(app: FastifyInstance, { store, rooms }: RestApiDeps)
 
   app.post('/v2/rooms', async (req) => {
     const body = parseInput(createRoomBodySchema, req.body ?? {}, 'body');
+    // A room webhook set with a participant's token: checked now and on every delivery (issue #14).
+    if (body.webhook && requestOrigin(req, auth) !== 'operator') body.webhook = await guardedRoomWebhook(body.webhook, outbound);
     const { room } = await store.createRoom(body);
     return roomResponse(room, baseUrl(req));
   });

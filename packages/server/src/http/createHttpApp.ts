@@ -36,6 +36,8 @@ export interface HttpAppDeps {
   /** The room's running HLS stream for the viewer page (none: the page waits). */
   hlsState?: HlsRoutesDeps['hlsState'];
   streaming?: RestApiDeps['streaming'];
+  /** Where room webhooks created with a participant's token may point (absent: public addresses only). */
+  outbound?: RestApiDeps['outbound'];
   /** More routes (the egress compose page). */
   extraRoutes?: (app: FastifyInstance) => void;
 }
@@ -44,7 +46,7 @@ function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming, outbound }: HttpAppDeps): FastifyInstance {
   const corsOrigins = config.corsOrigins ?? '*';
   const app = Fastify({
     logger: false,
@@ -63,7 +65,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
   // page as a readable 401.
   registerCors(app, corsOrigins);
-  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
+  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, outbound, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
   const files = new Map<string, { type: string; body: Buffer }>();

@@ -15,6 +15,8 @@ export interface WebhookSubscription {
   endPoint: string;
   /** Exact event names or `*` patterns (`*`, `recording-*`). */
   events: readonly string[];
+  /** Set with a participant's token: deliveries re-check the address (OutboundPolicy). */
+  guarded?: boolean;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
