@@ -19,7 +19,7 @@ export function requestOrigin(req: FastifyRequest, auth: TokenContext): 'operato
 
 /**
  * A room webhook (`POST /v2/rooms` `webhook`) given with a participant's token: its endPoint must
- * be http(s) on an allowed address (400 naming the field), and it is stored `guarded`, so every
+ * be http(s) and not on a refused address (400 naming the field), and it is stored `guarded`, so every
  * delivery re-checks the address at connect time (WebhookSessionObserver, WebhookDispatcher).
  */
 export async function guardedRoomWebhook(webhook: WebhookConfig, outbound = new OutboundPolicy()): Promise<WebhookConfig> {
@@ -34,8 +34,9 @@ export async function guardedRoomWebhook(webhook: WebhookConfig, outbound = new 
   try {
     await outbound.check(target.hostname);
   } catch (err) {
-    if (err instanceof OutboundRefusedError) throw refuse(err.message);
-    throw err;
+    // Not resolvable now: let through, every delivery resolves and checks again at connect time.
+    if (err instanceof OutboundRefusedError && !err.unresolved) throw refuse(err.message);
+    if (!(err instanceof OutboundRefusedError)) throw err;
   }
   return { ...webhook, guarded: true } as WebhookConfig;
 }

@@ -55,7 +55,8 @@ export const fromParticipant = (request: Pick<EgressStartRequest, 'origin'>): bo
 
 /**
  * Refuses a participant's webhook URL that is not http(s) or points at a refused address, with
- * `code` and a message that names the field, never a resolved address.
+ * `code` and a message that names the field, never a resolved address. A host that does not
+ * resolve now is let through: every delivery resolves and checks again at connect time.
  */
 export async function checkParticipantWebhookUrl(outbound: OutboundPolicy, url: string, code: ErrorCodeName): Promise<void> {
   let target: URL;
@@ -68,8 +69,8 @@ export async function checkParticipantWebhookUrl(outbound: OutboundPolicy, url: 
   try {
     await outbound.check(target.hostname);
   } catch (err) {
-    if (err instanceof OutboundRefusedError) throw new RoomkitError(code, `webhookUrl: ${err.message}`);
-    throw err;
+    if (err instanceof OutboundRefusedError && !err.unresolved) throw new RoomkitError(code, `webhookUrl: ${err.message}`);
+    if (!(err instanceof OutboundRefusedError)) throw err;
   }
 }
 

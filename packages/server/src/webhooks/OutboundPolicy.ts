@@ -15,6 +15,13 @@ export type OutboundOrigin = 'operator' | 'participant';
 /** An address the policy refuses; the message never names the resolved address or a socket error. */
 export class OutboundRefusedError extends Error {
   readonly code = 'OUTBOUND_REFUSED';
+  constructor(
+    message: string,
+    /** The host did not resolve (nothing was refused as such). */
+    readonly unresolved = false,
+  ) {
+    super(message);
+  }
 }
 
 const BLOCKED_V4: ReadonlyArray<[string, number]> = [
@@ -125,10 +132,10 @@ export class OutboundPolicy {
       try {
         addresses = await this.resolve(bare);
       } catch {
-        throw new OutboundRefusedError(`the host "${bare}" could not be resolved`);
+        throw new OutboundRefusedError(`the host "${bare}" could not be resolved`, true);
       }
     }
-    if (addresses.length === 0) throw new OutboundRefusedError(`the host "${bare}" could not be resolved`);
+    if (addresses.length === 0) throw new OutboundRefusedError(`the host "${bare}" could not be resolved`, true);
     if (addresses.some((a) => this.isRefused(a))) {
       throw new OutboundRefusedError(
         `the host "${bare}" is or resolves to a private, loopback, link-local or reserved address, which participants may not send to (an operator can allow ranges with outboundAllowCidrs)`,
