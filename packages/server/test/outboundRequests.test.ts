@@ -83,7 +83,7 @@ describe('outbound requests a participant causes', () => {
     const probe = await tcpProbe();
     cleanups.push(() => probe.close());
     const ws = await moderator(server.url, 'ssrf-rtmp');
-    for (const url of [`rtmp://127.0.0.1:${probe.port}/live`, `rtmp://localhost:${probe.port}/live`, `rtmp://[::ffff:7f00:1]:${probe.port}/live`, 'rtmp://192.168.0.1/live', 'rtmps://169.254.169.254/live']) {
+    for (const url of [`rtmp://127.0.0.1:${probe.port}/live`, `rtmp://localhost:${probe.port}/live`, `rtmp://[::ffff:7f00:1]:${probe.port}/live`, `rtmp://0x7f.1:${probe.port}/live`, `rtmp://2130706433:${probe.port}/live`, 'rtmp://192.168.0.1/live', 'rtmps://169.254.169.254/live']) {
       const res = await ws.request({ t: 'startEgress', kind: 'livestream', outputs: [{ url: 'rtmp://93.184.216.34/live2', streamKey: 'k' }, { url, streamKey: 'k' }] });
       expect(res.error?.code, `${url}: ${JSON.stringify(res)}`).toBe(ErrorCode.INVALID_LIVESTREAM_CONFIG);
       expect(res.error.message).toMatch(/^outputs\[1\]\.url: /);
