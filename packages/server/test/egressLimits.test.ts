@@ -6,8 +6,11 @@ import { ErrorCode } from '@roomkit/protocol';
 import { startTestServer } from './helpers/testServer.js';
 import { connectWs, type WsTestClient } from './helpers/wsClient.js';
 import { startWebhookReceiver } from './helpers/webhookReceiver.js';
-import { until } from './helpers/nodeParticipants.js';
-import { DEV_API_SECRET } from '../src/config/defaults.js';
+import { NodeParticipants, sleep, until } from './helpers/nodeParticipants.js';
+import { generateToken } from '../src/auth/AccessToken.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
+
+const operatorToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'], roles: ['crawler'] });
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -70,5 +73,28 @@ describe('egress storage limits', () => {
     expect(stopped?.json.data.fileUrl).toMatch(/\/file$/);
     expect(rx.requests.some((h) => h.json.webhookType === 'recording-failed')).toBe(false);
     expect(ws.messages.some((m) => m.t === 'error')).toBe(false);
+  }, 60_000);
+
+  it('a participant recording reaching egressMaxJobSeconds stops cleanly: recording-stopped says reason max-duration and carries the file', async () => {
+    const rx = await startWebhookReceiver(DEV_API_SECRET);
+    cleanups.push(() => rx.close());
+    const server = await startTestServer({ webhookUrl: `${rx.url}/all`, egressMaxJobSeconds: 4 });
+    cleanups.push(() => server.stop());
+    const bots = new NodeParticipants(() => server.url);
+    cleanups.push(() => bots.leaveAll());
+    const meeting = await bots.join('long-participant', 'Bot', true);
+    const start = () =>
+      fetch(`${server.url}/v2/recordings/participant/start`, {
+        method: 'POST',
+        headers: { authorization: operatorToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ roomId: 'long-participant', participantId: meeting.localParticipant.id, config: { quality: 'low' } }),
+      }).then(async (r) => (r.status === 200 ? ((await r.json()) as { id: string }) : null));
+    let started: { id: string } | null = null;
+    for (let i = 0; i < 40 && !started; i++) started = await start().then((s) => s ?? sleep(500).then(() => null));
+    expect(started).toBeTruthy();
+    const stopped = await until(() => rx.accepted().find((h) => h.json.webhookType === 'recording-stopped' && h.json.data.id === started!.id), 30_000);
+    expect(stopped?.json.data).toMatchObject({ reason: 'max-duration', type: 'participant' });
+    expect(stopped?.json.data.fileUrl).toMatch(/\/file$/);
+    expect(rx.requests.some((h) => h.json.webhookType === 'recording-failed')).toBe(false);
   }, 60_000);
 });

@@ -45,6 +45,8 @@ interface Entry {
   tapIds: string[];
   stopping: boolean;
   finished: Promise<void>;
+  /** Stopped by egressMaxJobSeconds: `recording-stopped` says `reason: 'max-duration'`. */
+  maxDuration?: boolean;
 }
 
 export interface ParticipantRecordingsDeps {
@@ -137,7 +139,10 @@ export class ParticipantRecordings {
       if (entry.stopping) return;
       this.log.warn({ roomId, participantId, id, limit: reached.limit }, reached.message);
       if (reached.limit === 'disk') void job.stop('failed', reached.message);
-      else void this.end(entry, 'stopped');
+      else {
+        entry.maxDuration = true;
+        void this.end(entry, 'stopped');
+      }
     });
     if (unwatch) void entry.finished.then(unwatch);
     void job.waitForMedia(FIRST_MEDIA_TIMEOUT_MS).then((ok) => {
@@ -185,7 +190,10 @@ export class ParticipantRecordings {
     if (!usable && abs) await rm(abs, { force: true });
     await this.deps.store.finish(entry.id, { status: usable ? 'completed' : 'failed', size: usable ? size : null, duration, error: outcome.error ?? null }).catch((err: unknown) => this.log.error({ err }, 'recording row not updated'));
     if (outcome.reason === 'failed') this.webhook(entry, 'recording-failed', { error: `${what(entry.request)} failed: ${outcome.error ?? 'unknown error'}` });
-    this.webhook(entry, 'recording-stopped', usable ? { fileUrl: recordingFileUrl(this.deps.baseUrl(), entry.id), filePath: stored!.filePath, size, duration } : {});
+    this.webhook(entry, 'recording-stopped', {
+      ...(usable ? { fileUrl: recordingFileUrl(this.deps.baseUrl(), entry.id), filePath: stored!.filePath, size, duration } : {}),
+      ...(entry.maxDuration ? { reason: 'max-duration' } : {}),
+    });
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
   }
 
