@@ -28,7 +28,7 @@ const compositorArg = process.argv.indexOf('--compositor');
 const COMPOSITOR = compositorArg > 0 ? process.argv[compositorArg + 1]! : 'ffmpeg';
 if (COMPOSITOR !== 'ffmpeg' && COMPOSITOR !== 'chromium') throw new Error('--compositor is ffmpeg or chromium');
 const TICKS = 100; // USER_HZ on Linux
-const token = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_mod'] });
+const token = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_mod'], roles: ['crawler'] });
 
 interface Proc { pid: number; ppid: number; pgrp: number; ticks: number; cmd: string }
 

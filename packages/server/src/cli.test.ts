@@ -79,10 +79,11 @@ describe('roomkit token', () => {
   });
 
   it('signs with the configured key and secret from flags or env', async () => {
-    const fromFlags = await run(['token', '--api-key', 'k1', '--api-secret', 's1']);
-    expect(verifyJoinToken(fromFlags.stdout.trim(), { apiKey: 'k1', apiSecret: 's1', devMode: false, meetingId: 'm' }).apikey).toBe('k1');
-    const fromEnv = await run(['token'], { ROOMKIT_API_KEY: 'k2', ROOMKIT_API_SECRET: 's2' });
-    expect(verifyJoinToken(fromEnv.stdout.trim(), { apiKey: 'k2', apiSecret: 's2', devMode: false, meetingId: 'm' }).apikey).toBe('k2');
+    const [s1, s2] = ['s1'.repeat(16), 's2'.repeat(16)];
+    const fromFlags = await run(['token', '--api-key', 'k1', '--api-secret', s1]);
+    expect(verifyJoinToken(fromFlags.stdout.trim(), { apiKey: 'k1', apiSecret: s1, devMode: false, meetingId: 'm' }).apikey).toBe('k1');
+    const fromEnv = await run(['token'], { ROOMKIT_API_KEY: 'k2', ROOMKIT_API_SECRET: s2 });
+    expect(verifyJoinToken(fromEnv.stdout.trim(), { apiKey: 'k2', apiSecret: s2, devMode: false, meetingId: 'm' }).apikey).toBe('k2');
   });
 
   it('with a bad permission, lifetime or flag, explains and exits 2', async () => {

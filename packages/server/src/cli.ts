@@ -65,7 +65,8 @@ const TOKEN_USAGE = `Usage: roomkit token [flags] [config flags]
   --room <id>               token valid for this room only
   --participant-id <id>     pins the participant id
   --permissions <list>      comma-separated ${PERMISSIONS.join(', ')} (default allow_join)
-  --roles <list>            comma-separated ${ROLES.join(', ')} (default: no roles claim)
+  --roles <list>            comma-separated ${ROLES.join(', ')} (default: no roles claim, a meeting
+                            token; crawler = the operator, every REST route; see the README)
   --expires-in <seconds>    lifetime (default 86400)
   --json                    print {"token", "claims"} as JSON
 

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { LeaveReason } from '@roomkit/protocol';
 import type { Config } from './config/schema.js';
+import { checkApiSecret } from './config/loadConfig.js';
 import { createMediaEngine } from './media/createMediaEngine.js';
 import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
@@ -14,6 +15,12 @@ import { combineObservers } from './webhooks/combineObservers.js';
 import { createWebhooks, type WebhookTuning } from './webhooks/createWebhooks.js';
 import { createEgress } from './egress/createEgress.js';
 import { collectMetrics } from './serverMetrics.js';
+import { defaults } from './config/defaults.js';
+import { ServerSockets } from './http/ServerSockets.js';
+import { UpgradeRouter } from './http/UpgradeRouter.js';
+
+/** How long requests in flight may take to finish at shutdown before their sockets are destroyed. */
+const SHUTDOWN_SOCKET_GRACE_MS = 1000;
 
 export interface RunningServer {
   httpUrl: string;
@@ -28,6 +35,10 @@ export interface StartServerOptions {
 }
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  checkApiSecret(config);
+  // Embedders and tests may give only some limits: the rest are the defaults.
+  config = { ...config, limits: { ...defaults.limits, ...config.limits } };
+  const { limits } = config;
   configureLogging(config.logLevel);
   const log = logger('server');
   mkdirSync(config.dataDir, { recursive: true });
@@ -48,7 +59,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
   );
   const rooms = new RoomManager(
     media,
-    { maxParticipantsPerRoom: config.limits.maxParticipantsPerRoom, reconnectGraceSeconds: config.reconnectGraceSeconds ?? 20 },
+    {
+      maxParticipantsPerRoom: limits.maxParticipantsPerRoom,
+      maxLobbyAskersPerRoom: limits.maxLobbyAskersPerRoom,
+      maxRooms: limits.maxRooms,
+      roomsCreatedByJoinPerMinute: limits.roomsCreatedByJoinPerMinute,
+      pubsubTopicsPerParticipant: limits.pubsubTopicsPerParticipant,
+      reconnectGraceSeconds: config.reconnectGraceSeconds ?? 20,
+    },
     { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive },
   );
   egress.attachRooms(rooms);
@@ -62,13 +80,16 @@ export async function startServer(config: Config, options: StartServerOptions = 
     recordings: { service: egress.service, recordings: egress.recordings, participants: egress.participantRecordings, dataDir: config.dataDir },
     extraRoutes: (a) => egress.routes(a),
     streaming: { service: egress.service, kinds: egress.streaming },
-    outbound: webhooks.outbound,
     hlsState: (roomId) => egress.service.states(roomId).find((s) => s.kind === 'hls') ?? null,
     health: () => ({ rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
     metrics: () => collectMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
   });
-  signaling = new SignalingServer(app.server, rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, config.limits, egress.service);
-  app.server.on('upgrade', (req, socket, head) => egress.handleUpgrade(req, socket, head));
+  const sockets = new ServerSockets(app.server);
+  signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service);
+  const upgrades = new UpgradeRouter(app.server);
+  const signalingUpgrades = signaling;
+  upgrades.add((req, socket, head) => signalingUpgrades.handleUpgrade(req, socket, head));
+  upgrades.add((req, socket, head) => egress.handleUpgrade(req, socket, head));
   try {
     await app.listen({ port: config.port, host: config.bind });
   } catch (err) {
@@ -84,7 +105,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   egress.setBaseUrl(httpUrl);
   if (config.devMode) {
-    log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.`);
+    log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.${config.bind === '127.0.0.1' ? ' Listening on 127.0.0.1 only (dev mode default); set --bind / ROOMKIT_BIND to expose it.' : ''}`);
   }
   log.info({ httpUrl, rtcPort: config.rtcPort, announcedIp: config.announcedIp }, `Roomkit listening on ${httpUrl}`);
 
@@ -97,7 +118,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
         await egress.close(); // finishes recordings while their meetings still run
         await rooms.closeAll({ code: LeaveReason.ROOM_CLOSE, message: 'the server is shutting down' });
         await signaling?.close();
-        await app.close();
+        // A request still in flight (a body that never ends, a slow download) gets a moment, then
+        // its socket goes; so does anything else still open (an upgrade nobody finished).
+        const httpClosed = app.close();
+        await sockets.closeAll(SHUTDOWN_SOCKET_GRACE_MS);
+        await httpClosed;
         await media.close();
         await webhooks.stop(); // after the rooms closed: their last events are in the outbox
         await store.close();

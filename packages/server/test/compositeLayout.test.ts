@@ -17,7 +17,8 @@ import { generateToken } from '../src/auth/AccessToken.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
 
 const MEETING = 'layout-room';
-const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+// The operator's backend (REST is the crawler role's; a meeting token may only create and read rooms).
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 /** The avatar square's colour (RoomFeeds/avatar.ts) and the tile colour of the DARK theme. */
 const AVATAR = { r: 0x5a, g: 0x62, b: 0x70 };
 const TILE = { r: 0x23, g: 0x26, b: 0x2d };

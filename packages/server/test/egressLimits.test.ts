@@ -1,6 +1,11 @@
 // Storage limits of egress jobs (issue #14 item 6) with a real server and ffmpeg: the free-space
-// floor refuses a new job and stops a running one as failed (error to the room and the failure
+// floor refuses a new job and stops a running one as failed (the disk really fills: fallocate) (error to the room and the failure
 // webhook), and the maximum duration stops a job cleanly (`reason: 'max-duration'`, file kept).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@roomkit/protocol';
 import { startTestServer } from './helpers/testServer.js';
@@ -45,19 +50,23 @@ describe('egress storage limits', () => {
   it('a running recording whose disk falls under the floor stops as RECORDING_FAILED with the recording-failed webhook', async () => {
     const rx = await startWebhookReceiver(DEV_API_SECRET);
     cleanups.push(() => rx.close());
-    const server = await startTestServer({ webhookUrl: `${rx.url}/all` });
+    // The floor sits 300 MB under what is free now; then 1 GB lands on the disk (really allocated).
+    const dataDir = await mkdtemp(join(tmpdir(), 'roomkit-disk-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const fs = await statfs(dataDir);
+    const freeMb = Math.floor((fs.bavail * fs.bsize) / 1024 / 1024);
+    const server = await startTestServer({ dataDir, webhookUrl: `${rx.url}/all`, egressMinFreeMb: freeMb - 300 });
     cleanups.push(() => server.stop());
     const ws = await moderator(server.url, 'filling-disk');
-    expect((await ws.request({ t: 'startEgress', kind: 'recording', config: { quality: 'low' } })).ok).toBe(true);
+    const started = await ws.request({ t: 'startEgress', kind: 'recording', config: { quality: 'low' } });
+    expect(started.ok, JSON.stringify(started)).toBe(true);
     await ws.waitFor(state('recording', 'RECORDING_STARTED'), 30_000);
-    // The disk "fills": the floor is now above what is free (settings are read at each check).
-    server.config.egressMinFreeMb = PETABYTE_MB;
+    await promisify(execFile)('fallocate', ['-l', '1G', join(dataDir, 'filler')]);
     const error = await ws.waitFor((m: any) => m.t === 'error' && m.error.code === ErrorCode.RECORDING_FAILED, 15_000);
     expect(error.error.message).toMatch(/egressMinFreeMb/);
     await ws.waitFor(state('recording', 'RECORDING_STOPPED'), 15_000);
     const failed = await until(() => rx.accepted().find((h) => h.json.webhookType === 'recording-failed'), 15_000);
     expect(failed?.json.data.error).toMatch(/egressMinFreeMb/);
-    server.config.egressMinFreeMb = 0;
   }, 60_000);
 
   it('a recording reaching egressMaxJobSeconds stops cleanly: recording-stopped says reason max-duration and carries the file', async () => {

@@ -23,35 +23,14 @@ import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { NodeParticipants, sleep, until } from './helpers/nodeParticipants.js';
 import { probeStream } from './helpers/probeStream.js';
+import { QUICKSTART_HLS, QUICKSTART_PLAYER } from './fixtures/videosdkQuickstart.js';
 import { generateToken } from '../src/auth/AccessToken.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
 
 const run = promisify(execFile);
 const ROOM = 'hls-players';
-const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
-
-/** VideoSDK's react-hls quickstart player settings, verbatim. */
-const QUICKSTART_PLAYER = {
-  maxLoadingDelay: 1,
-  defaultAudioCodec: 'mp4a.40.2',
-  maxBufferLength: 0,
-  maxMaxBufferLength: 1,
-  startLevel: 0,
-  startPosition: -1,
-  maxBufferHole: 0.001,
-  highBufferWatchdogPeriod: 0,
-  nudgeOffset: 0.05,
-  nudgeMaxRetry: 1,
-  maxFragLookUpTolerance: 0.1,
-  liveSyncDurationCount: 1,
-  abrEwmaFastLive: 1,
-  abrEwmaSlowLive: 3,
-  abrEwmaFastVoD: 1,
-  abrEwmaSlowVoD: 3,
-  maxStarvationDelay: 1,
-};
-/** The quickstart's `startHls` config, verbatim. */
-const QUICKSTART_HLS = { layout: { type: 'SPOTLIGHT', priority: 'PIN', gridSize: '20' }, theme: 'DARK', mode: 'video-and-audio', quality: 'high', orientation: 'landscape' };
+// The operator's backend (REST is the crawler role's; a meeting token may only create and read rooms).
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 
 let server: TestServer;
 let browser: LaunchedBrowser;

@@ -62,13 +62,13 @@ describe('HLS storage', () => {
     expect(live.status).toBe(200);
   }, 90_000);
 
-  it('DELETE /v2/hls/:id: a guest or room-scoped token gets 403; an operator token stops the stream and removes its files and record', async () => {
+  it('DELETE /v2/hls/:id: a guest or room moderator token gets 403; an operator token stops the stream and removes its files and record', async () => {
     const started = (await rest(server.url, 'GET', '/v2/hls?roomId=dvr-room')).body.data[0];
     const dir = join(server.config.dataDir, 'hls', 'dvr-room', started.id);
     expect(existsSync(dir)).toBe(true);
     const guest = await rest(server.url, 'DELETE', `/v2/hls/${started.id}`, undefined, guestToken);
     expect(guest.status).toBe(403);
-    const scoped = await rest(server.url, 'DELETE', `/v2/hls/${started.id}`, undefined, generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_mod'], roles: ['crawler'], roomId: 'dvr-room' }));
+    const scoped = await rest(server.url, 'DELETE', `/v2/hls/${started.id}`, undefined, generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_mod'], roomId: 'dvr-room' }));
     expect(scoped.status).toBe(403);
     expect(existsSync(dir)).toBe(true);
     const deleted = await rest(server.url, 'DELETE', `/v2/hls/${started.id}`);

@@ -123,9 +123,10 @@ describe('moderation', () => {
     expect((await events(pages.Hana!)).some((e) => e.ev === 'participant-joined' && e.name === 'Dan')).toBe(false);
   });
 
-  it('a second connection with the same participant id replaces the first, which leaves with DUPLICATE_PARTICIPANT', async () => {
+  it('a second connection with the same participant id and a token pinning it replaces the first, which leaves with DUPLICATE_PARTICIPANT', async () => {
     pages.Gus2 = await openSdkPage(browser, server.url, 'Gus2');
-    const res = await join(pages.Gus2, { meetingId: MEETING, name: 'Gus again', token: token(['allow_join']), participantId: ids.Gus!, micEnabled: false, webcamEnabled: false });
+    const pinned = generateToken({ apiKey: server.config.apiKey, apiSecret: server.config.apiSecret, permissions: ['allow_join'], roomId: MEETING, participantId: ids.Gus! });
+    const res = await join(pages.Gus2, { meetingId: MEETING, name: 'Gus again', token: pinned, participantId: ids.Gus!, micEnabled: false, webcamEnabled: false });
     expect(res.ok).toBe(true);
     const left = await sawEvent(pages.Gus!, 'meeting-left');
     expect(left!.reason).toBe(LeaveReason.DUPLICATE_PARTICIPANT);

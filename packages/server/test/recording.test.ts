@@ -21,7 +21,8 @@ let browser: LaunchedBrowser;
 let tmp: string;
 const pages: Page[] = [];
 const MEETING = 'rec-room';
-const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+// The operator's backend (REST is the crawler role's; a meeting token may only create and read rooms).
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'roomkit-rec-test-'));

@@ -16,7 +16,8 @@ import { probeStream } from './helpers/probeStream.js';
 import { generateToken } from '../src/auth/AccessToken.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
 
-const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+// The operator's backend (REST is the crawler role's; a meeting token may only create and read rooms).
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});

@@ -40,7 +40,7 @@ describe('REST fuzz', () => {
   it(`${PER_ROUTE} random requests per route: no 5xx, errors in the documented shape`, async () => {
     const next = seededRandom(fuzzSeed());
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-    const token = generateToken({ apiKey: server.config.apiKey, apiSecret: server.config.apiSecret, permissions: ['allow_join', 'allow_mod'] });
+    const token = generateToken({ apiKey: server.config.apiKey, apiSecret: server.config.apiSecret, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
     const known = new Set<number>(Object.values(ErrorCode));
     const problems: string[] = [];
     for (const [method, template] of ROUTES) {

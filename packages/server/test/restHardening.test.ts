@@ -13,7 +13,8 @@ import { connectWs, type WsTestClient } from './helpers/wsClient.js';
 
 configureLogging('error');
 
-const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+// The operator's backend (REST is the crawler role's; a meeting token may only create and read rooms).
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 /** What an app backend can sign: any claims, with the API secret. */
 const backendToken = (claims: Record<string, unknown>) =>
   signJwt({ apikey: DEV_API_KEY, permissions: ['allow_join', 'allow_mod'], version: 2, exp: Math.floor(Date.now() / 1000) + 600, ...claims }, DEV_API_SECRET);

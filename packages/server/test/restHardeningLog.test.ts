@@ -16,7 +16,7 @@ vi.mock('../src/logger.js', async () => {
   return { logger: (module: string) => root.child({ module: `roomkit:${module}` }), configureLogging: () => {} };
 });
 
-const token = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'] });
+const token = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'], roles: ['crawler'] });
 let app: FastifyInstance;
 let url: string;
 

@@ -12,6 +12,8 @@ import { startTestServer, type TestServer } from './helpers/testServer.js';
 configureLogging('error');
 
 const token = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+/** The operator's backend: listing rooms is the crawler role's. */
+const operatorToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: [], roles: ['crawler'] });
 const APP = 'http://127.0.0.1:5173';
 const OTHER = 'http://127.0.0.1:6006';
 
@@ -262,7 +264,7 @@ describe('CORS, a configured origin list', () => {
     const tooLong = await fetch(`${restricted.url}/v2/rooms/${'r'.repeat(150)}`, { headers: { origin: OTHER, authorization: token } });
     expect(tooLong.status).toBe(414);
     expect(tooLong.headers.get('access-control-allow-origin')).toBeNull();
-    const call = await fetch(`${restricted.url}/v2/rooms`, { headers: { origin: OTHER, authorization: token } });
+    const call = await fetch(`${restricted.url}/v2/rooms`, { headers: { origin: OTHER, authorization: operatorToken } });
     expect(call.status).toBe(200); // a server-side caller is not a browser: CORS only tells browsers
     expect(call.headers.get('access-control-allow-origin')).toBeNull();
     // Not an origin at all, as sandboxed iframes and file:// pages send.

@@ -18,7 +18,8 @@ import { generateToken } from '../src/auth/AccessToken.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
 
 const MEETING = 'stream-room';
-const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'] });
+// The operator's backend (REST is the crawler role's; a meeting token may only create and read rooms).
+const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 
 let server: TestServer;
 let browser: LaunchedBrowser;

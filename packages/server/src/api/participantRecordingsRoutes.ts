@@ -18,11 +18,14 @@ import { z } from 'zod';
 import type { ParticipantRecordings } from '../egress/participant/ParticipantRecordings.js';
 import type { RecordingStore, StoredRecording } from '../egress/recording/RecordingStore.js';
 import { notFound } from './errors.js';
+import { bodyRoom, operatorOnly, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import { recordingResponse } from './recordingsRoutes.js';
 
 export interface ParticipantRecordingsRouteDeps {
+  /** The room of the recording named by the `:id` param (for access checks). */
+  recordingRoom: RoomOf;
   findRoom(roomId: string): Promise<{ roomId: string }>;
   findRecording(id: string): Promise<StoredRecording>;
   recordings: RecordingStore;
@@ -57,7 +60,7 @@ export function participantRecordingsRoutes(app: FastifyInstance, deps: Particip
       return r;
     };
 
-    app.get(prefix, async (req) => {
+    app.get(prefix, { config: { access: roomModerator(queryRoom) } }, async (req) => {
       const query = parseInput(listIndividualRecordingsQuerySchema, req.query, 'query');
       const page = { page: query.page, perPage: query.perPage };
       const roomId = query.roomId === undefined ? undefined : (await deps.findRoom(query.roomId)).roomId;
@@ -65,12 +68,12 @@ export function participantRecordingsRoutes(app: FastifyInstance, deps: Particip
       return paged(result, page, (r) => recordingResponse(r, baseUrl(req)));
     });
 
-    app.get(`${prefix}/:id`, async (req) => {
+    app.get(`${prefix}/:id`, { config: { access: roomModerator(deps.recordingRoom) } }, async (req) => {
       const { id } = parseInput(idParams, req.params, 'params');
       return recordingResponse(await findOfType(id), baseUrl(req));
     });
 
-    app.delete(`${prefix}/:id`, async (req) => {
+    app.delete(`${prefix}/:id`, { config: { access: operatorOnly } }, async (req) => {
       const { id } = parseInput(idParams, req.params, 'params');
       const r = await findOfType(id);
       if (r.status === 'recording') await stopIndividual(deps.participants, r);
@@ -80,28 +83,28 @@ export function participantRecordingsRoutes(app: FastifyInstance, deps: Particip
     });
   }
 
-  app.post('/v2/recordings/participant/start', async (req) => {
+  app.post('/v2/recordings/participant/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startParticipantRecordingBodySchema, req.body, 'body');
     const room = await deps.findRoom(body.roomId);
     const { id } = await start({ roomId: room.roomId, participantId: body.participantId, config: body.config, webhookUrl: body.webhookUrl, origin: deps.origin(req) });
     return { message: 'participant recording started', id, roomId: room.roomId, participantId: body.participantId };
   });
 
-  app.post('/v2/recordings/participant/stop', async (req) => {
+  app.post('/v2/recordings/participant/stop', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(stopParticipantRecordingBodySchema, req.body, 'body');
     const room = await deps.findRoom(body.roomId);
     const id = await deps.participants.stop(room.roomId, body.participantId);
     return recordingResponse(await deps.findRecording(id), baseUrl(req));
   });
 
-  app.post('/v2/recordings/participant/track/start', async (req) => {
+  app.post('/v2/recordings/participant/track/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startTrackRecordingBodySchema, req.body, 'body');
     const room = await deps.findRoom(body.roomId);
     const { id } = await start({ roomId: room.roomId, participantId: body.participantId, track: body.kind, config: body.config, webhookUrl: body.webhookUrl, origin: deps.origin(req) });
     return { message: 'track recording started', id, roomId: room.roomId, participantId: body.participantId, kind: body.kind };
   });
 
-  app.post('/v2/recordings/participant/track/stop', async (req) => {
+  app.post('/v2/recordings/participant/track/stop', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(stopTrackRecordingBodySchema, req.body, 'body');
     const room = await deps.findRoom(body.roomId);
     const id = await deps.participants.stop(room.roomId, body.participantId, body.kind);

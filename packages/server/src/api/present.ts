@@ -18,8 +18,7 @@ export function roomResponse(room: StoredRoom, base: string): RoomResponse {
     disabled: room.disabled,
     createdAt: room.createdAt.toISOString(),
     updatedAt: room.updatedAt.toISOString(),
-    // `guarded` (set with a participant's token) is ours, not part of the answer.
-    webhook: room.webhook && { endPoint: room.webhook.endPoint, events: room.webhook.events },
+    webhook: room.webhook,
     autoCloseConfig: room.autoCloseConfig,
     links: {
       get_room: `${base}/v2/rooms/${encodeURIComponent(room.roomId)}`,

@@ -11,6 +11,7 @@ import type { EgressService } from '../egress/EgressService.js';
 import type { ParticipantRecordings } from '../egress/participant/ParticipantRecordings.js';
 import { participantRecordingsRoutes, stopIndividual } from './participantRecordingsRoutes.js';
 import { notFound } from './errors.js';
+import { bodyRoom, operatorOnly, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -60,14 +61,20 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
     return r;
   };
 
-  app.post('/v2/recordings/start', async (req) => {
+  /** The room of the recording named in the path (none for an unknown id). */
+  const recordingRoom: RoomOf = async (req) => {
+    const id = (req.params as { id?: unknown }).id;
+    return typeof id === 'string' ? ((await deps.recordings.get(id).catch(() => null))?.roomId ?? undefined) : undefined;
+  };
+
+  app.post('/v2/recordings/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startRecordingBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const { id } = await deps.service.start({ kind: 'recording', roomId: room.roomId, config: body.config, webhookUrl: body.webhookUrl, awsDirPath: body.awsDirPath, by: 'api', origin: requestOrigin(req, auth) });
     return { message: 'recording started', id, roomId: room.roomId };
   });
 
-  app.post('/v2/recordings/end', async (req) => {
+  app.post('/v2/recordings/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(endRecordingBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'recording')?.jobId;
@@ -76,7 +83,7 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
     return r ? recordingResponse(r, baseUrl(req)) : { message: 'recording stopped' };
   });
 
-  app.get('/v2/recordings', async (req) => {
+  app.get('/v2/recordings', { config: { access: roomModerator(queryRoom) } }, async (req) => {
     const query = parseInput(listRecordingsQuerySchema, req.query, 'query');
     const page = { page: query.page, perPage: query.perPage };
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
@@ -84,12 +91,12 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
     return paged(result, page, (r) => recordingResponse(r, baseUrl(req)));
   });
 
-  app.get('/v2/recordings/:id', async (req) => {
+  app.get('/v2/recordings/:id', { config: { access: roomModerator(recordingRoom) } }, async (req) => {
     const { id } = parseInput(idParams, req.params, 'params');
     return recordingResponse(await findRecording(id), baseUrl(req));
   });
 
-  app.get('/v2/recordings/:id/file', async (req, reply) => {
+  app.get('/v2/recordings/:id/file', { config: { access: roomModerator(recordingRoom) } }, async (req, reply) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const r = await findRecording(id);
     const path = join(deps.dataDir, r.filePath);
@@ -103,9 +110,9 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
       .send(createReadStream(path));
   });
 
-  if (deps.participants) participantRecordingsRoutes(app, { findRoom, findRecording, recordings: deps.recordings, participants: deps.participants, dataDir: deps.dataDir, origin: (req) => requestOrigin(req, auth) });
+  if (deps.participants) participantRecordingsRoutes(app, { recordingRoom, findRoom, findRecording, recordings: deps.recordings, participants: deps.participants, dataDir: deps.dataDir, origin: (req) => requestOrigin(req, auth) });
 
-  app.delete('/v2/recordings/:id', async (req) => {
+  app.delete('/v2/recordings/:id', { config: { access: operatorOnly } }, async (req) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const r = await findRecording(id);
     if (r.status === 'recording' && deps.service.job(r.roomId, 'recording')?.jobId === r.id) {

@@ -1,14 +1,14 @@
-// The REST API v2 (rooms and sessions) as a fastify plugin: token check first, JSON bodies up to
-// 64 KB, every failure in the `{statusCode, error: {code, message}}` shape.
+// The REST API v2 (rooms and sessions) as a fastify plugin: token check first, then each route's
+// access rule (restAccess.ts), JSON bodies up to 64 KB, every failure in the `{statusCode, error: {code, message}}` shape.
 import type { FastifyInstance } from 'fastify';
 import { REST_BODY_LIMIT_BYTES, RoomkitError } from '@roomkit/protocol';
 import type { TokenContext } from '../auth/verifyJoinToken.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { Store } from '../store/Store.js';
 import { logger } from '../logger.js';
-import type { OutboundPolicy } from '../webhooks/OutboundPolicy.js';
 import { toErrorResponse } from './errors.js';
 import { authorizeRest } from './restAuth.js';
+import { checkAccess } from './restAccess.js';
 import { roomsRoutes } from './roomsRoutes.js';
 import { sessionsRoutes } from './sessionsRoutes.js';
 import { recordingsRoutes, type RecordingsDeps } from './recordingsRoutes.js';
@@ -25,8 +25,8 @@ export interface RestApiDeps {
   /** RTMP livestreams and HLS (egress); without it those routes are not mounted. */
   streaming?: StreamingDeps;
   auth: TokenContext;
-  /** Where URLs given with a participant's token may point (absent: public addresses only). */
-  outbound?: OutboundPolicy;
+  /** Rooms `POST /v2/rooms` may create per token per minute (absent or 0: no limit). */
+  roomsCreatedPerTokenPerMinute?: number;
 }
 
 /** The `?token=` of a download link: one string, or a 401 naming what came instead. */
@@ -43,11 +43,17 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
   const log = logger('api');
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= REST_BODY_LIMIT_BYTES;
+    // Fail closed at boot too: a route added without a rule is a bug found before anyone calls it.
+    if (!route.config?.access) throw new Error(`REST route ${String(route.method)} ${route.url} declares no access rule (config.access, see restAccess.ts)`);
   });
   app.addHook('onRequest', async (req) => {
     // Download links also work from a plain <a href> / curl: `?token=` on the file route.
     const fileToken = req.method === 'GET' && /^\/v2\/recordings\/[^/]+\/file(\?|$)/.test(req.url) ? queryToken(req.query) : undefined;
-    authorizeRest(req.headers.authorization ?? fileToken, deps.auth);
+    req.roomkitClaims = authorizeRest(req.headers.authorization ?? fileToken, deps.auth);
+  });
+  // After the body is read (the room may be in it), before any handler looks anything up.
+  app.addHook('preHandler', async (req) => {
+    await checkAccess(req, req.roomkitClaims!, deps.store);
   });
   app.setErrorHandler((err, req, reply) => {
     const { statusCode, body } = toErrorResponse(err);

@@ -39,7 +39,6 @@ describe.each(ENDPOINTS)('%s %s', (method, url, body) => {
     ['an expired token', expired, 401, ErrorCode.INVALID_TOKEN, /expired/],
     ['a token signed with another secret', () => api.token({ apiSecret: 'wrong-secret' }), 401, ErrorCode.INVALID_TOKEN, /signature/],
     ['a token for another API key', () => api.token({ apiKey: 'other-key' }), 401, ErrorCode.INVALID_API_KEY, /API key/],
-    ['an rtc-only token', () => api.token({ roles: ['rtc'] }), 403, ErrorCode.UNAUTHORIZED_ROLE, /crawler/],
     ['a token without exp outside dev mode', () => signJwt({ apikey: DEV_API_KEY, permissions: [], version: 2 }, DEV_API_SECRET), 401, ErrorCode.INVALID_TOKEN, /exp/],
   ])('with %s is refused with its status and code', async (_label, make, status, code, message) => {
     const res = await call(method, url, body, make());
@@ -50,13 +49,23 @@ describe.each(ENDPOINTS)('%s %s', (method, url, body) => {
 
 describe('accepted tokens', () => {
   it.each([
-    ['raw', () => api.token()],
-    ['Bearer', () => `Bearer ${api.token()}`],
+    ['raw operator', () => api.token()],
+    ['Bearer operator', () => `Bearer ${api.token()}`],
     ['crawler role', () => api.token({ roles: ['crawler'] })],
     ['rtc and crawler roles', () => `bearer ${api.token({ roles: ['rtc', 'crawler'] })}`],
   ])('GET /v2/rooms with a %s token answers 200', async (_label, make) => {
     const res = await api.get('/v2/rooms', make());
     expect(res.statusCode).toBe(200);
+  });
+
+  // Least privilege (issue #14): a meeting token is no REST admin; restAccess.test.ts covers every route.
+  it.each([
+    ['no roles claim (a meeting token)', () => api.token({ roles: undefined })],
+    ['an rtc-only role', () => api.token({ roles: ['rtc'] })],
+  ])('GET /v2/rooms with %s answers 403 UNAUTHORIZED_ROLE naming the crawler role', async (_label, make) => {
+    const res = await api.get('/v2/rooms', make());
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({ statusCode: 403, error: { code: ErrorCode.UNAUTHORIZED_ROLE, message: expect.stringMatching(/"crawler"/) } });
   });
 });
 

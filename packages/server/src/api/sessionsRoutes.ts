@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { RoomkitError, endSessionBodySchema, listSessionsQuerySchema, removeParticipantBodySchema, restIdSchema } from '@roomkit/protocol';
 import { z } from 'zod';
 import { notFound } from './errors.js';
+import { bodyRoom, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged, sessionResponse } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -21,19 +22,27 @@ export function sessionsRoutes(app: FastifyInstance, { store, rooms }: RestApiDe
     return session;
   };
 
-  app.get('/v2/sessions', async (req) => {
+  const sessionRoom = async (sessionId: string | undefined) =>
+    sessionId === undefined ? undefined : ((await store.getSession(sessionId).catch(() => null))?.roomId ?? undefined);
+  /** A session named by id is in its own room, whatever roomId the body also gives. */
+  const endRoom: RoomOf = async (req) => {
+    const sessionId = (req.body as { sessionId?: unknown } | null)?.sessionId;
+    return typeof sessionId === 'string' ? sessionRoom(sessionId) : bodyRoom(req);
+  };
+
+  app.get('/v2/sessions', { config: { access: roomModerator(queryRoom) } }, async (req) => {
     const query = parseInput(listSessionsQuerySchema, req.query, 'query');
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };
     return paged(await store.listSessions({ roomId }, page), page, (s) => sessionResponse(s, baseUrl(req)));
   });
 
-  app.get('/v2/sessions/:sessionId', async (req) => {
+  app.get('/v2/sessions/:sessionId', { config: { access: roomModerator((req) => sessionRoom((req.params as { sessionId?: string }).sessionId)) } }, async (req) => {
     const { sessionId } = parseInput(sessionParams, req.params, 'params');
     return sessionResponse(await findSession(sessionId), baseUrl(req));
   });
 
-  app.post('/v2/sessions/end', async (req) => {
+  app.post('/v2/sessions/end', { config: { access: roomModerator(endRoom) } }, async (req) => {
     const body = parseInput(endSessionBodySchema, req.body, 'body');
     let sessionId: string;
     if (body.sessionId !== undefined) {
@@ -54,7 +63,7 @@ export function sessionsRoutes(app: FastifyInstance, { store, rooms }: RestApiDe
     return sessionResponse(await findSession(sessionId), baseUrl(req));
   });
 
-  app.post('/v2/sessions/participants/remove', async (req) => {
+  app.post('/v2/sessions/participants/remove', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(removeParticipantBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const live = rooms.liveSession(room.roomId);

@@ -21,6 +21,7 @@ import type { HlsRecord } from '../egress/hls/HlsKind.js';
 import type { LivestreamRecord } from '../egress/livestream/LivestreamKind.js';
 import { ApiError, notFound } from './errors.js';
 import { requestOrigin } from './requestOrigin.js';
+import { anyMeetingToken, bodyRoom, operatorOnly, queryRoom, roomModerator } from './restAccess.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -68,7 +69,7 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
     return room;
   };
 
-  app.post('/v2/livestreams/start', async (req) => {
+  app.post('/v2/livestreams/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startLivestreamBodySchema, req.body, 'body');
     const outputs = validateRtmpOutputs(body.outputs); // 4015 before anything else
     const room = await findRoom(body.roomId);
@@ -76,7 +77,7 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
     return livestreamResponse(deps.kinds.livestream.records.get(id)!);
   });
 
-  app.post('/v2/livestreams/end', async (req) => {
+  app.post('/v2/livestreams/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(endStreamBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'livestream')?.jobId;
@@ -85,21 +86,21 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
     return record ? livestreamResponse(record) : { message: 'livestream stopped' };
   });
 
-  app.get('/v2/livestreams', async (req) => {
+  app.get('/v2/livestreams', { config: { access: roomModerator(queryRoom) } }, async (req) => {
     const query = parseInput(listStreamsQuerySchema, req.query, 'query');
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };
     return paged(deps.kinds.livestream.records.list({ roomId, sessionId: query.sessionId }, page), page, livestreamResponse);
   });
 
-  app.post('/v2/hls/start', async (req) => {
+  app.post('/v2/hls/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startHlsBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const { id } = await deps.service.start({ kind: 'hls', roomId: room.roomId, config: body.config, by: 'api' });
     return hlsResponse(deps.kinds.hls.records.get(id)!, baseUrl(req));
   });
 
-  app.post('/v2/hls/end', async (req) => {
+  app.post('/v2/hls/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(endStreamBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'hls')?.jobId;
@@ -110,7 +111,7 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
 
   // VideoSDK answers with JSON naming the image's URL; so do we. `Accept: image/jpeg` (without
   // JSON) gets the bytes themselves, saving a round trip.
-  app.post('/v2/hls/capture', async (req, reply) => {
+  app.post('/v2/hls/capture', { config: { access: anyMeetingToken(bodyRoom) } }, async (req, reply) => {
     const body = parseInput(hlsCaptureBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
     const job = deps.service.job(room.roomId, 'hls');
@@ -132,11 +133,8 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
     return response;
   });
 
-  // Deletes a stream (kept or not) and its files: stops it first if it still runs. OPERATOR ONLY
-  // (an operator token: roles include crawler, no roomId), checked here as well as in the REST
-  // access table (issue #14 item 1): a guest or room-scoped token gets 403 UNAUTHORIZED_REQUEST.
-  app.delete('/v2/hls/:id', async (req) => {
-    if (requestOrigin(req, auth) !== 'operator') throw new ApiError(403, 'UNAUTHORIZED_REQUEST', 'deleting an HLS stream needs an operator token (roles: ["crawler"], no roomId)');
+  // Deletes a stream (kept or not) and its files: stops it first if it still runs. Operator only.
+  app.delete('/v2/hls/:id', { config: { access: operatorOnly } }, async (req) => {
     const { id } = parseInput(z.object({ id: restIdSchema }), req.params, 'params');
     const record = deps.kinds.hls.records.get(id);
     if (!record) throw notFound('ERROR_INVALID_PARAMETER', `id: no HLS stream "${id}"`);
@@ -145,7 +143,7 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
     return { message: 'HLS stream deleted', id };
   });
 
-  app.get('/v2/hls', async (req) => {
+  app.get('/v2/hls', { config: { access: roomModerator(queryRoom) } }, async (req) => {
     const query = parseInput(listStreamsQuerySchema, req.query, 'query');
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };

@@ -187,3 +187,20 @@ describe('verifyRestToken', () => {
     expectCode(() => verifyRestToken([raw({}), raw({})] as unknown as string, rest), 'INVALID_TOKEN', /single string/);
   });
 });
+
+// Issue #14: a pinned id nobody can name in a moderation call (or a room id nobody can join) is refused.
+describe('verifyJoinToken id claims', () => {
+  it.each([
+    ['participantId', 'with space', 'INVALID_PARTICIPANT_ID'],
+    ['participantId', 'ünïcode', 'INVALID_PARTICIPANT_ID'],
+    ['participantId', 'p'.repeat(65), 'INVALID_PARTICIPANT_ID'],
+    ['roomId', 'room/a', 'INVALID_MEETING_ID'],
+  ] as const)('a %s claim %j outside the id alphabet is refused with %s', (claim, value, code) => {
+    expectCode(() => verifyJoinToken(raw({ [claim]: value }), ctx), code, new RegExp(`token claim "${claim}"`));
+  });
+
+  it('claims inside the alphabet (letters, digits, - and _, up to 64) pass', () => {
+    const id = `A-z_0${'9'.repeat(59)}`;
+    expect(verifyJoinToken(raw({ participantId: id, roomId: 'room-a' }), { ...ctx, participantId: id }).participantId).toBe(id);
+  });
+});

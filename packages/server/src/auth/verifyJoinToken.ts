@@ -1,5 +1,5 @@
 // Turns a presented access token into trusted claims, or a RoomkitError saying exactly what is wrong.
-import { RoomkitError } from '@roomkit/protocol';
+import { RoomkitError, idSchema } from '@roomkit/protocol';
 import { EGRESS_ROLE, tokenClaimsSchema, type TokenClaims } from './AccessToken.js';
 import { hasEgressProof } from './egressToken.js';
 import { TokenError, decodeJwtUnverified, verifyJwt } from './jwt.js';
@@ -73,6 +73,13 @@ export function verifyJoinToken(token: string | undefined, ctx: JoinTokenContext
       'UNAUTHORIZED_ROLE',
       `token roles [${claims.roles.join(', ')}] do not include "rtc", which joining a meeting needs`,
     );
+  }
+  // A claim outside the id alphabet names nothing that can join, be listed or be moderated.
+  for (const [claim, code] of [['roomId', 'INVALID_MEETING_ID'], ['participantId', 'INVALID_PARTICIPANT_ID']] as const) {
+    const value = claims[claim];
+    if (value !== undefined && !idSchema.safeParse(value).success) {
+      throw new RoomkitError(code, `token claim "${claim}" ${JSON.stringify(value.slice(0, 80))} is not a valid id: 1-64 letters, digits, "-" or "_"`);
+    }
   }
   if (claims.roomId !== undefined && claims.roomId !== ctx.meetingId) {
     throw new RoomkitError(

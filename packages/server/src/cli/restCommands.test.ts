@@ -137,7 +137,7 @@ describe('roomkit rooms/sessions against a server', () => {
     const missing = await run(['rooms', 'get', 'nope-nope', '--url', ts.url]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toMatch(/HTTP 404 4003: .*nope-nope/);
-    const wrong = await run(['rooms', 'list', '--url', ts.url, '--api-key', 'devkey', '--api-secret', 'wrong']);
+    const wrong = await run(['rooms', 'list', '--url', ts.url, '--api-key', 'devkey', '--api-secret', 'wrong'.repeat(8)]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/HTTP 401 4002: /);
   });

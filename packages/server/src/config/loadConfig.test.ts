@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { loadConfig, stripJsonComments } from './loadConfig.js';
 
@@ -28,12 +29,15 @@ function loadError(argv: string[] = [], env: NodeJS.ProcessEnv = {}): ConfigErro
   throw new Error('expected loadConfig to throw');
 }
 
+const S1 = 's1'.repeat(16);
+const S2 = 's2'.repeat(16);
+
 describe('loadConfig', () => {
-  it('with nothing given, returns the defaults in dev mode', () => {
+  it('with nothing given, returns the defaults in dev mode, listening on loopback only', () => {
     expect(load()).toEqual({
       port: 7880,
       rtcPort: 7882,
-      bind: '0.0.0.0',
+      bind: '127.0.0.1',
       announcedIp: '127.0.0.1',
       apiKey: 'devkey',
       apiSecret: 'devsecret-change-me',
@@ -49,7 +53,28 @@ describe('loadConfig', () => {
       egressMinFreeMb: 1024,
       egressMaxJobSeconds: 21600,
       hlsDvrWindowSeconds: 7200,
-      limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
+      limits: {
+        maxMessageBytes: 65536,
+        messagesPerSecond: 50,
+        messageBurst: 100,
+        maxParticipantsPerRoom: 100,
+        maxLobbyAskersPerRoom: 100,
+        maxRooms: 1000,
+        roomsCreatedByJoinPerMinute: 30,
+        roomsCreatedPerTokenPerMinute: 30,
+        pubsubTopicsPerParticipant: 100,
+        pubsubMessagesPerTopic: 1000,
+        pubsubBytesPerTopic: 1048576,
+        pubsubMessagesPerSession: 10000,
+        pubsubBytesPerSession: 16777216,
+        joinTimeoutSeconds: 10,
+        unjoinedSocketsPerAddress: 50,
+        unjoinedSockets: 1000,
+        httpRequestTimeoutSeconds: 30,
+        httpHeadersTimeoutSeconds: 10,
+        httpIdleTimeoutSeconds: 120,
+        httpKeepAliveSeconds: 72,
+      },
     });
   });
 
@@ -79,12 +104,7 @@ describe('loadConfig', () => {
     expect(config.bind).toBe('::');
     expect(config.dataDir).toBe(join(dir, 'x/y'));
     expect(config.requireRoomCreation).toBe(true);
-    expect(config.limits).toEqual({
-      maxMessageBytes: 65536,
-      messagesPerSecond: 50,
-      messageBurst: 5,
-      maxParticipantsPerRoom: 100,
-    });
+    expect(config.limits).toEqual({ ...defaults.limits, messageBurst: 5 });
   });
 
   it('with ROOMKIT_CONFIG, reads the file relative to cwd', () => {
@@ -107,11 +127,39 @@ describe('loadConfig', () => {
     expect(load(['--config=d2.json'], { ROOMKIT_CONFIG: 'd1.json' }).port).toBe(2222);
   });
 
-  it('with key and secret set, leaves dev mode', () => {
-    const config = load(['--api-key', 'k1', '--api-secret', 's1']);
-    expect([config.apiKey, config.apiSecret, config.devMode]).toEqual(['k1', 's1', false]);
-    const mixed = load(['--api-secret', 's2'], { ROOMKIT_API_KEY: 'k2' });
-    expect([mixed.apiKey, mixed.apiSecret, mixed.devMode]).toEqual(['k2', 's2', false]);
+  it('with key and secret set, leaves dev mode and listens on all interfaces by default', () => {
+    const config = load(['--api-key', 'k1', '--api-secret', S1]);
+    expect([config.apiKey, config.apiSecret, config.devMode, config.bind]).toEqual(['k1', S1, false, '0.0.0.0']);
+    const mixed = load(['--api-secret', S2], { ROOMKIT_API_KEY: 'k2' });
+    expect([mixed.apiKey, mixed.apiSecret, mixed.devMode]).toEqual(['k2', S2, false]);
+  });
+
+  // Safe defaults (issue #14): the dev secret is published, so dev mode is reachable from this
+  // machine only unless told otherwise; a production secret must be long enough not to be guessed.
+  it.each([
+    ['flag', ['--bind', '0.0.0.0'], {}],
+    ['env', [], { ROOMKIT_BIND: '0.0.0.0' }],
+  ])('in dev mode with bind given by %s, listens where asked', (_via, argv, env) => {
+    expect(load(argv, env as Record<string, string>).bind).toBe('0.0.0.0');
+  });
+
+  it('in dev mode with bind given in the config file, listens where asked', () => {
+    expect(load(['--config', writeConfig('bind.json', '{"bind": "0.0.0.0"}')]).bind).toBe('0.0.0.0');
+  });
+
+  it.each([
+    ['flag --api-secret', ['--api-key', 'k1', '--api-secret', 'short-secret'], {}],
+    ['env ROOMKIT_API_SECRET', [], { ROOMKIT_API_KEY: 'k1', ROOMKIT_API_SECRET: 'x'.repeat(31) }],
+  ])('with an API secret under 32 bytes from %s, throws naming the setting, the length and the minimum', (source, argv, env) => {
+    const err = loadError(argv, env as Record<string, string>);
+    expect(err.key).toBe('apiSecret');
+    expect(err.message).toMatch(/apiSecret \(from .*\) is \d+ bytes; outside dev mode it must be at least 32 bytes/);
+    expect(err.message).toContain(source);
+    expect(err.message).toContain('ROOMKIT_API_SECRET');
+  });
+
+  it('with an API secret of exactly 32 bytes, starts', () => {
+    expect(load(['--api-key', 'k1', '--api-secret', 'x'.repeat(32)]).devMode).toBe(false);
   });
 
   it('with only the key set, throws naming the missing secret', () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ZodIssue } from 'zod';
 import { ArgsError, takeFlags, type FlagSpec } from '../cliArgs.js';
-import { DEV_API_KEY, DEV_API_SECRET, defaults } from './defaults.js';
+import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
@@ -97,13 +97,32 @@ export function loadConfig(opts: LoadConfigOptions): Config {
     );
   }
   const devMode = apiKey === undefined;
+  if (apiSecret !== undefined) checkApiSecret({ apiSecret, devMode }, from.get('apiSecret'));
   return {
     ...rest,
+    // Dev mode runs with the published dev secret: reachable from this machine only, unless a bind
+    // address was asked for.
+    bind: devMode && !from.has('bind') ? DEV_BIND : rest.bind,
     dataDir: resolve(opts.cwd, rest.dataDir),
     apiKey: apiKey ?? DEV_API_KEY,
     apiSecret: apiSecret ?? DEV_API_SECRET,
     devMode,
   };
+}
+
+/**
+ * Anyone who guesses the secret mints operator tokens: outside dev mode it must be at least
+ * MIN_API_SECRET_BYTES (HS256's hash size). loadConfig and startServer (programmatic configs) call it.
+ */
+export function checkApiSecret(config: { apiSecret: string; devMode: boolean }, source = 'the config'): void {
+  const bytes = Buffer.byteLength(config.apiSecret, 'utf8');
+  if (config.devMode || bytes >= MIN_API_SECRET_BYTES) return;
+  const hint = CONFIG_SETTINGS.find((s) => s.key === 'apiSecret')!;
+  throw new ConfigError(
+    `apiSecret (from ${source}) is ${bytes} bytes; outside dev mode it must be at least ${MIN_API_SECRET_BYTES} bytes ` +
+      `(e.g. the output of "openssl rand -base64 48"): set apiSecret in the config file, ${hint.env} or --${hint.flag}`,
+    { key: 'apiSecret', source },
+  );
 }
 
 function readFlags(argv: readonly string[]): Record<string, string> {

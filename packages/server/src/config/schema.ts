@@ -21,6 +21,11 @@ const positiveInt = z
   .int('must be a positive integer')
   .positive('must be a positive integer');
 
+const nonNegativeInt = z
+  .number({ invalid_type_error: 'must be a number' })
+  .int('must be a whole number, 0 or more')
+  .min(0, 'must be a whole number, 0 or more');
+
 const nonEmpty = z.string({ invalid_type_error: 'must be a string' }).min(1, 'must not be empty');
 
 const httpUrl = z
@@ -58,6 +63,38 @@ export const limitsSchema = z
     /** Token bucket size: messages a connection may send in a burst. */
     messageBurst: positiveInt,
     maxParticipantsPerRoom: positiveInt,
+    /** Participants waiting in one room's lobby (ask_join) at once; more are refused with 4009. */
+    maxLobbyAskersPerRoom: positiveInt,
+    /** Live rooms (meetings with a session) on this server; a join that would open one more gets 3047. */
+    maxRooms: positiveInt,
+    /** Rooms that joins to unknown ids may create per client address per minute (requireRoomCreation false); 0: no limit. */
+    roomsCreatedByJoinPerMinute: nonNegativeInt,
+    /** Rooms `POST /v2/rooms` may create per token per minute (tokens with the crawler role are not limited); 0: no limit. */
+    roomsCreatedPerTokenPerMinute: nonNegativeInt,
+    /** PubSub topics one participant may subscribe to. */
+    pubsubTopicsPerParticipant: positiveInt,
+    /** Persisted PubSub messages kept per topic and session (the oldest go first); also what a subscribe returns at most. */
+    pubsubMessagesPerTopic: positiveInt,
+    /** Persisted PubSub bytes kept per topic and session (the oldest messages go first). */
+    pubsubBytesPerTopic: positiveInt,
+    /** Persisted PubSub messages kept per session over all topics (the oldest go first). */
+    pubsubMessagesPerSession: positiveInt,
+    /** Persisted PubSub bytes kept per session over all topics (the oldest go first). */
+    pubsubBytesPerSession: positiveInt,
+    /** Seconds a signaling socket may stay open without a valid join (or resume) before it is closed. */
+    joinTimeoutSeconds: positiveInt,
+    /** Signaling sockets not yet joined, per client address (an IPv6 /64 counts as one); more are refused with HTTP 429. 0: no limit. */
+    unjoinedSocketsPerAddress: nonNegativeInt,
+    /** Signaling sockets not yet joined on the whole server; more are refused with HTTP 503. */
+    unjoinedSockets: positiveInt,
+    /** Seconds a client has to send a whole HTTP request (headers and body). */
+    httpRequestTimeoutSeconds: positiveInt,
+    /** Seconds a client has to send a request's headers (at most httpRequestTimeoutSeconds: the smaller applies). */
+    httpHeadersTimeoutSeconds: positiveInt,
+    /** Seconds an HTTP connection may sit with nothing sent either way (a request or response in progress). */
+    httpIdleTimeoutSeconds: positiveInt,
+    /** Seconds an idle keep-alive HTTP connection is kept for the next request. */
+    httpKeepAliveSeconds: positiveInt,
   })
   .strict();
 

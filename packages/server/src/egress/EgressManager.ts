@@ -17,6 +17,7 @@ import { RtpCompositeJob } from './composite/RtpCompositeJob.js';
 import type { CompositeRoom } from './composite/RoomFeeds.js';
 import type { JobLimits } from './JobLimits.js';
 import type { CompositeJobHandle, JobHandlers, StartJobParams } from './types.js';
+import { refuseUpgrade } from '../signaling/refuseUpgrade.js';
 
 export const EGRESS_INGEST_PATH = '/egress/ingest';
 export const EGRESS_COMPOSE_PATH = '/egress/compose';
@@ -167,7 +168,7 @@ export class EgressManager {
     if (url.pathname !== EGRESS_INGEST_PATH) return false;
     const job = this.jobs.get(url.searchParams.get('job') ?? '');
     if (!(job instanceof EgressJob) || url.searchParams.get('key') !== job.key) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, 403, 'Forbidden');
       return true;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => job.attachIngest(ws));

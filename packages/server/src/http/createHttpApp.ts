@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ErrorCode, idSchema } from '@roomkit/protocol';
 import { generateToken } from '../auth/AccessToken.js';
 import type { Config } from '../config/schema.js';
+import { defaults } from '../config/defaults.js';
 import { restApi, type RestApiDeps } from '../api/restApi.js';
 import { hlsRoutes, type HlsRoutesDeps } from './hlsRoutes.js';
 import { formatPrometheus, type MetricFamily } from './prometheus.js';
@@ -36,8 +37,6 @@ export interface HttpAppDeps {
   /** The room's running HLS stream for the viewer page (none: the page waits). */
   hlsState?: HlsRoutesDeps['hlsState'];
   streaming?: RestApiDeps['streaming'];
-  /** Where room webhooks created with a participant's token may point (absent: public addresses only). */
-  outbound?: RestApiDeps['outbound'];
   /** More routes (the egress compose page). */
   extraRoutes?: (app: FastifyInstance) => void;
 }
@@ -46,11 +45,24 @@ function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming, outbound }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
   const corsOrigins = config.corsOrigins ?? '*';
+  const limits = { ...defaults.limits, ...config.limits };
+  const requestTimeoutMs = limits.httpRequestTimeoutSeconds * 1000;
   const app = Fastify({
     logger: false,
     bodyLimit: 64 * 1024,
+    // A client that trickles its request (slowloris, a body that never ends) loses its socket:
+    // the whole request within requestTimeout, its headers within headersTimeout, and no socket
+    // sits silent for longer than connectionTimeout. WebSockets are not affected once upgraded.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: limits.httpIdleTimeoutSeconds * 1000,
+    keepAliveTimeout: limits.httpKeepAliveSeconds * 1000,
+    http: {
+      headersTimeout: Math.min(limits.httpHeadersTimeoutSeconds, limits.httpRequestTimeoutSeconds) * 1000,
+      // Node checks the two timeouts above on this interval (default 30 s, longer than they are).
+      connectionsCheckingInterval: Math.max(250, Math.min(5000, requestTimeoutMs / 4)),
+    },
     // The router's own refusals (a path segment over 100 characters, a malformed URL) in the API's
     // error shape too, not fastify's.
     frameworkErrors: (err, req, reply) => {
@@ -65,7 +77,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
   // page as a readable 401.
   registerCors(app, corsOrigins);
-  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, outbound, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode } });
+  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, roomsCreatedPerTokenPerMinute: limits.roomsCreatedPerTokenPerMinute });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
   const files = new Map<string, { type: string; body: Buffer }>();

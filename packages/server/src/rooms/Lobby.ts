@@ -13,6 +13,9 @@ interface Asker {
 export class Lobby {
   private readonly askers = new Map<string, Asker>();
 
+  /** `max`: askers waiting at once; the next is refused (MAX_PARTCIPANT_REACHED). */
+  constructor(private readonly max: number) {}
+
   get waiting(): Iterable<{ id: string; name: string }> {
     return this.askers.values();
   }
@@ -21,6 +24,9 @@ export class Lobby {
   wait(id: string, name: string, sink: ParticipantSink, announce: (asker: { id: string; name: string }) => void): Promise<boolean> {
     if (this.askers.has(id)) {
       return Promise.reject(new RoomkitError('DUPLICATE_PARTICIPANT', `participant ${id} is already waiting to join`));
+    }
+    if (this.askers.size >= this.max) {
+      return Promise.reject(new RoomkitError('MAX_PARTCIPANT_REACHED', `${this.max} people are already waiting to join this meeting; try again later`));
     }
     return new Promise<boolean>((resolve) => {
       this.askers.set(id, {

@@ -25,6 +25,8 @@ export class Participant {
   graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** An egress compositor (see JoinParams.hidden). */
   hidden = false;
+  /** Fingerprint of the token it joined with (JoinParams.credential). */
+  credential: string | undefined;
   /**
    * While joining: the media side of consuming what others already published, started right
    * behind the subscriber transport (stream id → the slot's mid, null if it failed); consumeExisting

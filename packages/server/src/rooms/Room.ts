@@ -59,7 +59,12 @@ export class Room {
   /** The room's autoCloseConfig.duration in minutes (VideoSDK): the session ends when it runs out. */
   private maxDurationMinutes: number | null = null;
   private durationTimer: NodeJS.Timeout | null = null;
-  readonly lobby = new Lobby();
+  readonly lobby: Lobby;
+  /**
+   * Ids removed by a moderator (or the REST API) in this session: a rejoin under one waits in the
+   * lobby until a moderator admits it again (which lifts the ban). Gone with the session.
+   */
+  private readonly banned = new Set<string>();
   /** Meeting-wide pins (`participant.pin()`), for everyone's UI and composite layouts. */
   readonly pins = new RoomPins();
   /** Plain-RTP taps of participant and track recordings. */
@@ -76,6 +81,7 @@ export class Room {
   ) {
     this.ref = { roomId: id, sessionId: this.sessionId };
     this.pubsub = new RoomPubSub(this.ref, archive);
+    this.lobby = new Lobby(options.maxLobbyAskersPerRoom ?? 100);
     this.taps = new RoomTaps(media, () => this.routerId);
   }
 
@@ -100,14 +106,22 @@ export class Room {
 
   private async admit(params: JoinParams, sink: ParticipantSink): Promise<{ participant: Participant; result: JoinResult }> {
     const id = params.participantId ?? newId(4);
-    if (!isHost(params.permissions)) {
+    this.checkTakeover(id, params);
+    const removed = this.banned.has(id);
+    if (!isHost(params.permissions) || removed) {
       const name = params.name;
       const allowed = await this.lobby.wait(id, name, sink, (asker) => {
         for (const p of this.participants.values()) {
-          if (isHost(p.permissions)) p.sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
+          if (this.mayAdmit(p, asker.id)) p.sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
         }
       });
-      if (!allowed) throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `entry to meeting ${this.id} was denied`);
+      if (!allowed) {
+        throw removed
+          ? new RoomkitError('UNAUTHORIZED_PARTCIPANT_ID', `participant ${id} was removed from meeting ${this.id} and was not admitted back`)
+          : new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `entry to meeting ${this.id} was denied`);
+      }
+      this.banned.delete(id);
+      this.checkTakeover(id, params);
     }
     const existing = this.participants.get(id);
     if (existing) {
@@ -124,6 +138,7 @@ export class Room {
     const participant = new Participant(id, params.name, params.mode, params.metaData, params.permissions, new ResumableSink(sink, true));
     participant.resumeToken = newId(24);
     participant.hidden = params.hidden ?? false;
+    participant.credential = params.credential;
     const others = [...this.participants.values()].filter((p) => !p.hidden);
     this.participants.set(id, participant);
     const now = new Date();
@@ -149,8 +164,8 @@ export class Room {
     if (!participant.hidden) this.observer.participantJoined(this.ref, { id, name: participant.displayName }, now);
     if (created) await created;
     if (!participant.hidden) this.broadcast({ t: 'participantJoined', participant: participant.info() }, participant);
-    if (isHost(participant.permissions)) {
-      for (const asker of this.lobby.waiting) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
+    for (const asker of this.lobby.waiting) {
+      if (this.mayAdmit(participant, asker.id)) sink.send({ t: 'entryRequested', participantId: asker.id, name: asker.name });
     }
     return {
       participant,
@@ -166,6 +181,39 @@ export class Room {
         reconnectGraceSeconds: this.graceSeconds,
       },
     };
+  }
+
+  /**
+   * Joining under the id of someone present replaces them (DUPLICATE_PARTICIPANT for the old
+   * connection) only with a token that pins that id, or the very token they joined with (a page
+   * refresh). Anyone else is refused, so a guest cannot evict the host by copying the host's id.
+   */
+  private checkTakeover(id: string, params: JoinParams): void {
+    const existing = this.participants.get(id);
+    if (!existing || existing.left || params.pinnedId) return;
+    if (params.credential !== undefined && params.credential === existing.credential) return;
+    throw new RoomkitError(
+      'DUPLICATE_PARTICIPANT',
+      `participantId: "${id}" is already in meeting ${this.id}; only a token whose "participantId" claim is "${id}" (or the token it joined with) may take it over`,
+    );
+  }
+
+  /** Keeps `id` out of this session until a moderator admits it again from the lobby. */
+  private ban(id: string): void {
+    this.banned.add(id);
+  }
+
+  /** Hosts answer the lobby; only a moderator may let a removed participant back in. */
+  private mayAdmit(host: Participant, askerId: string): boolean {
+    return this.banned.has(askerId) ? host.canModerate : isHost(host.permissions);
+  }
+
+  /** Removes someone (REST remove) and bans their id for the session, as a moderator's remove does. */
+  async remove(target: Participant, reason: ErrorInfo): Promise<void> {
+    this.ban(target.id);
+    target.sink.send({ t: 'meetingLeft', reason });
+    await this.leave(target, reason);
+    target.sink.disconnect();
   }
 
   // ---- reconnection: a dropped socket keeps the participant for the grace period ---------------
@@ -436,6 +484,10 @@ export class Room {
   }
 
   pubsubSubscribe(participant: Participant, topic: string): PubSubMessage[] {
+    const max = this.options.pubsubTopicsPerParticipant ?? 100;
+    if (!participant.pubsubTopics.has(topic) && participant.pubsubTopics.size >= max) {
+      throw new RoomkitError('ERROR_INVALID_PARAMETER', `topic: at most ${max} pubsub topics subscribed per participant`);
+    }
     participant.pubsubTopics.add(topic);
     return this.pubsub.history(topic, participant);
   }
@@ -481,20 +533,18 @@ export class Room {
   /** A host answers someone waiting in the lobby; hosts and the asker hear the decision. */
   respondEntry(host: Participant, askerId: string, decision: 'allowed' | 'denied'): void {
     if (!isHost(host.permissions)) throw new RoomkitError('UNAUTHORIZED_REQUEST', 'answering entry requests needs allow_join or allow_mod');
+    if (!this.mayAdmit(host, askerId)) throw new RoomkitError('UNAUTHORIZED_REQUEST', `participant ${askerId} was removed from this meeting: only a moderator (allow_mod) may let them back in`);
     const askerSink = this.lobby.decide(askerId, decision === 'allowed', host.displayName);
     const event = { t: 'entryResponded', participantId: askerId, decision } as const;
     askerSink.send(event);
-    for (const p of this.participants.values()) if (isHost(p.permissions)) p.sink.send(event);
+    for (const p of this.participants.values()) if (this.mayAdmit(p, askerId)) p.sink.send(event);
   }
 
   /** Moderator removes someone: they get meetingLeft (REMOVE_PEER), everyone else participant-left. */
   async removeParticipant(moderator: Participant, targetId: string): Promise<void> {
     this.requireModerator(moderator, 'removing a participant');
     const target = this.target(targetId);
-    const reason = leaveReason('REMOVE_PEER', `removed by ${moderator.displayName}`);
-    target.sink.send({ t: 'meetingLeft', reason });
-    await this.leave(target, reason);
-    target.sink.disconnect();
+    await this.remove(target, leaveReason('REMOVE_PEER', `removed by ${moderator.displayName}`));
   }
 
   /** Moderator turns a participant's mic/camera off now, or asks them to turn it on. */
@@ -597,6 +647,7 @@ export class Room {
     this.closed = true;
     if (this.durationTimer) clearTimeout(this.durationTimer);
     if (this.started) this.observer.sessionEnded(this.ref, new Date());
+    this.pubsub.drop();
     this.taps.clear();
     await this.media.request({ op: 'closeRouter', routerId: this.routerId }).catch(() => {});
     this.onEmpty(this);

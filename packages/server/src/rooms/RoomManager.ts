@@ -6,6 +6,7 @@ import type { Participant } from './Participant.js';
 import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
 import { noopSessionObserver, openRoomDirectory, type PubSubArchive, type RoomDirectory, type SessionObserver } from './hooks.js';
 import { MemoryPubSubArchive } from './RoomPubSub.js';
+import { KeyedRateLimiter } from './KeyedRateLimiter.js';
 import { LeaveReason, type ErrorInfo, type ResumeResult } from '@roomkit/protocol';
 import type { ConnectionSink } from './ResumableSink.js';
 
@@ -23,6 +24,8 @@ export class RoomManager {
   private readonly observer: SessionObserver;
   private readonly directory: RoomDirectory;
   private readonly archive: PubSubArchive;
+  /** Rooms created by joins to unknown ids, per client address (requireRoomCreation false). */
+  private readonly createdByJoin: KeyedRateLimiter;
 
   constructor(
     private readonly media: MediaEngine,
@@ -32,6 +35,7 @@ export class RoomManager {
     this.observer = hooks.observer ?? noopSessionObserver;
     this.directory = hooks.directory ?? openRoomDirectory;
     this.archive = hooks.archive ?? new MemoryPubSubArchive();
+    this.createdByJoin = new KeyedRateLimiter(options.roomsCreatedByJoinPerMinute ?? 0);
     media.onEvent((event) => this.onMediaEvent(event));
   }
 
@@ -48,7 +52,15 @@ export class RoomManager {
    * `participant.sink.release(0)` (clients only take events once joined).
    */
   async join(params: JoinParams, sink: ParticipantSink): Promise<{ room: Room; participant: Participant; result: import('@roomkit/protocol').JoinResult }> {
-    const settings = await this.directory.roomForJoin(params.meetingId);
+    this.checkRoomCapacity(params.meetingId);
+    const settings = await this.directory.roomForJoin(params.meetingId, () => {
+      if (this.createdByJoin.take(params.creatorKey ?? 'unknown')) return;
+      throw new RoomkitError(
+        'RATE_LIMITED',
+        `meetingId: there is no room ${params.meetingId}, and joins from your address created ${this.createdByJoin.perMinute} rooms in the last minute; ` +
+          'create rooms with POST /v2/rooms, or try again in a minute',
+      );
+    });
     if (!settings) throw new RoomkitError('INVALID_MEETING_ID', `meetingId: no room ${params.meetingId}; create it first with POST /v2/rooms`);
     if (settings.disabled) throw new RoomkitError('MEETING_ID_DISABLED', `meeting ${params.meetingId} has been deactivated`);
     const room = await this.openRoom(params.meetingId);
@@ -71,11 +83,21 @@ export class RoomManager {
     return { room, participant, result: { participantId: participant.id, sessionId: room.sessionId, replayed: missed(participant) } };
   }
 
+  /** Refuses a join that would open one more live room than `maxRooms`. */
+  private checkRoomCapacity(id: string): void {
+    const max = this.options.maxRooms;
+    if (max === undefined || (this.rooms.get(id) && !this.rooms.get(id)!.closed) || this.opening.has(id)) return;
+    if (this.rooms.size + this.opening.size >= max) {
+      throw new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `this server carries its maximum of ${max} live meetings; try again later`);
+    }
+  }
+
   private async openRoom(id: string): Promise<Room> {
     const existing = this.rooms.get(id);
     if (existing && !existing.closed) return existing;
     const pending = this.opening.get(id);
     if (pending) return pending;
+    this.checkRoomCapacity(id);
     const opening = (async () => {
       const room = new Room(id, this.media, this.options, (closed) => this.forget(closed), this.observer, this.archive);
       await room.open();
@@ -162,9 +184,7 @@ export class RoomManager {
     const participant = this.rooms.get(roomId)?.participants.get(participantId);
     const room = this.rooms.get(roomId);
     if (!room || !participant) return false;
-    participant.sink.send({ t: 'meetingLeft', reason });
-    await room.leave(participant, reason);
-    participant.sink.disconnect();
+    await room.remove(participant, reason);
     return true;
   }
 

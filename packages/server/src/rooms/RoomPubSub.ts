@@ -2,10 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import type { PubSubMessage } from '@roomkit/protocol';
 import type { Participant } from './Participant.js';
-import type { PubSubArchive, SessionRef } from './hooks.js';
+import { persistedBytes, type PubSubArchive, type PubSubRetention, type SessionRef } from './hooks.js';
 
-/** Persisted messages kept per topic; the oldest go first beyond this. */
-const MAX_PERSISTED_PER_TOPIC = 1000;
+/** The retention limits' defaults (config/defaults.ts `limits.pubsub*`). */
+export const DEFAULT_PUBSUB_RETENTION: PubSubRetention = {
+  messagesPerTopic: 1000,
+  bytesPerTopic: 1024 * 1024,
+  messagesPerSession: 10_000,
+  bytesPerSession: 16 * 1024 * 1024,
+};
 
 export interface PublishParams {
   topic: string;
@@ -15,22 +20,62 @@ export interface PublishParams {
   payload?: unknown;
 }
 
+interface Kept {
+  topic: string;
+  message: PubSubMessage;
+  /** Recipients (null: everyone), so `sendOnly` stays private. */
+  only: Set<string> | null;
+  bytes: number;
+}
+
+interface KeptSession {
+  /** Oldest first. */
+  kept: Kept[];
+  bytes: number;
+  topics: Map<string, { messages: number; bytes: number }>;
+}
+
 /** Keeps persisted messages in memory for the session's lifetime (the default without a store). */
 export class MemoryPubSubArchive implements PubSubArchive {
-  /** Persisted messages with their recipients (null: everyone), so `sendOnly` stays private. */
-  private readonly persisted = new Map<string, Array<{ message: PubSubMessage; only: Set<string> | null }>>();
+  /** Per session, oldest first, with running totals per topic and for the session. */
+  private readonly sessions = new Map<string, KeptSession>();
+
+  constructor(private readonly retention: PubSubRetention = DEFAULT_PUBSUB_RETENTION) {}
 
   append(session: SessionRef, message: PubSubMessage, recipients: string[] | null): void {
-    const key = `${session.sessionId}/${message.topic}`;
-    const list = this.persisted.get(key) ?? [];
-    list.push({ message, only: recipients ? new Set(recipients) : null });
-    if (list.length > MAX_PERSISTED_PER_TOPIC) list.shift();
-    this.persisted.set(key, list);
+    const s: KeptSession = this.sessions.get(session.sessionId) ?? { kept: [], bytes: 0, topics: new Map() };
+    this.sessions.set(session.sessionId, s);
+    const bytes = persistedBytes(JSON.stringify(message), recipients ? JSON.stringify(recipients) : null);
+    s.kept.push({ topic: message.topic, message, only: recipients ? new Set(recipients) : null, bytes });
+    s.bytes += bytes;
+    const topic = s.topics.get(message.topic) ?? { messages: 0, bytes: 0 };
+    s.topics.set(message.topic, topic);
+    topic.messages++;
+    topic.bytes += bytes;
+    const r = this.retention;
+    while (topic.messages > 0 && (topic.messages > r.messagesPerTopic || topic.bytes > r.bytesPerTopic)) {
+      this.remove(s, s.kept.findIndex((k) => k.topic === message.topic));
+    }
+    while (s.kept.length > 0 && (s.kept.length > r.messagesPerSession || s.bytes > r.bytesPerSession)) this.remove(s, 0);
+  }
+
+  private remove(s: KeptSession, index: number): void {
+    const [gone] = s.kept.splice(index, 1);
+    if (!gone) return;
+    s.bytes -= gone.bytes;
+    const topic = s.topics.get(gone.topic)!;
+    topic.messages--;
+    topic.bytes -= gone.bytes;
+    if (topic.messages === 0) s.topics.delete(gone.topic);
   }
 
   history(session: SessionRef, topic: string, readerId: string): PubSubMessage[] {
-    const list = this.persisted.get(`${session.sessionId}/${topic}`) ?? [];
-    return list.filter((entry) => entry.only === null || entry.only.has(readerId)).map((entry) => entry.message);
+    const kept = this.sessions.get(session.sessionId)?.kept ?? [];
+    return kept.filter((k) => k.topic === topic && (k.only === null || k.only.has(readerId))).map((k) => k.message);
+  }
+
+  drop(session: SessionRef): void {
+    this.sessions.delete(session.sessionId);
   }
 }
 
@@ -63,5 +108,10 @@ export class RoomPubSub {
 
   history(topic: string, reader: Participant): PubSubMessage[] {
     return this.archive.history(this.session, topic, reader.id);
+  }
+
+  /** The session is over: its persisted messages go. */
+  drop(): void {
+    this.archive.drop(this.session);
   }
 }

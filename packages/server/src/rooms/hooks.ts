@@ -24,14 +24,34 @@ export interface RoomSettings {
 
 /** Looks up (and, where allowed, creates) rooms; the store decides persistence. */
 export interface RoomDirectory {
-  /** The room's settings; creates the room on first join unless rooms must be created first (null then). */
-  roomForJoin(roomId: string): Promise<RoomSettings | null>;
+  /**
+   * The room's settings; creates the room on first join unless rooms must be created first (null
+   * then). `mayCreate` is called just before a room would be created, and may throw to refuse it.
+   */
+  roomForJoin(roomId: string, mayCreate?: () => void): Promise<RoomSettings | null>;
 }
 
 /** Where persisted pubsub messages of a session live. */
 export interface PubSubArchive {
+  /** Keeps the message; beyond the retention limits the oldest of its topic (then of its session) go. */
   append(session: SessionRef, message: PubSubMessage, recipients: string[] | null): void;
+  /** The newest kept messages of a topic the reader may see, oldest first: at most `messagesPerTopic`. */
   history(session: SessionRef, topic: string, readerId: string): PubSubMessage[];
+  /** The session ended: its messages can never be read again. */
+  drop(session: SessionRef): void;
+}
+
+/** How much persisted pubsub a session keeps (config `limits.pubsub*`). */
+export interface PubSubRetention {
+  messagesPerTopic: number;
+  bytesPerTopic: number;
+  messagesPerSession: number;
+  bytesPerSession: number;
+}
+
+/** Bytes a persisted message counts for: its stored JSON and its recipient list. */
+export function persistedBytes(message: string, recipients: string | null): number {
+  return Buffer.byteLength(message) + (recipients === null ? 0 : Buffer.byteLength(recipients));
 }
 
 /** In-memory defaults: a server without a store still works (tests, embedding). */

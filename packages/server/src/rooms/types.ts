@@ -17,6 +17,12 @@ export interface JoinParams {
   permissions: readonly string[];
   /** An egress compositor: not announced, not in lists or timelogs, does not keep a meeting alive. */
   hidden?: boolean;
+  /** The join token pins `participantId` (its `participantId` claim): it may take that id over. */
+  pinnedId?: boolean;
+  /** A fingerprint of the join token: a rejoin with the same token may take its own id back. */
+  credential?: string;
+  /** Who asks (a client address): rooms a join creates are rate-limited per key. */
+  creatorKey?: string;
 }
 
 export interface PublishedStream {
@@ -32,6 +38,14 @@ export interface PublishedStream {
 
 export interface RoomsOptions {
   maxParticipantsPerRoom: number;
+  /** Askers waiting in one lobby at once (default 100). */
+  maxLobbyAskersPerRoom?: number;
+  /** Live rooms on this node (default: no limit). */
+  maxRooms?: number;
+  /** Rooms a join to an unknown id may create per creatorKey per minute (0 or absent: no limit). */
+  roomsCreatedByJoinPerMinute?: number;
+  /** PubSub topics one participant may subscribe to (default 100). */
+  pubsubTopicsPerParticipant?: number;
   /** How long a participant whose socket dropped waits for a `resume` (0: leaves at once). */
   reconnectGraceSeconds?: number;
 }

@@ -1,6 +1,7 @@
 // One participant's WebSocket: validates every message at the edge, enforces size and rate limits,
 // runs requests one at a time, and turns room events into frames. Bad input never throws past here.
 import type { WebSocket, RawData } from 'ws';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   CLOSE_CODE_RECONNECTING,
@@ -20,6 +21,16 @@ import type { Participant } from '../rooms/Participant.js';
 import type { ConnectionSink } from '../rooms/ResumableSink.js';
 import type { EgressControl } from '../egress/types.js';
 import { RateLimiter } from './RateLimiter.js';
+
+/** What the server tracks of a socket before it joins (see SignalingServer). */
+export interface ConnectionAdmission {
+  /** The client's address as rate limits count it (an IPv6 /64). */
+  clientKey: string;
+  /** A join token or resume was accepted: the socket is no longer a stranger's (its slot is freed, the deadline stops). */
+  authenticated(): void;
+  /** A join failed after its token was accepted: the socket must still join within the deadline. */
+  joinFailed(): void;
+}
 
 export interface SignalingLimits {
   maxMessageBytes: number;
@@ -63,6 +74,7 @@ export class SignalingConnection implements ConnectionSink {
     private readonly limits: SignalingLimits,
     private readonly log: Logger,
     private readonly egress?: EgressControl,
+    private readonly admission: ConnectionAdmission = { clientKey: 'unknown', authenticated: () => {}, joinFailed: () => {} },
   ) {
     this.limiter = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -98,6 +110,15 @@ export class SignalingConnection implements ConnectionSink {
     this.participant = null;
     this.room = null;
     if (this.ws.readyState === this.ws.OPEN) this.ws.close(1000, 'left the meeting');
+  }
+
+  /** The join deadline passed: tell the client why, then close. */
+  expire(reason: string): void {
+    if (this.participant || this.done) return;
+    this.sendError(ErrorCode.ERROR_UNABLE_TO_JOIN_MEETING, `${reason}: send 'join' right after connecting`);
+    this.ws.close(1008, 'join timeout');
+    // A client that never answers the close frame must not keep the socket.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
   }
 
   private sendError(code: number, message: string): void {
@@ -257,7 +278,8 @@ export class SignalingConnection implements ConnectionSink {
       meetingId: request.meetingId,
       ...(request.participantId ? { participantId: request.participantId } : {}),
     });
-    const { room, participant, result } = await this.rooms.join(
+    this.admission.authenticated();
+    const { room, participant, result } = await this.joinRoom(
       {
         meetingId: request.meetingId,
         participantId: request.participantId ?? claims.participantId,
@@ -266,6 +288,9 @@ export class SignalingConnection implements ConnectionSink {
         mode: request.mode ?? 'SEND_AND_RECV',
         permissions: claims.permissions,
         hidden: claims.roles?.includes('egress') ?? false,
+        pinnedId: claims.participantId !== undefined,
+        credential: createHash('sha256').update(request.token ?? '').digest('base64url'),
+        creatorKey: this.admission.clientKey,
       },
       this,
     );
@@ -280,9 +305,19 @@ export class SignalingConnection implements ConnectionSink {
     return egress.length > 0 ? { ...result, egress } : result;
   }
 
+  private async joinRoom(...args: Parameters<RoomManager['join']>): ReturnType<RoomManager['join']> {
+    try {
+      return await this.rooms.join(...args);
+    } catch (err) {
+      this.admission.joinFailed();
+      throw err;
+    }
+  }
+
   private resume(request: Extract<ClientMessage, { t: 'resume' }>): unknown {
     if (this.participant || this.done) throw new RoomkitError('ERROR_INVALID_PARAMETER', 'this connection has already joined a meeting');
     const { room, participant, result } = this.rooms.resume(request, this);
+    this.admission.authenticated();
     this.room = room;
     this.participant = participant;
     this.log.info({ meetingId: room.id, participantId: participant.id, replayed: result.replayed }, 'participant resumed');

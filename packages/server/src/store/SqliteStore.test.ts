@@ -242,4 +242,69 @@ describe('pubsub archive', () => {
     await store.close();
     expect(openStore().archive.history(s, 'CHAT', 'a')).toEqual([msg('1'), msg('2')]);
   });
+
+  const retention = { messagesPerTopic: 5, bytesPerTopic: 1_000_000, messagesPerSession: 12, bytesPerSession: 1_000_000 };
+  const openLimited = (pubsub = retention) => {
+    const store = new SqliteStore({ file, requireRoomCreation: false, pubsub });
+    open.push(store);
+    return store;
+  };
+  const rowsOf = (store: SqliteStore, topic?: string) =>
+    (store.database.prepare(`SELECT COUNT(*) AS n FROM pubsub_messages${topic ? ' WHERE topic = ?' : ''}`).get(...(topic ? [topic] : [])) as { n: number }).n;
+
+  it('append past messagesPerTopic deletes the oldest rows of that topic in the same write: a flood keeps the newest N', () => {
+    const store = openLimited();
+    const s = ref('flood');
+    for (let i = 0; i < 200; i++) store.archive.append(s, msg(String(i)), null);
+    expect(rowsOf(store, 'CHAT')).toBe(5);
+    expect(store.archive.history(s, 'CHAT', 'a').map((m) => m.id)).toEqual(['195', '196', '197', '198', '199']);
+  });
+
+  it('append past bytesPerTopic deletes the oldest rows until the topic fits', () => {
+    const store = openLimited({ ...retention, messagesPerTopic: 1000, bytesPerTopic: 1000 });
+    const s = ref('bytes');
+    const big = (id: string): PubSubMessage => ({ ...msg(id), message: 'x'.repeat(300) });
+    for (let i = 0; i < 50; i++) store.archive.append(s, big(String(i)), null);
+    const { bytes } = store.database.prepare('SELECT SUM(bytes) AS bytes FROM pubsub_messages').get() as { bytes: number };
+    expect(bytes).toBeLessThanOrEqual(1000);
+    expect(store.archive.history(s, 'CHAT', 'a').map((m) => m.id).at(-1)).toBe('49');
+    expect(rowsOf(store)).toBe(2);
+  });
+
+  it('publishing to ever new topics is bounded by messagesPerSession and bytesPerSession, oldest first', () => {
+    const store = openLimited();
+    const s = ref('topics');
+    for (let i = 0; i < 100; i++) store.archive.append(s, msg(String(i), `T${i}`), null);
+    expect(rowsOf(store)).toBe(12);
+    expect(store.archive.history(s, 'T0', 'a')).toEqual([]);
+    expect(store.archive.history(s, 'T99', 'a').map((m) => m.id)).toEqual(['99']);
+    const usage = store.database.prepare("SELECT COUNT(*) AS n FROM pubsub_usage WHERE topic <> ''").get() as { n: number };
+    expect(usage.n).toBe(12); // emptied topics leave no usage row behind
+    const small = openLimited({ ...retention, messagesPerTopic: 1000, messagesPerSession: 1000, bytesPerSession: 2000 });
+    for (let i = 0; i < 100; i++) small.archive.append(ref('topics-bytes'), msg(String(i), `T${i}`), null);
+    const { bytes } = small.database.prepare("SELECT SUM(bytes) AS bytes FROM pubsub_messages WHERE session_id = 'topics-bytes'").get() as { bytes: number };
+    expect(bytes).toBeLessThanOrEqual(2000);
+  });
+
+  it('a session that ends drops its messages; ended sessions left by a crash are swept at open', async () => {
+    const store = openLimited();
+    store.observer.sessionStarted(ref('ends'), t(0));
+    store.observer.sessionStarted(ref('crashed'), t(0));
+    store.archive.append(ref('ends'), msg('1'), null);
+    store.archive.append(ref('crashed'), msg('2'), null);
+    store.archive.drop(ref('ends'));
+    expect(store.archive.history(ref('ends'), 'CHAT', 'a')).toEqual([]);
+    expect(rowsOf(store)).toBe(1);
+    await store.close();
+    const reopened = openLimited();
+    expect(rowsOf(reopened)).toBe(0);
+    expect(reopened.database.prepare('SELECT COUNT(*) AS n FROM pubsub_usage').get()).toEqual({ n: 0 });
+  });
+
+  it('history reads only the newest messagesPerTopic rows of a topic that holds more (a database from before retention)', () => {
+    const store = openLimited();
+    const insert = store.database.prepare("INSERT INTO pubsub_messages (session_id, topic, message, recipients) VALUES ('legacy', 'CHAT', ?, NULL)");
+    for (let i = 0; i < 50; i++) insert.run(JSON.stringify(msg(String(i))));
+    expect(store.archive.history(ref('legacy'), 'CHAT', 'a').map((m) => m.id)).toEqual(['45', '46', '47', '48', '49']);
+  });
 });

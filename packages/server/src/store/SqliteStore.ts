@@ -3,13 +3,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RoomkitError, type PubSubMessage } from '@roomkit/protocol';
-import type { PubSubArchive, RoomDirectory, SessionObserver, SessionRef } from '../rooms/hooks.js';
+import { persistedBytes, type PubSubArchive, type PubSubRetention, type RoomDirectory, type SessionObserver, type SessionRef } from '../rooms/hooks.js';
+import { DEFAULT_PUBSUB_RETENTION } from '../rooms/RoomPubSub.js';
 import { logger } from '../logger.js';
 import { migrate, MIGRATIONS, type Migration } from './migrations.js';
 import type { NewRoom, PageRequest, PageResult, Store, StoredRoom, StoredSession } from './Store.js';
 
-/** Persisted messages a late joiner gets per topic (the newest). */
-const MAX_HISTORY_PER_TOPIC = 1000;
 /** How often ongoing sessions record that the server is still up (their end after a crash). */
 const HEARTBEAT_MS = 30_000;
 
@@ -19,6 +18,8 @@ export interface SqliteStoreOptions {
   /** Joins must name a room created through the API (no room is created on first join). */
   requireRoomCreation: boolean;
   migrations?: readonly Migration[];
+  /** Persisted pubsub kept per topic and session (default: config defaults). */
+  pubsub?: PubSubRetention;
 }
 
 interface RoomRow {
@@ -69,12 +70,14 @@ export class SqliteStore implements Store {
   private readonly log = logger('store');
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
+  private readonly retention: PubSubRetention;
   /** Prepared once, run many times: preparing each time cost more than running (a join ran five). */
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteStoreOptions) {
     const db = new Database(options.file);
     this.database = db;
+    this.retention = options.pubsub ?? DEFAULT_PUBSUB_RETENTION;
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -82,6 +85,7 @@ export class SqliteStore implements Store {
       const applied = migrate(db, options.migrations ?? MIGRATIONS);
       if (applied.length > 0) this.log.info({ applied }, 'database migrated');
       this.recoverOngoingSessions();
+      this.sweepEndedPubSub();
     } catch (err) {
       db.close();
       throw err;
@@ -94,10 +98,11 @@ export class SqliteStore implements Store {
       participantJoined: (s, p, at) => this.guard('participantJoined', () => this.participantJoined(s, p, at.getTime())),
       participantLeft: (s, p, at) => this.guard('participantLeft', () => this.participantLeft(s, p.id, at.getTime())),
     };
-    this.directory = { roomForJoin: async (roomId) => this.roomForJoin(roomId) };
+    this.directory = { roomForJoin: async (roomId, mayCreate) => this.roomForJoin(roomId, mayCreate) };
     this.archive = {
       append: (s, message, recipients) => this.guard('pubsub append', () => this.appendPubSub(s, message, recipients)),
       history: (s, topic, readerId) => this.guard('pubsub history', () => this.pubSubHistory(s, topic, readerId)) ?? [],
+      drop: (s) => this.guard('pubsub drop', () => this.dropPubSub(s.sessionId)),
     };
   }
 
@@ -181,10 +186,11 @@ export class SqliteStore implements Store {
     return roomFromRow(this.sql('SELECT * FROM rooms WHERE id = ?').get(row.id) as RoomRow);
   }
 
-  private roomForJoin(roomId: string) {
+  private roomForJoin(roomId: string, mayCreate?: () => void) {
     let row = this.sql('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow | undefined;
     if (!row) {
       if (this.options.requireRoomCreation) return null;
+      mayCreate?.();
       this.insertRoom(roomId, {}, Date.now());
       row = this.sql('SELECT * FROM rooms WHERE room_id = ?').get(roomId) as RoomRow;
     }
@@ -307,19 +313,79 @@ export class SqliteStore implements Store {
 
   // ---- pubsub ---------------------------------------------------------------------------------
 
+  /**
+   * Inserts the message and, in the same transaction, deletes the oldest of its topic while the
+   * topic is over its limits, then the oldest of the session while the session is: every insert
+   * leaves both within bounds, whatever a client publishes.
+   */
   private appendPubSub(session: SessionRef, message: PubSubMessage, recipients: string[] | null): void {
-    this.sql('INSERT INTO pubsub_messages (session_id, topic, message, recipients) VALUES (?, ?, ?, ?)')
-      .run(session.sessionId, message.topic, JSON.stringify(message), recipients ? JSON.stringify(recipients) : null);
-    this.touch(session.sessionId, Date.now());
+    const text = JSON.stringify(message);
+    const only = recipients ? JSON.stringify(recipients) : null;
+    const bytes = persistedBytes(text, only);
+    const sid = session.sessionId;
+    const r = this.retention;
+    this.database.transaction(() => {
+      this.sql('INSERT INTO pubsub_messages (session_id, topic, message, recipients, bytes) VALUES (?, ?, ?, ?, ?)').run(sid, message.topic, text, only, bytes);
+      let topic = this.addPubSubUsage(sid, message.topic, 1, bytes);
+      this.addPubSubUsage(sid, '', 1, bytes);
+      while (topic.messages > 0 && (topic.messages > r.messagesPerTopic || topic.bytes > r.bytesPerTopic)) {
+        const oldest = this.sql('SELECT seq, bytes FROM pubsub_messages WHERE session_id = ? AND topic = ? ORDER BY seq LIMIT 1')
+          .get(sid, message.topic) as { seq: number; bytes: number } | undefined;
+        if (!oldest) break;
+        this.sql('DELETE FROM pubsub_messages WHERE seq = ?').run(oldest.seq);
+        topic = this.addPubSubUsage(sid, message.topic, -1, -oldest.bytes);
+        this.addPubSubUsage(sid, '', -1, -oldest.bytes);
+      }
+      let total = this.addPubSubUsage(sid, '', 0, 0);
+      while (total.messages > 0 && (total.messages > r.messagesPerSession || total.bytes > r.bytesPerSession)) {
+        const oldest = this.sql('SELECT seq, topic, bytes FROM pubsub_messages WHERE session_id = ? ORDER BY seq LIMIT 1')
+          .get(sid) as { seq: number; topic: string; bytes: number } | undefined;
+        if (!oldest) break;
+        this.sql('DELETE FROM pubsub_messages WHERE seq = ?').run(oldest.seq);
+        this.addPubSubUsage(sid, oldest.topic, -1, -oldest.bytes);
+        total = this.addPubSubUsage(sid, '', -1, -oldest.bytes);
+      }
+      this.sql("DELETE FROM pubsub_usage WHERE session_id = ? AND messages <= 0 AND topic <> ''").run(sid);
+      this.touch(sid, Date.now());
+    })();
   }
 
+  /** Adds to a (session, topic) running total (topic '': the session's); returns the new total. */
+  private addPubSubUsage(sessionId: string, topic: string, messages: number, bytes: number): { messages: number; bytes: number } {
+    return this.sql(
+        `INSERT INTO pubsub_usage (session_id, topic, messages, bytes) VALUES (?, ?, ?, ?)
+         ON CONFLICT (session_id, topic) DO UPDATE SET messages = messages + excluded.messages, bytes = bytes + excluded.bytes
+         RETURNING messages, bytes`,
+      )
+      .get(sessionId, topic, messages, bytes) as { messages: number; bytes: number };
+  }
+
+  /** The newest `messagesPerTopic` rows, read backwards along the (session, topic, seq) index. */
   private pubSubHistory(session: SessionRef, topic: string, readerId: string): PubSubMessage[] {
-    const rows = this.sql('SELECT message, recipients FROM pubsub_messages WHERE session_id = ? AND topic = ? ORDER BY seq')
-      .all(session.sessionId, topic) as Array<{ message: string; recipients: string | null }>;
+    const rows = this.sql('SELECT message, recipients FROM pubsub_messages WHERE session_id = ? AND topic = ? ORDER BY seq DESC LIMIT ?')
+      .all(session.sessionId, topic, this.retention.messagesPerTopic) as Array<{ message: string; recipients: string | null }>;
+    rows.reverse();
     return rows
-      .slice(-MAX_HISTORY_PER_TOPIC)
       .filter((row) => row.recipients === null || (JSON.parse(row.recipients) as string[]).includes(readerId))
       .map((row) => JSON.parse(row.message) as PubSubMessage);
+  }
+
+  private dropPubSub(sessionId: string): void {
+    this.database.transaction(() => {
+      this.sql('DELETE FROM pubsub_messages WHERE session_id = ?').run(sessionId);
+      this.sql('DELETE FROM pubsub_usage WHERE session_id = ?').run(sessionId);
+    })();
+  }
+
+  /** Persisted pubsub of sessions that ended (e.g. before a crash) can never be read: it goes at boot. */
+  private sweepEndedPubSub(): void {
+    const gone = this.database.transaction(() => {
+      const ended = 'SELECT id FROM sessions WHERE end_at IS NOT NULL';
+      const { changes } = this.database.prepare(`DELETE FROM pubsub_messages WHERE session_id IN (${ended})`).run();
+      this.database.prepare(`DELETE FROM pubsub_usage WHERE session_id IN (${ended})`).run();
+      return changes;
+    })();
+    if (gone > 0) this.log.info({ messages: gone }, 'removed persisted pubsub of ended sessions');
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,23 @@
 // Opens the server's store from its configuration: the SQLite file `<dataDir>/roomkit.db`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
+import type { Config, Limits } from '../config/schema.js';
+import { defaults } from '../config/defaults.js';
 import { SqliteStore } from './SqliteStore.js';
 
 export const DATABASE_FILE = 'roomkit.db';
 
-export function createStore(config: Pick<Config, 'dataDir' | 'requireRoomCreation'>): SqliteStore {
+export function createStore(config: Pick<Config, 'dataDir' | 'requireRoomCreation'> & { limits?: Partial<Limits> }): SqliteStore {
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteStore({ file: join(config.dataDir, DATABASE_FILE), requireRoomCreation: config.requireRoomCreation });
+  const limits = { ...defaults.limits, ...config.limits };
+  return new SqliteStore({
+    file: join(config.dataDir, DATABASE_FILE),
+    requireRoomCreation: config.requireRoomCreation,
+    pubsub: {
+      messagesPerTopic: limits.pubsubMessagesPerTopic,
+      bytesPerTopic: limits.pubsubBytesPerTopic,
+      messagesPerSession: limits.pubsubMessagesPerSession,
+      bytesPerSession: limits.pubsubBytesPerSession,
+    },
+  });
 }

@@ -140,6 +140,29 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 6,
+    name: 'pubsub retention',
+    // bytes: what a row counts against the retention limits. pubsub_usage holds running totals per
+    // (session, topic), and per session under topic '' (topics are never empty), so an insert
+    // checks the limits without scanning; pubsub_session_seq finds a session's oldest row.
+    sql: `
+      ALTER TABLE pubsub_messages ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE pubsub_messages SET bytes = length(CAST(message AS BLOB)) + COALESCE(length(CAST(recipients AS BLOB)), 0);
+      CREATE INDEX pubsub_session_seq ON pubsub_messages (session_id, seq);
+      CREATE TABLE pubsub_usage (
+        session_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        messages INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        PRIMARY KEY (session_id, topic)
+      ) WITHOUT ROWID;
+      INSERT INTO pubsub_usage (session_id, topic, messages, bytes)
+        SELECT session_id, topic, COUNT(*), SUM(bytes) FROM pubsub_messages GROUP BY session_id, topic;
+      INSERT INTO pubsub_usage (session_id, topic, messages, bytes)
+        SELECT session_id, '', COUNT(*), SUM(bytes) FROM pubsub_messages GROUP BY session_id;
+    `,
+  },
+  {
+    version: 7,
     name: 'webhook deliveries to participant-given URLs',
     // guarded: the URL came from a participant; each attempt checks its address (OutboundPolicy).
     sql: `ALTER TABLE webhook_outbox ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0;`,

@@ -37,8 +37,8 @@ export class RoomWebhookCache implements WebhookSubscriptions {
   /** A RoomDirectory that refreshes the room's subscription on every join it allows. */
   wrap(directory: RoomDirectory): RoomDirectory {
     return {
-      roomForJoin: async (roomId) => {
-        const settings = await directory.roomForJoin(roomId);
+      roomForJoin: async (roomId, create) => {
+        const settings = await directory.roomForJoin(roomId, create);
         if (settings && !settings.disabled) await this.refresh(roomId);
         return settings;
       },

@@ -1,4 +1,4 @@
-// The webhook outbox on SQLite (table `webhook_outbox`, created by store migration 2; `guarded` since 6). Takes the
+// The webhook outbox on SQLite (table `webhook_outbox`, created by store migration 2; `guarded` since 7). Takes the
 // store's open database handle; every call is one short prepared statement.
 import type { DeliveryStatus, NewDelivery, OutboxDelivery, WebhookOutbox } from './types.js';
 import { queueKey } from './types.js';

@@ -77,7 +77,7 @@ export class WebhookSessionObserver implements SessionObserver {
       };
       if (this.opts.globalUrl) add(this.opts.globalUrl);
       const sub = this.opts.subscriptions.roomWebhook(session.roomId);
-      if (sub?.endPoint && matchesEvent(sub.events ?? [], webhookType)) add(sub.endPoint, sub.guarded === true);
+      if (sub?.endPoint && matchesEvent(sub.events ?? [], webhookType)) add(sub.endPoint);
       if (alsoTo) add(alsoTo, alsoToGuarded);
       if (urls.size === 0) return;
       const body: WebhookBody = { webhookType, data: { meetingId: session.roomId, sessionId: session.sessionId, ...extra } };

@@ -15,8 +15,6 @@ export interface WebhookSubscription {
   endPoint: string;
   /** Exact event names or `*` patterns (`*`, `recording-*`). */
   events: readonly string[];
-  /** Set with a participant's token: deliveries re-check the address (OutboundPolicy). */
-  guarded?: boolean;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';

@@ -55,7 +55,7 @@ export interface RestApiFixture {
   app: FastifyInstance;
   store: SqliteStore;
   rooms: FakeRooms;
-  /** A valid REST token (no roles claim) unless overridden. */
+  /** A valid operator token (`roles: ['crawler']`, the operator's backend) unless overridden. */
   token(overrides?: Partial<GenerateTokenOptions>): string;
   get(url: string, token?: string | null): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown, token?: string | null): Promise<LightMyRequestResponse>;
@@ -70,7 +70,7 @@ export async function startRestApiFixture(): Promise<RestApiFixture> {
   const app = createHttpApp({ config, health: () => ({}), store, rooms });
   await app.ready();
   const token = (overrides: Partial<GenerateTokenOptions> = {}) =>
-    generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'], ...overrides });
+    generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'], roles: ['crawler'], ...overrides });
   const auth = (t: string | null | undefined) => (t === null ? {} : { authorization: t ?? token() });
   return {
     app,

@@ -4,8 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server.js';
-import type { Config } from '../../src/config/schema.js';
-import { DEV_API_KEY, DEV_API_SECRET } from '../../src/config/defaults.js';
+import type { Config, Limits } from '../../src/config/schema.js';
+import { DEV_API_KEY, DEV_API_SECRET, defaults } from '../../src/config/defaults.js';
+
+/** Config overrides; `limits` may name only the keys a test changes (the rest are the defaults). */
+export type TestConfigOverrides = Omit<Partial<Config>, 'limits'> & { limits?: Partial<Limits> };
 
 export interface TestServer {
   server: RunningServer;
@@ -20,7 +23,7 @@ function pickRtcPort(): number {
 }
 
 /** With `overrides.dataDir` the caller owns that directory (e.g. to restart on it); else a temp one is removed on stop. */
-export async function startTestServer(overrides: Partial<Config> = {}, options: StartServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(overrides: TestConfigOverrides = {}, options: StartServerOptions = {}): Promise<TestServer> {
   const ownDataDir = overrides.dataDir === undefined;
   const dataDir = overrides.dataDir ?? (await mkdtemp(join(tmpdir(), 'roomkit-test-data-')));
   const config: Config = {
@@ -37,11 +40,11 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     reconnectGraceSeconds: 20,
     // RK_TEST_MEDIA_WORKERS=0 runs media in the server process; default: one worker per core.
     mediaWorkers: process.env.RK_TEST_MEDIA_WORKERS ? Number(process.env.RK_TEST_MEDIA_WORKERS) : 'auto',
-    limits: { maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100 },
     // Tests' webhook receivers and nginx-rtmp listen on loopback; participants may reach them here.
     // Tests of the refusal itself pass `outboundAllowCidrs: []`.
     outboundAllowCidrs: ['127.0.0.0/8', '::1/128'],
     ...overrides,
+    limits: { ...defaults.limits, maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100, ...overrides.limits },
   } as Config;
   const server = await startServer(config, options);
   return {
