@@ -45,6 +45,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const store = createStore(config);
   const webhooks = createWebhooks(config, store, options.webhooks);
   const egress = createEgress(config, store.database, webhooks);
+  await egress.sweep(); // what a crash left: cut-off jobs failed (webhooks), stray files removed
   const media = await createMediaEngine(
     {
       bindAddress: config.bind,

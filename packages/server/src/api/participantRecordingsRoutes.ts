@@ -3,7 +3,7 @@
 // from the same `/v2/recordings/:id/file` as composite recordings.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   RoomkitError,
   listIndividualRecordingsQuerySchema,
@@ -31,6 +31,8 @@ export interface ParticipantRecordingsRouteDeps {
   recordings: RecordingStore;
   participants: ParticipantRecordings;
   dataDir: string;
+  /** Whose webhookUrl a request carries (api/requestOrigin.ts). */
+  origin(req: FastifyRequest): 'operator' | 'participant';
 }
 
 const idParams = z.object({ id: restIdSchema });
@@ -84,7 +86,7 @@ export function participantRecordingsRoutes(app: FastifyInstance, deps: Particip
   app.post('/v2/recordings/participant/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startParticipantRecordingBodySchema, req.body, 'body');
     const room = await deps.findRoom(body.roomId);
-    const { id } = await start({ roomId: room.roomId, participantId: body.participantId, config: body.config, webhookUrl: body.webhookUrl });
+    const { id } = await start({ roomId: room.roomId, participantId: body.participantId, config: body.config, webhookUrl: body.webhookUrl, origin: deps.origin(req) });
     return { message: 'participant recording started', id, roomId: room.roomId, participantId: body.participantId };
   });
 
@@ -98,7 +100,7 @@ export function participantRecordingsRoutes(app: FastifyInstance, deps: Particip
   app.post('/v2/recordings/participant/track/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startTrackRecordingBodySchema, req.body, 'body');
     const room = await deps.findRoom(body.roomId);
-    const { id } = await start({ roomId: room.roomId, participantId: body.participantId, track: body.kind, config: body.config, webhookUrl: body.webhookUrl });
+    const { id } = await start({ roomId: room.roomId, participantId: body.participantId, track: body.kind, config: body.config, webhookUrl: body.webhookUrl, origin: deps.origin(req) });
     return { message: 'track recording started', id, roomId: room.roomId, participantId: body.participantId, kind: body.kind };
   });
 

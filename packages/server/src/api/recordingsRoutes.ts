@@ -1,4 +1,5 @@
 // REST API v2 recordings: start/end a room's composite recording, list, fetch, download, delete.
+import { requestOrigin } from './requestOrigin.js';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ export function recordingResponse(r: StoredRecording, base: string): RecordingRe
   };
 }
 
-export function recordingsRoutes(app: FastifyInstance, { store }: RestApiDeps, deps: RecordingsDeps): void {
+export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiDeps, deps: RecordingsDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -69,7 +70,7 @@ export function recordingsRoutes(app: FastifyInstance, { store }: RestApiDeps, d
   app.post('/v2/recordings/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
     const body = parseInput(startRecordingBodySchema, req.body, 'body');
     const room = await findRoom(body.roomId);
-    const { id } = await deps.service.start({ kind: 'recording', roomId: room.roomId, config: body.config, webhookUrl: body.webhookUrl, awsDirPath: body.awsDirPath, by: 'api' });
+    const { id } = await deps.service.start({ kind: 'recording', roomId: room.roomId, config: body.config, webhookUrl: body.webhookUrl, awsDirPath: body.awsDirPath, by: 'api', origin: requestOrigin(req, auth) });
     return { message: 'recording started', id, roomId: room.roomId };
   });
 
@@ -109,7 +110,7 @@ export function recordingsRoutes(app: FastifyInstance, { store }: RestApiDeps, d
       .send(createReadStream(path));
   });
 
-  if (deps.participants) participantRecordingsRoutes(app, { recordingRoom, findRoom, findRecording, recordings: deps.recordings, participants: deps.participants, dataDir: deps.dataDir });
+  if (deps.participants) participantRecordingsRoutes(app, { recordingRoom, findRoom, findRecording, recordings: deps.recordings, participants: deps.participants, dataDir: deps.dataDir, origin: (req) => requestOrigin(req, auth) });
 
   app.delete('/v2/recordings/:id', { config: { access: operatorOnly } }, async (req) => {
     const { id } = parseInput(idParams, req.params, 'params');

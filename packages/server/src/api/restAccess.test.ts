@@ -52,6 +52,7 @@ const ACCESS: Record<string, Who> = {
   'POST /v2/hls/end': 'moderator',
   'POST /v2/hls/capture': 'meeting, own room',
   'GET /v2/hls': 'moderator',
+  'DELETE /v2/hls/:id': 'operator',
 };
 
 let app: FastifyInstance;

@@ -2,10 +2,12 @@
 // (`/v2/livestreams`, `/v2/hls`), and capture a thumbnail of a running HLS stream (`/v2/hls/capture`). State, events and webhooks come from the egress service.
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import {
   endStreamBodySchema,
   hlsCaptureBodySchema,
   listStreamsQuerySchema,
+  restIdSchema,
   startHlsBodySchema,
   startLivestreamBodySchema,
   validateRtmpOutputs,
@@ -18,7 +20,8 @@ import type { StreamingKinds } from '../egress/streamingKinds.js';
 import type { HlsRecord } from '../egress/hls/HlsKind.js';
 import type { LivestreamRecord } from '../egress/livestream/LivestreamKind.js';
 import { ApiError, notFound } from './errors.js';
-import { anyMeetingToken, bodyRoom, queryRoom, roomModerator } from './restAccess.js';
+import { requestOrigin } from './requestOrigin.js';
+import { anyMeetingToken, bodyRoom, operatorOnly, queryRoom, roomModerator } from './restAccess.js';
 import { parseInput } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -59,7 +62,7 @@ export function hlsResponse(r: HlsRecord, base: string): HlsResponse {
   };
 }
 
-export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, deps: StreamingDeps): void {
+export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDeps, deps: StreamingDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -70,7 +73,7 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
     const body = parseInput(startLivestreamBodySchema, req.body, 'body');
     const outputs = validateRtmpOutputs(body.outputs); // 4015 before anything else
     const room = await findRoom(body.roomId);
-    const { id } = await deps.service.start({ kind: 'livestream', roomId: room.roomId, config: body.config, outputs, by: 'api' });
+    const { id } = await deps.service.start({ kind: 'livestream', roomId: room.roomId, config: body.config, outputs, by: 'api', origin: requestOrigin(req, auth) });
     return livestreamResponse(deps.kinds.livestream.records.get(id)!);
   });
 
@@ -128,6 +131,16 @@ export function streamingRoutes(app: FastifyInstance, { store }: RestApiDeps, de
       meta: { createdAt: new Date().toISOString(), width: shot.width, height: shot.height, format: 'jpg', time: Math.round(shot.time * 1000) / 1000 },
     };
     return response;
+  });
+
+  // Deletes a stream (kept or not) and its files: stops it first if it still runs. Operator only.
+  app.delete('/v2/hls/:id', { config: { access: operatorOnly } }, async (req) => {
+    const { id } = parseInput(z.object({ id: restIdSchema }), req.params, 'params');
+    const record = deps.kinds.hls.records.get(id);
+    if (!record) throw notFound('ERROR_INVALID_PARAMETER', `id: no HLS stream "${id}"`);
+    if (deps.service.job(record.roomId, 'hls')?.jobId === id) await deps.service.stop(record.roomId, 'hls', 'api', { wait: true }).catch(() => {});
+    await deps.kinds.hls.remove(id);
+    return { message: 'HLS stream deleted', id };
   });
 
   app.get('/v2/hls', { config: { access: roomModerator(queryRoom) } }, async (req) => {

@@ -25,6 +25,11 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   // A hard cap: a room spans before it when its worker is busy (SpanningRooms BUSY_CPU).
   mediaWorkerRoomCapacity: 200,
   corsOrigins: '*',
+  outboundAllowCidrs: [],
+  // 1 GB: room for a few minutes of every running job's output after the floor is crossed.
+  egressMinFreeMb: 1024,
+  egressMaxJobSeconds: 6 * 3600,
+  hlsDvrWindowSeconds: 2 * 3600,
   limits: Object.freeze({
     maxMessageBytes: 65536,
     messagesPerSecond: 50,

@@ -49,6 +49,10 @@ describe('loadConfig', () => {
       mediaWorkers: 'auto',
       mediaWorkerRoomCapacity: 200,
       corsOrigins: '*',
+      outboundAllowCidrs: [],
+      egressMinFreeMb: 1024,
+      egressMaxJobSeconds: 21600,
+      hlsDvrWindowSeconds: 7200,
       limits: {
         maxMessageBytes: 65536,
         messagesPerSecond: 50,
@@ -72,6 +76,12 @@ describe('loadConfig', () => {
         httpKeepAliveSeconds: 72,
       },
     });
+  });
+
+  it('reads ROOMKIT_OUTBOUND_ALLOW as a comma list of CIDR ranges and refuses a bad one naming it', () => {
+    expect(load([], { ROOMKIT_OUTBOUND_ALLOW: '10.0.0.0/8, fd00::/8,127.0.0.1' }).outboundAllowCidrs).toEqual(['10.0.0.0/8', 'fd00::/8', '127.0.0.1']);
+    expect(() => load([], { ROOMKIT_OUTBOUND_ALLOW: '10.0.0.0/99' })).toThrow(/outboundAllowCidrs.*CIDR/);
+    expect(load(['--egress-max-job-seconds', '60'], { ROOMKIT_EGRESS_MIN_FREE_MB: '0' })).toMatchObject({ egressMaxJobSeconds: 60, egressMinFreeMb: 0 });
   });
 
   it('ignores environment variables outside the ROOMKIT_ namespace', () => {

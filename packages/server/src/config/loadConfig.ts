@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -25,6 +25,10 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'mediaWorkers', env: 'ROOMKIT_MEDIA_WORKERS', flag: 'media-workers', numeric: false },
   { key: 'mediaWorkerRoomCapacity', env: 'ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY', flag: 'media-worker-room-capacity', numeric: true },
   { key: 'corsOrigins', env: 'ROOMKIT_CORS_ORIGINS', flag: 'cors-origins', numeric: false },
+  { key: 'outboundAllowCidrs', env: 'ROOMKIT_OUTBOUND_ALLOW', flag: 'outbound-allow', numeric: false },
+  { key: 'egressMinFreeMb', env: 'ROOMKIT_EGRESS_MIN_FREE_MB', flag: 'egress-min-free-mb', numeric: true },
+  { key: 'egressMaxJobSeconds', env: 'ROOMKIT_EGRESS_MAX_JOB_SECONDS', flag: 'egress-max-job-seconds', numeric: true },
+  { key: 'hlsDvrWindowSeconds', env: 'ROOMKIT_HLS_DVR_WINDOW_SECONDS', flag: 'hls-dvr-window-seconds', numeric: true },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
@@ -164,6 +168,8 @@ function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: s
   if (key === 'mediaWorkers' && /^[0-9]+$/.test(raw)) value = Number(raw);
   // `*`, or origins separated by commas.
   if (key === 'corsOrigins' && raw.trim() !== '*') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  // CIDR ranges separated by commas.
+  if (key === 'outboundAllowCidrs') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   if (numeric) {
     if (!/^[0-9]+$/.test(raw)) {
       throw new ConfigError(`${key} from ${source}: "${raw}" is not a whole number`, { key, source });

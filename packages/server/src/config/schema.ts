@@ -1,6 +1,7 @@
 // The one schema of the server configuration: what each key may hold, and the resolved Config type.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidr } from '../webhooks/OutboundPolicy.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -159,6 +160,29 @@ export const configSchema = z
      */
     corsOrigins: corsOriginsSchema,
     limits: limitsSchema,
+    /**
+     * CIDR ranges participants may point webhooks and RTMP destinations at although they are
+     * private, loopback, link-local or reserved (src/webhooks/OutboundPolicy.ts). [] = none.
+     */
+    outboundAllowCidrs: z
+      .array(
+        z.string({ invalid_type_error: 'must be a string' }).refine((s) => {
+          try {
+            parseCidr(s);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must hold CIDR ranges like 10.0.0.0/8, fd00::/8 or 127.0.0.1'),
+        { invalid_type_error: 'must be an array of CIDR ranges' },
+      )
+      .optional(),
+    /** Egress jobs do not start, and running ones stop as failed, below this much free space (MB) in dataDir. 0: off. */
+    egressMinFreeMb: z.number({ invalid_type_error: 'must be a number' }).int('must be a whole number of MB').min(0, 'must be 0 (off) or more').optional(),
+    /** An egress job (recording, RTMP, HLS, participant recording) stops cleanly after this many seconds. 0: no limit. */
+    egressMaxJobSeconds: z.number({ invalid_type_error: 'must be a number' }).int('must be a whole number of seconds').min(0, 'must be 0 (no limit) or more').optional(),
+    /** HLS DVR window: index.m3u8 keeps the last this many seconds, older segments are deleted. 0: keep all. */
+    hlsDvrWindowSeconds: z.number({ invalid_type_error: 'must be a number' }).int('must be a whole number of seconds').min(0, 'must be 0 (keep all) or more').optional(),
     /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
     egress: z
       .object({

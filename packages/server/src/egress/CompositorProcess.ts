@@ -1,7 +1,7 @@
 // The headless Chromium that renders one job's composite: launched on our compose page with a
 // fresh profile, tied to the server's life (parent-death signal), and always removed on kill().
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,8 +31,9 @@ export class CompositorProcess {
   ) {}
 
   /** Launches Chromium on `url`; `onExit` fires once if it ends on its own or is killed. */
-  static async launch(chromiumPath: string, url: string, onExit: (code: number | null, signal: string | null) => void, onLog?: (line: string) => void): Promise<CompositorProcess> {
-    const profileDir = await mkdtemp(join(tmpdir(), 'roomkit-compositor-'));
+  static async launch(chromiumPath: string, url: string, onExit: (code: number | null, signal: string | null) => void, onLog?: (line: string) => void, tmpDir = tmpdir()): Promise<CompositorProcess> {
+    await mkdir(tmpDir, { recursive: true });
+    const profileDir = await mkdtemp(join(tmpDir, 'roomkit-compositor-'));
     // setpriv --pdeathsig: if the server dies (even kill -9) Chromium goes with it.
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', chromiumPath, ...ARGS, `--user-data-dir=${profileDir}`, url], {
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -17,6 +17,8 @@ const PAGE_FLUSH_MS = 4_000;
 export interface JobRuntime {
   ffmpegPath: string;
   chromiumPath: string;
+  /** Where the Chromium profile goes. */
+  tmpDir: string;
   /** The compose page URL for this job (with its token and key). */
   composeUrl: string;
   videoBitrate: number;
@@ -70,6 +72,7 @@ export class EgressJob implements CompositeJobHandle {
       (line) => {
         if (/CONSOLE|ERROR:/.test(line)) this.runtime.log.debug({ job: this.id, line }, 'compositor');
       },
+      this.runtime.tmpDir,
     );
     this.firstMediaTimer = setTimeout(() => {
       if (this.startedAt === null) void this.end('failed', `no media from the compositor within ${FIRST_MEDIA_TIMEOUT_MS / 1000} s`);

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -14,6 +15,7 @@ import { logger } from '../logger.js';
 import { EgressJob } from './EgressJob.js';
 import { RtpCompositeJob } from './composite/RtpCompositeJob.js';
 import type { CompositeRoom } from './composite/RoomFeeds.js';
+import type { JobLimits } from './JobLimits.js';
 import type { CompositeJobHandle, JobHandlers, StartJobParams } from './types.js';
 import { refuseUpgrade } from '../signaling/refuseUpgrade.js';
 
@@ -30,6 +32,10 @@ export interface EgressManagerOptions {
   room(roomId: string): CompositeRoom | undefined;
   /** A join token for the hidden compositor participant of `roomId`. */
   mintToken(roomId: string, participantId: string): string;
+  /** Scratch files of jobs (decoder inputs, Chromium profiles); emptied at boot. Default: the OS temp dir. */
+  tmpDir?: string;
+  /** The free-space floor checked before every job (absent: none). */
+  limits?: Pick<JobLimits, 'assertSpace'>;
 }
 
 /** Composite video bitrate per quality, bits/s (HLS master playlists announce it too). */
@@ -61,6 +67,7 @@ export class EgressManager {
   async preflight(code: ErrorCodeName, opts: { chromium?: boolean } = {}): Promise<void> {
     const chromium = opts.chromium ?? this.opts.compositor === 'chromium';
     this.checkCapacity(code);
+    await this.opts.limits?.assertSpace(code);
     if (!(await runs(this.opts.ffmpegPath))) {
       throw new RoomkitError(code, `ffmpeg not found or not runnable at "${this.opts.ffmpegPath}": install Debian's ffmpeg or set egress.ffmpegPath`);
     }
@@ -104,6 +111,7 @@ export class EgressManager {
       : new RtpCompositeJob(id, params, tracked, {
           ffmpegPath: this.opts.ffmpegPath,
           videoBitrate: BITRATE[quality],
+          tmpDir: this.opts.tmpDir ?? tmpdir(),
           // Only the session the job started in: a new session of the same room is not this job's.
           room: () => {
             const room = this.opts.room(params.roomId);
@@ -147,6 +155,7 @@ export class EgressManager {
     return new EgressJob(id, key, params, handlers, {
       ffmpegPath: this.opts.ffmpegPath,
       chromiumPath: this.opts.chromiumPath,
+      tmpDir: this.opts.tmpDir ?? tmpdir(),
       composeUrl: `${this.baseUrl}${EGRESS_COMPOSE_PATH}?${query}`,
       videoBitrate: BITRATE[quality],
       log: this.log,

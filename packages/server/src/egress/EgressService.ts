@@ -6,7 +6,9 @@ import { ErrorCode, RoomkitError, type EgressStateInfo, type EgressStatus, type 
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { SessionRef } from '../rooms/hooks.js';
 import { logger } from '../logger.js';
+import { OutboundRefusedError, type OutboundPolicy } from '../webhooks/OutboundPolicy.js';
 import type { EgressManager } from './EgressManager.js';
+import type { JobLimits, LimitReached } from './JobLimits.js';
 import type { CompositeConfig, CompositeJobHandle, EgressControl, EgressKind, EgressOutput, EgressStartRequest, JobOutcome, StartJobParams } from './types.js';
 
 const PREFIX = { recording: 'RECORDING', livestream: 'LIVESTREAM', hls: 'HLS' } as const;
@@ -42,8 +44,35 @@ export interface KindHandler {
   onEnded?(ctx: KindContext, outcome: JobOutcome): Promise<Record<string, unknown> | void>;
 }
 
-/** Sends one webhook event about a session (room subscription, global URL, and `extraUrl`). */
-export type EgressNotifier = (session: SessionRef, type: string, data: Record<string, unknown>, extraUrl?: string) => void;
+/**
+ * Sends one webhook event about a session (room subscription, global URL, and `extraUrl`);
+ * `extraGuarded`: `extraUrl` came from a participant (checked again at every delivery).
+ */
+export type EgressNotifier = (session: SessionRef, type: string, data: Record<string, unknown>, extraUrl?: string, extraGuarded?: boolean) => void;
+
+/** Whether a request's webhookUrl and destinations came from a participant (see EgressStartRequest.origin). */
+export const fromParticipant = (request: Pick<EgressStartRequest, 'origin'>): boolean => request.origin !== 'operator';
+
+/**
+ * Refuses a participant's webhook URL that is not http(s) or points at a refused address, with
+ * `code` and a message that names the field, never a resolved address. A host that does not
+ * resolve now is let through: every delivery resolves and checks again at connect time.
+ */
+export async function checkParticipantWebhookUrl(outbound: OutboundPolicy, url: string, code: ErrorCodeName): Promise<void> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new RoomkitError(code, 'webhookUrl: not a valid URL');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new RoomkitError(code, 'webhookUrl: must be an http:// or https:// URL');
+  try {
+    await outbound.check(target.hostname);
+  } catch (err) {
+    if (err instanceof OutboundRefusedError && !err.unresolved) throw new RoomkitError(code, `webhookUrl: ${err.message}`);
+    if (!(err instanceof OutboundRefusedError)) throw err;
+  }
+}
 
 interface Entry {
   ctx: KindContext;
@@ -53,6 +82,10 @@ interface Entry {
   /** Settles once the job's end is fully handled (store rows written, STOPPED sent). */
   finished: Promise<void>;
   markFinished: () => void;
+  /** Stops watching the job's disk and duration limits. */
+  unwatch: () => void;
+  /** A limit stopped the job: the disk (→ failed with this message) or its maximum duration. */
+  limit: LimitReached | null;
 }
 
 export class EgressService implements EgressControl {
@@ -64,6 +97,8 @@ export class EgressService implements EgressControl {
     private readonly rooms: Pick<RoomManager, 'room' | 'liveSession'>,
     private readonly manager: EgressManager,
     private readonly notify: EgressNotifier,
+    private readonly outbound: OutboundPolicy,
+    private readonly limits: Pick<JobLimits, 'watch'> | null = null,
   ) {}
 
   register(kind: EgressKind, handler: KindHandler): void {
@@ -91,6 +126,7 @@ export class EgressService implements EgressControl {
     const live = this.rooms.liveSession(roomId);
     if (!live) throw new RoomkitError(codes.start, `room "${roomId}" has no ongoing session: someone must join the meeting first`);
     handler.validate?.(request);
+    if (request.webhookUrl && fromParticipant(request)) await checkParticipantWebhookUrl(this.outbound, request.webhookUrl, codes.start);
     await this.manager.preflight(codes.start);
     if (this.entries.has(key)) throw new RoomkitError(codes.start, `a ${WORD[kind]} is already running in room "${roomId}"`);
 
@@ -98,7 +134,7 @@ export class EgressService implements EgressControl {
     const config = request.config ?? {};
     let markFinished!: () => void;
     const finished = new Promise<void>((r) => (markFinished = r));
-    const entry: Entry = { ctx: undefined as unknown as KindContext, status: `${PREFIX[kind]}_STARTING` as EgressStatus, info: { kind, status: `${PREFIX[kind]}_STARTING` as EgressStatus }, job: null, finished, markFinished };
+    const entry: Entry = { ctx: undefined as unknown as KindContext, status: `${PREFIX[kind]}_STARTING` as EgressStatus, info: { kind, status: `${PREFIX[kind]}_STARTING` as EgressStatus }, job: null, finished, markFinished, unwatch: () => {}, limit: null };
     entry.ctx = {
       jobId,
       roomId,
@@ -124,6 +160,7 @@ export class EgressService implements EgressControl {
         },
         onEnded: (outcome) => void this.onEnded(key, entry, handler, outcome),
       });
+      if (this.limits && !entry.job.ended) entry.unwatch = this.limits.watch((reached) => this.onLimit(entry, reached));
     } catch (err) {
       this.log.warn({ err, roomId, kind }, 'egress job did not start');
       await this.onEnded(key, entry, handler, { reason: 'failed', error: (err as Error).message, durationSeconds: 0 });
@@ -143,6 +180,19 @@ export class EgressService implements EgressControl {
     if (opts.wait) await entry.finished;
   }
 
+  /**
+   * A limit was crossed: the job stops like a stop request (outputs finished). Low disk ends as
+   * `<KIND>_FAILED` with the reason; the maximum duration as a plain stop whose
+   * `<kind>-stopped` webhook says `reason: 'max-duration'`.
+   */
+  private onLimit(entry: Entry, reached: LimitReached): void {
+    if (entry.status.endsWith('_STOPPING') || entry.status.endsWith('_STOPPED')) return;
+    entry.limit = reached;
+    this.log.warn({ roomId: entry.ctx.roomId, kind: entry.info.kind, job: entry.ctx.jobId, limit: reached.limit }, reached.message);
+    this.setState(entry, `${PREFIX[entry.info.kind]}_STOPPING` as EgressStatus, {}, { id: entry.ctx.jobId });
+    void entry.job?.stop('stopped');
+  }
+
   /** The meeting ended: its jobs finish their outputs. */
   onSessionEnded(session: SessionRef): void {
     for (const entry of this.entries.values()) {
@@ -150,13 +200,17 @@ export class EgressService implements EgressControl {
     }
   }
 
-  private async onEnded(key: string, entry: Entry, handler: KindHandler, outcome: JobOutcome): Promise<void> {
+  private async onEnded(key: string, entry: Entry, handler: KindHandler, ended: JobOutcome): Promise<void> {
+    entry.unwatch();
+    const outcome: JobOutcome = entry.limit?.limit === 'disk' ? { ...ended, reason: 'failed', error: entry.limit.message } : ended;
     const kind = entry.info.kind;
     const ref = { roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId };
     if (outcome.reason === 'failed') {
-      const message = `the ${WORD[kind]} failed: ${outcome.error ?? 'unknown error'}`;
+      // A participant's RTMP destinations: ffmpeg's socket errors stay in the server log.
+      const why = kind === 'livestream' && fromParticipant(entry.ctx.request) && /tee|slave|rtmp|connect|refused|timed out|resolv|network|host/i.test(outcome.error ?? '') ? 'every destination refused, dropped or did not answer the stream' : outcome.error;
+      const message = `the ${WORD[kind]} failed: ${why ?? 'unknown error'}`;
       this.rooms.room(ref.roomId)?.broadcast({ t: 'error', error: { code: ErrorCode[CODES[kind].failed], message } });
-      this.notify(ref, `${kind}-failed`, { id: entry.ctx.jobId, error: message }, entry.ctx.request.webhookUrl);
+      this.notify(ref, `${kind}-failed`, { id: entry.ctx.jobId, error: message }, entry.ctx.request.webhookUrl, fromParticipant(entry.ctx.request));
     }
     let extra: Record<string, unknown> = {};
     try {
@@ -165,6 +219,7 @@ export class EgressService implements EgressControl {
       this.log.error({ err, kind }, 'egress onEnded handler failed');
     }
     if (this.entries.get(key) === entry) this.entries.delete(key);
+    if (entry.limit?.limit === 'duration') extra = { ...extra, reason: 'max-duration' };
     this.setState(entry, `${PREFIX[kind]}_STOPPED` as EgressStatus, {}, { id: entry.ctx.jobId, ...extra });
     entry.markFinished();
   }
@@ -182,7 +237,7 @@ export class EgressService implements EgressControl {
     const room = this.rooms.room(entry.ctx.roomId);
     if (room && room.sessionId === entry.ctx.sessionId) room.broadcast({ t: 'egressState', ...entry.info });
     const suffix = status.slice(status.indexOf('_') + 1).toLowerCase();
-    this.notify({ roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId }, `${entry.info.kind}-${suffix}`, webhookData, entry.ctx.request.webhookUrl);
+    this.notify({ roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId }, `${entry.info.kind}-${suffix}`, webhookData, entry.ctx.request.webhookUrl, fromParticipant(entry.ctx.request));
   }
 
 }

@@ -16,7 +16,7 @@ const rec = (id: string, roomId: string, startMs: number): Rec => ({
 });
 
 describe('JobRecords', () => {
-  it('writes through to stream_jobs, lists newest first by room with paging, and a restart ends what was ongoing', () => {
+  it('writes through to stream_jobs, lists newest first by room with paging, and cutOff() after a restart fails what was ongoing', () => {
     const db = new Database(':memory:');
     migrate(db);
     const records = new JobRecords<Rec>('livestream', db);
@@ -34,12 +34,13 @@ describe('JobRecords', () => {
     expect(new JobRecords<Rec>('hls', db).list({}, { page: 1, perPage: 10 }).total).toBe(0);
 
     const afterRestart = new JobRecords<Rec>('livestream', db);
+    expect(afterRestart.cutOff('killed').map((r) => r.id).sort()).toEqual(['b', 'c']);
     const revived = afterRestart.get('a')!;
     expect(revived).toMatchObject({ status: 'failed', outputs: [{ status: 'failed' }] });
     expect(revived.start).toEqual(new Date(1000));
     expect(revived.end).toEqual(new Date(4000));
     const cutShort = afterRestart.get('c')!;
-    expect(cutShort.status).toBe('ended');
+    expect(cutShort).toMatchObject({ status: 'failed', error: 'killed' });
     expect(cutShort.end!.getTime()).toBeGreaterThan(4000);
     db.close();
   });

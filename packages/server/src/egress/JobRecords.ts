@@ -1,6 +1,7 @@
 // The jobs of one streaming kind (livestream, HLS), newest first, for `GET /v2/<kind>?roomId=`.
 // Running jobs live in memory and are written through to the `stream_jobs` table (migration 4) on
-// every change; a server killed mid-job leaves them 'ongoing' until the next boot marks them ended.
+// every change; a server killed mid-job leaves them 'ongoing' until the boot sweep (BootSweep.ts)
+// marks them failed with `cutOff()`.
 // Without a database (tests, embedding) the last 500 stay in memory.
 import type { SqliteDatabase } from '../webhooks/SqliteWebhookOutbox.js';
 import type { PageRequest, PageResult } from '../store/Store.js';
@@ -28,8 +29,26 @@ export class JobRecords<R extends JobRecordBase> {
   constructor(
     private readonly kind: 'livestream' | 'hls',
     private readonly db?: SqliteDatabase,
-  ) {
-    db?.prepare(`UPDATE stream_jobs SET status = 'ended', end_at = COALESCE(end_at, ?) WHERE kind = ? AND status = 'ongoing'`).run(Date.now(), kind);
+  ) {}
+
+  /** At boot: the jobs a previous run left 'ongoing' (it died), now saved as failed with `error`. */
+  cutOff(error: string): R[] {
+    if (!this.db) return [];
+    const rows = this.db.prepare(`SELECT data, status, end_at FROM stream_jobs WHERE kind = ? AND status = 'ongoing'`).all(this.kind) as Row[];
+    return rows.map((row) => {
+      const record = this.revive(row);
+      record.status = 'failed';
+      record.end = new Date();
+      (record as R & { error?: string }).error = error;
+      this.save(record);
+      return record;
+    });
+  }
+
+  /** Forgets a job (DELETE of a kept stream). */
+  remove(id: string): void {
+    this.byId.delete(id);
+    this.db?.prepare(`DELETE FROM stream_jobs WHERE id = ? AND kind = ?`).run(id, this.kind);
   }
 
   add(record: R): R {

@@ -1,6 +1,7 @@
 // Assembles egress for the server: the job manager (ffmpeg + compositor), the per-kind state
 // service, the recording kind with its store, the compose page and ingest routes, and shutdown.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,9 @@ import type { Webhooks } from '../webhooks/createWebhooks.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { EGRESS_COMPOSE_PATH, EgressManager } from './EgressManager.js';
 import { EgressService } from './EgressService.js';
+import { JobLimits } from './JobLimits.js';
+import { sweepAfterCrash, type SweepReport } from './BootSweep.js';
+import { defaults } from '../config/defaults.js';
 import { RecordingKind } from './recording/RecordingKind.js';
 import { RecordingStore } from './recording/RecordingStore.js';
 import { registerStreamingKinds, type StreamingKinds } from './streamingKinds.js';
@@ -49,27 +53,38 @@ export interface Egress {
   baseUrl(): string;
   routes(app: FastifyInstance): void;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Before the server takes jobs: what a crash left (BootSweep.ts). */
+  sweep(): Promise<SweepReport>;
   close(): Promise<void>;
 }
 
 export function createEgress(
-  config: Pick<Config, 'apiKey' | 'apiSecret' | 'dataDir'> & { egress?: Partial<EgressSettings> },
+  config: Pick<Config, 'apiKey' | 'apiSecret' | 'dataDir' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds'> & { egress?: Partial<EgressSettings> },
   database: SqliteDatabase,
-  webhooks: Pick<Webhooks, 'observer'>,
+  webhooks: Pick<Webhooks, 'observer' | 'outbound' | 'refreshRoom'>,
 ): Egress {
   const settings = { ...EGRESS_DEFAULTS, ...config.egress };
   let base = '';
   let rooms: RoomManager | null = null;
+  // Read at each check: the config object is the live one.
+  const limits = new JobLimits({
+    dataDir: config.dataDir,
+    minFreeMb: () => config.egressMinFreeMb ?? defaults.egressMinFreeMb ?? 0,
+    maxJobSeconds: () => config.egressMaxJobSeconds ?? defaults.egressMaxJobSeconds ?? 0,
+  });
+  const tmpDir = join(config.dataDir, 'egress-tmp');
   const manager = new EgressManager({
     ...settings,
+    tmpDir,
+    limits,
     room: (roomId) => rooms?.room(roomId),
     mintToken: (roomId, participantId) =>
       generateEgressToken({ apiKey: config.apiKey, apiSecret: config.apiSecret, roomId, participantId, expiresInSeconds: 7 * 24 * 3600 }),
   });
   // The call's own webhookUrl goes through the same fan-out, so a URL that is also the room's
   // endpoint or the global one gets each event once.
-  const notify: EgressNotifier = (session, type, data, extraUrl) => webhooks.observer.publish(session, type as WebhookEventType, data, extraUrl);
-  const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify);
+  const notify: EgressNotifier = (session, type, data, extraUrl, guarded) => webhooks.observer.publish(session, type as WebhookEventType, data, extraUrl, guarded);
+  const service = new EgressService({ room: (id) => rooms?.room(id), liveSession: (id) => rooms?.liveSession(id) ?? null }, manager, notify, webhooks.outbound, limits);
   const recordings = new RecordingStore(database);
   const ffprobePath = settings.ffmpegPath.replace(/ffmpeg([^/]*)$/, 'ffprobe$1');
   const participantRecordings = new ParticipantRecordings({
@@ -81,9 +96,11 @@ export function createEgress(
     ffmpegPath: settings.ffmpegPath,
     ffprobePath,
     baseUrl: () => base,
+    outbound: webhooks.outbound,
+    limits,
   });
   service.register('recording', new RecordingKind({ dataDir: config.dataDir, ffprobePath, store: recordings, baseUrl: () => base }));
-  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, ffprobePath, baseUrl: () => base, rooms: () => rooms, db: database });
+  const streaming = registerStreamingKinds(service, { dataDir: config.dataDir, ffmpegPath: settings.ffmpegPath, ffprobePath, baseUrl: () => base, rooms: () => rooms, db: database, outbound: webhooks.outbound, hlsDvrWindowSeconds: () => config.hlsDvrWindowSeconds ?? defaults.hlsDvrWindowSeconds ?? 0 });
   const page = readFileSync(`${publicDir}compose.html`);
   const script = readFileSync(`${publicDir}compose.js`);
   return {
@@ -113,6 +130,14 @@ export function createEgress(
       app.get('/egress/compose.js', (_req, reply) => void reply.type('text/javascript; charset=utf-8').send(script));
     },
     handleUpgrade: (req, socket, head) => manager.handleUpgrade(req, socket, head),
+    sweep: async () => {
+      // Room subscriptions are read on joins; none happened yet, so read the rooms concerned first.
+      const events: Array<Parameters<EgressNotifier>> = [];
+      const report = await sweepAfterCrash({ dataDir: config.dataDir, tmpDir, ffprobePath, recordings, livestream: streaming.livestream, hls: streaming.hls, notify: (...args) => void events.push(args) });
+      for (const roomId of new Set(events.map(([ref]) => ref.roomId))) await webhooks.refreshRoom(roomId);
+      for (const args of events) notify(...args);
+      return report;
+    },
     close: async () => {
       await Promise.all([service.closeAll(), participantRecordings.closeAll()]);
     },

@@ -5,6 +5,7 @@ import { ErrorCode } from '@roomkit/protocol';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import { logger } from '../logger.js';
 import type { SqliteDatabase } from '../webhooks/SqliteWebhookOutbox.js';
+import type { OutboundPolicy } from '../webhooks/OutboundPolicy.js';
 import type { EgressService } from './EgressService.js';
 import { HlsKind } from './hls/HlsKind.js';
 import { LivestreamKind } from './livestream/LivestreamKind.js';
@@ -23,12 +24,17 @@ export interface StreamingKindsDeps {
   rooms(): Pick<RoomManager, 'room'> | null;
   /** The server's database: job records survive restarts (absent: memory only). */
   db?: SqliteDatabase;
+  /** HLS DVR window in seconds (0: keep all), read per job. */
+  hlsDvrWindowSeconds?(): number;
+  /** Where participants' RTMP destinations may point. */
+  outbound: OutboundPolicy;
 }
 
 export function registerStreamingKinds(service: EgressService, deps: StreamingKindsDeps): StreamingKinds {
   const log = logger('egress:streaming');
   const livestream = new LivestreamKind({
     db: deps.db,
+    outbound: deps.outbound,
     onDestinationFailed(ctx, index, destination, stillLive) {
       log.warn({ roomId: ctx.roomId, job: ctx.jobId, index, url: destination.url, error: destination.error, stillLive }, 'livestream destination failed');
       if (stillLive === 0) return; // ffmpeg exits next and the job reports LIVESTREAM_FAILED itself
@@ -50,6 +56,7 @@ export function registerStreamingKinds(service: EgressService, deps: StreamingKi
     publicBaseUrl: deps.baseUrl,
     onError: (err) => log.warn({ err }, 'HLS output problem'),
     db: deps.db,
+    dvrWindowSeconds: deps.hlsDvrWindowSeconds,
   });
   service.register('livestream', livestream);
   service.register('hls', hls);

@@ -88,4 +88,10 @@ export interface EgressStartRequest {
   outputs?: RtmpOutput[];
   /** Who asked (participant id) or 'api'. */
   by?: string;
+  /**
+   * `operator` (REST with an operator token, config): its webhookUrl and RTMP destinations are
+   * trusted. Anything else, absent included, is a participant's: they must not reach private,
+   * loopback, link-local or reserved addresses (webhooks/OutboundPolicy.ts).
+   */
+  origin?: 'operator' | 'participant';
 }

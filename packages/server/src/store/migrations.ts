@@ -161,6 +161,12 @@ export const MIGRATIONS: Migration[] = [
         SELECT session_id, '', COUNT(*), SUM(bytes) FROM pubsub_messages GROUP BY session_id;
     `,
   },
+  {
+    version: 7,
+    name: 'webhook deliveries to participant-given URLs',
+    // guarded: the URL came from a participant; each attempt checks its address (OutboundPolicy).
+    sql: `ALTER TABLE webhook_outbox ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction; returns those applied. */

@@ -1,4 +1,4 @@
-// The webhook outbox on SQLite (table `webhook_outbox`, created by store migration 2). Takes the
+// The webhook outbox on SQLite (table `webhook_outbox`, created by store migration 2; `guarded` since 7). Takes the
 // store's open database handle; every call is one short prepared statement.
 import type { DeliveryStatus, NewDelivery, OutboxDelivery, WebhookOutbox } from './types.js';
 import { queueKey } from './types.js';
@@ -22,6 +22,7 @@ interface Row {
   status: DeliveryStatus;
   last_error: string | null;
   created_at: number;
+  guarded: number;
 }
 
 function fromRow(row: Row): OutboxDelivery {
@@ -35,6 +36,7 @@ function fromRow(row: Row): OutboxDelivery {
     status: row.status,
     lastError: row.last_error,
     createdAt: row.created_at,
+    guarded: row.guarded === 1,
   };
 }
 
@@ -51,8 +53,8 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
 
   constructor(db: SqliteDatabase) {
     this.insert = db.prepare(
-      `INSERT INTO webhook_outbox (id, room_id, url, body, attempts, next_attempt_at, status, created_at)
-       VALUES (?, ?, ?, ?, 0, ?, 'pending', ?)`,
+      `INSERT INTO webhook_outbox (id, room_id, url, body, attempts, next_attempt_at, status, created_at, guarded)
+       VALUES (?, ?, ?, ?, 0, ?, 'pending', ?, ?)`,
     );
     // The head of a queue is its lowest seq still pending; only heads are ever handed out.
     this.heads = db.prepare(
@@ -69,7 +71,7 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
   }
 
   enqueue(d: NewDelivery): void {
-    this.insert.run(d.id, d.roomId, d.url, d.body, d.createdAt, d.createdAt);
+    this.insert.run(d.id, d.roomId, d.url, d.body, d.createdAt, d.createdAt, d.guarded ? 1 : 0);
   }
 
   async dueHeads(now: number, limit: number, busy: ReadonlySet<string>): Promise<OutboxDelivery[]> {

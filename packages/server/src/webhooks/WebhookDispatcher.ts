@@ -3,6 +3,8 @@
 // the receiver answers 2xx or the delivery is older than the retry window.
 import { randomUUID } from 'node:crypto';
 import { logger } from '../logger.js';
+import { guardedPost } from './guardedPost.js';
+import { OutboundPolicy } from './OutboundPolicy.js';
 import { SIGNATURE_HEADER, WEBHOOK_ID_HEADER, signWebhook } from './signature.js';
 import { queueKey, type OutboxDelivery, type WebhookOutbox } from './types.js';
 
@@ -28,6 +30,11 @@ export interface WebhookDispatcherOptions {
   retentionMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * Checks deliveries enqueued as `guarded` (URLs a participant gave) at connect time, on every
+   * attempt. Default: nothing allowed beyond public addresses.
+   */
+  outbound?: OutboundPolicy;
 }
 
 const HOUR = 3_600_000;
@@ -45,6 +52,7 @@ export class WebhookDispatcher {
   private readonly retentionMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly now: () => number;
+  private readonly outbound: OutboundPolicy;
   private readonly log = logger('webhooks:Dispatcher');
 
   /** In-flight deliveries by queue key. */
@@ -71,6 +79,7 @@ export class WebhookDispatcher {
     this.retentionMs = opts.retentionMs ?? 7 * 24 * HOUR;
     this.fetchImpl = opts.fetch ?? fetch;
     this.now = opts.now ?? Date.now;
+    this.outbound = opts.outbound ?? new OutboundPolicy();
   }
 
   /** Starts delivering, including whatever a previous run left pending. */
@@ -84,9 +93,9 @@ export class WebhookDispatcher {
    * Adds a delivery to the outbox (one synchronous insert) and nudges the loop. Returns its id.
    * Safe on the signaling path: never waits on the network.
    */
-  enqueue(roomId: string, url: string, body: string): string {
+  enqueue(roomId: string, url: string, body: string, guarded = false): string {
     const id = randomUUID();
-    this.outbox.enqueue({ id, roomId, url, body, createdAt: this.now() });
+    this.outbox.enqueue({ id, roomId, url, body, createdAt: this.now(), guarded });
     if (this.started) this.schedule(0);
     return id;
   }
@@ -171,21 +180,23 @@ export class WebhookDispatcher {
   private async attempt(delivery: OutboxDelivery, shutdown: AbortSignal): Promise<void> {
     const attempt = delivery.attempts + 1;
     let error: string | null = null;
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Roomkit-Webhooks/1',
+      [SIGNATURE_HEADER]: signWebhook(delivery.body, this.secret, Math.floor(this.now() / 1000)),
+      [WEBHOOK_ID_HEADER]: delivery.id,
+    };
+    const signal = AbortSignal.any([shutdown, AbortSignal.timeout(this.timeoutMs)]);
     try {
-      const res = await this.fetchImpl(delivery.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Roomkit-Webhooks/1',
-          [SIGNATURE_HEADER]: signWebhook(delivery.body, this.secret, Math.floor(this.now() / 1000)),
-          [WEBHOOK_ID_HEADER]: delivery.id,
-        },
-        body: delivery.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([shutdown, AbortSignal.timeout(this.timeoutMs)]),
-      });
-      await res.body?.cancel().catch(() => {});
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+      let status: number;
+      if (delivery.guarded) {
+        status = await guardedPost(this.outbound, delivery.url, { headers, body: delivery.body, signal });
+      } else {
+        const res = await this.fetchImpl(delivery.url, { method: 'POST', headers, body: delivery.body, redirect: 'manual', signal });
+        await res.body?.cancel().catch(() => {});
+        status = res.status;
+      }
+      if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (err) {
       error = describeFetchError(err);
     }

@@ -12,7 +12,7 @@ export interface WebhookSubscriptions {
 
 /** Where deliveries go (the dispatcher): one synchronous insert per call. */
 export interface WebhookQueue {
-  enqueue(roomId: string, url: string, body: string): string;
+  enqueue(roomId: string, url: string, body: string, guarded?: boolean): string;
 }
 
 export interface WebhookSessionObserverOptions {
@@ -64,23 +64,25 @@ export class WebhookSessionObserver implements SessionObserver {
 
   /**
    * Enqueues one event for every matching subscriber, plus `alsoTo` (an egress call's own
-   * `webhookUrl`); a URL named twice gets it once. Never throws (observers must not).
+   * `webhookUrl`); a URL named twice gets it once. `alsoToGuarded`: `alsoTo` came from a
+   * participant, so its deliveries are checked at connect time (unless the operator's
+   * configuration names the same URL). Never throws (observers must not).
    */
-  publish(session: SessionRef, webhookType: WebhookEventType, extra: Record<string, unknown> = {}, alsoTo?: string): void {
+  publish(session: SessionRef, webhookType: WebhookEventType, extra: Record<string, unknown> = {}, alsoTo?: string, alsoToGuarded = false): void {
     try {
-      const urls = new Map<string, string>();
-      const add = (url: string) => {
+      const urls = new Map<string, { url: string; guarded: boolean }>();
+      const add = (url: string, guarded = false) => {
         const key = sameUrlKey(url);
-        if (!urls.has(key)) urls.set(key, url);
+        if (!urls.has(key)) urls.set(key, { url, guarded });
       };
       if (this.opts.globalUrl) add(this.opts.globalUrl);
       const sub = this.opts.subscriptions.roomWebhook(session.roomId);
       if (sub?.endPoint && matchesEvent(sub.events ?? [], webhookType)) add(sub.endPoint);
-      if (alsoTo) add(alsoTo);
+      if (alsoTo) add(alsoTo, alsoToGuarded);
       if (urls.size === 0) return;
       const body: WebhookBody = { webhookType, data: { meetingId: session.roomId, sessionId: session.sessionId, ...extra } };
       const json = JSON.stringify(body);
-      for (const url of urls.values()) this.opts.queue.enqueue(session.roomId, url, json);
+      for (const { url, guarded } of urls.values()) this.opts.queue.enqueue(session.roomId, url, json, guarded);
     } catch (err) {
       this.log.error({ err, roomId: session.roomId, webhookType }, 'could not enqueue a webhook');
     }

@@ -3,17 +3,22 @@
 import type { Config } from '../config/schema.js';
 import type { RoomDirectory } from '../rooms/hooks.js';
 import type { Store } from '../store/Store.js';
+import { OutboundPolicy } from './OutboundPolicy.js';
 import { RoomWebhookCache } from './RoomWebhookCache.js';
 import { SqliteWebhookOutbox, type SqliteDatabase } from './SqliteWebhookOutbox.js';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './WebhookDispatcher.js';
 import { WebhookSessionObserver } from './WebhookSessionObserver.js';
 
 /** Dispatcher tuning a caller (tests, embedding) may override; the rest comes from config. */
-export type WebhookTuning = Omit<WebhookDispatcherOptions, 'outbox' | 'secret'>;
+export type WebhookTuning = Omit<WebhookDispatcherOptions, 'outbox' | 'secret' | 'outbound'>;
 
 export interface Webhooks {
   dispatcher: WebhookDispatcher;
   observer: WebhookSessionObserver;
+  /** What participants may make the server connect to (webhooks here, RTMP in egress). */
+  outbound: OutboundPolicy;
+  /** Re-reads a room's subscription (before events about a room nobody joined in this run). */
+  refreshRoom(roomId: string): Promise<void>;
   /** Wraps the store's directory so each join refreshes the room's subscription. */
   directory(inner: RoomDirectory): RoomDirectory;
   start(): void;
@@ -22,17 +27,20 @@ export interface Webhooks {
 }
 
 export function createWebhooks(
-  config: Pick<Config, 'apiSecret' | 'webhookUrl'>,
+  config: Pick<Config, 'apiSecret' | 'webhookUrl' | 'outboundAllowCidrs'>,
   store: Pick<Store, 'getRoom'> & { database: SqliteDatabase },
   tuning: WebhookTuning = {},
 ): Webhooks {
-  const dispatcher = new WebhookDispatcher({ ...tuning, outbox: new SqliteWebhookOutbox(store.database), secret: config.apiSecret });
+  const outbound = new OutboundPolicy(config.outboundAllowCidrs ?? []);
+  const dispatcher = new WebhookDispatcher({ ...tuning, outbox: new SqliteWebhookOutbox(store.database), secret: config.apiSecret, outbound });
   const subscriptions = new RoomWebhookCache(async (roomId) => (await store.getRoom(roomId))?.webhook ?? null);
   const observer = new WebhookSessionObserver({ queue: dispatcher, subscriptions, globalUrl: config.webhookUrl });
   return {
     dispatcher,
     observer,
+    outbound,
     directory: (inner) => subscriptions.wrap(inner),
+    refreshRoom: (roomId) => subscriptions.refresh(roomId),
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
   };

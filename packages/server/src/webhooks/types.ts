@@ -34,9 +34,11 @@ export interface OutboxDelivery {
   lastError: string | null;
   /** Epoch ms. */
   createdAt: number;
+  /** The URL came from a participant: every attempt checks its address (OutboundPolicy). */
+  guarded: boolean;
 }
 
-export type NewDelivery = Pick<OutboxDelivery, 'id' | 'roomId' | 'url' | 'body' | 'createdAt'>;
+export type NewDelivery = Pick<OutboxDelivery, 'id' | 'roomId' | 'url' | 'body' | 'createdAt'> & { guarded?: boolean };
 
 /**
  * Durable queue of deliveries. Deliveries of one (room, url) queue are handed out strictly in

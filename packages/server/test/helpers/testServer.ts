@@ -40,6 +40,9 @@ export async function startTestServer(overrides: TestConfigOverrides = {}, optio
     reconnectGraceSeconds: 20,
     // RK_TEST_MEDIA_WORKERS=0 runs media in the server process; default: one worker per core.
     mediaWorkers: process.env.RK_TEST_MEDIA_WORKERS ? Number(process.env.RK_TEST_MEDIA_WORKERS) : 'auto',
+    // Tests' webhook receivers and nginx-rtmp listen on loopback; participants may reach them here.
+    // Tests of the refusal itself pass `outboundAllowCidrs: []`.
+    outboundAllowCidrs: ['127.0.0.0/8', '::1/128'],
     ...overrides,
     limits: { ...defaults.limits, maxMessageBytes: 65536, messagesPerSecond: 50, messageBurst: 100, maxParticipantsPerRoom: 100, ...overrides.limits },
   } as Config;

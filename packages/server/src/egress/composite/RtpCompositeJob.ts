@@ -3,7 +3,6 @@
 // audio, and feeds both at a constant rate, paced by the wall clock, into one ffmpeg encoder that
 // writes every output of the job. Ends once, with an outcome, whatever happens first.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -28,6 +27,8 @@ const STARTED_AFTER_MS = 300;
 export interface RtpCompositeRuntime {
   ffmpegPath: string;
   videoBitrate: number;
+  /** Where the job's scratch files go (the boot sweep empties it: nothing outlives a crash). */
+  tmpDir: string;
   /** The live room of the job's session, or null once it is gone. */
   room(): CompositeRoom | null;
   log: Logger;
@@ -71,7 +72,7 @@ export class RtpCompositeJob implements CompositeJobHandle {
     const portrait = params.config.orientation === 'portrait';
     this.renderer = params.config.mode === 'audio' ? null : new SceneRenderer(portrait ? size.height : size.width, portrait ? size.width : size.height, theme);
     this.layoutType = params.config.layout?.type ?? 'GRID';
-    this.feeds = new RoomFeeds(id, join(tmpdir(), `roomkit-composite-${id}`), runtime.ffmpegPath, theme, runtime.log);
+    this.feeds = new RoomFeeds(id, join(runtime.tmpDir, `composite-${id}`), runtime.ffmpegPath, theme, runtime.log);
     // A few audio frames may sit in the pipe at once; each keeps its own buffer until written.
     this.audioRing = Array.from({ length: AUDIO_PIPE_FRAMES + 2 }, () => Buffer.alloc(0));
   }

@@ -2,6 +2,7 @@
 // our HTTP routes behind two master playlists, `playback.m3u8` (→ `index.m3u8`, DVR: every
 // segment) and `livestream.m3u8` (→ `live.m3u8`, live edge); HLS_PLAYABLE once two segments exist;
 // with `config.recording.enabled` the stream is kept (VOD playlist + MP4).
+import { rm } from 'node:fs/promises';
 import { QUALITY_SIZE } from '@roomkit/protocol';
 import type { CompositeConfig, EgressOutput, JobOutcome } from '../types.js';
 import { AUDIO_BITRATE, BITRATE } from '../EgressManager.js';
@@ -19,6 +20,8 @@ export interface HlsRecord extends JobRecordBase {
   playable: boolean;
   /** With recording enabled: the MP4's URL path once written. */
   recordingUrl: string | null;
+  /** Kept after it ends (`config.recording.enabled`): the boot sweep keeps a cut-off one's files. */
+  keep?: boolean;
   error?: string;
 }
 
@@ -31,6 +34,8 @@ export interface HlsKindDeps {
   onError?(err: unknown): void;
   /** Where job records persist (absent: memory only). */
   db?: SqliteDatabase;
+  /** Seconds of DVR index.m3u8 keeps (0: all); read per job. */
+  dvrWindowSeconds?(): number;
 }
 
 export class HlsKind implements KindHandler {
@@ -55,6 +60,14 @@ export class HlsKind implements KindHandler {
     return { ...result, urlPath: `${record.playbackHlsUrl.slice(0, record.playbackHlsUrl.lastIndexOf('/') + 1)}${result.fileName}` };
   }
 
+  /** Removes a stream's files and record (DELETE /v2/hls/:id); the job must have ended. */
+  async remove(id: string): Promise<void> {
+    const record = this.records.get(id);
+    if (!record) return;
+    await rm(hlsDirOf(this.deps.dataDir, record.roomId, id), { recursive: true, force: true });
+    this.records.remove(id);
+  }
+
   /** Absolute URLs of a stream for webhook bodies. */
   private absolute(paths: { playbackHlsUrl: string; livestreamUrl: string }) {
     const base = this.deps.publicBaseUrl();
@@ -73,10 +86,12 @@ export class HlsKind implements KindHandler {
       ...paths,
       playable: false,
       recordingUrl: null,
+      keep: ctx.config.recording?.enabled === true,
     });
     const output = new HlsOutput({
       dir: hlsDirOf(this.deps.dataDir, ctx.roomId, ctx.jobId),
       record: ctx.config.recording?.enabled === true,
+      dvrWindowSeconds: this.deps.dvrWindowSeconds?.() ?? 0,
       ffmpegPath: this.deps.ffmpegPath,
       ffprobePath: this.deps.ffprobePath,
       expected: expectedStream(ctx.config),

@@ -74,6 +74,12 @@ export interface HlsOutputOptions {
   onPlayable(): void;
   onError?(err: unknown): void;
   removeAfterMs?: number;
+  /**
+   * DVR window: index.m3u8 keeps about this many seconds and ffmpeg deletes older segments
+   * (0 or absent: every segment, an EVENT playlist). Not applied with `record` (the recording
+   * is the whole stream; egressMaxJobSeconds and the free-space floor bound it).
+   */
+  dvrWindowSeconds?: number;
 }
 
 export class HlsOutput implements EgressOutput {
@@ -100,13 +106,14 @@ export class HlsOutput implements EgressOutput {
 
   teeSlave(): string {
     const dir = this.options.dir;
+    const window = this.options.record ? 0 : (this.options.dvrWindowSeconds ?? 0);
     const opts = [
       'f=hls',
       `hls_time=${HLS_SEGMENT_SECONDS}`,
-      'hls_list_size=0',
-      'hls_playlist_type=event',
+      // A sliding DVR window (segments past it deleted) or every segment (EVENT).
+      ...(window > 0 ? [`hls_list_size=${Math.max(LIVE_WINDOW_SEGMENTS, Math.ceil(window / HLS_SEGMENT_SECONDS))}`] : ['hls_list_size=0', 'hls_playlist_type=event']),
       // temp_file: playlists and segments appear by rename, so nobody reads a half-written file.
-      'hls_flags=program_date_time+independent_segments+temp_file',
+      `hls_flags=program_date_time+independent_segments+temp_file${window > 0 ? '+delete_segments' : ''}`,
       `hls_segment_filename=${teeEscape(join(dir, 'seg_%05d.ts'))}`,
     ];
     return `[${opts.join(':')}]${teeEscape(join(dir, DVR_PLAYLIST))}`;
@@ -155,9 +162,13 @@ export class HlsOutput implements EgressOutput {
 
   /** Counts the segments new in the DVR playlist; probes the first one; rewrites the masters. */
   private async measure(dvrText: string): Promise<void> {
-    const segments = parsePlaylist(dvrText).segments;
-    if (segments.length <= this.stats.count) return;
-    for (const lines of segments.slice(this.stats.count)) {
+    // stats.count is the media sequence number of the next segment to measure: a DVR window
+    // slides (MEDIA-SEQUENCE grows, old segments leave the playlist).
+    const { segments, mediaSequence } = parsePlaylist(dvrText);
+    const from = Math.max(0, this.stats.count - mediaSequence);
+    if (segments.length <= from) return;
+    if (this.stats.count < mediaSequence) this.stats.count = mediaSequence;
+    for (const lines of segments.slice(from)) {
       const uri = lines.at(-1)!;
       const seconds = Number(lines.find((l) => l.startsWith('#EXTINF:'))?.slice('#EXTINF:'.length).split(',')[0]);
       const bytes = (await stat(join(this.options.dir, uri)).catch(() => null))?.size ?? 0;

@@ -6,7 +6,9 @@ import type { KindContext, KindHandler } from '../EgressService.js';
 import { JobRecords, type JobRecordBase } from '../JobRecords.js';
 import type { SqliteDatabase } from '../../webhooks/SqliteWebhookOutbox.js';
 import { RtmpOutput, type DestinationState } from './RtmpOutput.js';
-import { validateRtmpOutputs } from '@roomkit/protocol';
+import { RoomkitError, validateRtmpOutputs } from '@roomkit/protocol';
+import { OutboundRefusedError, type OutboundPolicy } from '../../webhooks/OutboundPolicy.js';
+import { fromParticipant } from '../EgressService.js';
 
 export interface LivestreamRecord extends JobRecordBase {
   outputs: DestinationState[];
@@ -21,6 +23,8 @@ export interface LivestreamKindDeps {
   onDestinationFailed(ctx: KindContext, index: number, destination: DestinationState, stillLive: number): void;
   /** Where job records persist (absent: memory only). */
   db?: SqliteDatabase;
+  /** Where a participant's destinations may point (refused: private, loopback, reserved...). */
+  outbound: OutboundPolicy;
 }
 
 export class LivestreamKind implements KindHandler {
@@ -35,8 +39,10 @@ export class LivestreamKind implements KindHandler {
     validateRtmpOutputs(request.outputs);
   }
 
-  outputs(ctx: KindContext): EgressOutput[] {
+  async outputs(ctx: KindContext): Promise<EgressOutput[]> {
     const destinations = validateRtmpOutputs(ctx.request.outputs);
+    const guarded = fromParticipant(ctx.request);
+    const connectTo = guarded ? await Promise.all(destinations.map((d, i) => this.pinned(d.url, i))) : destinations.map((d) => d.url);
     const outputs = destinations.map(
       (d, i) =>
         new RtmpOutput(d.url, d.streamKey, i, (output) => {
@@ -45,7 +51,7 @@ export class LivestreamKind implements KindHandler {
           if (output.state.status !== 'failed') return;
           const alive = outputs.filter((o) => o.state.status === 'live' || o.state.status === 'connecting').length;
           this.deps.onDestinationFailed(ctx, i, { ...output.state }, alive);
-        }),
+        }, { connectUrl: connectTo[i], redactErrors: guarded }),
     );
     this.outputsByJob.set(ctx.jobId, outputs);
     this.records.add({
@@ -58,6 +64,26 @@ export class LivestreamKind implements KindHandler {
       outputs: outputs.map((o) => o.state),
     });
     return outputs;
+  }
+
+  /**
+   * A participant's destination, checked and pinned: rtmp:// URLs get the checked address in
+   * place of the host, so ffmpeg connects where we checked (no second DNS answer to rebind).
+   * rtmps:// keeps its host name for TLS (SNI); ffmpeg resolves it again, so a rebinding
+   * answer could differ there, but a refused address is then only ever a TLS connect whose
+   * error text participants never see (RtmpOutput redactErrors).
+   */
+  private async pinned(url: string, index: number): Promise<string> {
+    const target = new URL(url);
+    try {
+      const address = await this.deps.outbound.check(target.hostname);
+      if (target.protocol !== 'rtmp:') return url;
+      target.hostname = address.includes(':') ? `[${address}]` : address;
+      return target.toString();
+    } catch (err) {
+      if (err instanceof OutboundRefusedError) throw new RoomkitError('INVALID_LIVESTREAM_CONFIG', `outputs[${index}].url: ${err.message}`);
+      throw err;
+    }
   }
 
   onStarted(ctx: KindContext): Record<string, unknown> {

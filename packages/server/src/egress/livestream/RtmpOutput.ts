@@ -29,9 +29,15 @@ export class RtmpOutput implements EgressOutput {
     /** Position among the job's tee slaves: ffmpeg reports failures as "Slave muxer #<index>". */
     private readonly index: number,
     private readonly onChange: (output: RtmpOutput) => void,
+    /**
+     * `connectUrl`: what ffmpeg opens instead of `url` (a participant's URL with its checked
+     * address in place of the host); `redactErrors`: a participant gave the URL, so ffmpeg's
+     * socket errors (which tell open from closed ports) are not passed on.
+     */
+    private readonly opts: { connectUrl?: string; redactErrors?: boolean } = {},
   ) {
     this.name = `rtmp#${index} ${url}`;
-    this.target = publishUrl(url, streamKey);
+    this.target = publishUrl(opts.connectUrl ?? url, streamKey);
     this.state = { url, status: 'connecting' };
   }
 
@@ -45,7 +51,7 @@ export class RtmpOutput implements EgressOutput {
     if (this.state.status === 'failed') return;
     // "Slave muxer #1 failed: Connection refused, continuing with 1/2 slaves."
     const failed = /Slave muxer #(\d+) failed: (.*?)(?:, continuing with \d+\/\d+ slaves\.?)?$/.exec(line);
-    if (failed && Number(failed[1]) === this.index) return this.set('failed', failed[2]);
+    if (failed && Number(failed[1]) === this.index) return this.set('failed', this.opts.redactErrors ? 'the destination refused, dropped or did not answer the stream' : failed[2]);
     // "All tee outputs failed." (ffmpeg exits next; the job's failure is reported by the job)
     if (/All tee outputs failed/.test(line)) return this.set('failed', 'all destinations failed');
     // The output header went out to every slave still alive: this one is streaming.

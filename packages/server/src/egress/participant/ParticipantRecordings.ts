@@ -2,6 +2,9 @@
 // streams), straight from the SFU: the room's plain-RTP taps feed one ffmpeg per recording, no
 // browser involved. Owns their lifetime: start/stop, the end when the participant leaves or the
 // meeting ends, store rows, `recording-*` webhooks (with participantId), and the job limit.
+import type { JobLimits } from '../JobLimits.js';
+import type { OutboundPolicy } from '../../webhooks/OutboundPolicy.js';
+import { checkParticipantWebhookUrl, fromParticipant } from '../EgressService.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -29,6 +32,8 @@ export interface IndividualRecordingRequest {
   track?: TrackRecordingKind;
   config?: ParticipantRecordingConfig;
   webhookUrl?: string;
+  /** See EgressStartRequest.origin: absent = a participant's (webhookUrl checked). */
+  origin?: 'operator' | 'participant';
 }
 
 interface Entry {
@@ -40,6 +45,8 @@ interface Entry {
   tapIds: string[];
   stopping: boolean;
   finished: Promise<void>;
+  /** Stopped by egressMaxJobSeconds: `recording-stopped` says `reason: 'max-duration'`. */
+  maxDuration?: boolean;
 }
 
 export interface ParticipantRecordingsDeps {
@@ -51,6 +58,9 @@ export interface ParticipantRecordingsDeps {
   ffmpegPath: string;
   ffprobePath: string;
   baseUrl(): string;
+  outbound: OutboundPolicy;
+  /** Disk floor and maximum duration while a recording runs (absent: none). */
+  limits?: Pick<JobLimits, 'watch'>;
 }
 
 const keyOf = (roomId: string, participantId: string, track?: TrackRecordingKind) => `${roomId}\u0000${participantId}\u0000${track ?? '*'}`;
@@ -84,6 +94,7 @@ export class ParticipantRecordings {
     if (kinds.length === 0) {
       throw new RoomkitError('START_RECORDING_FAILED', track ? `participantId: ${participantId} does not publish ${track} now` : `participantId: ${participantId} publishes neither a microphone nor a camera now`);
     }
+    if (request.webhookUrl && fromParticipant(request)) await checkParticipantWebhookUrl(this.deps.outbound, request.webhookUrl, 'START_RECORDING_FAILED');
     await this.deps.manager.preflight('START_RECORDING_FAILED', { chromium: false });
     if (this.entries.has(key)) throw new RoomkitError('START_RECORDING_FAILED', `${what(request)} is already running in room "${roomId}"`);
     const id = randomBytes(10).toString('hex');
@@ -123,6 +134,17 @@ export class ParticipantRecordings {
       if (err instanceof RoomkitError) throw err;
       throw new RoomkitError('START_RECORDING_FAILED', `${what(request)} could not start: ${(err as Error).message}`, { cause: err });
     }
+    // Low disk fails the recording; the maximum duration stops it as a stop request would.
+    const unwatch = this.deps.limits?.watch((reached) => {
+      if (entry.stopping) return;
+      this.log.warn({ roomId, participantId, id, limit: reached.limit }, reached.message);
+      if (reached.limit === 'disk') void job.stop('failed', reached.message);
+      else {
+        entry.maxDuration = true;
+        void this.end(entry, 'stopped');
+      }
+    });
+    if (unwatch) void entry.finished.then(unwatch);
     void job.waitForMedia(FIRST_MEDIA_TIMEOUT_MS).then((ok) => {
       if (ok) this.webhook(entry, 'recording-started', {});
       else if (!entry.stopping) void job.stop('failed', `no media from ${participantId} reached the recorder within ${FIRST_MEDIA_TIMEOUT_MS / 1000} s`);
@@ -168,13 +190,16 @@ export class ParticipantRecordings {
     if (!usable && abs) await rm(abs, { force: true });
     await this.deps.store.finish(entry.id, { status: usable ? 'completed' : 'failed', size: usable ? size : null, duration, error: outcome.error ?? null }).catch((err: unknown) => this.log.error({ err }, 'recording row not updated'));
     if (outcome.reason === 'failed') this.webhook(entry, 'recording-failed', { error: `${what(entry.request)} failed: ${outcome.error ?? 'unknown error'}` });
-    this.webhook(entry, 'recording-stopped', usable ? { fileUrl: recordingFileUrl(this.deps.baseUrl(), entry.id), filePath: stored!.filePath, size, duration } : {});
+    this.webhook(entry, 'recording-stopped', {
+      ...(usable ? { fileUrl: recordingFileUrl(this.deps.baseUrl(), entry.id), filePath: stored!.filePath, size, duration } : {}),
+      ...(entry.maxDuration ? { reason: 'max-duration' } : {}),
+    });
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
   }
 
   private webhook(entry: Entry, type: string, extra: Record<string, unknown>): void {
     const { participantId, track } = entry.request;
-    this.deps.notify(entry.ref, type, { id: entry.id, recordingId: entry.id, type: track ? 'track' : 'participant', participantId, kind: track ?? 'audio_video', ...extra }, entry.request.webhookUrl);
+    this.deps.notify(entry.ref, type, { id: entry.id, recordingId: entry.id, type: track ? 'track' : 'participant', participantId, kind: track ?? 'audio_video', ...extra }, entry.request.webhookUrl, fromParticipant(entry.request));
   }
 
   /** The participant left: their recordings finish (file kept, `recording-stopped` with its URL). */

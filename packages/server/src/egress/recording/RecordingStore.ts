@@ -45,9 +45,11 @@ const toRecording = (r: Row): StoredRecording => ({
 });
 
 export class RecordingStore {
-  constructor(private readonly db: SqliteDatabase) {
-    // Recordings cut short by a crash: their files are playable up to the last fragment.
-    db.prepare(`UPDATE recordings SET status = 'completed', end_at = COALESCE(end_at, ?) WHERE status = 'recording'`).run(Date.now());
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** At boot: recordings a previous run left 'recording' (it died); BootSweep finishes each. */
+  async cutOff(): Promise<StoredRecording[]> {
+    return (this.db.prepare(`SELECT * FROM recordings WHERE status = 'recording'`).all() as Row[]).map(toRecording);
   }
 
   async insert(r: Pick<StoredRecording, 'id' | 'roomId' | 'sessionId' | 'type' | 'participantId' | 'filePath'> & { trackKind?: string | null; config: unknown }): Promise<void> {
