@@ -1,4 +1,4 @@
-// Bounded under overload: a media worker starved of CPU for real (a cgroup CFS quota of 4 % of a
+// Bounded under overload: a media worker starved of CPU for real (a cgroup CFS quota of 2 % of a
 // core on its process) falls behind; instead of queueing without bound it sheds stale video, keeps audio flowing, shows it
 // in GET /metrics, and video comes back (at a keyframe) once the worker has its CPU again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,13 +48,16 @@ describe('media worker under overload', () => {
     const shedVideoBefore = await metric('roomkit_media_shed_packets_total', 'worker="0",kind="video"');
     expect(shedVideoBefore).toBeGreaterThanOrEqual(0);
 
-    // Starve the worker: 4 % of a core is below what receiving and forwarding this room takes
-    // (video shed, lateness 1.9-4.6 s in four runs) but leaves room for its audio. At 1 % (the
-    // earlier setting) the worker stalled for seconds at a time (not traced why): 2 to 105 audio
-    // packets in 8 s, varying run to run, and it failed a fresh-clone CI run.
+    // Starve the worker: 2 % of a core is below what receiving and forwarding this room takes
+    // but leaves room for its audio. The quota follows the worker's cost: at 4 % (the earlier
+    // setting) lateness reached 1.9-4.6 s in four runs; on 7 Dec it peaked at 596 ms before issue
+    // #14's media-plane changes and at 370-400 ms after them (the worker got cheaper; not traced
+    // further), under the 400 ms shedding threshold, so the test failed its first attempt; 3 % gave 509-703 ms; 2 % gave 1.5-3.1 s of
+    // lateness with 463-500 audio packets per subscriber in 8 s (three runs, 7 Dec). At 1 % the
+    // worker stalled for seconds at a time (2 to 105 audio packets in 8 s) and failed a CI run.
     const pid = (engine as unknown as { workers: Array<{ worker: { pid: number } }> }).workers[0]!.worker.pid;
     const audioBefore = audios.map((a) => a.stats!.packets);
-    const limit = limitCpu(pid, 4, "overload");
+    const limit = limitCpu(pid, 2, "overload");
     let latenessDuring = 0;
     try {
       for (let t = 0; t < 8; t++) {
@@ -73,7 +76,7 @@ describe('media worker under overload', () => {
     // The worker fell behind and shed video to catch up.
     expect(shedVideo).toBeGreaterThan(0);
     // Audio (50 packets/s, 400 in 8 s) kept flowing to every subscriber through the starvation:
-    // 495-507 per subscriber at 4 % (the backlog from before included), 273 at 3 %.
+    // 463-500 per subscriber at 2 % (the backlog from before included).
     for (const n of audioDuring) expect(n).toBeGreaterThan(150);
 
     // Once the worker has its CPU back, video flows again from a keyframe to every subscriber.
