@@ -131,6 +131,7 @@ describe('packed packages installed into a fresh app', () => {
       expect(code).toContain('ROOMKIT_CLIENT_BUNDLED');
       expect(code).toContain('initMeeting'); // the SDK itself, not an external import
       expect(code).not.toMatch(/from\s*["']@roomkit\//);
+      expect(code).not.toContain('ZodError'); // the client takes only protocol's zod-free subpaths
     });
   }
 
