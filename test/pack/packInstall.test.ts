@@ -96,12 +96,16 @@ export const token: string = sdk.generateToken({ apiKey: 'k', secretKey: 's', pe
   writeFileSync(join(dir, 'esm.mjs'), `
 import { generateToken, signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from '@roomkit/server-sdk';
 import * as nodeClient from '@roomkit/node-client';
+import { runLoadTest } from '@roomkit/node-client/loadtest';
+import { modeSchema } from '@roomkit/protocol';
+import { ErrorCode } from '@roomkit/protocol/errors';
 const token = generateToken({ apiKey: 'key1', secretKey: 'secret1', permissions: ['allow_join'], roomId: 'r1' });
 const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 const body = JSON.stringify({ webhookType: 'session-started', data: { roomId: 'r1' } });
 const event = verifyWebhook(body, { [WEBHOOK_SIGNATURE_HEADER]: signWebhook(body, 'secret1') }, 'secret1');
 console.log(JSON.stringify({ apikey: claims.apikey, roomId: claims.roomId, webhookType: event.webhookType,
-  nodeClient: typeof nodeClient.initMeeting, meeting: typeof nodeClient.Meeting }));
+  nodeClient: typeof nodeClient.initMeeting, meeting: typeof nodeClient.Meeting, loadtest: typeof runLoadTest,
+  mode: modeSchema.parse('RECV_ONLY'), badMode: modeSchema.safeParse('nope').success, invalidToken: ErrorCode.INVALID_TOKEN }));
 `);
   writeFileSync(join(dir, 'cjs.cjs'), `
 const { generateToken, signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } = require('@roomkit/server-sdk');
@@ -151,9 +155,12 @@ describe('packed packages installed into a fresh app', () => {
     });
   }
 
-  it('plain node runs the server SDK through import and require, and imports the Node client', () => {
+  it('plain node runs the server SDK through import and require, and imports the Node client and protocol', () => {
     const esm = JSON.parse(run(process.execPath, ['esm.mjs'], app).stdout);
-    expect(esm).toEqual({ apikey: 'key1', roomId: 'r1', webhookType: 'session-started', nodeClient: 'function', meeting: 'function' });
+    expect(esm).toEqual({
+      apikey: 'key1', roomId: 'r1', webhookType: 'session-started', nodeClient: 'function', meeting: 'function', loadtest: 'function',
+      mode: 'RECV_ONLY', badMode: false, invalidToken: 4002,
+    });
     const cjs = JSON.parse(run(process.execPath, ['cjs.cjs'], app).stdout);
     expect(cjs).toEqual({ apikey: 'key2', permissions: ['allow_mod'], webhookType: 'recording-started' });
   });
