@@ -27,7 +27,9 @@ function closure(lock: Record<string, LockEntry>, names: string[]): Record<strin
         if (out[path]) return;
         out[path] = entry;
         for (const dep of Object.keys(entry.dependencies ?? {})) visit(path, dep, false);
+        // npm installs peers too; a peer the workspace lock lacks is one nothing here uses.
         for (const dep of Object.keys(entry.optionalDependencies ?? {})) visit(path, dep, true);
+        for (const dep of Object.keys(entry.peerDependencies ?? {})) visit(path, dep, true);
         return;
       }
       if (!dir) break;
