@@ -1,0 +1,167 @@
+// The published packages as a new user gets them: `npm pack` each, install the tarballs into a fresh
+// app outside the workspace (no workspace links; third-party dependencies offline from the npm cache),
+// then bundle the browser SDK with esbuild, Vite and webpack, typecheck the app with a strict tsc
+// (skipLibCheck off, so the packages' .d.ts are checked too) and run the server SDK and Node client in
+// plain Node (no tsx, both `import` and `require`).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { offlineLock, type TarballSpec } from './offlineLock.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const PACKAGES = ['protocol', 'client', 'server-sdk', 'node-client'];
+const BUNDLE = join(ROOT, 'test/pack/fixtures/bundle.mjs');
+
+// Child processes get neither vitest's loader flags nor a source condition: they must run as a user's would.
+const { NODE_OPTIONS: _drop, ...cleanEnv } = process.env;
+
+function run(cmd: string, args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
+  const r = spawnSync(cmd, args, { cwd, env: cleanEnv, encoding: 'utf8', timeout });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status ?? r.signal}\n${r.stdout}\n${r.stderr}`);
+  }
+  return r;
+}
+
+let work: string;
+let app: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'roomkit-pack-'));
+  const packs = join(work, 'packs');
+  app = join(work, 'app');
+  mkdirSync(packs);
+  mkdirSync(app);
+  // One `npm pack` for all four: prepack builds each package's dist/ and publishes its dist exports.
+  run('npm', ['pack', '--silent', '--pack-destination', packs, ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT, 240_000);
+  const tarballs: TarballSpec[] = PACKAGES.map((p) => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8'));
+    const file = join(packs, `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`);
+    return { name: pkg.name, version: pkg.version, file, dependencies: pkg.dependencies ?? {} };
+  });
+  const { packageJson, lock } = offlineLock(join(ROOT, 'package-lock.json'), tarballs, ['@types/node']);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ ...packageJson, type: 'module' }, null, 2));
+  writeFileSync(join(app, 'package-lock.json'), JSON.stringify(lock, null, 2));
+  run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  writeAppSources(app);
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function writeAppSources(dir: string): void {
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src/main.js'), `
+import { VideoSDK, Constants, RoomkitError } from '@roomkit/client';
+const meeting = VideoSDK.initMeeting({ meetingId: 'pack-test', name: 'Pack', micEnabled: false, webcamEnabled: false });
+globalThis.roomkitPackCheck = [typeof meeting.join, Constants.modes.SEND_AND_RECV, RoomkitError.name];
+console.log('ROOMKIT_CLIENT_BUNDLED', globalThis.roomkitPackCheck);
+`);
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><script type="module" src="/src/main.js"></script></body></html>\n');
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      strict: true, skipLibCheck: false, noEmit: true, types: ['node'], exactOptionalPropertyTypes: false,
+    },
+    include: ['typed/*.ts', 'typed/*.cts'],
+  }, null, 2));
+  writeFileSync(join(dir, 'tsconfig.bundler.json'), JSON.stringify({
+    extends: './tsconfig.json',
+    compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' },
+    include: ['typed/*.ts'],
+  }, null, 2));
+  mkdirSync(join(dir, 'typed'));
+  writeFileSync(join(dir, 'typed/app.ts'), `
+import { VideoSDK, type Meeting, type Participant } from '@roomkit/client';
+import { generateToken, verifyWebhook, RoomkitClient, WEBHOOK_SIGNATURE_HEADER, type WebhookEvent } from '@roomkit/server-sdk';
+import { initMeeting } from '@roomkit/node-client';
+import { ErrorCode } from '@roomkit/protocol/errors';
+import { modeSchema } from '@roomkit/protocol';
+
+const meeting: Meeting = VideoSDK.initMeeting({ meetingId: 'm', name: 'n', micEnabled: false, webcamEnabled: false });
+meeting.on('participant-joined', (p: Participant) => console.log(p.id));
+const token: string = generateToken({ apiKey: 'k', secretKey: 's', permissions: ['allow_join'] });
+const check = (body: string, sig: string): WebhookEvent => verifyWebhook(body, { [WEBHOOK_SIGNATURE_HEADER]: sig }, 's');
+const client = new RoomkitClient({ baseUrl: 'http://localhost', apiKey: 'k', secretKey: 's' });
+export { meeting, token, check, client, initMeeting, ErrorCode, modeSchema };
+`);
+  writeFileSync(join(dir, 'typed/backend.cts'), `
+import sdk = require('@roomkit/server-sdk');
+export const token: string = sdk.generateToken({ apiKey: 'k', secretKey: 's', permissions: ['allow_mod'] });
+`);
+  writeFileSync(join(dir, 'esm.mjs'), `
+import { generateToken, signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from '@roomkit/server-sdk';
+import * as nodeClient from '@roomkit/node-client';
+import { runLoadTest } from '@roomkit/node-client/loadtest';
+import { modeSchema } from '@roomkit/protocol';
+import { ErrorCode } from '@roomkit/protocol/errors';
+const token = generateToken({ apiKey: 'key1', secretKey: 'secret1', permissions: ['allow_join'], roomId: 'r1' });
+const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+const body = JSON.stringify({ webhookType: 'session-started', data: { roomId: 'r1' } });
+const event = verifyWebhook(body, { [WEBHOOK_SIGNATURE_HEADER]: signWebhook(body, 'secret1') }, 'secret1');
+console.log(JSON.stringify({ apikey: claims.apikey, roomId: claims.roomId, webhookType: event.webhookType,
+  nodeClient: typeof nodeClient.initMeeting, meeting: typeof nodeClient.Meeting, loadtest: typeof runLoadTest,
+  mode: modeSchema.parse('RECV_ONLY'), badMode: modeSchema.safeParse('nope').success, invalidToken: ErrorCode.INVALID_TOKEN }));
+`);
+  writeFileSync(join(dir, 'cjs.cjs'), `
+const { generateToken, signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } = require('@roomkit/server-sdk');
+const token = generateToken({ apiKey: 'key2', secretKey: 'secret2', permissions: ['allow_mod'] });
+const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+const body = '{"webhookType":"recording-started","data":{}}';
+const event = verifyWebhook(body, { [WEBHOOK_SIGNATURE_HEADER]: signWebhook(body, 'secret2') }, 'secret2');
+console.log(JSON.stringify({ apikey: claims.apikey, permissions: claims.permissions, webhookType: event.webhookType }));
+`);
+}
+
+describe('packed packages installed into a fresh app', () => {
+  it('npm pack: each tarball holds only dist/, README.md, LICENSE and package.json, with dist exports', () => {
+    for (const p of PACKAGES) {
+      const dir = join(app, 'node_modules/@roomkit', p);
+      expect(readdirSync(dir).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      expect(pkg.license).toBe('Apache-2.0');
+      expect(JSON.stringify(pkg.exports)).not.toContain('/src/');
+      expect(existsSync(join(dir, 'dist/index.js')) && existsSync(join(dir, 'dist/index.d.ts'))).toBe(true);
+    }
+  });
+
+  for (const tool of ['esbuild', 'vite', 'webpack']) {
+    it(`${tool} bundles a browser app importing @roomkit/client`, () => {
+      const r = run(process.execPath, [BUNDLE, tool, app], ROOT);
+      expect(r.stdout).toContain(`${tool} ok`);
+      const outDir = join(app, `out-${tool}`);
+      const js = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+      expect(js.length).toBeGreaterThan(0);
+      const code = js.map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
+      expect(code).toContain('ROOMKIT_CLIENT_BUNDLED');
+      expect(code).toContain('initMeeting'); // the SDK itself, not an external import
+      expect(code).not.toMatch(/from\s*["']@roomkit\//);
+      expect(code).not.toContain('ZodError'); // the client takes only protocol's zod-free subpaths
+    });
+  }
+
+  // NodeNext as a Node app compiles (with a .cts `require`), Bundler as a Vite app does.
+  for (const config of ['tsconfig.json', 'tsconfig.bundler.json']) {
+    it(`strict tsc (skipLibCheck false, ${config}) typechecks an app using every package`, () => {
+      const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], {
+        cwd: app, env: cleanEnv, encoding: 'utf8', timeout: 120_000,
+      });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  }
+
+  it('plain node runs the server SDK through import and require, and imports the Node client and protocol', () => {
+    const esm = JSON.parse(run(process.execPath, ['esm.mjs'], app).stdout);
+    expect(esm).toEqual({
+      apikey: 'key1', roomId: 'r1', webhookType: 'session-started', nodeClient: 'function', meeting: 'function', loadtest: 'function',
+      mode: 'RECV_ONLY', badMode: false, invalidToken: 4002,
+    });
+    const cjs = JSON.parse(run(process.execPath, ['cjs.cjs'], app).stdout);
+    expect(cjs).toEqual({ apikey: 'key2', permissions: ['allow_mod'], webhookType: 'recording-started' });
+  });
+});
