@@ -26,13 +26,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const VARIANTS: { title: string; room: string; bundle: BundleOptions }[] = [
-  { title: "VideoSDK's React SDK over Roomkit, React 19", room: 'react-quickstart-room', bundle: { reactSdk: 'videosdk', react: 19 } },
-  { title: "Roomkit's React SDK (import changed), React 19", room: 'roomkit-react-19-room', bundle: { reactSdk: 'roomkit', react: 19 } },
-  { title: "Roomkit's React SDK (import changed), React 18", room: 'roomkit-react-18-room', bundle: { reactSdk: 'roomkit', react: 18 } },
+/** videosdk-react: VideoSDK's React SDK over Roomkit; roomkit-react: @roomkit/react, the app's import changed. */
+const VARIANTS: { sdk: string; room: string; bundle: BundleOptions }[] = [
+  { sdk: 'videosdk-react on react 19', room: 'react-quickstart-room', bundle: { reactSdk: 'videosdk', react: 19 } },
+  { sdk: 'roomkit-react on react 19', room: 'roomkit-react-19-room', bundle: { reactSdk: 'roomkit', react: 19 } },
+  { sdk: 'roomkit-react on react 18', room: 'roomkit-react-18-room', bundle: { reactSdk: 'roomkit', react: 18 } },
 ];
 
-describe.each(VARIANTS)('the react-rtc quickstart shape: $title', ({ room: MEETING, bundle }) => {
+describe.each(VARIANTS)('the react-rtc quickstart shape, $sdk', ({ room: MEETING, bundle }) => {
   const apps: ServedApp[] = [];
   const pages: Page[] = [];
   let ada: Page;
