@@ -26,10 +26,10 @@ export interface OpenedApp {
 /** Bundles test/fixtures/apps/<appDir>/App.jsx, serves it on its own origin for `name`, opens it. */
 export async function openApp(
   browser: LaunchedBrowser,
-  opts: { appDir: string; serverUrl: string; token: string; name: string; label: string; errors: string[]; bundle?: BundleOptions },
+  opts: { appDir: string; serverUrl: string; token: string; name: string; label: string; errors: string[]; bundle?: BundleOptions; config?: Record<string, unknown> },
 ): Promise<OpenedApp> {
   const script = await bundleApp(`${TEST_APPS_DIR}${opts.appDir}/App.jsx`, opts.bundle);
-  const app = await serveApp({ title: `${opts.appDir} (${opts.name})`, script, config: { token: opts.token, serverUrl: opts.serverUrl, name: opts.name } });
+  const app = await serveApp({ title: `${opts.appDir} (${opts.name})`, script, config: { ...opts.config, token: opts.token, serverUrl: opts.serverUrl, name: opts.name } });
   const page = await browser.newPage('about:blank', opts.label);
   page.on('pageerror', (err) => opts.errors.push(`${opts.label}: ${err.message}`));
   await page.addInitScript(recordCapturedTracks);
