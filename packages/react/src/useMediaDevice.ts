@@ -3,9 +3,15 @@
 import { useEffect, useRef } from 'react';
 import { VideoSDK, type DeviceInfo } from '@roomkit/client';
 
+/**
+ * VideoSDK's declaration gives onDeviceChanged a promise of the devices, while its runtime passes on
+ * the js-sdk's `device-changed` payload, `{devices}`: Roomkit passes a promise that also carries
+ * `devices`, so code written either way works.
+ */
+export type DeviceChange = Promise<DeviceInfo[]> & { devices: DeviceInfo[] };
+
 export interface MediaDeviceCallbacks {
-  /** VideoSDK's declaration passes the devices as a promise; so does Roomkit. */
-  onDeviceChanged?: (devices: Promise<DeviceInfo[]>) => void;
+  onDeviceChanged?: (devices: DeviceChange) => void;
 }
 
 const actions = {
@@ -21,7 +27,7 @@ export function useMediaDevice(callbacks: MediaDeviceCallbacks = {}) {
   const latest = useRef(callbacks);
   latest.current = callbacks;
   useEffect(() => {
-    const listener = ({ devices }: { devices: DeviceInfo[] }) => latest.current.onDeviceChanged?.(Promise.resolve(devices));
+    const listener = ({ devices }: { devices: DeviceInfo[] }) => latest.current.onDeviceChanged?.(Object.assign(Promise.resolve(devices), { devices }));
     VideoSDK.on('device-changed', listener);
     return () => VideoSDK.off('device-changed', listener);
   }, []);
