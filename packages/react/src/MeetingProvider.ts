@@ -52,26 +52,37 @@ export function MeetingProvider(props: MeetingProviderProps) {
   }
   const meeting = current.current.meeting;
   const [version, setVersion] = useState(0);
-  const [joined, setJoined] = useState(false);
+  const [joinedMeeting, setJoinedMeeting] = useState<Meeting | null>(null);
+  const joined = joinedMeeting === meeting;
+  // StrictMode unmounts and mounts again at once: the leave waits a tick and is called off if
+  // the same meeting comes back.
+  const pendingLeave = useRef<{ meeting: Meeting; timer: ReturnType<typeof setTimeout> } | null>(null);
 
   useEffect(() => {
+    if (pendingLeave.current?.meeting === meeting) {
+      clearTimeout(pendingLeave.current.timer);
+      pendingLeave.current = null;
+    }
     const bump = () => setVersion((v) => v + 1);
-    const onJoined = () => setJoined(true);
-    const onLeft = () => setJoined(false);
+    const onJoined = () => setJoinedMeeting(meeting);
+    const onLeft = () => setJoinedMeeting((m) => (m === meeting ? null : m));
     const events = Object.keys(MEETING_EVENTS) as (keyof MeetingEvents)[];
     for (const e of events) meeting.on(e, bump);
     for (const e of LOCAL_EVENTS) meeting.localParticipant.on(e, bump);
     meeting.on('meeting-joined', onJoined);
     meeting.on('meeting-left', onLeft);
-    if (props.joinWithoutUserInteraction) void meeting.join().catch(() => {});
+    if (props.joinWithoutUserInteraction && meeting.meetingState === null) void meeting.join().catch(() => {});
     return () => {
       for (const e of events) meeting.off(e, bump);
       for (const e of LOCAL_EVENTS) meeting.localParticipant.off(e, bump);
       meeting.off('meeting-joined', onJoined);
       meeting.off('meeting-left', onLeft);
-      setJoined(false);
-      const state = meeting.meetingState;
-      if (state === 'CONNECTING' || state === 'CONNECTED' || state === 'RECONNECTING') void meeting.leave().catch(() => {});
+      const timer = setTimeout(() => {
+        if (pendingLeave.current?.meeting === meeting) pendingLeave.current = null;
+        const state = meeting.meetingState;
+        if (state === 'CONNECTING' || state === 'CONNECTED' || state === 'RECONNECTING') void meeting.leave().catch(() => {});
+      }, 0);
+      pendingLeave.current = { meeting, timer };
     };
     // The meeting is the identity that matters; joinWithoutUserInteraction is read once per meeting.
     // eslint-disable-next-line react-hooks/exhaustive-deps

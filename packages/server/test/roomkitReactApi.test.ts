@@ -24,8 +24,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const VARIANTS: { sdk: string; room: string; bundle: BundleOptions }[] = [
+const VARIANTS: { sdk: string; room: string; bundle: BundleOptions; strictMode?: boolean }[] = [
   { sdk: 'roomkit-react on react 19', room: 'react-api-19', bundle: { reactSdk: 'roomkit', react: 19 } },
+  { sdk: 'roomkit-react, react 19, StrictMode', room: 'react-api-strict', bundle: { reactSdk: 'roomkit', react: 19 }, strictMode: true },
   { sdk: 'roomkit-react on react 18', room: 'react-api-18', bundle: { reactSdk: 'roomkit', react: 18 } },
   { sdk: 'videosdk-react on react 19', room: 'react-api-videosdk', bundle: { reactSdk: 'videosdk', react: 19 } },
 ];
@@ -44,7 +45,7 @@ const shareFrames = (page: Page) =>
     return video && video.videoWidth > 0 ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
   });
 
-describe.each(VARIANTS)('a VideoSDK React app using more of the API, $sdk', ({ room, bundle }) => {
+describe.each(VARIANTS)('a VideoSDK React app using more of the API, $sdk', ({ room, bundle, strictMode = false }) => {
   const apps: ServedApp[] = [];
   const pages: Page[] = [];
   const pageErrors: string[] = [];
@@ -53,7 +54,7 @@ describe.each(VARIANTS)('a VideoSDK React app using more of the API, $sdk', ({ r
 
   async function open(name: string, label: string): Promise<Page> {
     const { token } = (await (await fetch(`${server.url}/dev/token?roomId=${room}`)).json()) as { token: string };
-    const { page, app } = await openApp(browser, { appDir: 'react-api', serverUrl: server.url, token, name, label, errors: pageErrors, bundle, config: { meetingId: room } });
+    const { page, app } = await openApp(browser, { appDir: 'react-api', serverUrl: server.url, token, name, label, errors: pageErrors, bundle, config: { meetingId: room, strictMode } });
     apps.push(app);
     pages.push(page);
     return page;
