@@ -8,7 +8,14 @@ export type MeetingCallbacks = { [name: `on${string}`]: ((...args: any[]) => voi
 
 type Route = { [E in keyof MeetingEvents]?: (cb: MeetingCallbacks, ...args: MeetingEvents[E]) => void };
 
-const call = (cb: MeetingCallbacks, name: string, ...args: unknown[]) => cb[name as `on${string}`]?.(...args);
+/** Calls one app callback; one that throws is reported and does not stop the next (as safeEmit). */
+function call(cb: MeetingCallbacks, name: string, ...args: unknown[]): void {
+  try {
+    cb[name as `on${string}`]?.(...args);
+  } catch (err) {
+    console.error(`@roomkit/react: the app's ${name} callback threw`, err);
+  }
+}
 
 const ROUTES: Route = {
   'meeting-joined': (cb) => call(cb, 'onMeetingJoined'),
