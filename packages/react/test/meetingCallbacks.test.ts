@@ -68,11 +68,14 @@ describe('subscribeCallbacks (useMeeting callbacks)', () => {
     expect(m.listenerCount('meeting-joined')).toBe(0);
   });
 
-  it('an app callback that throws does not stop the other callbacks of the event', () => {
+  it('an app callback that throws is reported and does not stop the other callbacks of the event', () => {
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
     const m = newMeeting();
     const cb = { onHlsStateChanged: vi.fn(() => { throw new Error('app bug'); }), onHlsStarted: vi.fn() };
     subscribeCallbacks(m, () => cb);
     emit(m, 'hls-state-changed', { status: 'HLS_STARTED' });
     expect(cb.onHlsStarted).toHaveBeenCalledTimes(1);
+    expect(reported).toHaveBeenCalledWith(expect.stringContaining('onHlsStateChanged callback threw'), expect.any(Error));
+    reported.mockRestore();
   });
 });
