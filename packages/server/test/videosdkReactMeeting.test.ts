@@ -1,53 +1,70 @@
-// VideoSDK's real React SDK (@videosdk.live/react-sdk 1.1.1) over Roomkit's browser SDK: a
-// quickstart-shaped React app (test/fixtures/apps/react-meeting), served from its own origin, driven
-// in Chromium by two people as they would use it — type the meeting id, click Join, chat, toggle
-// mic and camera, leave — checking what they would notice: both tiles, the other's video playing,
-// the other's mic/camera state, silence after a mute, no echo of one's own voice, the join screen
-// after Leave.
+// A quickstart-shaped React app (test/fixtures/apps/react-meeting), written against VideoSDK's
+// @videosdk.live/react-sdk, served from its own origin, driven in Chromium by two people as they
+// would use it — type the meeting id, click Join, chat, toggle mic and camera, leave — checking what
+// they would notice: both tiles, the other's video playing, the other's mic/camera state, silence
+// after a mute, no echo of one's own voice, the join screen after Leave. The same app runs on
+// VideoSDK's real React SDK 1.1.1 over Roomkit's browser SDK, and on Roomkit's own React SDK
+// (packages/react) with only its react-sdk import changed, with React 19 and React 18.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-import type { ServedApp } from './helpers/videosdkApp.js';
+import type { BundleOptions, ServedApp } from './helpers/videosdkApp.js';
 import { echoingElements, openApp, remoteLevel, remoteTile, tileFrames, tiles } from './helpers/appPage.js';
 import { waitFor } from './helpers/sdkPage.js';
 
-const MEETING = 'react-quickstart-room';
 let server: TestServer;
 let browser: LaunchedBrowser;
-const apps: ServedApp[] = [];
-let ada: Page;
-let bo: Page;
-const pageErrors: string[] = [];
-
-async function open(name: string, label: string): Promise<Page> {
-  const { token } = (await (await fetch(`${server.url}/dev/token?roomId=${MEETING}`)).json()) as { token: string };
-  const { page, app } = await openApp(browser, { appDir: 'react-meeting', serverUrl: server.url, token, name, label, errors: pageErrors });
-  apps.push(app);
-  return page;
-}
-
-async function joinAs(page: Page): Promise<void> {
-  await page.getByPlaceholder('Enter Meeting Id').fill(MEETING);
-  await page.getByRole('button', { name: 'Join' }).click();
-}
-
-const remoteFrames = (page: Page) => tileFrames(page);
 
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
-  ada = await open('Ada', 'ada');
-  bo = await open('Bo', 'bo');
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const app of apps) await app.close();
   await server?.stop();
 });
 
-describe("VideoSDK's React SDK over Roomkit: the react-rtc quickstart shape", () => {
+/** videosdk-react: VideoSDK's React SDK over Roomkit; roomkit-react: @roomkit/react, the app's import changed. */
+const VARIANTS: { sdk: string; room: string; bundle: BundleOptions }[] = [
+  { sdk: 'videosdk-react on react 19', room: 'react-quickstart-room', bundle: { reactSdk: 'videosdk', react: 19 } },
+  { sdk: 'roomkit-react on react 19', room: 'roomkit-react-19-room', bundle: { reactSdk: 'roomkit', react: 19 } },
+  { sdk: 'roomkit-react on react 18', room: 'roomkit-react-18-room', bundle: { reactSdk: 'roomkit', react: 18 } },
+];
+
+describe.each(VARIANTS)('the react-rtc quickstart shape, $sdk', ({ room: MEETING, bundle }) => {
+  const apps: ServedApp[] = [];
+  const pages: Page[] = [];
+  let ada: Page;
+  let bo: Page;
+  const pageErrors: string[] = [];
+
+  async function open(name: string, label: string): Promise<Page> {
+    const { token } = (await (await fetch(`${server.url}/dev/token?roomId=${MEETING}`)).json()) as { token: string };
+    const { page, app } = await openApp(browser, { appDir: 'react-meeting', serverUrl: server.url, token, name, label, errors: pageErrors, bundle });
+    apps.push(app);
+    pages.push(page);
+    return page;
+  }
+
+  async function joinAs(page: Page): Promise<void> {
+    await page.getByPlaceholder('Enter Meeting Id').fill(MEETING);
+    await page.getByRole('button', { name: 'Join' }).click();
+  }
+
+  const remoteFrames = (page: Page) => tileFrames(page);
+
+  beforeAll(async () => {
+    ada = await open('Ada', 'ada');
+    bo = await open('Bo', 'bo');
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const page of pages) await page.context().close().catch(() => {});
+    for (const app of apps) await app.close();
+  });
+
   it('Ada joins: past "Joining the meeting...", her own tile with camera and mic on, and nothing heard of herself', async () => {
     await joinAs(ada);
     expect(await waitFor(async () => (await tiles(ada)).length === 1 && (await tiles(ada))[0]!.status.includes('Webcam: ON | Mic: ON'), 20_000)).toBe(true);

@@ -4,7 +4,7 @@
 // page's own microphone. Reads the DOM only, never the SDK, so it checks the app as its user would.
 import type { Page } from 'playwright-core';
 import type { LaunchedBrowser } from './chromium.js';
-import { bundleApp, serveApp, TEST_APPS_DIR, type ServedApp } from './videosdkApp.js';
+import { bundleApp, serveApp, TEST_APPS_DIR, type BundleOptions, type ServedApp } from './videosdkApp.js';
 
 /** Every track getUserMedia hands this page, so a test can tell the page's own voice from others'. */
 function recordCapturedTracks(): void {
@@ -26,10 +26,10 @@ export interface OpenedApp {
 /** Bundles test/fixtures/apps/<appDir>/App.jsx, serves it on its own origin for `name`, opens it. */
 export async function openApp(
   browser: LaunchedBrowser,
-  opts: { appDir: string; serverUrl: string; token: string; name: string; label: string; errors: string[] },
+  opts: { appDir: string; serverUrl: string; token: string; name: string; label: string; errors: string[]; bundle?: BundleOptions; config?: Record<string, unknown> },
 ): Promise<OpenedApp> {
-  const script = await bundleApp(`${TEST_APPS_DIR}${opts.appDir}/App.jsx`);
-  const app = await serveApp({ title: `${opts.appDir} (${opts.name})`, script, config: { token: opts.token, serverUrl: opts.serverUrl, name: opts.name } });
+  const script = await bundleApp(`${TEST_APPS_DIR}${opts.appDir}/App.jsx`, opts.bundle);
+  const app = await serveApp({ title: `${opts.appDir} (${opts.name})`, script, config: { ...opts.config, token: opts.token, serverUrl: opts.serverUrl, name: opts.name } });
   const page = await browser.newPage('about:blank', opts.label);
   page.on('pageerror', (err) => opts.errors.push(`${opts.label}: ${err.message}`));
   await page.addInitScript(recordCapturedTracks);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ROOMKIT_SDK_ENTRY = fileURLToPath(new URL('../../../client/src/index.ts', import.meta.url));
+const ROOMKIT_REACT_ENTRY = fileURLToPath(new URL('../../../react/src/index.ts', import.meta.url));
 /** Where the test apps live (plain JSX, as VideoSDK's quickstarts are written). */
 export const TEST_APPS_DIR = fileURLToPath(new URL('../fixtures/apps/', import.meta.url));
 
@@ -19,8 +20,28 @@ const videosdkToRoomkit: Plugin = {
   },
 };
 
+/** Which React SDK the app's `@videosdk.live/react-sdk` import gets, and which React. */
+export interface BundleOptions {
+  /** 'videosdk' (default): VideoSDK's own react-sdk from npm; 'roomkit': packages/react, the one-import move. */
+  reactSdk?: 'videosdk' | 'roomkit';
+  /** 19 (default): the root's react/react-dom; 18: the react18/react-dom18 aliases (devDependencies). */
+  react?: 18 | 19;
+}
+
+/** A VideoSDK React app moved to Roomkit's React SDK: its react-sdk import resolves to @roomkit/react. */
+const reactSdkToRoomkit: Plugin = {
+  name: 'videosdk-react-sdk-to-roomkit',
+  setup(b) {
+    b.onResolve({ filter: /^@videosdk\.live\/react-sdk$/ }, () => ({ path: ROOMKIT_REACT_ENTRY }));
+  },
+};
+
 /** Bundles `entry` (a .jsx/.tsx/.js file) into one classic script for the browser. */
-export async function bundleApp(entry: string): Promise<string> {
+export async function bundleApp(entry: string, options: BundleOptions = {}): Promise<string> {
+  // esbuild's alias also covers subpaths (react/jsx-runtime, react-dom/client) and imports made
+  // inside node_modules, so the app, the SDK and react-dom all share the one React 18.
+  const alias: Record<string, string> = options.react === 18 ? { react: 'react18', 'react-dom': 'react-dom18' } : {};
+  const plugins = options.reactSdk === 'roomkit' ? [reactSdkToRoomkit, videosdkToRoomkit] : [videosdkToRoomkit];
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -34,7 +55,8 @@ export async function bundleApp(entry: string): Promise<string> {
     sourcemap: 'inline',
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [videosdkToRoomkit],
+    alias,
+    plugins,
   });
   return result.outputFiles[0]!.text;
 }
