@@ -1,10 +1,11 @@
 // The published packages as a new user gets them: `npm pack` each, install the tarballs into a fresh
 // app outside the workspace (no workspace links; third-party dependencies offline from the npm cache),
-// then bundle the browser SDK with esbuild, Vite and webpack, typecheck the app with a strict tsc
+// then bundle a browser app using the browser SDK and the React SDK (React from the app's own
+// node_modules, a peer dependency) with esbuild, Vite and webpack, typecheck the app with a strict tsc
 // (skipLibCheck off, so the packages' .d.ts are checked too) and run the server SDK and Node client in
 // plain Node (no tsx, both `import` and `require`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,16 +13,31 @@ import { fileURLToPath } from 'node:url';
 import { offlineLock, type TarballSpec } from './offlineLock.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const PACKAGES = ['protocol', 'client', 'server-sdk', 'node-client'];
+const PACKAGES = ['protocol', 'client', 'server-sdk', 'node-client', 'react'];
 const BUNDLE = join(ROOT, 'test/pack/fixtures/bundle.mjs');
 
 // Child processes get neither vitest's loader flags nor a source condition: they must run as a user's would.
 const { NODE_OPTIONS: _drop, ...cleanEnv } = process.env;
 
-function run(cmd: string, args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, { cwd, env: cleanEnv, encoding: 'utf8', timeout });
+interface RunResult { status: number | null; stdout: string; stderr: string }
+
+/**
+ * Runs a command without blocking this worker's event loop (a spawnSync of a long tsc or npm starves
+ * vitest's worker RPC on a loaded machine), resolving with its status and output.
+ */
+function runStatus(cmd: string, args: string[], cwd: string, timeout = 120_000): Promise<RunResult> {
+  return new Promise((resolveRun) => {
+    execFile(cmd, args, { cwd, env: cleanEnv, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolveRun({ status, stdout, stderr: stderr + (err && status === null ? `\n${err.message}` : '') });
+    });
+  });
+}
+
+async function run(cmd: string, args: string[], cwd: string, timeout = 120_000): Promise<RunResult> {
+  const r = await runStatus(cmd, args, cwd, timeout);
   if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status ?? r.signal}\n${r.stdout}\n${r.stderr}`);
+    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   }
   return r;
 }
@@ -29,23 +45,23 @@ function run(cmd: string, args: string[], cwd: string, timeout = 120_000): Spawn
 let work: string;
 let app: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'roomkit-pack-'));
   const packs = join(work, 'packs');
   app = join(work, 'app');
   mkdirSync(packs);
   mkdirSync(app);
-  // One `npm pack` for all four: prepack builds each package's dist/ and publishes its dist exports.
-  run('npm', ['pack', '--silent', '--pack-destination', packs, ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT, 240_000);
+  // One `npm pack` for all of them (in dependency order): prepack builds each package's dist/ and publishes its dist exports.
+  await run('npm', ['pack', '--silent', '--pack-destination', packs, ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT, 240_000);
   const tarballs: TarballSpec[] = PACKAGES.map((p) => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8'));
     const file = join(packs, `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`);
     return { name: pkg.name, version: pkg.version, file, dependencies: pkg.dependencies ?? {} };
   });
-  const { packageJson, lock } = offlineLock(join(ROOT, 'package-lock.json'), tarballs, ['@types/node']);
+  const { packageJson, lock } = offlineLock(join(ROOT, 'package-lock.json'), tarballs, ['@types/node', 'react', 'react-dom', '@types/react', '@types/react-dom']);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ ...packageJson, type: 'module' }, null, 2));
   writeFileSync(join(app, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
   writeAppSources(app);
 }, 300_000);
 
@@ -61,6 +77,23 @@ const meeting = VideoSDK.initMeeting({ meetingId: 'pack-test', name: 'Pack', mic
 globalThis.roomkitPackCheck = [typeof meeting.join, Constants.modes.SEND_AND_RECV, RoomkitError.name];
 console.log('ROOMKIT_CLIENT_BUNDLED', globalThis.roomkitPackCheck);
 `);
+  writeFileSync(join(dir, 'src/react.js'), `
+import { createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MeetingProvider, useMeeting, useParticipant, VideoPlayer } from '@roomkit/react';
+function Room() {
+  const { localParticipant } = useMeeting();
+  const { displayName } = useParticipant(localParticipant?.id ?? '');
+  return createElement('p', null, 'ROOMKIT_REACT_BUNDLED ', displayName, createElement(VideoPlayer, { participantId: localParticipant?.id ?? '' }));
+}
+export function mount(el) {
+  createRoot(el).render(createElement(MeetingProvider, {
+    config: { meetingId: 'pack-test', name: 'Pack', micEnabled: false, webcamEnabled: false },
+    token: 'token', joinWithoutUserInteraction: false,
+  }, createElement(Room)));
+}
+`);
+  writeFileSync(join(dir, 'src/main.js'), readFileSync(join(dir, 'src/main.js'), 'utf8') + "import { mount } from './react.js';\nif (typeof document !== 'undefined') mount(document.body);\n");
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><script type="module" src="/src/main.js"></script></body></html>\n');
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
@@ -89,6 +122,22 @@ const check = (body: string, sig: string): WebhookEvent => verifyWebhook(body, {
 const client = new RoomkitClient({ baseUrl: 'http://localhost', apiKey: 'k', secretKey: 's' });
 export { meeting, token, check, client, initMeeting, ErrorCode, modeSchema };
 `);
+  writeFileSync(join(dir, 'typed/room.ts'), `
+import { createElement, type ReactElement } from 'react';
+import { MeetingProvider, useMeeting, usePubSub, useParticipant, VideoPlayer, Constants } from '@roomkit/react';
+function Chat(): ReactElement {
+  const { publish, messages } = usePubSub('CHAT', { onMessageReceived: (m) => console.log(m.message, m.senderName) });
+  const { join, leave, toggleMic, participants } = useMeeting({ onMeetingJoined: () => console.log('joined') });
+  const { webcamOn } = useParticipant('p1');
+  const mode: string = Constants.modes.SEND_AND_RECV;
+  void [publish, join, leave, toggleMic, participants.size, webcamOn, mode, messages.length];
+  return createElement(VideoPlayer, { participantId: 'p1', type: 'video' });
+}
+export const app: ReactElement = createElement(MeetingProvider, {
+  config: { meetingId: 'm', name: 'n', micEnabled: true, webcamEnabled: true, mode: 'SEND_AND_RECV' },
+  token: 't', children: createElement(Chat),
+});
+`);
   writeFileSync(join(dir, 'typed/backend.cts'), `
 import sdk = require('@roomkit/server-sdk');
 export const token: string = sdk.generateToken({ apiKey: 'k', secretKey: 's', permissions: ['allow_mod'] });
@@ -99,13 +148,15 @@ import * as nodeClient from '@roomkit/node-client';
 import { runLoadTest } from '@roomkit/node-client/loadtest';
 import { modeSchema } from '@roomkit/protocol';
 import { ErrorCode } from '@roomkit/protocol/errors';
+import { MeetingProvider, useMeeting, Constants as ReactConstants } from '@roomkit/react';
 const token = generateToken({ apiKey: 'key1', secretKey: 'secret1', permissions: ['allow_join'], roomId: 'r1' });
 const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 const body = JSON.stringify({ webhookType: 'session-started', data: { roomId: 'r1' } });
 const event = verifyWebhook(body, { [WEBHOOK_SIGNATURE_HEADER]: signWebhook(body, 'secret1') }, 'secret1');
 console.log(JSON.stringify({ apikey: claims.apikey, roomId: claims.roomId, webhookType: event.webhookType,
   nodeClient: typeof nodeClient.initMeeting, meeting: typeof nodeClient.Meeting, loadtest: typeof runLoadTest,
-  mode: modeSchema.parse('RECV_ONLY'), badMode: modeSchema.safeParse('nope').success, invalidToken: ErrorCode.INVALID_TOKEN }));
+  mode: modeSchema.parse('RECV_ONLY'), badMode: modeSchema.safeParse('nope').success, invalidToken: ErrorCode.INVALID_TOKEN,
+  react: [typeof MeetingProvider, typeof useMeeting, ReactConstants.modes.SIGNALLING_ONLY] }));
 `);
   writeFileSync(join(dir, 'cjs.cjs'), `
 const { generateToken, signWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } = require('@roomkit/server-sdk');
@@ -130,14 +181,16 @@ describe('packed packages installed into a fresh app', () => {
   });
 
   for (const tool of ['esbuild', 'vite', 'webpack']) {
-    it(`${tool} bundles a browser app importing @roomkit/client`, () => {
-      const r = run(process.execPath, [BUNDLE, tool, app], ROOT);
+    it(`${tool} bundles a browser app importing @roomkit/client and @roomkit/react`, async () => {
+      const r = await run(process.execPath, [BUNDLE, tool, app], ROOT);
       expect(r.stdout).toContain(`${tool} ok`);
       const outDir = join(app, `out-${tool}`);
       const js = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
       expect(js.length).toBeGreaterThan(0);
       const code = js.map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n');
       expect(code).toContain('ROOMKIT_CLIENT_BUNDLED');
+      expect(code).toContain('ROOMKIT_REACT_BUNDLED');
+      expect(code).toContain('useSyncExternalStore'); // React itself bundled, so @roomkit/react's peer resolved
       expect(code).toContain('initMeeting'); // the SDK itself, not an external import
       expect(code).not.toMatch(/from\s*["']@roomkit\//);
       expect(code).not.toContain('ZodError'); // the client takes only protocol's zod-free subpaths
@@ -146,22 +199,20 @@ describe('packed packages installed into a fresh app', () => {
 
   // NodeNext as a Node app compiles (with a .cts `require`), Bundler as a Vite app does.
   for (const config of ['tsconfig.json', 'tsconfig.bundler.json']) {
-    it(`strict tsc (skipLibCheck false, ${config}) typechecks an app using every package`, () => {
-      const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], {
-        cwd: app, env: cleanEnv, encoding: 'utf8', timeout: 120_000,
-      });
+    it(`strict tsc (skipLibCheck false, ${config}) typechecks an app using every package`, async () => {
+      const r = await runStatus(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], app);
       expect(r.stdout + r.stderr).toBe('');
       expect(r.status).toBe(0);
     });
   }
 
-  it('plain node runs the server SDK through import and require, and imports the Node client and protocol', () => {
-    const esm = JSON.parse(run(process.execPath, ['esm.mjs'], app).stdout);
+  it('plain node runs the server SDK through import and require, and imports the Node client, protocol and the React SDK', async () => {
+    const esm = JSON.parse((await run(process.execPath, ['esm.mjs'], app)).stdout);
     expect(esm).toEqual({
       apikey: 'key1', roomId: 'r1', webhookType: 'session-started', nodeClient: 'function', meeting: 'function', loadtest: 'function',
-      mode: 'RECV_ONLY', badMode: false, invalidToken: 4002,
+      mode: 'RECV_ONLY', badMode: false, invalidToken: 4002, react: ['function', 'function', 'SIGNALLING_ONLY'],
     });
-    const cjs = JSON.parse(run(process.execPath, ['cjs.cjs'], app).stdout);
+    const cjs = JSON.parse((await run(process.execPath, ['cjs.cjs'], app)).stdout);
     expect(cjs).toEqual({ apikey: 'key2', permissions: ['allow_mod'], webhookType: 'recording-started' });
   });
 });
