@@ -3,7 +3,7 @@
 // from the same `/v2/recordings/:id/file` as composite recordings.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import {
   RoomkitError,
   listIndividualRecordingsQuerySchema,
@@ -19,7 +19,7 @@ import type { ParticipantRecordings } from '../egress/participant/ParticipantRec
 import type { RecordingStore, StoredRecording } from '../egress/recording/RecordingStore.js';
 import { notFound } from './errors.js';
 import { bodyRoom, operatorOnly, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
-import { parseInput } from './parse.js';
+import type { RestApp } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import { recordingResponse } from './recordingsRoutes.js';
 
@@ -45,7 +45,7 @@ export async function stopIndividual(participants: ParticipantRecordings, r: Sto
   }
 }
 
-export function participantRecordingsRoutes(app: FastifyInstance, deps: ParticipantRecordingsRouteDeps): void {
+export function participantRecordingsRoutes(app: RestApp, deps: ParticipantRecordingsRouteDeps): void {
   /** Someone not in the live session is a 404, as in `/v2/sessions/participants/remove`. */
   const start = (request: Parameters<ParticipantRecordings['start']>[0]) =>
     deps.participants.start(request).catch((err: unknown) => {
@@ -60,21 +60,21 @@ export function participantRecordingsRoutes(app: FastifyInstance, deps: Particip
       return r;
     };
 
-    app.get(prefix, { config: { access: roomModerator(queryRoom) } }, async (req) => {
-      const query = parseInput(listIndividualRecordingsQuerySchema, req.query, 'query');
+    app.get(prefix, { schema: { querystring: listIndividualRecordingsQuerySchema }, config: { access: roomModerator(queryRoom) } }, async (req) => {
+      const query = req.query;
       const page = { page: query.page, perPage: query.perPage };
       const roomId = query.roomId === undefined ? undefined : (await deps.findRoom(query.roomId)).roomId;
       const result = await deps.recordings.list({ roomId, sessionId: query.sessionId, participantId: query.participantId, type }, page);
       return paged(result, page, (r) => recordingResponse(r, baseUrl(req)));
     });
 
-    app.get(`${prefix}/:id`, { config: { access: roomModerator(deps.recordingRoom) } }, async (req) => {
-      const { id } = parseInput(idParams, req.params, 'params');
+    app.get(`${prefix}/:id`, { schema: { params: idParams }, config: { access: roomModerator(deps.recordingRoom) } }, async (req) => {
+      const { id } = req.params;
       return recordingResponse(await findOfType(id), baseUrl(req));
     });
 
-    app.delete(`${prefix}/:id`, { config: { access: operatorOnly } }, async (req) => {
-      const { id } = parseInput(idParams, req.params, 'params');
+    app.delete(`${prefix}/:id`, { schema: { params: idParams }, config: { access: operatorOnly } }, async (req) => {
+      const { id } = req.params;
       const r = await findOfType(id);
       if (r.status === 'recording') await stopIndividual(deps.participants, r);
       await rm(join(deps.dataDir, r.filePath), { force: true });
@@ -83,29 +83,29 @@ export function participantRecordingsRoutes(app: FastifyInstance, deps: Particip
     });
   }
 
-  app.post('/v2/recordings/participant/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(startParticipantRecordingBodySchema, req.body, 'body');
+  app.post('/v2/recordings/participant/start', { schema: { body: startParticipantRecordingBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await deps.findRoom(body.roomId);
     const { id } = await start({ roomId: room.roomId, participantId: body.participantId, config: body.config, webhookUrl: body.webhookUrl, origin: deps.origin(req) });
     return { message: 'participant recording started', id, roomId: room.roomId, participantId: body.participantId };
   });
 
-  app.post('/v2/recordings/participant/stop', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(stopParticipantRecordingBodySchema, req.body, 'body');
+  app.post('/v2/recordings/participant/stop', { schema: { body: stopParticipantRecordingBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await deps.findRoom(body.roomId);
     const id = await deps.participants.stop(room.roomId, body.participantId);
     return recordingResponse(await deps.findRecording(id), baseUrl(req));
   });
 
-  app.post('/v2/recordings/participant/track/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(startTrackRecordingBodySchema, req.body, 'body');
+  app.post('/v2/recordings/participant/track/start', { schema: { body: startTrackRecordingBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await deps.findRoom(body.roomId);
     const { id } = await start({ roomId: room.roomId, participantId: body.participantId, track: body.kind, config: body.config, webhookUrl: body.webhookUrl, origin: deps.origin(req) });
     return { message: 'track recording started', id, roomId: room.roomId, participantId: body.participantId, kind: body.kind };
   });
 
-  app.post('/v2/recordings/participant/track/stop', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(stopTrackRecordingBodySchema, req.body, 'body');
+  app.post('/v2/recordings/participant/track/stop', { schema: { body: stopTrackRecordingBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await deps.findRoom(body.roomId);
     const id = await deps.participants.stop(room.roomId, body.participantId, body.kind);
     return recordingResponse(await deps.findRecording(id), baseUrl(req));

@@ -3,7 +3,6 @@ import { requestOrigin } from './requestOrigin.js';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { endRecordingBodySchema, listRecordingsQuerySchema, restIdSchema, startRecordingBodySchema, type RecordingResponse } from '@roomkit/protocol';
 import { z } from 'zod';
 import type { RecordingStore, StoredRecording } from '../egress/recording/RecordingStore.js';
@@ -12,7 +11,7 @@ import type { ParticipantRecordings } from '../egress/participant/ParticipantRec
 import { participantRecordingsRoutes, stopIndividual } from './participantRecordingsRoutes.js';
 import { notFound } from './errors.js';
 import { bodyRoom, operatorOnly, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
-import { parseInput } from './parse.js';
+import type { RestApp } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
 
@@ -49,7 +48,7 @@ export function recordingResponse(r: StoredRecording, base: string): RecordingRe
   };
 }
 
-export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiDeps, deps: RecordingsDeps): void {
+export function recordingsRoutes(app: RestApp, { store, auth }: RestApiDeps, deps: RecordingsDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -67,15 +66,15 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
     return typeof id === 'string' ? ((await deps.recordings.get(id).catch(() => null))?.roomId ?? undefined) : undefined;
   };
 
-  app.post('/v2/recordings/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(startRecordingBodySchema, req.body, 'body');
+  app.post('/v2/recordings/start', { schema: { body: startRecordingBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const { id } = await deps.service.start({ kind: 'recording', roomId: room.roomId, config: body.config, webhookUrl: body.webhookUrl, awsDirPath: body.awsDirPath, by: 'api', origin: requestOrigin(req, auth) });
     return { message: 'recording started', id, roomId: room.roomId };
   });
 
-  app.post('/v2/recordings/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(endRecordingBodySchema, req.body, 'body');
+  app.post('/v2/recordings/end', { schema: { body: endRecordingBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'recording')?.jobId;
     await deps.service.stop(room.roomId, 'recording', 'api', { wait: true });
@@ -83,21 +82,21 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
     return r ? recordingResponse(r, baseUrl(req)) : { message: 'recording stopped' };
   });
 
-  app.get('/v2/recordings', { config: { access: roomModerator(queryRoom) } }, async (req) => {
-    const query = parseInput(listRecordingsQuerySchema, req.query, 'query');
+  app.get('/v2/recordings', { schema: { querystring: listRecordingsQuerySchema }, config: { access: roomModerator(queryRoom) } }, async (req) => {
+    const query = req.query;
     const page = { page: query.page, perPage: query.perPage };
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const result = await deps.recordings.list({ roomId, sessionId: query.sessionId, type: 'composite' }, page);
     return paged(result, page, (r) => recordingResponse(r, baseUrl(req)));
   });
 
-  app.get('/v2/recordings/:id', { config: { access: roomModerator(recordingRoom) } }, async (req) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+  app.get('/v2/recordings/:id', { schema: { params: idParams }, config: { access: roomModerator(recordingRoom) } }, async (req) => {
+    const { id } = req.params;
     return recordingResponse(await findRecording(id), baseUrl(req));
   });
 
-  app.get('/v2/recordings/:id/file', { config: { access: roomModerator(recordingRoom) } }, async (req, reply) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+  app.get('/v2/recordings/:id/file', { schema: { params: idParams }, config: { access: roomModerator(recordingRoom) } }, async (req, reply) => {
+    const { id } = req.params;
     const r = await findRecording(id);
     const path = join(deps.dataDir, r.filePath);
     const info = await stat(path).catch(() => null);
@@ -112,8 +111,8 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
 
   if (deps.participants) participantRecordingsRoutes(app, { recordingRoom, findRoom, findRecording, recordings: deps.recordings, participants: deps.participants, dataDir: deps.dataDir, origin: (req) => requestOrigin(req, auth) });
 
-  app.delete('/v2/recordings/:id', { config: { access: operatorOnly } }, async (req) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+  app.delete('/v2/recordings/:id', { schema: { params: idParams }, config: { access: operatorOnly } }, async (req) => {
+    const { id } = req.params;
     const r = await findRecording(id);
     if (r.status === 'recording' && deps.service.job(r.roomId, 'recording')?.jobId === r.id) {
       await deps.service.stop(r.roomId, 'recording', 'api', { wait: true }).catch(() => {});

@@ -12,7 +12,7 @@ import { generateToken, type GenerateTokenOptions } from '../auth/AccessToken.js
 import { signJwt } from '../auth/jwt.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../config/defaults.js';
 import { SqliteStore } from '../store/SqliteStore.js';
-import { FakeRooms } from '../../test/helpers/restApiFixture.js';
+import { FakeRooms, standInEgress } from '../../test/helpers/restApiFixture.js';
 import { restApi } from './restApi.js';
 import { checkAccess, type RouteAccess } from './restAccess.js';
 
@@ -72,9 +72,6 @@ beforeAll(async () => {
   const rooms = new FakeRooms(store);
   rooms.join(roomA, sessionA, 'p1');
   const recording = { id: recA, roomId: roomA, sessionId: sessionA, status: 'completed', type: 'composite', participantId: null, filePath: 'none.mp4', start: new Date(), end: new Date(), size: 1, duration: 1 };
-  // Stand-ins: only the access check matters here; what a handler does after it is tested elsewhere.
-  const service = { start: async () => ({ id: 'job' }), stop: async () => {}, job: () => undefined };
-  const records = { get: () => undefined, list: () => ({ items: [], total: 0 }) };
   app = Fastify({ logger: false });
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.method !== 'HEAD') routes.push({ method: String(route.method), url: route.url, access: route.config?.access });
@@ -83,13 +80,7 @@ beforeAll(async () => {
     store,
     rooms,
     auth: { apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, devMode: false },
-    recordings: {
-      service,
-      recordings: { get: async (id: string) => (id === recA ? recording : null), list: async () => ({ items: [], total: 0 }), delete: async () => {} },
-      participants: { start: async () => ({ id: 'x' }), stop: async () => recA, running: () => null },
-      dataDir,
-    } as never,
-    streaming: { service, kinds: { livestream: { records }, hls: { records, capture: async () => null } } } as never,
+    ...standInEgress(dataDir, recording),
   });
   await app.ready();
 });

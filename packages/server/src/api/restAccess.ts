@@ -1,5 +1,5 @@
 // Who may call which REST route (least privilege, issue #14). Every /v2 route declares an `access`
-// rule in its route config; one preHandler checks it against the caller's verified claims, after
+// rule in its route config; one preValidation hook checks it against the caller's verified claims, after
 // the body is parsed (the room may be in it) and before the handler reads anything. A route
 // without a rule is refused to everyone (fail closed). The table is in the root README.
 import type { FastifyRequest } from 'fastify';

@@ -1,6 +1,7 @@
 // The REST API v2 (rooms and sessions) as a fastify plugin: token check first, then each route's
 // access rule (restAccess.ts), JSON bodies up to 64 KB, every failure in the `{statusCode, error: {code, message}}` shape.
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { REST_BODY_LIMIT_BYTES, RoomkitError } from '@roomkit/protocol';
 import type { TokenContext } from '../auth/verifyJoinToken.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
@@ -9,6 +10,7 @@ import { logger } from '../logger.js';
 import { toErrorResponse } from './errors.js';
 import { authorizeRest } from './restAuth.js';
 import { checkAccess } from './restAccess.js';
+import { zodValidatorCompiler } from './parse.js';
 import { roomsRoutes } from './roomsRoutes.js';
 import { sessionsRoutes } from './sessionsRoutes.js';
 import { recordingsRoutes, type RecordingsDeps } from './recordingsRoutes.js';
@@ -51,8 +53,9 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
     const fileToken = req.method === 'GET' && /^\/v2\/recordings\/[^/]+\/file(\?|$)/.test(req.url) ? queryToken(req.query) : undefined;
     req.roomkitClaims = authorizeRest(req.headers.authorization ?? fileToken, deps.auth);
   });
-  // After the body is read (the room may be in it), before any handler looks anything up.
-  app.addHook('preHandler', async (req) => {
+  // After the body is read (the room may be in it), before it is validated (a caller without the
+  // right is refused whatever it sent) and before any handler looks anything up.
+  app.addHook('preValidation', async (req) => {
     await checkAccess(req, req.roomkitClaims!, deps.store);
   });
   app.setErrorHandler((err, req, reply) => {
@@ -61,8 +64,12 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
     if (statusCode >= 500) log.error({ err, method: req.method, path: pathOf(req.url) }, 'REST request failed');
     return reply.code(statusCode).send(body);
   });
-  roomsRoutes(app, deps);
-  sessionsRoutes(app, deps);
-  if (deps.recordings) recordingsRoutes(app, deps, deps.recordings);
-  if (deps.streaming) streamingRoutes(app, deps, deps.streaming);
+  // Each route's `schema` (zod, from packages/protocol) validates its params, query and body, and
+  // is what /v2/openapi.json describes (http/openapi.ts).
+  app.setValidatorCompiler(zodValidatorCompiler);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  roomsRoutes(api, deps);
+  sessionsRoutes(api, deps);
+  if (deps.recordings) recordingsRoutes(api, deps, deps.recordings);
+  if (deps.streaming) streamingRoutes(api, deps, deps.streaming);
 }

@@ -1,5 +1,5 @@
 // REST API v2 rooms: create (idempotent on customRoomId), list, fetch, validate, deactivate.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { StoredRoom } from '../store/Store.js';
 import { createRoomBodySchema, deactivateRoomBodySchema, pageQuerySchema, restIdSchema } from '@roomkit/protocol';
 import { RoomkitError } from '@roomkit/protocol';
@@ -7,13 +7,13 @@ import { z } from 'zod';
 import { KeyedRateLimiter } from '../rooms/KeyedRateLimiter.js';
 import { ApiError, notFound } from './errors.js';
 import { anyMeetingToken, isOperator, operatorOnly, paramRoom } from './restAccess.js';
-import { parseInput } from './parse.js';
+import type { RestApp } from './parse.js';
 import { baseUrl, paged, roomResponse } from './present.js';
 import type { RestApiDeps } from './restApi.js';
 
 const roomParams = z.object({ roomId: restIdSchema });
 
-export function roomsRoutes(app: FastifyInstance, { store, rooms, roomsCreatedPerTokenPerMinute }: RestApiDeps): void {
+export function roomsRoutes(app: RestApp, { store, rooms, roomsCreatedPerTokenPerMinute }: RestApiDeps): void {
   // A meeting token may create rooms (VideoSDK apps' "New meeting" button), so a guest could fill
   // the database with them: creations are rate-limited per token.
   const creations = new KeyedRateLimiter(roomsCreatedPerTokenPerMinute ?? 0);
@@ -32,8 +32,8 @@ export function roomsRoutes(app: FastifyInstance, { store, rooms, roomsCreatedPe
     return isOperator(req.roomkitClaims!) ? response : { ...response, webhook: null };
   };
 
-  app.post('/v2/rooms', { config: { access: anyMeetingToken() } }, async (req) => {
-    const body = parseInput(createRoomBodySchema, req.body ?? {}, 'body');
+  app.post('/v2/rooms', { schema: { body: createRoomBodySchema.default({}) }, config: { access: anyMeetingToken() } }, async (req) => {
+    const body = req.body;
     const operator = isOperator(req.roomkitClaims!);
     if (body.webhook !== undefined && !operator) {
       throw new ApiError(403, 'INVALID_PERMISSIONS', 'webhook: setting a room\'s webhook needs an operator token ("roles" including "crawler")');
@@ -53,23 +53,23 @@ export function roomsRoutes(app: FastifyInstance, { store, rooms, roomsCreatedPe
     }
   });
 
-  app.get('/v2/rooms', { config: { access: operatorOnly } }, async (req) => {
-    const page = parseInput(pageQuerySchema, req.query, 'query');
+  app.get('/v2/rooms', { schema: { querystring: pageQuerySchema }, config: { access: operatorOnly } }, async (req) => {
+    const page = req.query;
     return paged(await store.listRooms(page), page, (room) => roomResponse(room, baseUrl(req)));
   });
 
-  app.get('/v2/rooms/validate/:roomId', { config: { access: anyMeetingToken(paramRoom) } }, async (req) => {
-    const { roomId } = parseInput(roomParams, req.params, 'params');
+  app.get('/v2/rooms/validate/:roomId', { schema: { params: roomParams }, config: { access: anyMeetingToken(paramRoom) } }, async (req) => {
+    const { roomId } = req.params;
     return shown(req, await findRoom(roomId));
   });
 
-  app.get('/v2/rooms/:roomId', { config: { access: anyMeetingToken(paramRoom) } }, async (req) => {
-    const { roomId } = parseInput(roomParams, req.params, 'params');
+  app.get('/v2/rooms/:roomId', { schema: { params: roomParams }, config: { access: anyMeetingToken(paramRoom) } }, async (req) => {
+    const { roomId } = req.params;
     return shown(req, await findRoom(roomId));
   });
 
-  app.post('/v2/rooms/deactivate', { config: { access: operatorOnly } }, async (req) => {
-    const body = parseInput(deactivateRoomBodySchema, req.body, 'body');
+  app.post('/v2/rooms/deactivate', { schema: { body: deactivateRoomBodySchema }, config: { access: operatorOnly } }, async (req) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const disabled = (await store.deactivateRoom(room.roomId)) ?? room;
     await rooms.endMeeting(room.roomId);

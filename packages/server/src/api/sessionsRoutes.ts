@@ -1,16 +1,15 @@
 // REST API v2 sessions: list by room, fetch with participants and timelogs, end, remove a participant.
-import type { FastifyInstance } from 'fastify';
 import { RoomkitError, endSessionBodySchema, listSessionsQuerySchema, removeParticipantBodySchema, restIdSchema } from '@roomkit/protocol';
 import { z } from 'zod';
 import { notFound } from './errors.js';
 import { bodyRoom, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
-import { parseInput } from './parse.js';
+import type { RestApp } from './parse.js';
 import { baseUrl, paged, sessionResponse } from './present.js';
 import type { RestApiDeps } from './restApi.js';
 
 const sessionParams = z.object({ sessionId: restIdSchema });
 
-export function sessionsRoutes(app: FastifyInstance, { store, rooms }: RestApiDeps): void {
+export function sessionsRoutes(app: RestApp, { store, rooms }: RestApiDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
@@ -30,20 +29,20 @@ export function sessionsRoutes(app: FastifyInstance, { store, rooms }: RestApiDe
     return typeof sessionId === 'string' ? sessionRoom(sessionId) : bodyRoom(req);
   };
 
-  app.get('/v2/sessions', { config: { access: roomModerator(queryRoom) } }, async (req) => {
-    const query = parseInput(listSessionsQuerySchema, req.query, 'query');
+  app.get('/v2/sessions', { schema: { querystring: listSessionsQuerySchema }, config: { access: roomModerator(queryRoom) } }, async (req) => {
+    const query = req.query;
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };
     return paged(await store.listSessions({ roomId }, page), page, (s) => sessionResponse(s, baseUrl(req)));
   });
 
-  app.get('/v2/sessions/:sessionId', { config: { access: roomModerator((req) => sessionRoom((req.params as { sessionId?: string }).sessionId)) } }, async (req) => {
-    const { sessionId } = parseInput(sessionParams, req.params, 'params');
+  app.get('/v2/sessions/:sessionId', { schema: { params: sessionParams }, config: { access: roomModerator((req) => sessionRoom((req.params as { sessionId?: string }).sessionId)) } }, async (req) => {
+    const { sessionId } = req.params;
     return sessionResponse(await findSession(sessionId), baseUrl(req));
   });
 
-  app.post('/v2/sessions/end', { config: { access: roomModerator(endRoom) } }, async (req) => {
-    const body = parseInput(endSessionBodySchema, req.body, 'body');
+  app.post('/v2/sessions/end', { schema: { body: endSessionBodySchema }, config: { access: roomModerator(endRoom) } }, async (req) => {
+    const body = req.body;
     let sessionId: string;
     if (body.sessionId !== undefined) {
       const session = await findSession(body.sessionId);
@@ -63,8 +62,8 @@ export function sessionsRoutes(app: FastifyInstance, { store, rooms }: RestApiDe
     return sessionResponse(await findSession(sessionId), baseUrl(req));
   });
 
-  app.post('/v2/sessions/participants/remove', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(removeParticipantBodySchema, req.body, 'body');
+  app.post('/v2/sessions/participants/remove', { schema: { body: removeParticipantBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const live = rooms.liveSession(room.roomId);
     const present =

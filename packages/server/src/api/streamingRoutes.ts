@@ -1,7 +1,6 @@
 // REST API v2 RTMP livestreams and HLS: start/end a room's stream, list the recent ones
 // (`/v2/livestreams`, `/v2/hls`), and capture a thumbnail of a running HLS stream (`/v2/hls/capture`). State, events and webhooks come from the egress service.
 import { readFile } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   endStreamBodySchema,
@@ -22,7 +21,7 @@ import type { LivestreamRecord } from '../egress/livestream/LivestreamKind.js';
 import { ApiError, notFound } from './errors.js';
 import { requestOrigin } from './requestOrigin.js';
 import { anyMeetingToken, bodyRoom, operatorOnly, queryRoom, roomModerator } from './restAccess.js';
-import { parseInput } from './parse.js';
+import type { RestApp } from './parse.js';
 import { baseUrl, paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
 
@@ -62,23 +61,23 @@ export function hlsResponse(r: HlsRecord, base: string): HlsResponse {
   };
 }
 
-export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDeps, deps: StreamingDeps): void {
+export function streamingRoutes(app: RestApp, { store, auth }: RestApiDeps, deps: StreamingDeps): void {
   const findRoom = async (roomId: string) => {
     const room = await store.getRoom(roomId);
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
     return room;
   };
 
-  app.post('/v2/livestreams/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(startLivestreamBodySchema, req.body, 'body');
+  app.post('/v2/livestreams/start', { schema: { body: startLivestreamBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const outputs = validateRtmpOutputs(body.outputs); // 4015 before anything else
     const room = await findRoom(body.roomId);
     const { id } = await deps.service.start({ kind: 'livestream', roomId: room.roomId, config: body.config, outputs, by: 'api', origin: requestOrigin(req, auth) });
     return livestreamResponse(deps.kinds.livestream.records.get(id)!);
   });
 
-  app.post('/v2/livestreams/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(endStreamBodySchema, req.body, 'body');
+  app.post('/v2/livestreams/end', { schema: { body: endStreamBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'livestream')?.jobId;
     await deps.service.stop(room.roomId, 'livestream', 'api', { wait: true });
@@ -86,22 +85,22 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
     return record ? livestreamResponse(record) : { message: 'livestream stopped' };
   });
 
-  app.get('/v2/livestreams', { config: { access: roomModerator(queryRoom) } }, async (req) => {
-    const query = parseInput(listStreamsQuerySchema, req.query, 'query');
+  app.get('/v2/livestreams', { schema: { querystring: listStreamsQuerySchema }, config: { access: roomModerator(queryRoom) } }, async (req) => {
+    const query = req.query;
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };
     return paged(deps.kinds.livestream.records.list({ roomId, sessionId: query.sessionId }, page), page, livestreamResponse);
   });
 
-  app.post('/v2/hls/start', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(startHlsBodySchema, req.body, 'body');
+  app.post('/v2/hls/start', { schema: { body: startHlsBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const { id } = await deps.service.start({ kind: 'hls', roomId: room.roomId, config: body.config, by: 'api' });
     return hlsResponse(deps.kinds.hls.records.get(id)!, baseUrl(req));
   });
 
-  app.post('/v2/hls/end', { config: { access: roomModerator(bodyRoom) } }, async (req) => {
-    const body = parseInput(endStreamBodySchema, req.body, 'body');
+  app.post('/v2/hls/end', { schema: { body: endStreamBodySchema }, config: { access: roomModerator(bodyRoom) } }, async (req) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const id = deps.service.job(room.roomId, 'hls')?.jobId;
     await deps.service.stop(room.roomId, 'hls', 'api', { wait: true });
@@ -111,8 +110,8 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
 
   // VideoSDK answers with JSON naming the image's URL; so do we. `Accept: image/jpeg` (without
   // JSON) gets the bytes themselves, saving a round trip.
-  app.post('/v2/hls/capture', { config: { access: anyMeetingToken(bodyRoom) } }, async (req, reply) => {
-    const body = parseInput(hlsCaptureBodySchema, req.body, 'body');
+  app.post('/v2/hls/capture', { schema: { body: hlsCaptureBodySchema }, config: { access: anyMeetingToken(bodyRoom) } }, async (req, reply) => {
+    const body = req.body;
     const room = await findRoom(body.roomId);
     const job = deps.service.job(room.roomId, 'hls');
     const shot = job ? await deps.kinds.hls.capture(job.jobId, body) : null;
@@ -134,8 +133,8 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
   });
 
   // Deletes a stream (kept or not) and its files: stops it first if it still runs. Operator only.
-  app.delete('/v2/hls/:id', { config: { access: operatorOnly } }, async (req) => {
-    const { id } = parseInput(z.object({ id: restIdSchema }), req.params, 'params');
+  app.delete('/v2/hls/:id', { schema: { params: z.object({ id: restIdSchema }) }, config: { access: operatorOnly } }, async (req) => {
+    const { id } = req.params;
     const record = deps.kinds.hls.records.get(id);
     if (!record) throw notFound('ERROR_INVALID_PARAMETER', `id: no HLS stream "${id}"`);
     if (deps.service.job(record.roomId, 'hls')?.jobId === id) await deps.service.stop(record.roomId, 'hls', 'api', { wait: true }).catch(() => {});
@@ -143,8 +142,8 @@ export function streamingRoutes(app: FastifyInstance, { store, auth }: RestApiDe
     return { message: 'HLS stream deleted', id };
   });
 
-  app.get('/v2/hls', { config: { access: roomModerator(queryRoom) } }, async (req) => {
-    const query = parseInput(listStreamsQuerySchema, req.query, 'query');
+  app.get('/v2/hls', { schema: { querystring: listStreamsQuerySchema }, config: { access: roomModerator(queryRoom) } }, async (req) => {
+    const query = req.query;
     const roomId = query.roomId === undefined ? undefined : (await findRoom(query.roomId)).roomId;
     const page = { page: query.page, perPage: query.perPage };
     const base = baseUrl(req);

@@ -14,6 +14,9 @@ import { allowOriginFor, preflightRefusal, registerCors } from './cors.js';
 import type { SdkBundle } from './sdkBundle.js';
 import { networkProbeRoutes } from './networkProbeRoutes.js';
 import { sdkRoutes } from './sdkRoutes.js';
+import { registerOpenApi } from './openapi.js';
+
+const serverVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
@@ -77,6 +80,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
   // page as a readable 401.
   registerCors(app, corsOrigins);
+  if (store && rooms) registerOpenApi(app, serverVersion);
   if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, roomsCreatedPerTokenPerMinute: limits.roomsCreatedPerTokenPerMinute });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.

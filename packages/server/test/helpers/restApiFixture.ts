@@ -9,7 +9,7 @@ import { DEV_API_KEY, DEV_API_SECRET } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/schema.js';
 import { createHttpApp } from '../../src/http/createHttpApp.js';
 import { SqliteStore } from '../../src/store/SqliteStore.js';
-import type { LiveRooms } from '../../src/api/restApi.js';
+import type { LiveRooms, RestApiDeps } from '../../src/api/restApi.js';
 
 /** Live meetings as sets of participant ids; ending and removing report to the store's observer. */
 export class FakeRooms implements LiveRooms {
@@ -90,5 +90,24 @@ export async function startRestApiFixture(): Promise<RestApiFixture> {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Stand-ins for the egress deps, so every recording, livestream and HLS route is mounted (for tests
+ * of the route table, access rules and the OpenAPI description: what a handler does after its access
+ * check is tested elsewhere). `recording` is the one stored recording.
+ */
+export function standInEgress(dataDir: string, recording?: { id: string }): Pick<RestApiDeps, 'recordings' | 'streaming'> {
+  const service = { start: async () => ({ id: 'job' }), stop: async () => {}, job: () => undefined };
+  const records = { get: () => undefined, list: () => ({ items: [], total: 0 }) };
+  return {
+    recordings: {
+      service,
+      recordings: { get: async (id: string) => (id === recording?.id ? recording : null), list: async () => ({ items: [], total: 0 }), delete: async () => {} },
+      participants: { start: async () => ({ id: 'x' }), stop: async () => recording?.id, running: () => null },
+      dataDir,
+    } as never,
+    streaming: { service, kinds: { livestream: { records }, hls: { records, capture: async () => null } } } as never,
   };
 }
