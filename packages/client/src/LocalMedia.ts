@@ -23,6 +23,8 @@ export interface LocalMediaHost {
   readonly stats: StatsReader;
   readonly multiStream: boolean;
   readonly maxResolution: 'hd' | 'sd';
+  /** The ICE servers (TURN) the server handed out, for new peer connections. */
+  iceServers(): RTCIceServer[];
 }
 
 interface Publication {
@@ -192,7 +194,7 @@ export class LocalMedia {
 
   private async publish(kind: StreamKind, track: MediaStreamTrack, ownsTrack: boolean): Promise<boolean> {
     const signaling = this.host.signaling();
-    const connection = new PublishConnection(kind, track, { simulcast: this.host.multiStream });
+    const connection = new PublishConnection(kind, track, { simulcast: this.host.multiStream, iceServers: this.host.iceServers() });
     connection.pc.addEventListener('connectionstatechange', () => {
       if (connection.pc.connectionState === 'failed') this.repairFailed();
     });

@@ -91,6 +91,8 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private readonly renderers: MediaRenderers;
   /** From the join result: what a resume after a dropped socket needs. */
   private resumeInfo: { resumeToken: string; graceSeconds: number } | null = null;
+  /** STUN/TURN servers the server handed out at join (its turnServers), for every peer connection. */
+  private iceServers: RTCIceServer[] = [];
   private readonly egress = new EgressClient({
     signaling: () => (this.phase === 'joined' ? this.signaling : null),
     applyState: (info) => this.applyEgressState(info),
@@ -143,7 +145,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
       () => (this.phase === 'joined' ? this.signaling : null),
       (key, err) => this.log.warn(`a realtimeStore observer of '${key}' threw:`, err),
     );
-    const common = { signaling: () => this.signaling, emitError: (e: MeetingError) => this.safeEmit('error', e), log: this.log, stats: this.stats };
+    const common = { signaling: () => this.signaling, emitError: (e: MeetingError) => this.safeEmit('error', e), log: this.log, stats: this.stats, iceServers: () => this.iceServers };
     this.media = new LocalMedia({ ...common, participant: this.localParticipant, multiStream: this.options.multiStream, maxResolution: this.options.maxResolution });
     this.reconnector = new Reconnector({
       log: this.log,
@@ -443,6 +445,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
   private applyJoin(result: JoinResult): void {
     this.localParticipant.id = result.participantId;
     this.resumeInfo = { resumeToken: result.resumeToken, graceSeconds: result.reconnectGraceSeconds };
+    this.iceServers = result.iceServers ?? [];
     for (const info of result.participants) this.addParticipant(info);
     this.activeSpeakerId = result.activeSpeakerId;
     this.activePresenterId = result.activePresenterId;

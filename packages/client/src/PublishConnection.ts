@@ -21,10 +21,10 @@ export class PublishConnection {
   constructor(
     readonly kind: StreamKind,
     track: MediaStreamTrack,
-    options: { simulcast: boolean },
+    options: { simulcast: boolean; iceServers?: RTCIceServer[] },
   ) {
     this.simulcast = options.simulcast && kind === 'video';
-    this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: [] });
+    this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: options.iceServers ?? [] });
     const init: RTCRtpTransceiverInit = { direction: 'sendonly' };
     if (this.simulcast) init.sendEncodings = CAMERA_SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
     this.sender = this.pc.addTransceiver(track, init).sender;

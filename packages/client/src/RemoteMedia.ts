@@ -25,6 +25,8 @@ export interface RemoteMediaHost {
   streamAdded(participant: Participant, stream: Stream): void;
   /** initMeeting's autoConsume: false holds remote mic and camera streams until consumed. */
   readonly autoConsume: boolean;
+  /** The ICE servers (TURN) the server handed out, for new peer connections. */
+  iceServers(): RTCIceServer[];
 }
 
 type ConsumableKind = 'audio' | 'video';
@@ -68,7 +70,7 @@ export class RemoteMedia {
   }
 
   private newSubscriber(): SubscribeConnection {
-    const subscriber = new SubscribeConnection(this.host.log);
+    const subscriber = new SubscribeConnection(this.host.log, this.host.iceServers());
     subscriber.onFailed = () => void this.restart();
     return subscriber;
   }

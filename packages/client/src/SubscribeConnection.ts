@@ -17,7 +17,10 @@ export class SubscribeConnection {
   private readonly closedSignal: Promise<void>;
   private markClosed: () => void = () => {};
 
-  constructor(private readonly log: Logger) {
+  constructor(
+    private readonly log: Logger,
+    private readonly iceServers: RTCIceServer[] = [],
+  ) {
     this.closedSignal = new Promise((resolve) => (this.markClosed = resolve));
   }
 
@@ -38,7 +41,7 @@ export class SubscribeConnection {
   async handleOffer(sdp: string, signaling: SignalingClient): Promise<void> {
     if (this.closed) return;
     if (!this.pc) {
-      this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: [] });
+      this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: this.iceServers });
       const pc = this.pc;
       pc.addEventListener('connectionstatechange', () => {
         this.log.debug('subscriber PC', pc.connectionState);

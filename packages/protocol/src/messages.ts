@@ -276,6 +276,13 @@ export type ClientRequest<T extends ClientMessageType> = Extract<ClientMessage, 
 
 // ---- server → client: responses -------------------------------------------------------------
 
+/** An ICE server as RTCPeerConnection takes it: STUN, or TURN with a time-limited credential. */
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
 export interface JoinResult {
   participantId: string;
   sessionId: string;
@@ -292,6 +299,11 @@ export interface JoinResult {
   resumeToken: string;
   /** How long the server keeps this participant after its socket drops, in seconds. */
   reconnectGraceSeconds: number;
+  /**
+   * STUN/TURN servers for this participant's peer connections (the server's `turnServers`, with
+   * credentials minted for this participant); absent when none are configured.
+   */
+  iceServers?: IceServer[];
 }
 /** A resumed participant: the events it missed follow the response (`seq` > the request's lastSeq). */
 export interface ResumeResult {
@@ -299,6 +311,8 @@ export interface ResumeResult {
   sessionId: string;
   /** Events the server replays after this response. */
   replayed: number;
+  /** Fresh ICE servers (new TURN credentials) for the peer connections made from now on. */
+  iceServers?: IceServer[];
 }
 export interface PublishResult {
   streamId: string;

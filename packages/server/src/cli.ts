@@ -45,6 +45,9 @@ const CONFIG_HELP: Record<string, string> = {
   reconnectGraceSeconds: 'seconds a dropped participant may resume (default 20)',
   mediaWorkers: "media worker threads: 'auto' (one per core), N, or 0 (main thread)",
   corsOrigins: "origins whose pages may use /sdk and /v2: '*' (default) or a,b,c",
+  turnServers: 'TURN/STUN URLs handed to clients: turn:h:3478?transport=tcp,turns:h:5349',
+  turnSecret: "the TURN server's static-auth-secret (credentials minted per participant)",
+  turnCredentialTtlSeconds: 'seconds a minted TURN credential works (default 86400)',
 };
 const CONFIG_FLAGS_HELP = [
   `  --config <file>          ${CONFIG_FILE_ENV.padEnd(22)} JSON config file, // comments allowed`,

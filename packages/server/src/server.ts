@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { LeaveReason } from '@roomkit/protocol';
 import type { Config } from './config/schema.js';
-import { checkApiSecret } from './config/loadConfig.js';
+import { checkApiSecret, checkTurnConfig } from './config/loadConfig.js';
+import { iceServersFor } from './auth/turnCredentials.js';
 import { createMediaEngine } from './media/createMediaEngine.js';
 import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
@@ -36,6 +37,7 @@ export interface StartServerOptions {
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   checkApiSecret(config);
+  checkTurnConfig(config);
   // Embedders and tests may give only some limits: the rest are the defaults.
   config = { ...config, limits: { ...defaults.limits, ...config.limits } };
   const { limits } = config;
@@ -57,6 +59,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     config.mediaWorkers ?? 'auto',
     { roomCapacity: config.mediaWorkerRoomCapacity ?? 0 },
   );
+  const turn = config.turnServers?.length ? { urls: config.turnServers, secret: config.turnSecret ?? '', ttlSeconds: config.turnCredentialTtlSeconds ?? 86_400 } : undefined;
   const rooms = new RoomManager(
     media,
     {
@@ -66,6 +69,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       roomsCreatedByJoinPerMinute: limits.roomsCreatedByJoinPerMinute,
       pubsubTopicsPerParticipant: limits.pubsubTopicsPerParticipant,
       reconnectGraceSeconds: config.reconnectGraceSeconds ?? 20,
+      iceServersFor: (participantId) => iceServersFor(turn, participantId),
     },
     { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive },
   );

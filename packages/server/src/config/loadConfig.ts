@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -29,6 +29,9 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'egressMinFreeMb', env: 'ROOMKIT_EGRESS_MIN_FREE_MB', flag: 'egress-min-free-mb', numeric: true },
   { key: 'egressMaxJobSeconds', env: 'ROOMKIT_EGRESS_MAX_JOB_SECONDS', flag: 'egress-max-job-seconds', numeric: true },
   { key: 'hlsDvrWindowSeconds', env: 'ROOMKIT_HLS_DVR_WINDOW_SECONDS', flag: 'hls-dvr-window-seconds', numeric: true },
+  { key: 'turnServers', env: 'ROOMKIT_TURN_SERVERS', flag: 'turn-servers', numeric: false },
+  { key: 'turnSecret', env: 'ROOMKIT_TURN_SECRET', flag: 'turn-secret', numeric: false },
+  { key: 'turnCredentialTtlSeconds', env: 'ROOMKIT_TURN_TTL_SECONDS', flag: 'turn-ttl-seconds', numeric: true },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
@@ -96,6 +99,7 @@ export function loadConfig(opts: LoadConfigOptions): Config {
       { key: missing, source: from.get(set) },
     );
   }
+  checkTurnConfig(rest, from.get('turnServers'));
   const devMode = apiKey === undefined;
   if (apiSecret !== undefined) checkApiSecret({ apiSecret, devMode }, from.get('apiSecret'));
   return {
@@ -122,6 +126,16 @@ export function checkApiSecret(config: { apiSecret: string; devMode: boolean }, 
     `apiSecret (from ${source}) is ${bytes} bytes; outside dev mode it must be at least ${MIN_API_SECRET_BYTES} bytes ` +
       `(e.g. the output of "openssl rand -base64 48"): set apiSecret in the config file, ${hint.env} or --${hint.flag}`,
     { key: 'apiSecret', source },
+  );
+}
+
+/** TURN URLs without the secret to mint their credentials are refused (loadConfig and startServer call it). */
+export function checkTurnConfig(config: { turnServers?: readonly string[]; turnSecret?: string }, source = 'the config'): void {
+  if (config.turnSecret !== undefined || !(config.turnServers ?? []).some((u) => u.startsWith('turn'))) return;
+  throw new ConfigError(
+    `turnServers (from ${source}) lists turn: URLs but turnSecret is not set: set it (ROOMKIT_TURN_SECRET or --turn-secret) ` +
+      "to the TURN server's static-auth-secret, so each participant gets a time-limited credential",
+    { key: 'turnSecret', source },
   );
 }
 
@@ -168,8 +182,8 @@ function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: s
   if (key === 'mediaWorkers' && /^[0-9]+$/.test(raw)) value = Number(raw);
   // `*`, or origins separated by commas.
   if (key === 'corsOrigins' && raw.trim() !== '*') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
-  // CIDR ranges separated by commas.
-  if (key === 'outboundAllowCidrs') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  // CIDR ranges / URLs separated by commas.
+  if (key === 'outboundAllowCidrs' || key === 'turnServers') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   if (numeric) {
     if (!/^[0-9]+$/.test(raw)) {
       throw new ConfigError(`${key} from ${source}: "${raw}" is not a whole number`, { key, source });

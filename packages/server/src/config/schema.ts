@@ -98,6 +98,11 @@ export const limitsSchema = z
   })
   .strict();
 
+/** `turn:host[:port][?transport=udp|tcp]`, `turns:…`, `stun:host[:port]` (RFC 7064/7065). */
+const turnUrl = z
+  .string({ invalid_type_error: 'must be a string' })
+  .regex(/^(turns?:[A-Za-z0-9.-]+(:\d{1,5})?(\?transport=(udp|tcp))?|stun:[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'must be a turn:, turns: or stun: URL like turn:turn.example.com:3478?transport=tcp');
+
 /** Every key a config file may set; all are required once defaults are merged in. */
 export const configSchema = z
   .object({
@@ -177,6 +182,16 @@ export const configSchema = z
         { invalid_type_error: 'must be an array of CIDR ranges' },
       )
       .optional(),
+    /**
+     * STUN/TURN servers handed to clients as ICE servers (for networks that block UDP): `turn:`,
+     * `turns:` or `stun:` URLs, e.g. `turns:turn.example.com:5349?transport=tcp`. TURN URLs need
+     * `turnSecret`; each participant gets a credential minted from it (src/auth/turnCredentials.ts).
+     */
+    turnServers: z.array(turnUrl, { invalid_type_error: 'must be an array of turn:, turns: or stun: URLs' }).max(8, 'must list at most 8 URLs').optional(),
+    /** The TURN server's shared secret (coturn `static-auth-secret`): at least 16 bytes. */
+    turnSecret: z.string({ invalid_type_error: 'must be a string' }).refine((s) => Buffer.byteLength(s) >= 16, 'must be at least 16 bytes (e.g. "openssl rand -base64 32")').optional(),
+    /** How long a minted TURN credential works, in seconds (60 s to 7 days; default 1 day). */
+    turnCredentialTtlSeconds: z.number({ invalid_type_error: 'must be a number' }).int('must be a whole number of seconds').min(60, 'must be 60 or more').max(7 * 86400, 'must be at most 604800 (7 days)').optional(),
     /** Egress jobs do not start, and running ones stop as failed, below this much free space (MB) in dataDir. 0: off. */
     egressMinFreeMb: z.number({ invalid_type_error: 'must be a number' }).int('must be a whole number of MB').min(0, 'must be 0 (off) or more').optional(),
     /** An egress job (recording, RTMP, HLS, participant recording) stops cleanly after this many seconds. 0: no limit. */

@@ -7,7 +7,7 @@ import type { JoinParams, ParticipantSink, RoomsOptions } from './types.js';
 import { noopSessionObserver, openRoomDirectory, type PubSubArchive, type RoomDirectory, type SessionObserver } from './hooks.js';
 import { MemoryPubSubArchive } from './RoomPubSub.js';
 import { KeyedRateLimiter } from './KeyedRateLimiter.js';
-import { LeaveReason, type ErrorInfo, type ResumeResult } from '@roomkit/protocol';
+import { LeaveReason, type ErrorInfo, type IceServer, type ResumeResult } from '@roomkit/protocol';
 import type { ConnectionSink } from './ResumableSink.js';
 
 export interface RoomManagerHooks {
@@ -66,7 +66,7 @@ export class RoomManager {
     const room = await this.openRoom(params.meetingId);
     room.limitDuration(settings.autoCloseConfig?.duration);
     const { participant, result } = await room.join(params, sink);
-    return { room, participant, result };
+    return { room, participant, result: { ...result, ...this.iceServers(participant.id) } };
   }
 
   /** A reconnecting client takes its participant back (see Room.resume). */
@@ -80,7 +80,13 @@ export class RoomManager {
     }
     const missed = (p: Participant) => p.sink.missedSince(params.lastSeq);
     const participant = room.resume(params.participantId, params.resumeToken, params.lastSeq, connection);
-    return { room, participant, result: { participantId: participant.id, sessionId: room.sessionId, replayed: missed(participant) } };
+    return { room, participant, result: { participantId: participant.id, sessionId: room.sessionId, replayed: missed(participant), ...this.iceServers(participant.id) } };
+  }
+
+  /** `{iceServers}` for a join or resume result when STUN/TURN servers are configured, else nothing. */
+  private iceServers(participantId: string): { iceServers?: IceServer[] } {
+    const servers = this.options.iceServersFor?.(participantId) ?? [];
+    return servers.length > 0 ? { iceServers: servers } : {};
   }
 
   /** Refuses a join that would open one more live room than `maxRooms`. */

@@ -1,5 +1,5 @@
 // Shapes the rooms layer shares with its callers (signaling, later the REST API).
-import type { Mode, ServerEvent, StreamKind } from '@roomkit/protocol';
+import type { IceServer, Mode, ServerEvent, StreamKind } from '@roomkit/protocol';
 
 /** Where a participant's events go: its signaling connection. */
 export interface ParticipantSink {
@@ -48,4 +48,6 @@ export interface RoomsOptions {
   pubsubTopicsPerParticipant?: number;
   /** How long a participant whose socket dropped waits for a `resume` (0: leaves at once). */
   reconnectGraceSeconds?: number;
+  /** ICE servers (STUN, TURN with credentials minted for this participant) for join and resume results. */
+  iceServersFor?: (participantId: string) => IceServer[];
 }
