@@ -1,10 +1,21 @@
-// What GET /metrics reports: rooms and connections from the server, and each media worker's own
-// figures (labelled worker="0".."N-1", or "main" for in-process media). Read on demand, no polling.
-import type { MetricFamily } from './http/prometheus.js';
+// What GET /metrics reports: rooms and connections from the server, each media worker's own
+// figures (labelled worker="0".."N-1", or "main" for in-process media), this process's registry
+// (runtime metrics, histograms, error counters) and each worker's runtime metrics. Read on demand
+// at scrape time, no polling.
+import { familiesToJson, labelWorker, mergeMetrics, type MetricFamily } from './http/prometheus.js';
 import type { MediaEngine, MediaStats } from './media/types.js';
+import type { RuntimeMetrics } from './media/workerRuntimeMetrics.js';
+import { appRegistry } from './metrics/appMetrics.js';
 
 interface PerWorker {
   workerStats(): Promise<Array<{ worker: number; stats: MediaStats; cpuCores: number }>>;
+  workerRuntimeMetrics(): Promise<Array<{ worker: number; metrics: RuntimeMetrics }>>;
+}
+
+/** The whole /metrics answer (Prometheus text format 0.0.4). */
+export async function scrapeMetrics(media: MediaEngine, server: { rooms: number; connections: number }): Promise<{ contentType: string; text: string }> {
+  const [families, app, workers] = await Promise.all([collectMetrics(media, server), appRegistry.getMetricsAsJSON(), hasWorkers(media) ? media.workerRuntimeMetrics() : []]);
+  return mergeMetrics([familiesToJson(families), app, ...workers.map((w) => labelWorker(w.metrics, w.worker))]);
 }
 
 const hasWorkers = (media: MediaEngine): media is MediaEngine & PerWorker => typeof (media as Partial<PerWorker>).workerStats === 'function';

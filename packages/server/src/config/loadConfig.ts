@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -29,6 +29,9 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'egressMinFreeMb', env: 'ROOMKIT_EGRESS_MIN_FREE_MB', flag: 'egress-min-free-mb', numeric: true },
   { key: 'egressMaxJobSeconds', env: 'ROOMKIT_EGRESS_MAX_JOB_SECONDS', flag: 'egress-max-job-seconds', numeric: true },
   { key: 'hlsDvrWindowSeconds', env: 'ROOMKIT_HLS_DVR_WINDOW_SECONDS', flag: 'hls-dvr-window-seconds', numeric: true },
+  { key: 'metricsPort', env: 'ROOMKIT_METRICS_PORT', flag: 'metrics-port', numeric: true },
+  { key: 'metricsBind', env: 'ROOMKIT_METRICS_BIND', flag: 'metrics-bind', numeric: false },
+  { key: 'metricsToken', env: 'ROOMKIT_METRICS_TOKEN', flag: 'metrics-token', numeric: false },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
