@@ -139,6 +139,9 @@ export class RoomManager {
       }
       case 'transportConnected':
         return;
+      case 'firstMedia':
+        for (const room of this.rooms.values()) room.onFirstMedia(event.transportId);
+        return;
       case 'routerLost':
         // A rebuild that fails (its new worker died meanwhile) must not reject unhandled, which
         // would take the server down: that worker's death reports this router lost again.
