@@ -90,7 +90,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       const workers = media.workerHealth?.() ?? { live: 0, configured: 0 };
       return { ok: workers.configured === 0 || workers.live > 0, rooms: rooms.size, connections: signaling?.connectionCount ?? 0, mediaWorkers: workers };
     },
-    metrics: () => scrapeMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
+    metrics: () => scrapeMetrics(media, { rooms: rooms.size, participants: rooms.participantCount, connections: signaling?.connectionCount ?? 0 }),
   });
   const sockets = new ServerSockets(app.server);
   signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service);
@@ -102,7 +102,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   try {
     await app.listen({ port: config.port, host: config.bind });
     if (config.metricsPort !== undefined) {
-      metricsListener = await listenMetrics({ port: config.metricsPort, bind: config.metricsBind, token: config.metricsToken, scrape: () => scrapeMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }) });
+      metricsListener = await listenMetrics({ port: config.metricsPort, bind: config.metricsBind, token: config.metricsToken, scrape: () => scrapeMetrics(media, { rooms: rooms.size, participants: rooms.participantCount, connections: signaling?.connectionCount ?? 0 }) });
     }
   } catch (err) {
     await app.close();

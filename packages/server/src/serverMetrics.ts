@@ -13,20 +13,21 @@ interface PerWorker {
 }
 
 /** The whole /metrics answer (Prometheus text format 0.0.4). */
-export async function scrapeMetrics(media: MediaEngine, server: { rooms: number; connections: number }): Promise<{ contentType: string; text: string }> {
+export async function scrapeMetrics(media: MediaEngine, server: { rooms: number; participants: number; connections: number }): Promise<{ contentType: string; text: string }> {
   const [families, app, workers] = await Promise.all([collectMetrics(media, server), appRegistry.getMetricsAsJSON(), hasWorkers(media) ? media.workerRuntimeMetrics() : []]);
   return mergeMetrics([familiesToJson(families), app, ...workers.map((w) => labelWorker(w.metrics, w.worker))]);
 }
 
 const hasWorkers = (media: MediaEngine): media is MediaEngine & PerWorker => typeof (media as Partial<PerWorker>).workerStats === 'function';
 
-export async function collectMetrics(media: MediaEngine, server: { rooms: number; connections: number }): Promise<MetricFamily[]> {
+export async function collectMetrics(media: MediaEngine, server: { rooms: number; participants: number; connections: number }): Promise<MetricFamily[]> {
   const workers: Array<{ worker: string | number; stats: MediaStats; cpuCores?: number }> = hasWorkers(media)
     ? await media.workerStats()
     : [{ worker: 'main', stats: await media.request({ op: 'stats' }) }];
   const per = (pick: (s: MediaStats) => number) => workers.map((w) => ({ labels: { worker: w.worker }, value: pick(w.stats) }));
   return [
     { name: 'roomkit_rooms', help: 'Rooms with a running session.', type: 'gauge', samples: [{ value: server.rooms }] },
+    { name: 'roomkit_participants', help: 'Participants in meetings (egress compositors not counted).', type: 'gauge', samples: [{ value: server.participants }] },
     { name: 'roomkit_signaling_connections', help: 'Open signaling WebSockets.', type: 'gauge', samples: [{ value: server.connections }] },
     { name: 'roomkit_media_workers', help: 'Live media workers (0: media runs in the server process).', type: 'gauge', samples: [{ value: hasWorkers(media) ? workers.length : 0 }] },
     { name: 'roomkit_media_transports', help: 'PeerConnections (publish and subscribe).', type: 'gauge', samples: per((s) => s.transports) },

@@ -43,6 +43,13 @@ export class RoomManager {
     return this.rooms.size;
   }
 
+  /** Participants in meetings, egress compositors not counted (for /metrics). */
+  get participantCount(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.visibleCount;
+    return n;
+  }
+
   room(id: string): Room | undefined {
     return this.rooms.get(id);
   }
