@@ -3,8 +3,6 @@
 // through Prometheus's HTTP API after a two-participant call, a bad REST call and a bad signaling
 // message; a media worker that dies leaves the scrape; and every panel of the Grafana dashboard in
 // deploy/ is valid PromQL over metrics this server exports.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_API_SECRET } from '../src/config/defaults.js';
 import type { WorkerMediaEngine } from '../src/media/WorkerMediaEngine.js';
@@ -13,9 +11,9 @@ import { NodeParticipants, sleep } from './helpers/nodeParticipants.js';
 import { hasPrometheus, startPrometheus, type PrometheusServer } from './helpers/prometheusServer.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver.js';
 import { connectWs } from './helpers/wsClient.js';
+import { dashboardQueries, exportedNames, metricNamesIn, readDashboard, withoutGrafanaVariables } from './helpers/grafanaDashboard.js';
 
 const TOKEN = 'test-metrics-token-0123456789abcdef';
-const dashboardPath = fileURLToPath(new URL('../../../deploy/grafana/roomkit-dashboard.json', import.meta.url));
 
 let server: TestServer | undefined;
 let prometheus: PrometheusServer | undefined;
@@ -108,29 +106,17 @@ describe.skipIf(!hasPrometheus)('/metrics scraped by a real Prometheus', () => {
   }, 180_000);
 
   it('every Grafana dashboard panel is valid PromQL over metrics this server exports, and the main panels have data', async () => {
-    const exported = new Set<string>();
-    for (const m of (await (await scrape()).text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
-      exported.add(m[1]!);
-      if (m[2] === 'histogram' || m[2] === 'summary') for (const s of ['_bucket', '_sum', '_count']) exported.add(m[1]! + s);
-    }
-    const dashboard = JSON.parse(readFileSync(dashboardPath, 'utf8')) as { panels: Array<{ id: number; type: string; title: string; targets?: Array<{ expr: string }> }> };
-    const ids = dashboard.panels.map((p) => p.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const exprs = dashboard.panels.filter((p) => p.type !== 'row').flatMap((p) => {
-      expect(p.targets?.length, p.title).toBeGreaterThan(0);
-      return p.targets!.map((t) => ({ title: p.title, expr: t.expr }));
-    });
+    const exported = exportedNames(await (await scrape()).text());
+    const exprs = dashboardQueries(readDashboard());
     for (const { title, expr } of exprs) {
-      const names = [...expr.matchAll(/\b(?:roomkit|process|nodejs)_[a-z0-9_]+/g)].map((m) => m[0]);
-      expect(names.length, `${title}: ${expr}`).toBeGreaterThan(0);
-      for (const name of names) expect(exported.has(name), `${title}: ${name} is not exported`).toBe(true);
+      for (const name of metricNamesIn(expr)) expect(exported.has(name), `${title}: ${name} is not exported`).toBe(true);
       // Prometheus parses and evaluates it (a bad expression fails the query).
-      await prometheus!.query(expr.replaceAll('$__rate_interval', '10s'));
+      await prometheus!.query(withoutGrafanaVariables(expr));
     }
     for (const title of ['Join latency', 'Time to first media', 'Forwarded packets/s', 'Event-loop lag p99', 'CPU', 'Resident memory', 'Errors sent to clients by code']) {
       const panel = exprs.find((e) => e.title === title);
       expect(panel, title).toBeDefined();
-      const r = await prometheus!.until(panel!.expr.replaceAll('$__rate_interval', '10s'), (x) => x.some((s) => Number.isFinite(Number(s.value[1]))), 20_000);
+      const r = await prometheus!.until(withoutGrafanaVariables(panel!.expr), (x) => x.some((s) => Number.isFinite(Number(s.value[1]))), 20_000);
       expect(r.length, `${title} has no data`).toBeGreaterThan(0);
     }
   }, 120_000);
