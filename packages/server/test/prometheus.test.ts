@@ -4,7 +4,8 @@
 // message; a media worker that dies leaves the scrape; and every panel of the Grafana dashboard in
 // deploy/ is valid PromQL over metrics this server exports.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_API_SECRET } from '../src/config/defaults.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
+import { generateToken } from '../src/auth/AccessToken.js';
 import type { WorkerMediaEngine } from '../src/media/WorkerMediaEngine.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { NodeParticipants, sleep } from './helpers/nodeParticipants.js';
@@ -14,6 +15,8 @@ import { connectWs } from './helpers/wsClient.js';
 import { dashboardQueries, exportedNames, metricNamesIn, readDashboard, withoutGrafanaVariables } from './helpers/grafanaDashboard.js';
 
 const TOKEN = 'test-metrics-token-0123456789abcdef';
+// The operator's backend token (REST egress calls need the crawler role).
+const OPERATOR = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 
 let server: TestServer | undefined;
 let prometheus: PrometheusServer | undefined;
@@ -104,6 +107,33 @@ describe.skipIf(!hasPrometheus)('/metrics scraped by a real Prometheus', () => {
     const gc = await prometheus!.until('nodejs_gc_duration_seconds_count', (x) => new Set(workersIn(x)).size === 3);
     expect(new Set(workersIn(gc))).toEqual(new Set(['0', '1', 'main']));
   }, 180_000);
+
+  it('a track recording that ran and stopped counts in the egress duration histogram by kind and outcome', async () => {
+    const meeting = (await participants.join(`metrics-rec-${Date.now()}`, 'Cy', true));
+    const roomId = meeting.id;
+    const participantId = meeting.localParticipant.id;
+    const rest = async (path: string, body: unknown) => {
+      const res = await fetch(`${server!.url}${path}`, { method: 'POST', headers: { authorization: OPERATOR, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    let started = await rest('/v2/recordings/participant/track/start', { roomId, participantId, kind: 'audio' });
+    // The mic's transport may not be published the very moment join() resolves.
+    for (let i = 0; started.status !== 200 && /does not publish/.test(started.body.error?.message ?? '') && i < 50; i++) {
+      await sleep(200);
+      started = await rest('/v2/recordings/participant/track/start', { roomId, participantId, kind: 'audio' });
+    }
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const recordingStarted = () => receiver!.requests.some((r) => r.json?.webhookType === 'recording-started' && r.json?.data?.participantId === participantId);
+    for (const end = Date.now() + 30_000; !recordingStarted() && Date.now() < end; ) await sleep(200);
+    expect(recordingStarted()).toBe(true);
+    await sleep(2000);
+    const stopped = await rest('/v2/recordings/participant/track/stop', { roomId, participantId, kind: 'audio' });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    const count = await prometheus!.until('roomkit_egress_job_duration_seconds_count{kind="participant",outcome="stopped"}', (r) => value(r) >= 1);
+    expect(value(count)).toBe(1);
+    // Media reached the file: the job lasted (a zero would mean it never started).
+    expect(value(await prometheus!.query('roomkit_egress_job_duration_seconds_sum{kind="participant"}'))).toBeGreaterThan(1);
+  }, 120_000);
 
   it('every Grafana dashboard panel is valid PromQL over metrics this server exports, and the main panels have data', async () => {
     const exported = exportedNames(await (await scrape()).text());
