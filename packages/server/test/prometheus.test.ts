@@ -9,7 +9,7 @@ import { generateToken } from '../src/auth/AccessToken.js';
 import type { WorkerMediaEngine } from '../src/media/WorkerMediaEngine.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 import { NodeParticipants, sleep } from './helpers/nodeParticipants.js';
-import { hasPrometheus, startPrometheus, type PrometheusServer } from './helpers/prometheusServer.js';
+import { startPrometheus, type PrometheusServer } from './helpers/prometheusServer.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhookReceiver.js';
 import { connectWs } from './helpers/wsClient.js';
 import { dashboardQueries, exportedNames, metricNamesIn, readDashboard, withoutGrafanaVariables } from './helpers/grafanaDashboard.js';
@@ -27,7 +27,7 @@ const scrape = (token = TOKEN) => fetch(`${server!.server.metricsUrl}/metrics`, 
 const value = (r: Array<{ value: [number, string] }>) => (r.length ? Number(r[0]!.value[1]) : NaN);
 const workersIn = (r: Array<{ metric: Record<string, string> }>) => r.map((s) => s.metric.worker).sort();
 
-describe.skipIf(!hasPrometheus)('/metrics scraped by a real Prometheus', () => {
+describe('/metrics scraped by a real Prometheus', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver(DEV_API_SECRET);
     server = await startTestServer({ mediaWorkers: 2, metricsPort: 0, metricsToken: TOKEN, webhookUrl: receiver.url });

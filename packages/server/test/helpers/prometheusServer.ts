@@ -41,6 +41,7 @@ export interface ScrapeTarget {
 }
 
 export async function startPrometheus(targets: ScrapeTarget[], scrapeIntervalSeconds = 1): Promise<PrometheusServer> {
+  if (!hasPrometheus) throw new Error(`${PROMETHEUS_BIN} is missing: apt-get install -y --no-install-recommends prometheus (see .ci/run)`);
   const dir = await mkdtemp(join(tmpdir(), 'roomkit-prometheus-'));
   let child: ChildProcess | null = null;
   let stderr = '';
