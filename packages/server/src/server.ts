@@ -75,6 +75,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   egress.attachRooms(rooms);
   const sdk = await bundleSdk();
   let signaling: SignalingServer | null = null;
+  const scrape = () => scrapeMetrics(media, { rooms: rooms.size, participants: rooms.participantCount, connections: signaling?.connectionCount ?? 0 });
   const app = createHttpApp({
     config,
     sdk,
@@ -90,7 +91,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       const workers = media.workerHealth?.() ?? { live: 0, configured: 0 };
       return { ok: workers.configured === 0 || workers.live > 0, rooms: rooms.size, connections: signaling?.connectionCount ?? 0, mediaWorkers: workers };
     },
-    metrics: () => scrapeMetrics(media, { rooms: rooms.size, participants: rooms.participantCount, connections: signaling?.connectionCount ?? 0 }),
+    metrics: scrape,
   });
   const sockets = new ServerSockets(app.server);
   signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service);
@@ -102,7 +103,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   try {
     await app.listen({ port: config.port, host: config.bind });
     if (config.metricsPort !== undefined) {
-      metricsListener = await listenMetrics({ port: config.metricsPort, bind: config.metricsBind, token: config.metricsToken, scrape: () => scrapeMetrics(media, { rooms: rooms.size, participants: rooms.participantCount, connections: signaling?.connectionCount ?? 0 }) });
+      metricsListener = await listenMetrics({ port: config.metricsPort, bind: config.metricsBind, token: config.metricsToken, scrape });
     }
   } catch (err) {
     await app.close();
