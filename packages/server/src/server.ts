@@ -15,7 +15,8 @@ import { createStore } from './store/createStore.js';
 import { combineObservers } from './webhooks/combineObservers.js';
 import { createWebhooks, type WebhookTuning } from './webhooks/createWebhooks.js';
 import { createEgress } from './egress/createEgress.js';
-import { collectMetrics } from './serverMetrics.js';
+import { scrapeMetrics } from './serverMetrics.js';
+import { listenMetrics } from './http/metricsRoutes.js';
 import { defaults } from './config/defaults.js';
 import { ServerSockets } from './http/ServerSockets.js';
 import { UpgradeRouter } from './http/UpgradeRouter.js';
@@ -25,6 +26,8 @@ const SHUTDOWN_SOCKET_GRACE_MS = 1000;
 
 export interface RunningServer {
   httpUrl: string;
+  /** The `metricsPort` listener's URL (GET /metrics there), when one is configured. */
+  metricsUrl?: string;
   /** The media engine, for tests and diagnostics (e.g. crashing a worker on purpose). */
   media: MediaEngine;
   close(): Promise<void>;
@@ -76,6 +79,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   egress.attachRooms(rooms);
   const sdk = await bundleSdk();
   let signaling: SignalingServer | null = null;
+  const scrape = () => scrapeMetrics(media, { rooms: rooms.size, participants: rooms.participantCount, connections: signaling?.connectionCount ?? 0 });
   const app = createHttpApp({
     config,
     sdk,
@@ -91,7 +95,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       const workers = media.workerHealth?.() ?? { live: 0, configured: 0 };
       return { ok: workers.configured === 0 || workers.live > 0, rooms: rooms.size, connections: signaling?.connectionCount ?? 0, mediaWorkers: workers };
     },
-    metrics: () => collectMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
+    metrics: scrape,
   });
   const sockets = new ServerSockets(app.server);
   signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service);
@@ -99,9 +103,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const signalingUpgrades = signaling;
   upgrades.add((req, socket, head) => signalingUpgrades.handleUpgrade(req, socket, head));
   upgrades.add((req, socket, head) => egress.handleUpgrade(req, socket, head));
+  let metricsListener: Awaited<ReturnType<typeof listenMetrics>> | null = null;
   try {
     await app.listen({ port: config.port, host: config.bind });
+    if (config.metricsPort !== undefined) {
+      metricsListener = await listenMetrics({ port: config.metricsPort, bind: config.metricsBind, token: config.metricsToken, scrape });
+    }
   } catch (err) {
+    await app.close();
     await media.close();
     await webhooks.stop();
     await store.close();
@@ -119,8 +128,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
   log.info({ httpUrl, rtcPort: config.rtcPort, announcedIp: config.announcedIp }, `Roomkit listening on ${httpUrl}`);
 
   let closing: Promise<void> | null = null;
+  if (metricsListener) log.info({ metricsUrl: metricsListener.url }, `metrics on ${metricsListener.url}/metrics`);
   return {
     httpUrl,
+    ...(metricsListener && { metricsUrl: metricsListener.url }),
     media,
     close() {
       closing ??= (async () => {
@@ -132,6 +143,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         const httpClosed = app.close();
         await sockets.closeAll(SHUTDOWN_SOCKET_GRACE_MS);
         await httpClosed;
+        await metricsListener?.app.close();
         await media.close();
         await webhooks.stop(); // after the rooms closed: their last events are in the outbox
         await store.close();

@@ -1,21 +1,33 @@
-// What GET /metrics reports: rooms and connections from the server, and each media worker's own
-// figures (labelled worker="0".."N-1", or "main" for in-process media). Read on demand, no polling.
-import type { MetricFamily } from './http/prometheus.js';
+// What GET /metrics reports: rooms and connections from the server, each media worker's own
+// figures (labelled worker="0".."N-1", or "main" for in-process media), this process's registry
+// (runtime metrics, histograms, error counters) and each worker's runtime metrics. Read on demand
+// at scrape time, no polling.
+import { familiesToJson, labelWorker, mergeMetrics, type MetricFamily } from './http/prometheus.js';
 import type { MediaEngine, MediaStats } from './media/types.js';
+import type { RuntimeMetrics } from './media/workerRuntimeMetrics.js';
+import { appRegistry } from './metrics/appMetrics.js';
 
 interface PerWorker {
   workerStats(): Promise<Array<{ worker: number; stats: MediaStats; cpuCores: number }>>;
+  workerRuntimeMetrics(): Promise<Array<{ worker: number; metrics: RuntimeMetrics }>>;
+}
+
+/** The whole /metrics answer (Prometheus text format 0.0.4). */
+export async function scrapeMetrics(media: MediaEngine, server: { rooms: number; participants: number; connections: number }): Promise<{ contentType: string; text: string }> {
+  const [families, app, workers] = await Promise.all([collectMetrics(media, server), appRegistry.getMetricsAsJSON(), hasWorkers(media) ? media.workerRuntimeMetrics() : []]);
+  return mergeMetrics([familiesToJson(families), app, ...workers.map((w) => labelWorker(w.metrics, w.worker))]);
 }
 
 const hasWorkers = (media: MediaEngine): media is MediaEngine & PerWorker => typeof (media as Partial<PerWorker>).workerStats === 'function';
 
-export async function collectMetrics(media: MediaEngine, server: { rooms: number; connections: number }): Promise<MetricFamily[]> {
+export async function collectMetrics(media: MediaEngine, server: { rooms: number; participants: number; connections: number }): Promise<MetricFamily[]> {
   const workers: Array<{ worker: string | number; stats: MediaStats; cpuCores?: number }> = hasWorkers(media)
     ? await media.workerStats()
     : [{ worker: 'main', stats: await media.request({ op: 'stats' }) }];
   const per = (pick: (s: MediaStats) => number) => workers.map((w) => ({ labels: { worker: w.worker }, value: pick(w.stats) }));
   return [
     { name: 'roomkit_rooms', help: 'Rooms with a running session.', type: 'gauge', samples: [{ value: server.rooms }] },
+    { name: 'roomkit_participants', help: 'Participants in meetings (egress compositors not counted).', type: 'gauge', samples: [{ value: server.participants }] },
     { name: 'roomkit_signaling_connections', help: 'Open signaling WebSockets.', type: 'gauge', samples: [{ value: server.connections }] },
     { name: 'roomkit_media_workers', help: 'Live media workers (0: media runs in the server process).', type: 'gauge', samples: [{ value: hasWorkers(media) ? workers.length : 0 }] },
     { name: 'roomkit_media_transports', help: 'PeerConnections (publish and subscribe).', type: 'gauge', samples: per((s) => s.transports) },

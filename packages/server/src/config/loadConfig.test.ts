@@ -84,6 +84,14 @@ describe('loadConfig', () => {
     expect(load(['--egress-max-job-seconds', '60'], { ROOMKIT_EGRESS_MIN_FREE_MB: '0' })).toMatchObject({ egressMaxJobSeconds: 60, egressMinFreeMb: 0 });
   });
 
+  it('reads the metrics settings from env and flags, and refuses a bad port, address or too short a token naming the key', () => {
+    expect(load(['--metrics-bind', '10.0.0.5'], { ROOMKIT_METRICS_PORT: '9464', ROOMKIT_METRICS_TOKEN: 'x'.repeat(24) })).toMatchObject({ metricsPort: 9464, metricsBind: '10.0.0.5', metricsToken: 'x'.repeat(24) });
+    expect(load().metricsPort).toBeUndefined();
+    expect(() => load([], { ROOMKIT_METRICS_PORT: '70000' })).toThrow(/metricsPort/);
+    expect(() => load(['--metrics-bind', 'localhost'])).toThrow(/metricsBind/);
+    expect(() => load([], { ROOMKIT_METRICS_TOKEN: 'short' })).toThrow(/metricsToken.*16/);
+  });
+
   it('ignores environment variables outside the ROOMKIT_ namespace', () => {
     expect(load([], { PATH: '/bin', HOME: '/root' }).port).toBe(7880);
   });

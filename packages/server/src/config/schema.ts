@@ -198,6 +198,12 @@ export const configSchema = z
     egressMaxJobSeconds: z.number({ invalid_type_error: 'must be a number' }).int('must be a whole number of seconds').min(0, 'must be 0 (no limit) or more').optional(),
     /** HLS DVR window: index.m3u8 keeps the last this many seconds, older segments are deleted. 0: keep all. */
     hlsDvrWindowSeconds: z.number({ invalid_type_error: 'must be a number' }).int('must be a whole number of seconds').min(0, 'must be 0 (keep all) or more').optional(),
+    /** GET /metrics on its own listener at metricsBind:metricsPort (and no longer on `port`). */
+    metricsPort: port.optional(),
+    /** Where the metrics listener binds (default 127.0.0.1: scrape from this host or a tunnel). */
+    metricsBind: ip.optional(),
+    /** When set, /metrics (on either port) answers only `Authorization: Bearer <metricsToken>`. */
+    metricsToken: z.string({ invalid_type_error: 'must be a string' }).min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').max(512, 'must be at most 512 characters').optional(),
     /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
     egress: z
       .object({

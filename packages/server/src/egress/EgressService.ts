@@ -10,6 +10,7 @@ import { OutboundRefusedError, type OutboundPolicy } from '../webhooks/OutboundP
 import type { EgressManager } from './EgressManager.js';
 import type { JobLimits, LimitReached } from './JobLimits.js';
 import type { CompositeConfig, CompositeJobHandle, EgressControl, EgressKind, EgressOutput, EgressStartRequest, JobOutcome, StartJobParams } from './types.js';
+import { egressDuration } from '../metrics/appMetrics.js';
 
 const PREFIX = { recording: 'RECORDING', livestream: 'LIVESTREAM', hls: 'HLS' } as const;
 const CODES: Record<EgressKind, { start: ErrorCodeName; stop: ErrorCodeName; failed: ErrorCodeName }> = {
@@ -204,6 +205,7 @@ export class EgressService implements EgressControl {
     entry.unwatch();
     const outcome: JobOutcome = entry.limit?.limit === 'disk' ? { ...ended, reason: 'failed', error: entry.limit.message } : ended;
     const kind = entry.info.kind;
+    egressDuration.observe({ kind, outcome: outcome.reason }, outcome.durationSeconds);
     const ref = { roomId: entry.ctx.roomId, sessionId: entry.ctx.sessionId };
     if (outcome.reason === 'failed') {
       // A participant's RTMP destinations: ffmpeg's socket errors stay in the server log.

@@ -9,7 +9,8 @@ import type { Config } from '../config/schema.js';
 import { defaults } from '../config/defaults.js';
 import { restApi, type RestApiDeps } from '../api/restApi.js';
 import { hlsRoutes, type HlsRoutesDeps } from './hlsRoutes.js';
-import { formatPrometheus, type MetricFamily } from './prometheus.js';
+import { metricsRoutes } from './metricsRoutes.js';
+import { countError } from '../metrics/appMetrics.js';
 import { allowOriginFor, preflightRefusal, registerCors } from './cors.js';
 import type { SdkBundle } from './sdkBundle.js';
 import { networkProbeRoutes } from './networkProbeRoutes.js';
@@ -31,8 +32,8 @@ export interface HttpAppDeps {
   /** The SDK builds (src/http/sdkBundle.ts); without it /sdk/* is not mounted. */
   sdk?: SdkBundle;
   health: () => Record<string, unknown>;
-  /** GET /metrics (Prometheus text); without it the route is not mounted. */
-  metrics?: () => Promise<MetricFamily[]>;
+  /** GET /metrics (Prometheus text); without it, or with `metricsPort` set, the route is not mounted here. */
+  metrics?: () => Promise<{ contentType: string; text: string }>;
   /** The REST API v2's data: without them (tests of the static routes) it is not mounted. */
   store?: RestApiDeps['store'];
   rooms?: RestApiDeps['rooms'];
@@ -76,6 +77,11 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
       if (allowOrigin) void (reply as unknown as FastifyReply).header('access-control-allow-origin', allowOrigin).header('vary', 'Origin');
       void (reply as unknown as FastifyReply).code(status).send(errorBody(status, ErrorCode.ERROR_INVALID_PARAMETER, tooLong ? 'path: an id in the URL is over 100 characters' : 'path: not a valid URL'));
     },
+  });
+  // Every error answer in the API's shape counts in roomkit_errors_total{source="http"}.
+  app.addHook('preSerialization', async (_req, reply, payload) => {
+    if (reply.statusCode >= 400) countError('http', (payload as { error?: { code?: unknown } } | null)?.error?.code);
+    return payload;
   });
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
   // page as a readable 401.
@@ -137,11 +143,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
     return body;
   });
 
-  if (metrics) {
-    app.get('/metrics', async (_req, reply) => {
-      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-cache').send(formatPrometheus(await metrics()));
-    });
-  }
+  if (metrics && config.metricsPort === undefined) metricsRoutes(app, { scrape: metrics, token: config.metricsToken, tokenless: config.devMode ? 'open' : 'local' });
 
   app.setNotFoundHandler((req, reply) => {
     const refusal = preflightRefusal(req, corsOrigins);

@@ -1,5 +1,7 @@
-// Prometheus text exposition (format 0.0.4) for GET /metrics: families of samples in, text out.
-// Label values are escaped; names are ours and fixed.
+// What GET /metrics answers: the server's families (serverMetrics.ts), the registry of this process
+// (metrics/appMetrics.ts) and each media worker's runtime metrics, merged into one prom-client
+// registry and written in the Prometheus text format (0.0.4) by prom-client.
+import { AggregatorRegistry, type Registry } from 'prom-client';
 
 export interface MetricFamily {
   name: string;
@@ -8,16 +10,31 @@ export interface MetricFamily {
   samples: Array<{ labels?: Record<string, string | number>; value: number }>;
 }
 
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+type MetricJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>[number];
 
-export function formatPrometheus(families: MetricFamily[]): string {
-  const lines: string[] = [];
-  for (const f of families) {
-    lines.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
-    for (const s of f.samples) {
-      const labels = s.labels ? Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabel(String(v))}"`) : [];
-      lines.push(`${f.name}${labels.length ? `{${labels.join(',')}}` : ''} ${Number.isFinite(s.value) ? s.value : 0}`);
-    }
-  }
-  return lines.join('\n') + '\n';
+/** Our hand-collected families in prom-client's JSON form. */
+export function familiesToJson(families: MetricFamily[]): MetricJson[] {
+  return families.map((f) => ({
+    name: f.name,
+    help: f.help,
+    type: f.type,
+    aggregator: 'sum',
+    values: f.samples.map((s) => ({ labels: s.labels ?? {}, value: Number.isFinite(s.value) ? s.value : 0 })),
+  })) as unknown as MetricJson[];
+}
+
+/** One media worker's metrics with `worker="<index>"` on every series. */
+export function labelWorker(metrics: MetricJson[], worker: number | string): MetricJson[] {
+  return metrics.map((m) => ({ ...m, values: m.values.map((v) => ({ ...v, labels: { ...v.labels, worker } })) }));
+}
+
+/**
+ * Merges metric sets whose series are told apart by their labels (worker="main", "0", …) into one
+ * registry's text. Every family is summed per series, which leaves each series as it is: prom-client's
+ * own defaults ("first", "omit" for some runtime gauges) are meant for identical cluster workers
+ * and would keep only one worker's value.
+ */
+export async function mergeMetrics(sets: MetricJson[][]): Promise<{ contentType: string; text: string }> {
+  const registry = AggregatorRegistry.aggregate(sets.map((set) => set.map((m) => ({ ...m, aggregator: 'sum' }))));
+  return { contentType: registry.contentType, text: await registry.metrics() };
 }

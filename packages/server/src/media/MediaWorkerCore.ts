@@ -95,6 +95,7 @@ export class MediaWorkerCore {
         );
         this.publishers.set(transport.id, transport);
         router.producers.set(transport.producer.id, transport.producer);
+        transport.producer.onFirstPacket = () => this.emit({ ev: 'firstMedia', transportId: transport.id });
         return { answerSdp, producerId: transport.producer.id };
       }
       case 'createSubscriber': {

@@ -149,6 +149,8 @@ export class Producer {
   private uplinkEstimateBps = REMB_MAX_BPS;
   /** Transport-wide feedback to the browser (its own congestion control), when negotiated. */
   readonly transportCc: TransportCcFeedback | null;
+  /** Called once, on the first RTP packet counted (time to first media in /metrics). */
+  onFirstPacket: (() => void) | null = null;
 
   constructor(params: ProducerParams) {
     this.id = params.id;
@@ -227,7 +229,7 @@ export class Producer {
       if (index < 0) return;
     }
     const layer = this.layers[index]!;
-    this.packetsIn++;
+    if (this.packetsIn++ === 0) this.onFirstPacket?.();
     layer.stats.onPacket(rtpView.sequenceNumber, rtpView.timestamp, now, buf.length);
     // When the publisher sent it (the guard measures our own delay against it); also restamped by consumers.
     const absSendTime = this.params.absSendTimeExtensionId > 0 ? findFixedHeaderExtension(buf, rtpView, this.params.absSendTimeExtensionId, 3) : -1;

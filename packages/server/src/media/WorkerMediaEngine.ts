@@ -12,6 +12,7 @@ import type { WorkerMessage } from './mediaWorker.js';
 import { logger } from '../logger.js';
 import { SpanningRooms } from './pipe/SpanningRooms.js';
 import type { PipeCommand } from './pipe/pipeTypes.js';
+import type { RuntimeMetrics } from './workerRuntimeMetrics.js';
 
 const log = logger('media:WorkerMediaEngine');
 const READY_TIMEOUT_MS = 20_000;
@@ -301,12 +302,12 @@ export class WorkerMediaEngine implements MediaEngine {
     if (command.op === 'closeRouter') handle.routers.delete(command.routerId);
   }
 
-  private send(handle: WorkerHandle, command: MediaCommand | PipeCommand): Promise<unknown> {
+  private send(handle: WorkerHandle, command: MediaCommand | PipeCommand | 'runtimeMetrics'): Promise<unknown> {
     if (!handle.alive) return Promise.reject(new MediaError('closed', `media worker ${handle.index} is gone`));
     const id = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       handle.pending.set(id, { resolve, reject });
-      handle.worker.send({ id, command });
+      handle.worker.send(command === 'runtimeMetrics' ? { id, runtimeMetrics: true } : { id, command });
     });
   }
 
@@ -382,6 +383,17 @@ export class WorkerMediaEngine implements MediaEngine {
       if (s) out.push({ worker: live[i]!.index, stats: s as MediaStats, cpuCores: live[i]!.cpuLoad });
     });
     return out;
+  }
+
+  /**
+   * Each live worker's Node runtime metrics (prom-client JSON), asked at scrape time over its IPC
+   * channel; a worker that does not answer within STATS_TIMEOUT_MS is left out of this scrape, and
+   * a dead one is simply not asked, so its series disappear.
+   */
+  async workerRuntimeMetrics(): Promise<Array<{ worker: number; metrics: RuntimeMetrics }>> {
+    const live = this.workers.filter((w) => w.alive && w.ready);
+    const all = await Promise.all(live.map((w) => withTimeout(this.send(w, 'runtimeMetrics'), STATS_TIMEOUT_MS).catch(() => null)));
+    return all.flatMap((m, i) => (m ? [{ worker: live[i]!.index, metrics: m as RuntimeMetrics }] : []));
   }
 
   async close(): Promise<void> {

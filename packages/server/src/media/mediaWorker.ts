@@ -6,11 +6,12 @@ import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions } from './types.js';
 import type { PipeCommand } from './pipe/pipeTypes.js';
 import { configureLogging } from '../logger.js';
+import { startWorkerRuntimeMetrics, workerRuntimeMetrics } from './workerRuntimeMetrics.js';
 
-export interface WorkerRequest {
-  id: number;
-  command: MediaCommand | PipeCommand;
-}
+export type WorkerRequest =
+  | { id: number; command: MediaCommand | PipeCommand }
+  /** This process's Node runtime metrics for /metrics (workerRuntimeMetrics.ts). */
+  | { id: number; runtimeMetrics: true };
 
 export type WorkerMessage =
   | { kind: 'ready'; pipePort: number }
@@ -25,6 +26,7 @@ const LOAD_REPORT_MS = 1000;
 const send = (message: WorkerMessage) => process.send?.(message);
 const options = JSON.parse(process.env.RK_MEDIA_WORKER_OPTIONS ?? '{}') as MediaEngineOptions;
 if (options.logLevel) configureLogging(options.logLevel);
+startWorkerRuntimeMetrics();
 const core = new MediaWorkerCore(options, (event) => send({ kind: 'event', event }));
 
 // The parent went away (crash or kill -9): take our peers down with us.
@@ -39,7 +41,8 @@ process.on('message', (request: WorkerRequest | 'close') => {
     process.disconnect?.();
     process.exit(0);
   }
-  core.handle(request.command).then(
+  const work = 'runtimeMetrics' in request ? workerRuntimeMetrics() : core.handle(request.command);
+  work.then(
     (result) => send({ kind: 'reply', id: request.id, ok: true, result }),
     (err: unknown) =>
       send({

@@ -88,6 +88,8 @@ export type MediaEvent =
   /** A transport's ICE/DTLS connection failed or closed from the remote side. */
   | { ev: 'transportClosed'; transportId: string; reason: 'failed' | 'closed' }
   | { ev: 'transportConnected'; transportId: string }
+  /** A publisher transport's first RTP packet reached the SFU. */
+  | { ev: 'firstMedia'; transportId: string }
   /** The worker owning this router died: its transports are gone; the room must rebuild. */
   | { ev: 'routerLost'; routerId: string }
   /** The router's loudest audio producer changed (null: silence). */

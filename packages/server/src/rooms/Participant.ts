@@ -33,6 +33,9 @@ export class Participant {
    * finishes them once the join response is out.
    */
   earlyConsumes: Map<string, Promise<string | null>> | null = null;
+  /** When it was admitted (performance.now()), and whether its first media was timed since. */
+  readonly admittedAtMs = performance.now();
+  firstMediaTimed = false;
 
   constructor(
     readonly id: string,

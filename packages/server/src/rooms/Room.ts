@@ -30,6 +30,7 @@ import { logger } from '../logger.js';
 
 const log = logger('rooms:Room');
 import { ResumableSink, type ConnectionSink } from './ResumableSink.js';
+import { timeToFirstMedia } from '../metrics/appMetrics.js';
 
 /** May let people in from the lobby (and so hears about them). */
 const isHost = (permissions: readonly string[]) => permissions.includes('allow_join') || permissions.includes('allow_mod');
@@ -604,6 +605,19 @@ export class Room {
    * for the publisher; `closed` is the client closing it (turning a camera off closes the
    * connection just before its `unpublish` arrives).
    */
+  /** A publisher transport's first RTP packet: times the participant's first media once (/metrics). */
+  onFirstMedia(transportId: string): void {
+    for (const participant of this.participants.values()) {
+      if (participant.firstMediaTimed || participant.hidden) continue;
+      for (const stream of participant.streams.values()) {
+        if (stream.transportId !== transportId) continue;
+        participant.firstMediaTimed = true;
+        timeToFirstMedia.observe((performance.now() - participant.admittedAtMs) / 1000);
+        return;
+      }
+    }
+  }
+
   async onPublisherFailed(transportId: string, reason: 'failed' | 'closed' = 'failed'): Promise<void> {
     for (const participant of this.participants.values()) {
       for (const stream of participant.streams.values()) {

@@ -43,6 +43,13 @@ export class RoomManager {
     return this.rooms.size;
   }
 
+  /** Participants in meetings, egress compositors not counted (for /metrics). */
+  get participantCount(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.visibleCount;
+    return n;
+  }
+
   room(id: string): Room | undefined {
     return this.rooms.get(id);
   }
@@ -144,6 +151,9 @@ export class RoomManager {
         return;
       }
       case 'transportConnected':
+        return;
+      case 'firstMedia':
+        for (const room of this.rooms.values()) room.onFirstMedia(event.transportId);
         return;
       case 'routerLost':
         // A rebuild that fails (its new worker died meanwhile) must not reject unhandled, which

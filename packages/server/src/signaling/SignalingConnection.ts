@@ -21,6 +21,7 @@ import type { Participant } from '../rooms/Participant.js';
 import type { ConnectionSink } from '../rooms/ResumableSink.js';
 import type { EgressControl } from '../egress/types.js';
 import { RateLimiter } from './RateLimiter.js';
+import { countError, joinLatency } from '../metrics/appMetrics.js';
 
 /** What the server tracks of a socket before it joins (see SignalingServer). */
 export interface ConnectionAdmission {
@@ -66,6 +67,8 @@ export class SignalingConnection implements ConnectionSink {
   private lastRateErrorMs = Number.NEGATIVE_INFINITY;
   private done = false;
   private corked = false;
+  /** Its join needed no admission (allow_join/allow_mod): it counts in roomkit_join_latency_seconds. */
+  private joinedDirectly = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -84,6 +87,7 @@ export class SignalingConnection implements ConnectionSink {
 
   send(event: SequencedEvent | { t: 'res'; rid: number; ok: boolean; data?: unknown; error?: ErrorInfo }): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (event.t === 'error' || (event.t === 'res' && !event.ok)) countError('signaling', (event as { error?: ErrorInfo }).error?.code);
     this.corkUntilNextTick();
     this.ws.send(JSON.stringify(event));
   }
@@ -157,14 +161,17 @@ export class SignalingConnection implements ConnectionSink {
       return;
     }
     const request = parsed.data;
-    this.queue = this.queue.then(() => this.run(request));
+    const receivedAt = performance.now();
+    this.queue = this.queue.then(() => this.run(request, receivedAt));
   }
 
-  private async run(request: ClientMessage): Promise<void> {
+  private async run(request: ClientMessage, receivedAt: number): Promise<void> {
     try {
       const data = await this.handle(request);
       this.send({ t: 'res', rid: request.rid, ok: true, data });
       if (request.t === 'join' && this.room && this.participant) {
+        // A participant who waited in the lobby (ask_join) waited for a person, not for the server.
+        if (this.joinedDirectly) joinLatency.observe((performance.now() - receivedAt) / 1000);
         this.participant.sink.release(0); // what happened while it joined, after the response
         this.room.consumeExisting(this.participant);
       }
@@ -279,6 +286,7 @@ export class SignalingConnection implements ConnectionSink {
       ...(request.participantId ? { participantId: request.participantId } : {}),
     });
     this.admission.authenticated();
+    this.joinedDirectly = claims.permissions.includes('allow_join') || claims.permissions.includes('allow_mod');
     const { room, participant, result } = await this.joinRoom(
       {
         meetingId: request.meetingId,

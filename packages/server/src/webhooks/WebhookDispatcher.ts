@@ -3,6 +3,7 @@
 // the receiver answers 2xx or the delivery is older than the retry window.
 import { randomUUID } from 'node:crypto';
 import { logger } from '../logger.js';
+import { webhookDelay, webhookDeliveries } from '../metrics/appMetrics.js';
 import { guardedPost } from './guardedPost.js';
 import { OutboundPolicy } from './OutboundPolicy.js';
 import { SIGNATURE_HEADER, WEBHOOK_ID_HEADER, signWebhook } from './signature.js';
@@ -214,13 +215,17 @@ export class WebhookDispatcher {
     const ctx = { deliveryId: delivery.id, roomId: delivery.roomId, url: delivery.url, attempt };
     if (error === null) {
       await this.outbox.markDelivered(delivery.id, attempt);
+      webhookDeliveries.inc({ outcome: 'delivered' });
+      webhookDelay.observe(Math.max(0, now - delivery.createdAt) / 1000);
       this.log.debug(ctx, 'webhook delivered');
     } else if (now - delivery.createdAt >= this.maxAge) {
       await this.outbox.markFailed(delivery.id, attempt, error);
+      webhookDeliveries.inc({ outcome: 'abandoned' });
       this.log.error({ ...ctx, error }, 'webhook abandoned: the receiver kept failing for the whole retry window');
     } else {
       const delay = this.backoff(attempt);
       await this.outbox.markRetry(delivery.id, attempt, now + delay, error);
+      webhookDeliveries.inc({ outcome: 'retry' });
       // A receiver down for hours fails ~150 times per queue: say so on the first and every 10th.
       const level = attempt === 1 || attempt % 10 === 0 ? 'warn' : 'debug';
       this.log[level]({ ...ctx, error, retryInMs: delay }, 'webhook delivery failed; will retry');

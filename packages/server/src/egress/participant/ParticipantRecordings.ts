@@ -18,6 +18,7 @@ import { probeDuration, recordingFileUrl } from '../recording/RecordingKind.js';
 import type { RecordingStore } from '../recording/RecordingStore.js';
 import type { JobOutcome } from '../types.js';
 import { RtpRecordingJob } from './RtpRecordingJob.js';
+import { egressDuration } from '../../metrics/appMetrics.js';
 import { TAP_AUDIO_PT, TAP_VIDEO_PT } from './rtpInput.js';
 
 /** How long after start the first media may take to reach the file before the job fails. */
@@ -180,6 +181,7 @@ export class ParticipantRecordings {
 
   private async onEnded(entry: Entry, outcome: JobOutcome): Promise<void> {
     entry.stopping = true;
+    egressDuration.observe({ kind: 'participant', outcome: outcome.reason }, outcome.durationSeconds);
     await this.removeTaps(entry).catch(() => {});
     this.deps.manager.release(entry.id);
     const stored = await this.deps.store.get(entry.id);
