@@ -1,5 +1,5 @@
 // The `roomkit` command: `start` runs the server, `token` mints an access token, `rooms` and
-// `sessions` call the REST API (cli/); flags → config.
+// `sessions`, `recordings`, `livestreams` and `hls` call the REST API (cli/); flags → config.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PERMISSIONS, ROLES, generateToken, type Permission, type Role } from './auth/AccessToken.js';
@@ -7,6 +7,7 @@ import { decodeJwtUnverified } from './auth/jwt.js';
 import { ArgsError, splitCommand, takeFlags } from './cliArgs.js';
 import { runRooms } from './cli/rooms.js';
 import { runSessions } from './cli/sessions.js';
+import { runEgressCommand } from './cli/egress.js';
 import { runLoadTestCommand } from './cli/loadTest.js';
 import { ConfigError } from './config/errors.js';
 import { CONFIG_FILE_ENV, CONFIG_SETTINGS, loadConfig } from './config/loadConfig.js';
@@ -26,6 +27,9 @@ Commands:
   token     Print an access token signed with the configured API key and secret
   rooms     Create, list, get, validate or deactivate rooms (REST API)
   sessions  List, get or end sessions (REST API)
+  recordings  Start, stop, list, get or delete recordings (REST API)
+  livestreams Start, stop or list RTMP livestreams (REST API)
+  hls       Start, stop or list HLS streams (REST API)
   load-test Simulated publishers and subscribers against a server; prints latency, traffic, CPU, memory
   help      Show this help
 
@@ -108,6 +112,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await runRooms(args, io);
       case 'sessions':
         return await runSessions(args, io);
+      case 'recordings':
+      case 'livestreams':
+      case 'hls':
+        return await runEgressCommand(command, args, io);
       case 'load-test':
         return await runLoadTestCommand(args, io);
       default:
