@@ -18,6 +18,7 @@ import { collectMetrics } from './serverMetrics.js';
 import { defaults } from './config/defaults.js';
 import { ServerSockets } from './http/ServerSockets.js';
 import { UpgradeRouter } from './http/UpgradeRouter.js';
+import { trustFunction } from './net/proxyTrust.js';
 
 /** How long requests in flight may take to finish at shutdown before their sockets are destroyed. */
 const SHUTDOWN_SOCKET_GRACE_MS = 1000;
@@ -90,7 +91,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     metrics: () => collectMetrics(media, { rooms: rooms.size, connections: signaling?.connectionCount ?? 0 }),
   });
   const sockets = new ServerSockets(app.server);
-  signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service);
+  signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service, trustFunction(config.trustProxy));
   const upgrades = new UpgradeRouter(app.server);
   const signalingUpgrades = signaling;
   upgrades.add((req, socket, head) => signalingUpgrades.handleUpgrade(req, socket, head));
@@ -108,7 +109,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
   const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  egress.setBaseUrl(httpUrl);
+  egress.setBaseUrl(httpUrl, config.publicUrl);
   if (config.devMode) {
     log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.${config.bind === '127.0.0.1' ? ' Listening on 127.0.0.1 only (dev mode default); set --bind / ROOMKIT_BIND to expose it.' : ''}`);
   }

@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'trustProxy' | 'publicUrl';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -29,6 +29,8 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'egressMinFreeMb', env: 'ROOMKIT_EGRESS_MIN_FREE_MB', flag: 'egress-min-free-mb', numeric: true },
   { key: 'egressMaxJobSeconds', env: 'ROOMKIT_EGRESS_MAX_JOB_SECONDS', flag: 'egress-max-job-seconds', numeric: true },
   { key: 'hlsDvrWindowSeconds', env: 'ROOMKIT_HLS_DVR_WINDOW_SECONDS', flag: 'hls-dvr-window-seconds', numeric: true },
+  { key: 'trustProxy', env: 'ROOMKIT_TRUST_PROXY', flag: 'trust-proxy', numeric: false },
+  { key: 'publicUrl', env: 'ROOMKIT_PUBLIC_URL', flag: 'public-url', numeric: false },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
@@ -169,6 +171,8 @@ function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: s
   // `*`, or origins separated by commas.
   if (key === 'corsOrigins' && raw.trim() !== '*') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   // CIDR ranges separated by commas.
+  // true / false, a hop count, or addresses and CIDR ranges separated by commas.
+  if (key === 'trustProxy') value = raw === 'true' ? true : raw === 'false' ? false : /^[0-9]+$/.test(raw) ? Number(raw) : raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   if (key === 'outboundAllowCidrs') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   if (numeric) {
     if (!/^[0-9]+$/.test(raw)) {

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorCode, idSchema } from '@roomkit/protocol';
 import { generateToken } from '../auth/AccessToken.js';
 import type { Config } from '../config/schema.js';
@@ -14,6 +14,7 @@ import { allowOriginFor, preflightRefusal, registerCors } from './cors.js';
 import type { SdkBundle } from './sdkBundle.js';
 import { networkProbeRoutes } from './networkProbeRoutes.js';
 import { sdkRoutes } from './sdkRoutes.js';
+import { publicOrigin, trustFunction } from '../net/proxyTrust.js';
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
@@ -49,8 +50,11 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   const corsOrigins = config.corsOrigins ?? '*';
   const limits = { ...defaults.limits, ...config.limits };
   const requestTimeoutMs = limits.httpRequestTimeoutSeconds * 1000;
+  const trust = trustFunction(config.trustProxy);
   const app = Fastify({
     logger: false,
+    // req.ip / req.ips / req.protocol / req.host follow the same trust as publicOrigin below.
+    trustProxy: trust,
     bodyLimit: 64 * 1024,
     // A client that trickles its request (slowloris, a body that never ends) loses its socket:
     // the whole request within requestTimeout, its headers within headersTimeout, and no socket
@@ -72,6 +76,11 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
       const allowOrigin = allowOriginFor(req, corsOrigins);
       if (allowOrigin) void (reply as unknown as FastifyReply).header('access-control-allow-origin', allowOrigin).header('vary', 'Origin');
       void (reply as unknown as FastifyReply).code(status).send(errorBody(status, ErrorCode.ERROR_INVALID_PARAMETER, tooLong ? 'path: an id in the URL is over 100 characters' : 'path: not a valid URL'));
+    },
+  });
+  app.decorateRequest('publicOrigin', {
+    getter(this: FastifyRequest) {
+      return publicOrigin(this.raw, trust);
     },
   });
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
