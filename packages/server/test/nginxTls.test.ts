@@ -57,8 +57,8 @@ async function derivedConfig(dir: string, ports: { https: number; http: number; 
   swap(/^\s*listen \[::\]:\d+.*$/gm, ''); // no IPv6 in the test's network namespace
   swap('server 127.0.0.1:7880;', `server 127.0.0.1:${ports.upstream};`);
   swap(/server_name rtc\.example\.com;/g, 'server_name localhost;');
-  swap('/etc/letsencrypt/live/rtc.example.com/fullchain.pem', join(dir, '..', 'cert.pem'));
-  swap('/etc/letsencrypt/live/rtc.example.com/privkey.pem', join(dir, '..', 'key.pem'));
+  swap('/etc/letsencrypt/live/rtc.example.com/fullchain.pem', join(tmp, 'cert.pem'));
+  swap('/etc/letsencrypt/live/rtc.example.com/privkey.pem', join(tmp, 'key.pem'));
   // What /etc/nginx/nginx.conf gives the included file, in the temp dir.
   return `
 daemon off;
@@ -118,6 +118,8 @@ afterAll(async () => {
   for (const page of Object.values(pages)) await page.evaluate(() => (window as any).rk.meeting?.leave()).catch(() => {});
   await browser?.close();
   await nginx?.stop();
+  // nginx is gone, not left running.
+  if (nginx?.pid) expect(() => process.kill(nginx.pid!, 0)).toThrow();
   await server?.stop();
   await receiver?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -264,7 +266,9 @@ describe('behind nginx with TLS (deploy/nginx/roomkit.conf)', () => {
 
   it('every URL handed out (REST and webhook bodies) starts with https://<the proxy host>', async () => {
     for (const hook of receiver.accepted()) collectUrls(`webhook ${hook.json.webhookType}`, hook.json.data);
+    console.log(`[nginx-tls] ${handedOut.length} URLs handed out, e.g.`, handedOut.slice(0, 3), handedOut.filter((h) => h.from.startsWith('webhook')).slice(0, 3));
     expect(handedOut.length).toBeGreaterThan(5);
+    expect(handedOut.some((h) => h.from.startsWith('webhook'))).toBe(true);
     const wrong = handedOut.filter((h) => !h.url.startsWith(`${proxyUrl}/`));
     expect(wrong).toEqual([]);
   });
