@@ -110,6 +110,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
   const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   egress.setBaseUrl(httpUrl, config.publicUrl);
+  // Webhooks are sent from jobs, outside any request: only publicUrl can say where clients are.
+  // (Not the starting request's Host: the caller chooses it, and the operator's endpoint reads it.)
+  if (config.trustProxy && !config.publicUrl) {
+    log.warn(`trustProxy is set but publicUrl is not: URLs in webhook bodies (fileUrl, HLS URLs) will start with ${httpUrl}; set ROOMKIT_PUBLIC_URL to the proxy's origin`);
+  }
   if (config.devMode) {
     log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.${config.bind === '127.0.0.1' ? ' Listening on 127.0.0.1 only (dev mode default); set --bind / ROOMKIT_BIND to expose it.' : ''}`);
   }
