@@ -100,10 +100,11 @@ export function recordingsRoutes(app: FastifyInstance, { store, auth }: RestApiD
     const { id } = parseInput(idParams, req.params, 'params');
     const r = await findRecording(id);
     const audio = fileTypeOf(r.filePath) === 'audio/mp4';
-    // Range (a <video> seeking), ETag → 304; a finished recording never changes.
+    // Range (a <video> seeking), ETag → 304; a finished recording never changes, one still being
+    // written does (revalidated).
     return sendFile(req, reply, join(deps.dataDir, r.filePath), {
       contentType: audio ? 'audio/mp4' : 'video/mp4',
-      cacheControl: 'private, max-age=86400',
+      cacheControl: r.status === 'completed' ? 'private, max-age=86400' : 'private, no-cache',
       contentDisposition: `attachment; filename="${r.id}.${audio ? 'm4a' : 'mp4'}"`,
       notFoundMessage: `id: recording "${id}" has no file`,
     });

@@ -36,7 +36,7 @@ export async function sendFile(req: FastifyRequest, reply: FastifyReply, path: s
     result.stream.destroy?.();
     // 416 keeps send's `Content-Range: bytes */<size>` so a player learns the real length.
     if (status === 416) {
-      return reply.code(416).headers(result.headers).header('content-type', 'application/json; charset=utf-8').header('content-length', null).send(errorBody(416, 'range: not satisfiable for this file'));
+      return reply.code(416).header('content-range', result.headers['Content-Range']).send(errorBody(416, 'range: not satisfiable for this file'));
     }
     if (status === 412) return reply.code(412).send(errorBody(412, 'precondition failed: the file changed'));
     return reply.code(404).send(errorBody(404, opts.notFoundMessage));
