@@ -80,13 +80,13 @@ ${text}
 }
 
 /** A REST call made by the page (over https through nginx), as an app's backend-for-frontend would. */
-async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function rest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
   const out = await pages.Ada!.evaluate(
-    async ([m, p, b, t]) => {
-      const res = await fetch(p, { method: m, headers: { authorization: t, ...(b === undefined ? {} : { 'content-type': 'application/json' }) }, body: b === undefined ? undefined : JSON.stringify(b) });
+    async ([m, p, b, t, h]) => {
+      const res = await fetch(p, { method: m, headers: { authorization: t, ...h, ...(b === undefined ? {} : { 'content-type': 'application/json' }) }, body: b === undefined ? undefined : JSON.stringify(b) });
       return { status: res.status, json: await res.json().catch(() => null) };
     },
-    [method, path, body, restToken] as const,
+    [method, path, body, restToken, headers] as const,
   );
   collectUrls(`${method} ${path}`, out.json);
   return out;
@@ -263,6 +263,12 @@ describe('behind nginx with TLS (deploy/nginx/roomkit.conf)', () => {
     const hook = await waitFor(async () => receiver.accepted().find((h) => h.json.webhookType === 'hls-playable' || h.json.webhookType === 'hls-started') ?? null, 15_000);
     expect(hook, 'an hls webhook').toBeTruthy();
   }, 150_000);
+
+  it('a client forging X-Forwarded-Host/-Proto or Forwarded through nginx changes no URL (nginx overwrites them)', async () => {
+    const room = await rest('POST', '/v2/rooms', {}, { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http', forwarded: 'proto=http;host=evil.example' });
+    expect(room.status).toBe(200);
+    expect(room.json.links.get_room.startsWith(`${proxyUrl}/v2/rooms/`), room.json.links.get_room).toBe(true);
+  });
 
   it('every URL handed out (REST and webhook bodies) starts with https://<the proxy host>', async () => {
     for (const hook of receiver.accepted()) collectUrls(`webhook ${hook.json.webhookType}`, hook.json.data);
