@@ -6,19 +6,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { generateToken } from '../src/auth/AccessToken.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../src/config/defaults.js';
+import { ErrorCode } from '@roomkit/protocol';
 import { startTestServer, type TestConfigOverrides, type TestServer } from './helpers/testServer.js';
+import { connectWs, type WsTestClient } from './helpers/wsClient.js';
 
 const restToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join', 'allow_mod'], roles: ['crawler'] });
 const forged = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'rtc.example.com', 'x-forwarded-for': '203.0.113.9' };
 
 let server: TestServer | undefined;
 const sockets: WebSocket[] = [];
+const clients: WsTestClient[] = [];
+const joinToken = generateToken({ apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, permissions: ['allow_join'] });
 async function start(overrides: TestConfigOverrides): Promise<TestServer> {
   server = await startTestServer({ mediaWorkers: 0, ...overrides });
   return server;
 }
 afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
+  await Promise.all(clients.splice(0).map((c) => c.close()));
   await server?.stop();
   server = undefined;
 });
@@ -40,6 +45,14 @@ function tryOpen(url: string, headers: Record<string, string>): Promise<number> 
   });
 }
 
+/** Joins a made-up meeting id (which creates the room) as a client behind the proxy. */
+async function createByJoin(url: string, meetingId: string, forwardedFor: string): Promise<{ ok: boolean; code?: number }> {
+  const c = await connectWs(url, { 'x-forwarded-for': forwardedFor });
+  clients.push(c);
+  const res = await c.request({ t: 'join', token: joinToken, meetingId, mode: 'SIGNALLING_ONLY' });
+  return { ok: res.ok, code: res.error?.code };
+}
+
 describe('trustProxy off (default)', () => {
   it('forged X-Forwarded-* and Forwarded headers change no URL in a response', async () => {
     const { url } = await start({});
@@ -54,6 +67,12 @@ describe('trustProxy off (default)', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push(await tryOpen(url, { 'x-forwarded-for': `203.0.113.${i + 1}` }));
     expect(statuses).toEqual([101, 101, 429]);
+  });
+
+  it('roomsCreatedByJoinPerMinute: a second "client" that only forges X-Forwarded-For is the same address, refused', async () => {
+    const { url } = await start({ limits: { roomsCreatedByJoinPerMinute: 1 } });
+    expect(await createByJoin(url, 'made-up-a', '203.0.113.1')).toEqual({ ok: true, code: undefined });
+    expect(await createByJoin(url, 'made-up-b', '203.0.113.2')).toEqual({ ok: false, code: ErrorCode.RATE_LIMITED });
   });
 });
 
@@ -85,5 +104,12 @@ describe('trustProxy: ["127.0.0.1"] (the proxy on loopback)', () => {
     expect(one, 'one client behind the proxy, three sockets').toEqual([101, 101, 429]);
     // A client forging a leading entry is still counted by the entry the proxy appended.
     expect(await tryOpen(url, { 'x-forwarded-for': '192.0.2.1, 198.51.100.7' })).toBe(429);
+  });
+
+  it('roomsCreatedByJoinPerMinute counts each client behind the proxy on its own', async () => {
+    const { url } = await start({ trustProxy: ['127.0.0.1'], limits: { roomsCreatedByJoinPerMinute: 1 } });
+    expect(await createByJoin(url, 'made-up-a', '203.0.113.1')).toEqual({ ok: true, code: undefined });
+    expect(await createByJoin(url, 'made-up-b', '203.0.113.2')).toEqual({ ok: true, code: undefined });
+    expect(await createByJoin(url, 'made-up-c', '203.0.113.1')).toEqual({ ok: false, code: ErrorCode.RATE_LIMITED });
   });
 });
