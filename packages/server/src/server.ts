@@ -112,6 +112,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
   egress.setBaseUrl(httpUrl, config.publicUrl);
   // Webhooks are sent from jobs, outside any request: only publicUrl can say where clients are.
   // (Not the starting request's Host: the caller chooses it, and the operator's endpoint reads it.)
+  const loopback = config.bind === '127.0.0.1' || config.bind === '::1';
+  if ((config.trustProxy === true || typeof config.trustProxy === 'number') && !loopback) {
+    log.warn(`trustProxy ${String(config.trustProxy)} believes X-Forwarded-* from whoever connects, and the server listens on ${config.bind}: a client reaching it directly can choose its address and URLs. Bind to 127.0.0.1 or list the proxy's addresses instead`);
+  }
   if (config.trustProxy && !config.publicUrl) {
     log.warn(`trustProxy is set but publicUrl is not: URLs in webhook bodies (fileUrl, HLS URLs) will start with ${httpUrl}; set ROOMKIT_PUBLIC_URL to the proxy's origin`);
   }
