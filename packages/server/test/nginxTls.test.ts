@@ -193,6 +193,7 @@ describe('behind nginx with TLS (deploy/nginx/roomkit.conf)', () => {
     // Chromium fetched the file in ranges, answered 206 through nginx.
     const access = await readFile(join(nginx.dir, 'access.log'), 'utf8');
     const fileLines = access.split('\n').filter((l) => l.includes(`/v2/recordings/${started.json.id}/file`));
+    console.log('[nginx-tls] recording requests through nginx (status count):', JSON.stringify(fileLines.reduce<Record<string, number>>((n, l) => ({ ...n, [/" (\d{3}) /.exec(l)?.[1] ?? '?']: (n[/" (\d{3}) /.exec(l)?.[1] ?? '?'] ?? 0) + 1 }), {})));
     expect(fileLines.some((l) => / 206 /.test(l)), fileLines.join('\n')).toBe(true);
     const ranged = await pages.Bo!.evaluate(async (src) => {
       const res = await fetch(src, { headers: { range: 'bytes=100-199' } });
