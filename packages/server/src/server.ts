@@ -20,6 +20,7 @@ import { listenMetrics } from './http/metricsRoutes.js';
 import { defaults } from './config/defaults.js';
 import { ServerSockets } from './http/ServerSockets.js';
 import { UpgradeRouter } from './http/UpgradeRouter.js';
+import { trustFunction } from './net/proxyTrust.js';
 
 /** How long requests in flight may take to finish at shutdown before their sockets are destroyed. */
 const SHUTDOWN_SOCKET_GRACE_MS = 1000;
@@ -98,7 +99,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     metrics: scrape,
   });
   const sockets = new ServerSockets(app.server);
-  signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service);
+  signaling = new SignalingServer(rooms, { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, limits, egress.service, trustFunction(config.trustProxy));
   const upgrades = new UpgradeRouter(app.server);
   const signalingUpgrades = signaling;
   upgrades.add((req, socket, head) => signalingUpgrades.handleUpgrade(req, socket, head));
@@ -121,7 +122,16 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? 'localhost' : config.bind;
   const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  egress.setBaseUrl(httpUrl);
+  egress.setBaseUrl(httpUrl, config.publicUrl);
+  // Webhooks are sent from jobs, outside any request: only publicUrl can say where clients are.
+  // (Not the starting request's Host: the caller chooses it, and the operator's endpoint reads it.)
+  const loopback = config.bind === '127.0.0.1' || config.bind === '::1';
+  if ((config.trustProxy === true || typeof config.trustProxy === 'number') && !loopback) {
+    log.warn(`trustProxy ${String(config.trustProxy)} believes X-Forwarded-* from whoever connects, and the server listens on ${config.bind}: a client reaching it directly can choose its address and URLs. Bind to 127.0.0.1 or list the proxy's addresses instead`);
+  }
+  if (config.trustProxy && !config.publicUrl) {
+    log.warn(`trustProxy is set but publicUrl is not: URLs in webhook bodies (fileUrl, HLS URLs) will start with ${httpUrl}; set ROOMKIT_PUBLIC_URL to the proxy's origin`);
+  }
   if (config.devMode) {
     log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.${config.bind === '127.0.0.1' ? ' Listening on 127.0.0.1 only (dev mode default); set --bind / ROOMKIT_BIND to expose it.' : ''}`);
   }

@@ -90,6 +90,21 @@ describe('recording REST API', () => {
     const viaHeader = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${restToken}` } });
     expect(viaHeader.headers.get('content-type')).toBe('video/mp4');
     expect((await viaHeader.arrayBuffer()).byteLength).toBe(got.body.file.size);
+    expect(viaHeader.headers.get('accept-ranges')).toBe('bytes');
+    // A <video> seeking: a byte range, then revalidation by ETag; a range past the end is a 416.
+    const ranged = await fetch(`${server.url}${path}?token=${restToken}`, { headers: { range: 'bytes=1000-1999' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1999/${got.body.file.size}`);
+    expect((await ranged.arrayBuffer()).byteLength).toBe(1000);
+    const notModified = await fetch(`${server.url}${path}?token=${restToken}`, {
+      // fetch adds `cache-control: no-cache` (which forbids a 304) to a conditional request unless one is given.
+      headers: { 'if-none-match': viaHeader.headers.get('etag')!, 'cache-control': 'max-age=0' },
+    });
+    expect(notModified.status).toBe(304);
+    const beyond = await fetch(`${server.url}${path}?token=${restToken}`, { headers: { range: `bytes=${got.body.file.size + 10}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${got.body.file.size}`);
+    expect((await fetch(`${server.url}${path}`, { headers: { range: 'bytes=0-10' } })).status).toBe(401);
     const probe = await probeStream(`${server.url}${path}?token=${restToken}`);
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 480, height: 854 });
 

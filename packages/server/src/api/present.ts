@@ -3,9 +3,16 @@ import type { FastifyRequest } from 'fastify';
 import type { PageInfo, Paged, RoomResponse, SessionResponse } from '@roomkit/protocol';
 import type { PageRequest, PageResult, StoredRoom, StoredSession } from '../store/Store.js';
 
-/** Where this server is reached, as the client addressed it (for `links`). */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `scheme://host` the client addressed, through a trusted proxy's headers (http/createHttpApp.ts). */
+    publicOrigin?: string;
+  }
+}
+
+/** Where this server is reached, as the client addressed it (for `links`, `fileUrl`, HLS URLs). */
 export function baseUrl(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
+  return req.publicOrigin ?? `${req.protocol}://${req.host}`;
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());

@@ -1,7 +1,6 @@
 // REST API v2 recordings: start/end a room's composite recording, list, fetch, download, delete.
 import { requestOrigin } from './requestOrigin.js';
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endRecordingBodySchema, listRecordingsQuerySchema, restIdSchema, startRecordingBodySchema, type RecordingResponse } from '@roomkit/protocol';
 import { z } from 'zod';
@@ -10,6 +9,7 @@ import type { EgressService } from '../egress/EgressService.js';
 import type { ParticipantRecordings } from '../egress/participant/ParticipantRecordings.js';
 import { participantRecordingsRoutes, stopIndividual } from './participantRecordingsRoutes.js';
 import { notFound } from './errors.js';
+import { sendFile } from './sendFile.js';
 import { bodyRoom, operatorOnly, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
 import type { RestApp } from './parse.js';
 import { baseUrl, paged } from './present.js';
@@ -98,15 +98,15 @@ export function recordingsRoutes(app: RestApp, { store, auth }: RestApiDeps, dep
   app.get('/v2/recordings/:id/file', { schema: { params: idParams }, config: { access: roomModerator(recordingRoom) } }, async (req, reply) => {
     const { id } = req.params;
     const r = await findRecording(id);
-    const path = join(deps.dataDir, r.filePath);
-    const info = await stat(path).catch(() => null);
-    if (!info) throw notFound('ERROR_INVALID_PARAMETER', `id: recording "${id}" has no file`);
     const audio = fileTypeOf(r.filePath) === 'audio/mp4';
-    return reply
-      .type(audio ? 'audio/mp4' : 'video/mp4')
-      .header('content-length', info.size)
-      .header('content-disposition', `attachment; filename="${r.id}.${audio ? 'm4a' : 'mp4'}"`)
-      .send(createReadStream(path));
+    // Range (a <video> seeking), ETag → 304; a finished recording never changes, one still being
+    // written does (revalidated).
+    return sendFile(req, reply, join(deps.dataDir, r.filePath), {
+      contentType: audio ? 'audio/mp4' : 'video/mp4',
+      cacheControl: r.status === 'completed' ? 'private, max-age=86400' : 'private, no-cache',
+      contentDisposition: `attachment; filename="${r.id}.${audio ? 'm4a' : 'mp4'}"`,
+      notFoundMessage: `id: recording "${id}" has no file`,
+    });
   });
 
   if (deps.participants) participantRecordingsRoutes(app, { recordingRoom, findRoom, findRecording, recordings: deps.recordings, participants: deps.participants, dataDir: deps.dataDir, origin: (req) => requestOrigin(req, auth) });

@@ -92,6 +92,28 @@ describe('loadConfig', () => {
     expect(() => load([], { ROOMKIT_METRICS_TOKEN: 'short' })).toThrow(/metricsToken.*16/);
   });
 
+  it('reads ROOMKIT_TRUST_PROXY as true/false, a hop count or a comma list; off unless set; bad values named', () => {
+    expect(load([]).trustProxy).toBeUndefined();
+    expect(load([], { ROOMKIT_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(load([], { ROOMKIT_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(load([], { ROOMKIT_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(load([], { ROOMKIT_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback']);
+    expect(load(['--trust-proxy', '::1'], {}).trustProxy).toEqual(['::1']);
+    for (const bad of ['yes', '0', '10.0.0.0/99', 'proxy.example.com', '999']) {
+      expect(() => load([], { ROOMKIT_TRUST_PROXY: bad }), bad).toThrow(/trustProxy from env ROOMKIT_TRUST_PROXY: .* must be true, false, a number of proxy hops/);
+    }
+    const file = writeConfig('trust.json', '{ "trustProxy": ["192.168.0.0/16"], "publicUrl": "https://rtc.example.com" }');
+    expect(load(['--config', file])).toMatchObject({ trustProxy: ['192.168.0.0/16'], publicUrl: 'https://rtc.example.com' });
+    expect(() => load(['--config', writeConfig('trust-bad.json', '{ "trustProxy": "true" }')])).toThrow(/trustProxy/);
+  });
+
+  it('reads ROOMKIT_PUBLIC_URL as an origin, refusing a path, a trailing slash or another scheme', () => {
+    expect(load([], { ROOMKIT_PUBLIC_URL: 'https://rtc.example.com:8443' }).publicUrl).toBe('https://rtc.example.com:8443');
+    for (const bad of ['https://rtc.example.com/', 'https://rtc.example.com/roomkit', 'ftp://rtc.example.com', 'rtc.example.com']) {
+      expect(() => load([], { ROOMKIT_PUBLIC_URL: bad }), bad).toThrow(/publicUrl from env ROOMKIT_PUBLIC_URL: .* must be an origin like https:\/\/rtc.example.com/);
+    }
+  });
+
   it('ignores environment variables outside the ROOMKIT_ namespace', () => {
     expect(load([], { PATH: '/bin', HOME: '/root' }).port).toBe(7880);
   });

@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -35,6 +35,8 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'metricsPort', env: 'ROOMKIT_METRICS_PORT', flag: 'metrics-port', numeric: true },
   { key: 'metricsBind', env: 'ROOMKIT_METRICS_BIND', flag: 'metrics-bind', numeric: false },
   { key: 'metricsToken', env: 'ROOMKIT_METRICS_TOKEN', flag: 'metrics-token', numeric: false },
+  { key: 'trustProxy', env: 'ROOMKIT_TRUST_PROXY', flag: 'trust-proxy', numeric: false },
+  { key: 'publicUrl', env: 'ROOMKIT_PUBLIC_URL', flag: 'public-url', numeric: false },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
@@ -187,6 +189,8 @@ function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: s
   if (key === 'corsOrigins' && raw.trim() !== '*') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   // CIDR ranges / URLs separated by commas.
   if (key === 'outboundAllowCidrs' || key === 'turnServers') value = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  // true / false, a hop count, or addresses and CIDR ranges separated by commas.
+  if (key === 'trustProxy') value = raw === 'true' ? true : raw === 'false' ? false : /^[0-9]+$/.test(raw) ? Number(raw) : raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   if (numeric) {
     if (!/^[0-9]+$/.test(raw)) {
       throw new ConfigError(`${key} from ${source}: "${raw}" is not a whole number`, { key, source });

@@ -1,6 +1,7 @@
 // The one schema of the server configuration: what each key may hold, and the resolved Config type.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import proxyAddr from '@fastify/proxy-addr';
 import { parseCidr } from '../webhooks/OutboundPolicy.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -53,6 +54,28 @@ export const corsOriginsSchema = z.union([z.literal('*'), z.array(origin, { inva
   errorMap: (issue, ctx) => (issue.code === 'invalid_union' ? { message: 'must be "*" or an array of origins like ["https://app.example.com"]' } : { message: ctx.defaultError }),
 });
 export type CorsOrigins = z.infer<typeof corsOriginsSchema>;
+
+const TRUST_PROXY_MESSAGE = 'must be true, false, a number of proxy hops (1 to 16), or a list of proxy addresses/CIDRs like ["127.0.0.1", "10.0.0.0/8"] (or loopback, linklocal, uniquelocal)';
+/** Whose X-Forwarded-* / Forwarded headers are believed (src/net/proxyTrust.ts). */
+export const trustProxySchema = z.union(
+  [
+    z.boolean(),
+    z.number().int(TRUST_PROXY_MESSAGE).min(1, TRUST_PROXY_MESSAGE).max(16, TRUST_PROXY_MESSAGE),
+    z
+      .array(z.string().min(1, TRUST_PROXY_MESSAGE))
+      .min(1, TRUST_PROXY_MESSAGE)
+      .max(64, TRUST_PROXY_MESSAGE)
+      .refine((list) => {
+        try {
+          proxyAddr.compile(list);
+          return true;
+        } catch {
+          return false;
+        }
+      }, TRUST_PROXY_MESSAGE),
+  ],
+  { errorMap: () => ({ message: TRUST_PROXY_MESSAGE }) },
+);
 
 export const limitsSchema = z
   .object({
@@ -164,6 +187,26 @@ export const configSchema = z
      * auth is a token header and never a cookie; a list restricts it; [] = same-origin only.
      */
     corsOrigins: corsOriginsSchema,
+    /**
+     * Behind a reverse proxy: whose X-Forwarded-Proto/-Host/-For (or Forwarded) headers to believe,
+     * for the URLs handed out and the client address per-address limits count. Off by default.
+     */
+    trustProxy: trustProxySchema.optional(),
+    /**
+     * The origin clients reach this server at (`https://rtc.example.com`), for URLs made outside a
+     * request: `fileUrl` and HLS URLs in webhook bodies. Absent: the address the server listens on.
+     */
+    publicUrl: z
+      .string({ invalid_type_error: 'must be a string' })
+      .refine((s) => {
+        try {
+          const url = new URL(s);
+          return ['http:', 'https:'].includes(url.protocol) && url.origin === s;
+        } catch {
+          return false;
+        }
+      }, 'must be an origin like https://rtc.example.com (scheme, host and port; no path or trailing slash)')
+      .optional(),
     limits: limitsSchema,
     /**
      * CIDR ranges participants may point webhooks and RTMP destinations at although they are

@@ -48,8 +48,11 @@ export interface Egress {
   observer: SessionObserver;
   /** Late binding: rooms are created after the observer is handed to them. */
   attachRooms(rooms: RoomManager): void;
-  /** Once the server listens: the URL the compositor loads pages from. */
-  setBaseUrl(url: string): void;
+  /**
+   * Once the server listens: the URL the compositor loads pages from, and the public one
+   * (config `publicUrl`, else that same URL) webhook bodies' `fileUrl` and HLS URLs start with.
+   */
+  setBaseUrl(url: string, publicUrl?: string): void;
   baseUrl(): string;
   routes(app: FastifyInstance): void;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
@@ -120,8 +123,8 @@ export function createEgress(
       participantLeft: (session, participant) => participantRecordings.onParticipantLeft(session, participant.id),
     },
     attachRooms: (r) => void (rooms = r),
-    setBaseUrl: (url) => {
-      base = url;
+    setBaseUrl: (url, publicUrl) => {
+      base = publicUrl ?? url;
       manager.setBaseUrl(url.replace('//0.0.0.0', '//127.0.0.1').replace('//localhost', '//127.0.0.1'));
     },
     baseUrl: () => base,

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorCode, idSchema } from '@roomkit/protocol';
 import { generateToken } from '../auth/AccessToken.js';
 import type { Config } from '../config/schema.js';
@@ -18,6 +18,7 @@ import { sdkRoutes } from './sdkRoutes.js';
 import { registerOpenApi } from './openapi.js';
 
 const serverVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import { publicOrigin, trustFunction } from '../net/proxyTrust.js';
 
 const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = {
@@ -53,8 +54,11 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   const corsOrigins = config.corsOrigins ?? '*';
   const limits = { ...defaults.limits, ...config.limits };
   const requestTimeoutMs = limits.httpRequestTimeoutSeconds * 1000;
+  const trust = trustFunction(config.trustProxy);
   const app = Fastify({
     logger: false,
+    // req.ip / req.ips / req.protocol / req.host follow the same trust as publicOrigin below.
+    trustProxy: trust,
     bodyLimit: 64 * 1024,
     // A client that trickles its request (slowloris, a body that never ends) loses its socket:
     // the whole request within requestTimeout, its headers within headersTimeout, and no socket
@@ -82,6 +86,11 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   app.addHook('preSerialization', async (_req, reply, payload) => {
     if (reply.statusCode >= 400) countError('http', (payload as { error?: { code?: unknown } } | null)?.error?.code);
     return payload;
+  });
+  app.decorateRequest('publicOrigin', {
+    getter(this: FastifyRequest) {
+      return publicOrigin(this.raw, trust);
+    },
   });
   // First, so its hook runs before the REST API's token check: a refused call still reaches the
   // page as a readable 401.

@@ -38,7 +38,8 @@ describe('hlsRoutes', () => {
     const playlist = await app.inject(`/hls/room-1/${ID}/live.m3u8`);
     expect(playlist.statusCode).toBe(200);
     expect(playlist.headers['content-type']).toBe('application/vnd.apple.mpegurl');
-    expect(playlist.headers['cache-control']).toBe('no-cache, no-store');
+    expect(playlist.headers['cache-control']).toBe('no-cache');
+    expect(playlist.headers.etag).toBeTruthy();
     expect(playlist.headers['access-control-allow-origin']).toBe('*');
     const master = await app.inject(`/hls/room-1/${ID}/livestream.m3u8`);
     expect(master.headers['content-type']).toBe('application/vnd.apple.mpegurl');
@@ -48,6 +49,48 @@ describe('hlsRoutes', () => {
     expect(segment.headers['content-type']).toBe('video/mp2t');
     expect(segment.headers['cache-control']).toMatch(/immutable/);
     expect(segment.rawPayload.length).toBe(188);
+    expect(segment.headers['accept-ranges']).toBe('bytes');
+  });
+
+  it('answers a Range with 206 and those bytes, an unsatisfiable one with 416 and the real length', async () => {
+    const url = `/hls/room-1/${ID}/seg_00000.ts`;
+    const part = await app.inject({ url, headers: { range: 'bytes=100-149' } });
+    expect(part.statusCode).toBe(206);
+    expect(part.headers['content-range']).toBe('bytes 100-149/188');
+    expect(part.rawPayload.length).toBe(50);
+    expect(part.headers['content-type']).toBe('video/mp2t');
+    const tail = await app.inject({ url, headers: { range: 'bytes=-8' } });
+    expect(tail.statusCode).toBe(206);
+    expect(tail.headers['content-range']).toBe('bytes 180-187/188');
+    const beyond = await app.inject({ url, headers: { range: 'bytes=500-600' } });
+    expect(beyond.statusCode).toBe(416);
+    expect(beyond.headers['content-range']).toBe('bytes */188');
+    expect(beyond.json().statusCode).toBe(416);
+    // Not a byte range at all: ignored, the whole file (RFC 9110).
+    const junk = await app.inject({ url, headers: { range: 'lines=1-2' } });
+    expect(junk.statusCode).toBe(200);
+    expect(junk.rawPayload.length).toBe(188);
+  });
+
+  it('answers If-None-Match with its ETag by 304 without a body, and a changed playlist by 200', async () => {
+    const url = `/hls/room-1/${ID}/index.m3u8`;
+    const first = await app.inject(url);
+    const etag = first.headers.etag as string;
+    const again = await app.inject({ url, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+    await writeFile(join(dataDir, 'hls', 'room-1', ID, 'index.m3u8'), '#EXTM3U\n#EXT-X-VERSION:3\n');
+    const changed = await app.inject({ url, headers: { 'if-none-match': etag } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.body).toContain('EXT-X-VERSION');
+    expect(changed.headers.etag).not.toBe(etag);
+  });
+
+  it('answers HEAD with the length and no body', async () => {
+    const res = await app.inject({ method: 'HEAD', url: `/hls/room-1/${ID}/seg_00000.ts` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-length']).toBe('188');
+    expect(res.rawPayload.length).toBe(0);
   });
 
   it.each([

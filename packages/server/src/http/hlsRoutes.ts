@@ -2,14 +2,14 @@
 // the audience's viewer page (`/hls/<roomId>`, hls.js), the room's current stream for that page
 // (`/hls/<roomId>/state`) and hls.js itself (`/vendor/hls.min.js`). Public like a broadcast: no
 // token; only names matching the segment/playlist pattern are ever opened, under the HLS dir.
-import { createReadStream, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, idSchema, type EgressStateInfo } from '@roomkit/protocol';
 import { HLS_FILE_PATTERN, hlsDirOf } from '../egress/hls/HlsOutput.js';
+import { IMMUTABLE, NO_CACHE, sendFile } from '../api/sendFile.js';
 
 export interface HlsRoutesDeps {
   dataDir: string;
@@ -64,15 +64,13 @@ export function hlsRoutes(app: FastifyInstance, deps: HlsRoutesDeps): void {
       return reply.code(404).send(notFound(`no HLS file ${req.url.split('?')[0]}`));
     }
     const path = join(hlsDirOf(deps.dataDir, roomId, id), file);
-    const st = await stat(path).catch(() => null);
-    if (!st?.isFile()) return reply.code(404).send(notFound(`no HLS file ${req.url.split('?')[0]}`));
-    const playlist = file.endsWith('.m3u8');
-    // Playlists change every segment; segments and captures never change once they exist.
-    reply
-      .type(contentType(file))
-      .header('access-control-allow-origin', '*')
-      .header('cache-control', playlist ? 'no-cache, no-store' : 'public, max-age=3600, immutable')
-      .header('content-length', st.size);
-    return reply.send(createReadStream(path));
+    // Playlists change every segment (revalidated: ETag → 304 while unchanged); segments and
+    // captures never change once they exist; the stream's recording may still be growing.
+    reply.header('access-control-allow-origin', '*');
+    return sendFile(req, reply, path, {
+      contentType: contentType(file),
+      cacheControl: file.endsWith('.ts') || file.endsWith('.jpg') ? IMMUTABLE : NO_CACHE,
+      notFoundMessage: `no HLS file ${req.url.split('?')[0]}`,
+    });
   });
 }

@@ -11,6 +11,7 @@ import type { EgressControl } from '../egress/types.js';
 import { SignalingConnection, type SignalingLimits } from './SignalingConnection.js';
 import { refuseUpgrade } from './refuseUpgrade.js';
 import { UnjoinedSockets, addressKey } from './UnjoinedSockets.js';
+import { clientAddress, type TrustFn } from '../net/proxyTrust.js';
 
 /**
  * WebSocket pings this often; a socket that has not answered the previous one is terminated, so a
@@ -40,6 +41,8 @@ export class SignalingServer {
     private readonly auth: TokenContext,
     private readonly limits: SignalingServerLimits,
     private readonly egress?: EgressControl,
+    /** Config `trustProxy`: whose X-Forwarded-For names the client per-address limits count. */
+    private readonly trustProxy: TrustFn = () => false,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(HARD_FRAME_LIMIT_BYTES, limits.maxMessageBytes * 2) });
     this.unjoined = new UnjoinedSockets({ perAddress: limits.unjoinedSocketsPerAddress, total: limits.unjoinedSockets });
@@ -62,7 +65,7 @@ export class SignalingServer {
     if (path !== SIGNALING_PATH) return false;
     // A stranger needs no token to hold a socket open: those not joined yet are capped, and each
     // must join within joinTimeoutSeconds.
-    const key = addressKey(req.socket.remoteAddress);
+    const key = addressKey(clientAddress(req, this.trustProxy));
     const admission = this.unjoined.admit(key);
     if (admission !== 'ok') {
       const [status, reason, message] =

@@ -1,6 +1,6 @@
-// Starts Debian's nginx with the RTMP module as the test's own child process on 127.0.0.1: a
-// generated config in a temp dir (`daemon off; master_process off;`), an `application live`
-// that accepts any stream key, and a stop() that always kills it and removes the dir.
+// Starts Debian's nginx as the test's own child process on 127.0.0.1 (runNginx: a generated config
+// in a temp dir, `daemon off; master_process off;`, a stop() that always kills it and removes the
+// dir); startNginxRtmp: with the RTMP module and an `application live` that accepts any key.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -50,32 +50,22 @@ export function nginxRtmpAvailable(): boolean {
   return existsSync(NGINX_BIN) && existsSync(RTMP_MODULE);
 }
 
-export async function startNginxRtmp(): Promise<NginxRtmp> {
-  if (!nginxRtmpAvailable()) {
-    throw new Error(`nginx with the RTMP module is missing (${NGINX_BIN}, ${RTMP_MODULE}): apt-get install -y nginx libnginx-mod-rtmp`);
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'roomkit-nginx-rtmp-'));
-  const port = await freePort();
-  const config = `
-load_module ${RTMP_MODULE};
-daemon off;
-master_process off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log info;
-events { worker_connections 64; }
-rtmp {
-  server {
-    listen 127.0.0.1:${port};
-    chunk_size 4096;
-    application live {
-      live on;
-      record off;
-    }
-  }
+export interface RunningNginx {
+  pid: number | undefined;
+  /** The temp dir (config, logs, pid, temp files), removed by stop(). */
+  dir: string;
+  /** nginx's error log so far (for failure messages). */
+  errorLog(): Promise<string>;
+  stop(): Promise<void>;
 }
-`;
-  await writeFile(join(dir, 'nginx.conf'), config);
+
+/**
+ * Runs Debian's nginx as the test's own child process on a config made for the temp dir it gets
+ * (`daemon off; master_process off;`, pid and logs inside it), until it accepts on `port`
+ * (127.0.0.1). stop() always kills it and removes the dir.
+ */
+export async function runNginx(label: string, makeConfig: (dir: string) => string | Promise<string>, port: number): Promise<RunningNginx> {
+  const dir = await mkdtemp(join(tmpdir(), `roomkit-nginx-${label}-`));
   // -p sets the prefix so nginx's compiled-in paths (logs, temp) resolve inside the temp dir; -e
   // sends the startup error log there too instead of /var/log/nginx.
   let child: ChildProcess | undefined;
@@ -93,6 +83,7 @@ rtmp {
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
+    await writeFile(join(dir, 'nginx.conf'), await makeConfig(dir));
     child = spawn(NGINX_BIN, ['-p', `${dir}/`, '-e', `${dir}/error.log`, '-c', join(dir, 'nginx.conf')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -111,13 +102,40 @@ rtmp {
     await stop();
     throw err;
   }
+  return { pid: child.pid, dir, errorLog: () => readFile(join(dir, 'error.log'), 'utf8').catch(() => ''), stop };
+}
+
+export async function startNginxRtmp(): Promise<NginxRtmp> {
+  if (!nginxRtmpAvailable()) {
+    throw new Error(`nginx with the RTMP module is missing (${NGINX_BIN}, ${RTMP_MODULE}): apt-get install -y nginx libnginx-mod-rtmp`);
+  }
+  const port = await freePort();
+  const nginx = await runNginx('rtmp', (dir) => `
+load_module ${RTMP_MODULE};
+daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log info;
+events { worker_connections 64; }
+rtmp {
+  server {
+    listen 127.0.0.1:${port};
+    chunk_size 4096;
+    application live {
+      live on;
+      record off;
+    }
+  }
+}
+`, port);
   const url = `rtmp://127.0.0.1:${port}/live`;
   return {
     port,
     url,
     playUrl: (key) => `${url}/${key}`,
-    pid: child.pid,
-    errorLog: () => readFile(join(dir, 'error.log'), 'utf8').catch(() => ''),
-    stop,
+    pid: nginx.pid,
+    errorLog: nginx.errorLog,
+    stop: nginx.stop,
   };
 }

@@ -12,8 +12,9 @@ export interface WsTestClient {
 
 let nextRid = 1;
 
-export async function connectWs(httpUrl: string): Promise<WsTestClient> {
-  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/rtc`);
+/** `headers`: sent with the upgrade (e.g. a proxy's X-Forwarded-For). */
+export async function connectWs(httpUrl: string, headers?: Record<string, string>): Promise<WsTestClient> {
+  const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/rtc`, headers ? { headers } : undefined);
   const messages: any[] = [];
   const waiters: Array<{ predicate: (m: any) => boolean; resolve: (m: any) => void }> = [];
   ws.on('message', (data) => {
