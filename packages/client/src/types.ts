@@ -39,21 +39,6 @@ export interface MeetingOptions {
   token?: string;
 }
 
-export interface MeetingError {
-  code: number;
-  message: string;
-}
-
-export interface LeaveInfo {
-  /** A Constants.leaveReason code. */
-  reason: number;
-  message: string;
-}
-
-export type PinType = 'SHARE_AND_CAM' | 'CAM' | 'SHARE';
-export interface PinState {
-  cam: boolean;
-  share: boolean;
-}
+export type { LeaveInfo, MeetingError, PinState, PinType } from '@roomkit/client-core';
 
 export type { DeviceInfo } from './DeviceInfo.js';

@@ -4,6 +4,7 @@
 import { ErrorCode, RoomkitError } from './protocolRuntime.js';
 import { SignalingClient, type SignalingHandlers } from './SignalingClient.js';
 import type { Logger } from './Logger.js';
+import type { SocketFactory } from './platform.js';
 
 /** Delays between attempts; the last one repeats. */
 const BACKOFF_MS = [0, 500, 1000, 2000, 3000];
@@ -12,6 +13,7 @@ const ATTEMPT_TIMEOUT_MS = 3_000;
 
 export interface ReconnectorHost {
   readonly log: Logger;
+  readonly createSocket: SocketFactory;
   url(): string;
   handlers(): SignalingHandlers;
   /** The dropped client (its last event `seq` and its pending event chain carry over). */
@@ -57,7 +59,7 @@ export class Reconnector {
       await sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!);
       if (!this.host.stillWanted()) return;
       const previous = this.host.current();
-      const client = new SignalingClient(this.host.url(), this.host.handlers(), this.host.log, previous ?? undefined);
+      const client = new SignalingClient(this.host.url(), this.host.handlers(), this.host.log, this.host.createSocket, previous ?? undefined);
       let connected = false;
       try {
         await withTimeout(client.connect(), ATTEMPT_TIMEOUT_MS);
