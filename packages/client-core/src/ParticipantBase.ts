@@ -4,6 +4,10 @@
 // media (tracks and renderers in the browser, RTP receivers in Node).
 import type { Mode, Quality, StreamKind } from '@roomkit/protocol';
 import { EventEmitter, type EventMap } from './EventEmitter.js';
+import type { ModerationAction } from './Moderation.js';
+import { RoomkitError } from './protocolRuntime.js';
+
+export type PinType = 'SHARE_AND_CAM' | 'CAM' | 'SHARE';
 
 export interface PinState {
   cam: boolean;
@@ -33,6 +37,14 @@ const FLAG_OF: Record<StreamKind, 'micOn' | 'webcamOn' | 'screenShareOn' | 'scre
 
 type Emit = (event: string, ...args: unknown[]) => void;
 
+/** What a participant asks of its meeting (MeetingCore implements these). */
+export interface ParticipantCoreHost<P> {
+  requestQuality(participant: P, quality: Quality): Promise<void>;
+  /** pin()/unpin(): meeting-wide through the server once joined, local before. */
+  setPin(participant: P, type: PinType, pinned: boolean): void;
+  moderate(participant: P, action: ModerationAction): Promise<void>;
+}
+
 export class ParticipantBase<S extends StreamLike, Events extends EventMap & ParticipantBaseEvents<S>> extends EventEmitter<Events> {
   readonly streams = new Map<string, S>();
   micOn = false;
@@ -50,7 +62,8 @@ export class ParticipantBase<S extends StreamLike, Events extends EventMap & Par
     readonly local: boolean,
     public mode: Mode,
     public metaData: Record<string, unknown> | null,
-    private readonly requestQuality: (participant: ParticipantBase<S, Events>, quality: Quality) => Promise<void>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    private readonly coreHost: ParticipantCoreHost<any>,
   ) {
     super();
   }
@@ -61,7 +74,7 @@ export class ParticipantBase<S extends StreamLike, Events extends EventMap & Par
    */
   async setQuality(quality: Quality): Promise<void> {
     if (this.local) return;
-    await this.requestQuality(this, quality);
+    await this.coreHost.requestQuality(this, quality);
     this.quality = quality;
   }
 
@@ -73,6 +86,31 @@ export class ParticipantBase<S extends StreamLike, Events extends EventMap & Par
     const prevQuality = this.receivedQuality ?? this.quality;
     this.receivedQuality = quality;
     if (prevQuality !== quality) this.emitBase('video-quality-changed', { currentQuality: quality, prevQuality });
+  }
+
+  pin(type: PinType = 'SHARE_AND_CAM'): void {
+    this.coreHost.setPin(this, type, true);
+  }
+
+  unpin(type: PinType = 'SHARE_AND_CAM'): void {
+    this.coreHost.setPin(this, type, false);
+  }
+
+  // Moderation of a remote participant (needs allow_mod).
+  remove(): Promise<void> {
+    return this.moderation('remove');
+  }
+  enableMic(): Promise<void> {
+    return this.moderation('enableMic');
+  }
+  disableMic(): Promise<void> {
+    return this.moderation('disableMic');
+  }
+  enableWebcam(): Promise<void> {
+    return this.moderation('enableWebcam');
+  }
+  disableWebcam(): Promise<void> {
+    return this.moderation('disableWebcam');
   }
 
   /** The stream of `kind` this participant currently has, if any. */
@@ -115,6 +153,15 @@ export class ParticipantBase<S extends StreamLike, Events extends EventMap & Par
     if (state.cam === this.pinState.cam && state.share === this.pinState.share) return false;
     this.pinState = { cam: state.cam, share: state.share };
     return true;
+  }
+
+  private moderation(action: ModerationAction): Promise<void> {
+    if (this.local) {
+      return Promise.reject(
+        new RoomkitError('ERROR_INVALID_PARAMETER', `participant.${action}() is for remote participants; use the meeting's methods for yourself`),
+      );
+    }
+    return this.coreHost.moderate(this, action);
   }
 
   /** The base events, whose argument types a subclass's map only repeats. */

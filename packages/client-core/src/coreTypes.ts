@@ -4,6 +4,7 @@ import type { Mode, ParticipantInfo, ServerEvent, StreamInfo } from '@roomkit/pr
 import type { HlsState, LivestreamState, MeetingState, RecordingState } from '@roomkit/protocol/sdkConstants';
 import type { Logger } from './Logger.js';
 import type { ParticipantBase, PinState } from './ParticipantBase.js';
+export type { PinType } from './ParticipantBase.js';
 import type { MeetingPlatform } from './platform.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,7 +22,6 @@ export interface MeetingError {
   message: string;
 }
 
-export type PinType = 'SHARE_AND_CAM' | 'CAM' | 'SHARE';
 export type EntryDecision = 'allowed' | 'denied';
 
 /**

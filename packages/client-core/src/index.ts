@@ -15,7 +15,7 @@ export type {
   PinType,
 } from './coreTypes.js';
 export { ParticipantBase } from './ParticipantBase.js';
-export type { ParticipantBaseEvents, PinState, StreamLike } from './ParticipantBase.js';
+export type { ParticipantBaseEvents, ParticipantCoreHost, PinState, StreamLike } from './ParticipantBase.js';
 export { EventEmitter } from './EventEmitter.js';
 export type { EventMap, Listener } from './EventEmitter.js';
 export { Logger, isLogLevel, sdkLogLevel, setSdkLogLevel } from './Logger.js';

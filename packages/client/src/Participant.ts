@@ -2,14 +2,13 @@
 // Meeting drives it through the `_`-prefixed internal methods, which emit the matching events.
 import type { Mode, Quality, StreamKind } from '@roomkit/protocol';
 import { ParticipantBase } from '@roomkit/client-core';
-import type { ModerationAction } from '@roomkit/client-core';
+import type { ModerationAction, ParticipantCoreHost } from '@roomkit/client-core';
 import { RoomkitError } from './protocolRuntime.js';
 import { qualityForViewport } from './AdaptiveSubscription.js';
 import type { RenderAudioOptions } from './MediaRenderers.js';
 import type { StreamStats } from './stats.js';
 import type { PauseReason, Stream } from './Stream.js';
 import type { RenderVideoOptions } from './VideoRenderer.js';
-import type { PinType } from './types.js';
 import { captureFrame } from './captureFrame.js';
 
 export type ParticipantEvents = {
@@ -24,12 +23,8 @@ export type ParticipantEvents = {
 };
 
 /** What a Participant needs from its Meeting; implemented by Meeting. */
-export interface ParticipantHost {
-  requestQuality(participant: Participant, quality: Quality): Promise<void>;
-  /** pin()/unpin(): meeting-wide through the server once joined, local before. */
-  setPin(participant: Participant, type: PinType, pinned: boolean): void;
+export interface ParticipantHost extends ParticipantCoreHost<Participant> {
   streamStats(participant: Participant, kind: StreamKind): Promise<StreamStats[]>;
-  moderate(participant: Participant, action: ModerationAction): Promise<void>;
   renderVideo(participant: Participant, options: RenderVideoOptions): HTMLElement;
   renderAudio(participant: Participant, options: RenderAudioOptions): HTMLAudioElement;
   /** consume*Streams() / stopConsuming*Streams(). */
@@ -54,7 +49,7 @@ export class Participant extends ParticipantBase<Stream, ParticipantEvents> {
     metaData: Record<string, unknown> | null,
     private readonly host: ParticipantHost,
   ) {
-    super(id, displayName, local, mode, metaData, (p, quality) => host.requestQuality(p as Participant, quality));
+    super(id, displayName, local, mode, metaData, host);
   }
 
   /** Receive the camera layer that fits a view of this size (CSS pixels): setQuality() for you. */
@@ -82,14 +77,6 @@ export class Participant extends ParticipantBase<Stream, ParticipantEvents> {
   /** @internal A remote stream was paused or resumed (by the app or by adaptive subscription). */
   _streamPaused(stream: Stream, reason: PauseReason): void {
     this.safeEmit(stream.paused ? 'stream-paused' : 'stream-resumed', { kind: stream.kind, reason });
-  }
-
-  pin(type: PinType = 'SHARE_AND_CAM'): void {
-    this.setPin(type, true);
-  }
-
-  unpin(type: PinType = 'SHARE_AND_CAM'): void {
-    this.setPin(type, false);
   }
 
   getVideoStats(): Promise<StreamStats[]> {
@@ -130,23 +117,6 @@ export class Participant extends ParticipantBase<Stream, ParticipantEvents> {
     return captureFrame(stream.track, options ?? {});
   }
 
-  // Moderation of other participants is not in the signaling protocol yet.
-  remove(): Promise<void> {
-    return this.moderation('remove');
-  }
-  enableMic(): Promise<void> {
-    return this.moderation('enableMic');
-  }
-  disableMic(): Promise<void> {
-    return this.moderation('disableMic');
-  }
-  enableWebcam(): Promise<void> {
-    return this.moderation('enableWebcam');
-  }
-  disableWebcam(): Promise<void> {
-    return this.moderation('disableWebcam');
-  }
-
   /**
    * With `autoConsume: false`: start receiving this participant's mic (camera) stream, now and
    * whenever it is published again (`stream-enabled` follows); stopConsuming*() undoes it
@@ -185,18 +155,5 @@ export class Participant extends ParticipantBase<Stream, ParticipantEvents> {
   /** @internal Re-announces a stream whose track was swapped (changeMic/changeWebcam). */
   _streamTrackChanged(stream: Stream): void {
     if (this.streams.get(stream.id) === stream) this.safeEmit('stream-enabled', stream);
-  }
-
-  private setPin(type: PinType, value: boolean): void {
-    this.host.setPin(this, type, value);
-  }
-
-  private moderation(action: ModerationAction): Promise<void> {
-    if (this.local) {
-      return Promise.reject(
-        new RoomkitError('ERROR_INVALID_PARAMETER', `participant.${action}() is for remote participants; use the meeting's methods for yourself`),
-      );
-    }
-    return this.host.moderate(this, action);
   }
 }

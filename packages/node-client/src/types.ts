@@ -2,6 +2,7 @@
 import type { Mode, Quality, StreamKind } from '@roomkit/protocol';
 import type { SyntheticMedia, SyntheticMediaOptions } from './media/SyntheticMedia.js';
 import type { Participant } from './Participant.js';
+import type { CoreMeetingEvents } from '@roomkit/client-core';
 
 export type { Mode, Quality, StreamKind };
 
@@ -28,32 +29,10 @@ export interface MeetingOptions {
   debugMode?: boolean;
 }
 
-export interface LeaveInfo {
-  reason: number;
-  message: string;
-}
+export type { LeaveInfo, MeetingError, PinState, PinType } from '@roomkit/client-core';
 
-export interface MeetingError {
-  code: number;
-  message: string;
-}
-
-export type MeetingEvents = {
-  'meeting-joined': [];
-  'meeting-left': [info: LeaveInfo];
-  'meeting-state-changed': [info: { state: 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'FAILED' }];
-  'participant-joined': [participant: Participant];
-  'participant-left': [participant: Participant, info: LeaveInfo];
-  'speaker-changed': [participantId: string | null];
-  'presenter-changed': [participantId: string | null];
-  'participant-mode-changed': [info: { participantId: string; mode: Mode }];
-  'recording-state-changed': [info: { status: string }];
-  'livestream-state-changed': [info: { status: string }];
-  'hls-state-changed': [info: { status: string; playbackHlsUrl?: string; livestreamUrl?: string }];
-  /** Another participant's `send()`: text as a string, bytes as a Uint8Array. */
-  data: [info: { from: string; timestamp: number; payload: string | Uint8Array; reliability: 'RELIABLE' | 'UNRELIABLE' }];
-  error: [error: MeetingError];
-};
+/** The core's events, named and shaped as the browser SDK's (lobby, moderator requests and pins included). */
+export type MeetingEvents = CoreMeetingEvents<Participant>;
 
 export type { Quality as VideoQuality };
 export type KindToPublish = Extract<StreamKind, 'audio' | 'video'>;
