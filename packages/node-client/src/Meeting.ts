@@ -68,16 +68,20 @@ export class Meeting extends MeetingCore<Participant, MeetingEvents> {
     this.subscriber = this.newSubscriber();
     this.platformMedia = {
       participantAdded: (p, streams) => {
-        for (const stream of streams) this.published.set(stream.id, { ...stream, participantId: p.id });
+        for (const stream of streams) this.onStreamEnabled(p.id, stream);
       },
       participantGone: (p) => {
         for (const streamId of [...p.streams.keys()]) this.drop(p.id, streamId);
         for (const [id, info] of this.published) if (info.participantId === p.id) this.published.delete(id);
       },
-      streamEnabled: (ev) => void this.published.set(ev.stream.id, { ...ev.stream, participantId: ev.participantId }),
+      streamEnabled: (ev) => this.onStreamEnabled(ev.participantId, ev.stream),
       streamDisabled: (ev) => {
         this.published.delete(ev.streamId);
         this.drop(ev.participantId, ev.streamId);
+        // Signalling-only: the flags followed streamEnabled, so they follow streamDisabled too.
+        const p = this.participants.get(ev.participantId);
+        const stillPublishes = [...this.published.values()].some((s) => s.participantId === ev.participantId && s.kind === ev.kind);
+        if (!this.receiving() && p && !stillPublishes) p._setMediaStatus(ev.kind, false);
       },
       subscriberOffer: (ev) => this.onSubscriberOffer(ev),
       consume: (ev) => this.onConsume(ev),
@@ -122,6 +126,16 @@ export class Meeting extends MeetingCore<Participant, MeetingEvents> {
   /** State of the subscriber PeerConnection ('new' until the server's first offer). */
   get subscriberState(): string {
     return this.subscriber.state;
+  }
+
+  /** Signalling-only receives no media: a participant's mic/camera flags follow what it publishes. */
+  private receiving(): boolean {
+    return this.localParticipant.mode !== 'SIGNALLING_ONLY';
+  }
+
+  private onStreamEnabled(participantId: string, stream: StreamInfo): void {
+    this.published.set(stream.id, { ...stream, participantId });
+    if (!this.receiving()) this.participants.get(participantId)?._setMediaStatus(stream.kind, true);
   }
 
   private newSubscriber(): SubscribeConnection {
