@@ -5,14 +5,18 @@ import type { ServerEvent } from '@roomkit/protocol';
 import { dispatchServerEvent, type ServerEventHandlers } from '../src/index.js';
 import { FakeServer, TestMeeting, joinResult, participantInfo, settle } from './fakeSignaling.js';
 
-afterEach(() => {
+const live: TestMeeting[] = [];
+afterEach(async () => {
   vi.useRealTimers();
+  // Leaves (stops ping timers) whatever a test left joined.
+  for (const m of live.splice(0)) await m.leave();
 });
 
 async function joined(result = joinResult(), opts: { deferJoinedEvent?: boolean } = {}): Promise<{ server: FakeServer; meeting: TestMeeting }> {
   const server = new FakeServer();
   server.answers.join = () => ({ ok: true, data: result });
   const meeting = new TestMeeting(server, opts);
+  live.push(meeting);
   await meeting.join();
   await settle();
   return { server, meeting };
