@@ -59,6 +59,29 @@ export type CoreMeetingEvents<P> = {
   error: [error: MeetingError];
 };
 
+/** The options every platform's initMeeting() takes; each adds its media options. */
+export interface BaseMeetingOptions {
+  /** Room id to join (letters, digits, `-`, `_`). */
+  meetingId: string;
+  /** Requested participant id; the server assigns one when omitted (or when the token pins one). */
+  participantId?: string;
+  /** Display name. */
+  name?: string;
+  /** Turn the microphone on at join. */
+  micEnabled?: boolean;
+  /** Turn the camera on at join. */
+  webcamEnabled?: boolean;
+  /** Default SEND_AND_RECV. */
+  mode?: Mode;
+  /** Camera simulcast (every layer). Default true; false sends one layer. */
+  multiStream?: boolean;
+  metaData?: Record<string, unknown>;
+  /** Log signaling traffic to the console. */
+  debugMode?: boolean;
+  /** Overrides the token set with VideoSDK.config() for this meeting. */
+  token?: string;
+}
+
 /** What `join` asks for (the token and meeting id are added by the core). */
 export interface JoinRequestFields {
   mode?: Mode;

@@ -4,6 +4,7 @@ export { MeetingCore } from './MeetingCore.js';
 export type { Phase } from './MeetingCore.js';
 export type {
   AnyParticipant,
+  BaseMeetingOptions,
   CoreMeetingEvents,
   EntryDecision,
   JoinRequestFields,

@@ -2,31 +2,22 @@
 import type { Mode, Quality, StreamKind } from '@roomkit/protocol';
 import type { SyntheticMedia, SyntheticMediaOptions } from './media/SyntheticMedia.js';
 import type { Participant } from './Participant.js';
-import type { CoreMeetingEvents } from '@roomkit/client-core';
+import type { BaseMeetingOptions, CoreMeetingEvents } from '@roomkit/client-core';
 
 export type { Mode, Quality, StreamKind };
 
-export interface MeetingOptions {
-  meetingId: string;
+/**
+ * The core's options (meetingId, participantId, name, micEnabled/webcamEnabled — the synthetic
+ * Opus tone and VP8 camera here —, mode, multiStream over the layers of `media`, metaData,
+ * debugMode, token) and Node's.
+ */
+export interface MeetingOptions extends BaseMeetingOptions {
   /** The Roomkit server, e.g. http://127.0.0.1:7880 (required: there is no page origin in Node). */
   signalingBaseUrl: string;
-  /** Overrides the token given to VideoSDK.config(). */
-  token?: string;
-  participantId?: string;
-  name?: string;
-  /** Publish the synthetic Opus tone on join. */
-  micEnabled?: boolean;
-  /** Publish the synthetic VP8 camera on join. */
-  webcamEnabled?: boolean;
-  mode?: Mode;
-  /** Camera simulcast with every layer of `media` (default true); false sends the top layer only. */
-  multiStream?: boolean;
-  metaData?: Record<string, unknown>;
   /** Synthetic media to publish: loaded (and encoded once with ffmpeg) on first use. */
   media?: SyntheticMediaOptions | SyntheticMedia;
   /** Local address the client's PeerConnections bind to (e.g. 127.0.0.1). Default: all. */
   bindAddress?: string;
-  debugMode?: boolean;
 }
 
 export type { LeaveInfo, MeetingError, PinState, PinType } from '@roomkit/client-core';
