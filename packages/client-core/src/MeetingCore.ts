@@ -4,6 +4,7 @@
 // A platform layer (browser SDK, Node client) extends it and supplies MeetingMedia.
 import type { EgressStateInfo, JoinResult, ParticipantInfo, Quality, ServerEvent } from '@roomkit/protocol';
 import { hlsEvents, livestreamEvents, meetingStates, recordingEvents } from '@roomkit/protocol/sdkConstants';
+import { applyEgressState } from './egressState.js';
 import type { HlsState, LivestreamState, MeetingState, RecordingState } from '@roomkit/protocol/sdkConstants';
 import { EgressClient } from './EgressClient.js';
 import { EventEmitter, type EventMap } from './EventEmitter.js';
@@ -264,23 +265,7 @@ export abstract class MeetingCore<P extends AnyParticipant, Events extends Event
 
   /** @internal Applies an egress state (join result, `egressState`): property + event. */
   applyEgressState(info: EgressStateInfo): void {
-    if (info.kind === 'recording') {
-      this.recordingState = info.status as RecordingState;
-      this.emitCore('recording-state-changed', { status: this.recordingState });
-    } else if (info.kind === 'livestream') {
-      this.livestreamState = info.status as LivestreamState;
-      this.emitCore('livestream-state-changed', { status: this.livestreamState });
-    } else {
-      this.hlsState = info.status as HlsState;
-      if (info.playbackHlsUrl || info.livestreamUrl) this.hlsUrls = { playbackHlsUrl: info.playbackHlsUrl ?? null, livestreamUrl: info.livestreamUrl ?? null };
-      else if (this.hlsState === hlsEvents.HLS_STOPPED) this.hlsUrls = { playbackHlsUrl: null, livestreamUrl: null };
-      // downstreamUrl: VideoSDK's older name for the playback URL (its js-hls docs read it).
-      this.emitCore('hls-state-changed', {
-        status: this.hlsState,
-        ...(info.playbackHlsUrl && { playbackHlsUrl: info.playbackHlsUrl, downstreamUrl: info.playbackHlsUrl }),
-        ...(info.livestreamUrl && { livestreamUrl: info.livestreamUrl }),
-      });
-    }
+    applyEgressState(this, info, (event, arg) => this.emitCore(event, arg as never));
   }
 
   /** @internal Null when `action` may run now; else emits `error` and returns that error (to reject with). */
@@ -303,11 +288,6 @@ export abstract class MeetingCore<P extends AnyParticipant, Events extends Event
   reportError(err: unknown): void {
     const code = err instanceof RoomkitError ? err.code : ErrorCode.SOMETHING_WENT_WRONG;
     this.emitCore('error', { code, message: err instanceof Error ? err.message : String(err) });
-  }
-
-  /** @internal */
-  isJoined(): boolean {
-    return this.phase === 'joined';
   }
 
   /** @internal Closes every connection and announces `meeting-left`; runs once. */
