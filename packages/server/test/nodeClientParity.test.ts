@@ -60,7 +60,6 @@ function signalingSocket(meeting: Meeting): Socket {
 /** A TCP relay to the server that can go silent: bytes stop flowing both ways, nothing is closed. */
 class SilentableRelay {
   private readonly sockets = new Set<Socket>();
-  private silent = false;
   private constructor(private readonly srv: Server, readonly url: string) {}
 
   static async start(target: URL): Promise<SilentableRelay> {
@@ -69,9 +68,7 @@ class SilentableRelay {
       const upstream = connect(Number(target.port), target.hostname);
       for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
         relay.sockets.add(from);
-        from.on('data', (chunk) => {
-          if (!relay.silent) to.write(chunk);
-        });
+        from.on('data', (chunk) => to.write(chunk));
         from.on('error', () => {});
         from.on('close', () => to.destroy());
       }
@@ -84,9 +81,7 @@ class SilentableRelay {
 
   /** Drops every byte on the connections open now; new connections flow normally. */
   silenceExisting(): void {
-    const frozen = new Set(this.sockets);
-    this.silent = false;
-    for (const s of frozen) {
+    for (const s of this.sockets) {
       s.removeAllListeners('data');
       s.on('data', () => {});
     }
