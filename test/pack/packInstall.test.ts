@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { offlineLock, type TarballSpec } from './offlineLock.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const PACKAGES = ['protocol', 'client', 'server-sdk', 'node-client', 'react'];
+const PACKAGES = ['protocol', 'client-core', 'client', 'server-sdk', 'node-client', 'react'];
 const BUNDLE = join(ROOT, 'test/pack/fixtures/bundle.mjs');
 
 // Child processes get neither vitest's loader flags nor a source condition: they must run as a user's would.

@@ -4,7 +4,7 @@
 // elements is off-screen, or any video while the page is hidden, is paused on the server; a camera
 // gets the simulcast layer that fits its largest visible element (capped by maxQuality).
 import type { Quality } from '@roomkit/protocol';
-import type { Logger } from './Logger.js';
+import type { Logger } from '@roomkit/client-core';
 import type { Participant } from './Participant.js';
 import type { Stream } from './Stream.js';
 

@@ -2,8 +2,8 @@
 // app listener is registered, and hands listeners the new device list as `{devices}`.
 import { toDeviceInfo } from './devices.js';
 import type { DeviceInfo } from './DeviceInfo.js';
-import { EventEmitter } from './EventEmitter.js';
-import { Logger } from './Logger.js';
+import { EventEmitter } from '@roomkit/client-core';
+import { Logger } from '@roomkit/client-core';
 import { RoomkitError } from './protocolRuntime.js';
 
 export type VideoSdkEvents = {

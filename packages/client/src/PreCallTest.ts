@@ -2,7 +2,7 @@
 // path to the Roomkit server (round trips, download, upload over HTTP) for `samplingDuration`.
 // One test at a time; stop() ends it early and the promise resolves with `aborted: true`.
 import { cameraConstraints, microphoneConstraints, type CameraTrackOptions, type MicrophoneTrackOptions } from './devices.js';
-import { Logger } from './Logger.js';
+import { Logger } from '@roomkit/client-core';
 import { NetworkProbe, scoreNetwork, summarizeRtt, type NetworkQualityScore } from './NetworkProbe.js';
 import { PreCallTestError, type PreCallTestErrorCode } from './PreCallTestError.js';
 import { validatePreCallOptions, type PreCallTestOptions } from './preCallOptions.js';

@@ -4,7 +4,7 @@ import type { StreamKind } from '@roomkit/protocol';
 import { ACTIVE_LAYERS, CAMERA_SIMULCAST_ENCODINGS } from './constants.js';
 import { waitForIceGathering } from './iceGathering.js';
 import { codecOf } from './sdp.js';
-import type { SignalingClient } from './SignalingClient.js';
+import type { SignalingClient } from '@roomkit/client-core';
 import type { Quality } from './types.js';
 
 export interface PublishResultInfo {

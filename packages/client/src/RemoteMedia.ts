@@ -3,10 +3,10 @@
 // the right Participant. Called only from Meeting's ordered event chain, one event at a time.
 import { RoomkitError } from './protocolRuntime.js';
 import type { ServerEvent, StreamInfo, StreamKind } from '@roomkit/protocol';
-import type { Logger } from './Logger.js';
+import type { Logger } from '@roomkit/client-core';
 import type { Participant } from './Participant.js';
 import { ErrorCode } from './protocolRuntime.js';
-import type { SignalingClient } from './SignalingClient.js';
+import type { SignalingClient } from '@roomkit/client-core';
 import { addLayers, type StatsReader, type StreamStats } from './stats.js';
 import { Stream, type StreamPauser } from './Stream.js';
 import { SubscribeConnection } from './SubscribeConnection.js';

@@ -2,7 +2,7 @@
 // A remote stream is paused on the server while any reason holds: the app's pause(), its
 // renderVideo() elements all being off-screen, or the page being hidden (AdaptiveSubscription).
 import type { StreamKind } from '@roomkit/protocol';
-import { EventEmitter } from './EventEmitter.js';
+import { EventEmitter } from '@roomkit/client-core';
 import { RoomkitError } from './protocolRuntime.js';
 
 /**

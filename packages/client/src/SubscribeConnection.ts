@@ -2,8 +2,8 @@
 // go); we answer. Which remote stream a transceiver carries is told separately by `consume {mid}`.
 import { waitForIceGathering } from './iceGathering.js';
 import { codecOf } from './sdp.js';
-import type { SignalingClient } from './SignalingClient.js';
-import type { Logger } from './Logger.js';
+import type { SignalingClient } from '@roomkit/client-core';
+import type { Logger } from '@roomkit/client-core';
 
 export class SubscribeConnection {
   private pc: RTCPeerConnection | null = null;

@@ -8,7 +8,7 @@ import { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import { PlaybackDeviceInfo } from './PlaybackDeviceInfo.js';
 import { PreCallTestError } from './PreCallTestError.js';
 import { RoomkitError } from './protocolRuntime.js';
-import { Logger } from './Logger.js';
+import { Logger } from '@roomkit/client-core';
 import { VideoSDK } from './VideoSDK.js';
 
 const DEVICES = [

@@ -16,7 +16,7 @@ import {
 } from './devices.js';
 import type { CameraTrackOptions, MicrophoneTrackOptions, ScreenShareTrackOptions } from './devices.js';
 import { ExternalE2EEKeyProvider } from './ExternalE2EEKeyProvider.js';
-import { isLogLevel, Logger, setSdkLogLevel } from './Logger.js';
+import { isLogLevel, Logger, setSdkLogLevel } from '@roomkit/client-core';
 // For its side effect: installs the js-sdk members Meeting/Participant/Stream lack (see compatMembers.ts).
 // Keep this package free of a blanket "sideEffects": false, or a bundler drops it.
 import './compatMembers.js';

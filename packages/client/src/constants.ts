@@ -25,7 +25,3 @@ export const ACTIVE_LAYERS = {
 
 /** No trickle ICE in this protocol: SDPs go out once gathering is complete, or after this wait. */
 export const ICE_GATHERING_TIMEOUT_MS = 2_000;
-export const REQUEST_TIMEOUT_MS = 10_000;
-/** Pings also detect a dead socket: one unanswered within PING_TIMEOUT_MS counts as a drop. */
-export const PING_INTERVAL_MS = 5_000;
-export const PING_TIMEOUT_MS = 4_000;

@@ -4,7 +4,7 @@ import { CameraDeviceInfo } from './CameraDeviceInfo.js';
 import { DeviceInfo } from './DeviceInfo.js';
 import { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import { PlaybackDeviceInfo } from './PlaybackDeviceInfo.js';
-import { Logger } from './Logger.js';
+import { Logger } from '@roomkit/client-core';
 import { RoomkitError } from './protocolRuntime.js';
 
 const log = new Logger(false, 'roomkit');

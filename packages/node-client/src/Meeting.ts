@@ -1,125 +1,111 @@
-// A meeting as a Node app (bot, recorder, load client) sees it: the browser SDK's join/leave
-// lifecycle, participants and events, with synthetic media published through node-datachannel and
-// remote streams delivered as RTP with counters instead of MediaStreamTracks.
-import type { EgressStateInfo, JoinResult, ParticipantInfo, Quality, ServerEvent, StreamInfo } from '@roomkit/protocol';
-import { validateRtmpOutputs } from '@roomkit/protocol/livestream';
-import { LeaveReason, RoomkitError } from '@roomkit/protocol/errors';
+// A meeting as a Node app (bot, recorder, load client) sees it: the core's lifecycle, events and
+// bookkeeping (@roomkit/client-core's MeetingCore: resume, lobby, moderation, pins, egress, PubSub)
+// with synthetic media published through node-datachannel and remote streams delivered as RTP
+// with counters instead of MediaStreamTracks.
+import WebSocket from 'ws';
+import type { ServerEvent, StreamInfo } from '@roomkit/protocol';
+import { RoomkitError } from '@roomkit/protocol/errors';
 import { SIGNALING_PATH } from '@roomkit/protocol/constants';
-import { RealtimeStore, checkReliability, decodeDataPayload, encodeDataPayload } from '@roomkit/protocol/collab';
-import { EventEmitter } from './EventEmitter.js';
+import { Logger, MeetingCore, type MeetingMedia, type ParticipantCoreHost, type WebSocketLike } from '@roomkit/client-core';
 import { loadSyntheticMedia, type SyntheticMedia } from './media/SyntheticMedia.js';
 import { Participant } from './Participant.js';
-import { PubSub } from './PubSub.js';
 import { PublishConnection } from './PublishConnection.js';
-import { SignalingClient } from './SignalingClient.js';
 import { Stream, type StreamPauser } from './Stream.js';
 import { SubscribeConnection } from './SubscribeConnection.js';
 import type { StreamReceiver } from './receive/StreamReceiver.js';
-import type { KindToPublish, LeaveInfo, MeetingEvents, MeetingOptions } from './types.js';
+import type { KindToPublish, MeetingEvents, MeetingOptions } from './types.js';
 
-type Phase = 'new' | 'joining' | 'joined' | 'left' | 'failed';
 type EventOf<T extends ServerEvent['t']> = Extract<ServerEvent, { t: T }>;
 
-const LEAVE_WAIT_MS = 3000;
-
-export class Meeting extends EventEmitter<MeetingEvents> {
-  readonly id: string;
-  readonly localParticipant: Participant;
-  /** Remote participants by id. */
-  readonly participants = new Map<string, Participant>();
-  readonly pubSub: PubSub;
-  /** The session's shared key/value store, as in the browser SDK. */
-  readonly realtimeStore: RealtimeStore;
-  activeSpeakerId: string | null = null;
-  activePresenterId: string | null = null;
-  recordingState: string = 'RECORDING_STOPPED';
-  livestreamState: string = 'LIVESTREAM_STOPPED';
-  hlsState: string = 'HLS_STOPPED';
-  hlsUrls: { playbackHlsUrl: string | null; livestreamUrl: string | null } = { playbackHlsUrl: null, livestreamUrl: null };
+export class Meeting extends MeetingCore<Participant, MeetingEvents> {
   /**
    * performance.now() timings of the last join(): socket open, join answered, and the subscriber
    * connection's first offer received, our answer accepted by the server, and ICE+DTLS connected.
    */
   readonly timings = { joinStartedAt: -1, socketOpenAt: -1, joinedAt: -1, subscriberOfferAt: -1, subscriberAnsweredAt: -1, subscriberConnectedAt: -1 };
 
-  private phase: Phase = 'new';
-  private joinSettled: () => void = () => {};
-  /** Resolves once the join result has been applied (or the join failed). */
-  private readonly joinApplied = new Promise<void>((resolve) => (this.joinSettled = resolve));
-  private signaling: SignalingClient | null = null;
-  private joinPromise: Promise<void> | null = null;
   private readonly publications = new Map<KindToPublish, PublishConnection>();
   private subscriber: SubscribeConnection;
   private readonly published = new Map<string, StreamInfo & { participantId: string }>();
   private readonly consumed = new Map<string, { participantId: string; mid: string; receiver: StreamReceiver }>();
-  private readonly debug: (...args: unknown[]) => void;
+  protected readonly platformMedia: MeetingMedia<Participant>;
 
-  constructor(private readonly options: MeetingOptions, private readonly token: string | undefined) {
-    super();
-    this.id = options.meetingId;
-    this.debug = options.debugMode ? (...args) => console.log(`[roomkit ${options.name ?? ''}]`, ...args) : () => {};
-    const requestQuality = (p: Participant, quality: Quality) => this.requestQuality(p, quality);
-    this.localParticipant = new Participant(options.participantId ?? '', options.name ?? '', true, options.mode ?? 'SEND_AND_RECV', options.metaData ?? null, requestQuality);
-    this.pubSub = new PubSub(() => (this.phase === 'joined' ? this.signaling : null));
-    this.realtimeStore = new RealtimeStore(
-      () => (this.phase === 'joined' ? this.signaling : null),
-      (key, err) => this.debug(`a realtimeStore observer of '${key}' threw:`, err),
-    );
+  constructor(private readonly options: MeetingOptions, token: string | undefined) {
+    // Participants and callbacks reach the meeting through `self`, set right after super().
+    let self: Meeting;
+    const host: ParticipantCoreHost<Participant> = {
+      requestQuality: (p, quality) => self.requestQuality(p, quality),
+      setPin: (p, type, pinned) => self.setPin(p, type, pinned),
+      moderate: (p, action) => self.moderate(p, action),
+    };
+    const local = new Participant(options.participantId ?? '', options.name ?? '', true, options.mode ?? 'SEND_AND_RECV', options.metaData ?? null, host);
+    super({
+      meetingId: options.meetingId,
+      platform: { createSocket },
+      log: new Logger(options.debugMode ?? false, `roomkit ${options.name ?? ''}`.trim()),
+      localParticipant: local,
+      token: () => options.token ?? token,
+      signalingUrl: () => signalingUrl(options.signalingBaseUrl),
+      joinRequest: () => {
+        self.timings.joinStartedAt = performance.now();
+        const { participantId, name, metaData, mode } = options;
+        return {
+          ...(mode !== undefined && { mode }),
+          ...(participantId !== undefined && { participantId }),
+          ...(name !== undefined && { name }),
+          ...(metaData !== undefined && { metaData }),
+        };
+      },
+      createParticipant: (info) => new Participant(info.id, info.displayName, false, info.mode, info.metaData, host),
+      deferJoinedEvent: false,
+      joinProgress: (step) => {
+        if (step === 'socketOpen') self.timings.socketOpenAt = performance.now();
+        else self.timings.joinedAt = performance.now();
+      },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    self = this;
     this.subscriber = this.newSubscriber();
-  }
-
-  /** Connects and joins; resolves after `meeting-joined`, rejects with a RoomkitError (`.code`). */
-  join(): Promise<void> {
-    if (this.phase === 'left') return Promise.reject(new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', 'This meeting was left; create a new one'));
-    this.joinPromise ??= this.doJoin();
-    return this.joinPromise;
-  }
-
-  async leave(): Promise<void> {
-    if (this.phase === 'left') return;
-    if (this.phase === 'joined' && this.signaling) {
-      const request = this.signaling.request({ t: 'leave' }).catch(() => {});
-      await Promise.race([request, new Promise((r) => setTimeout(r, LEAVE_WAIT_MS))]);
-    }
-    this.finish({ reason: LeaveReason.MANUAL_LEAVE_CALLED, message: 'Participant manually called the leave() method' });
-  }
-
-  /** Text or bytes (at most 15 KiB) to everyone else in the meeting: their `data` event. */
-  async send(payload: string | ArrayBuffer | ArrayBufferView, options: { reliability?: string } = {}): Promise<void> {
-    const reliability = checkReliability(options?.reliability);
-    const wire = encodeDataPayload(payload);
-    await this.joined('send').request({ t: 'sendData', ...wire, reliability });
-  }
-
-  /** Composite recording of the meeting (needs allow_mod); state in `recordingState` and `recording-state-changed`. */
-  async startRecording(webhookUrl?: string, awsDirPath?: string, config?: Record<string, unknown>): Promise<void> {
-    await this.joined('startRecording').request({ t: 'startEgress', kind: 'recording', ...(webhookUrl && { webhookUrl }), ...(awsDirPath && { awsDirPath }), ...(config && { config }) });
-  }
-  async stopRecording(): Promise<void> {
-    await this.joined('stopRecording').request({ t: 'stopEgress', kind: 'recording' });
-  }
-  /** RTMP to 1..5 destinations (needs allow_mod). */
-  async startLivestream(outputs: { url: string; streamKey: string }[], config?: Record<string, unknown>): Promise<void> {
-    await this.joined('startLivestream').request({ t: 'startEgress', kind: 'livestream', outputs: validateRtmpOutputs(outputs), ...(config && { config }) });
-  }
-  async stopLivestream(): Promise<void> {
-    await this.joined('stopLivestream').request({ t: 'stopEgress', kind: 'livestream' });
-  }
-  /** HLS from the Roomkit server (needs allow_mod); URLs (paths on the server) in `hlsUrls`. */
-  async startHls(config?: Record<string, unknown>): Promise<void> {
-    await this.joined('startHls').request({ t: 'startEgress', kind: 'hls', ...(config && { config }) });
-  }
-  async stopHls(): Promise<void> {
-    await this.joined('stopHls').request({ t: 'stopEgress', kind: 'hls' });
-  }
-  /** Admits or denies someone waiting in the lobby (needs allow_join or allow_mod). */
-  async respondEntry(participantId: string, decision: 'allowed' | 'denied'): Promise<void> {
-    await this.joined('respondEntry').request({ t: 'respondEntry', participantId, decision });
-  }
-
-  /** Ends the meeting for everyone (needs allow_mod). */
-  async end(): Promise<void> {
-    await this.joined('end').request({ t: 'end' });
+    this.platformMedia = {
+      participantAdded: (p, streams) => {
+        for (const stream of streams) this.onStreamEnabled(p.id, stream);
+      },
+      participantGone: (p) => {
+        for (const streamId of [...p.streams.keys()]) this.drop(p.id, streamId);
+        for (const [id, info] of this.published) if (info.participantId === p.id) this.published.delete(id);
+      },
+      streamEnabled: (ev) => this.onStreamEnabled(ev.participantId, ev.stream),
+      streamDisabled: (ev) => {
+        this.published.delete(ev.streamId);
+        this.drop(ev.participantId, ev.streamId);
+        // Signalling-only: the flags followed streamEnabled, so they follow streamDisabled too.
+        const p = this.participants.get(ev.participantId);
+        const stillPublishes = [...this.published.values()].some((s) => s.participantId === ev.participantId && s.kind === ev.kind);
+        if (!this.receiving() && p && !stillPublishes) p._setMediaStatus(ev.kind, false);
+      },
+      subscriberOffer: (ev) => this.onSubscriberOffer(ev),
+      consume: (ev) => this.onConsume(ev),
+      // Node has no changeMode; another participant's mode change needs nothing here.
+      setReceiving: () => {},
+      mediaReset: () => void this.onMediaReset(),
+      // The PeerConnections are separate from the socket and keep running through a resume.
+      resumed: () => {},
+      joined: () => {
+        if ((this.options.mode ?? 'SEND_AND_RECV') !== 'SEND_AND_RECV') return;
+        if (this.options.micEnabled) this.publish('audio').catch(() => {});
+        if (this.options.webcamEnabled) this.publish('video').catch(() => {});
+      },
+      // Off: the server already closed the stream (a moderator's doing). On: an accepted request.
+      setOwnMedia: async (kind, enabled) => {
+        if (enabled) await this.publish(kind);
+        else this.closePublication(kind);
+      },
+      close: () => {
+        for (const kind of [...this.publications.keys()]) this.closePublication(kind);
+        this.subscriber.close();
+        this.consumed.clear();
+      },
+    };
   }
 
   /** Publishes the synthetic camera (VP8, simulcast unless multiStream is false). Resolves with its stream. */
@@ -142,144 +128,14 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     return this.subscriber.state;
   }
 
-  // ---- lifecycle ----------------------------------------------------------------------------
-
-  private async doJoin(): Promise<void> {
-    this.phase = 'joining';
-    this.emitState('CONNECTING');
-    this.timings.joinStartedAt = performance.now();
-    try {
-      const token = this.options.token ?? this.token;
-      if (!token) throw new RoomkitError('INVALID_TOKEN', 'No token: pass `token` or call VideoSDK.config(token) before join()');
-      const signaling = new SignalingClient(this.signalingUrl(), {
-        onEvent: (ev) => this.onServerEvent(ev),
-        onUnexpectedClose: () => {
-          if (this.phase === 'joined') this.finish({ reason: LeaveReason.WEBSOCKET_DISCONNECTED, message: 'Socket disconnected' });
-        },
-      }, this.debug);
-      this.signaling = signaling;
-      await signaling.connect();
-      this.timings.socketOpenAt = performance.now();
-      const { participantId, name, metaData, mode } = this.options;
-      const result = await signaling.request({
-        t: 'join',
-        token,
-        meetingId: this.id,
-        ...(mode !== undefined && { mode }),
-        ...(participantId !== undefined && { participantId }),
-        ...(name !== undefined && { name }),
-        ...(metaData !== undefined && { metaData }),
-      });
-      this.timings.joinedAt = performance.now();
-      if (this.phase !== 'joining') return;
-      this.applyJoin(result);
-    } catch (err) {
-      if (this.phase !== 'joining') return;
-      this.phase = 'failed';
-      this.joinSettled();
-      this.joinPromise = null;
-      this.signaling?.close();
-      this.signaling = null;
-      const error = err instanceof RoomkitError ? err : new RoomkitError('ERROR_UNABLE_TO_JOIN_MEETING', `Could not join: ${String(err)}`, { cause: err });
-      this.safeEmit('error', { code: error.code, message: error.message });
-      this.emitState('FAILED');
-      throw error;
-    }
+  /** Signalling-only receives no media: a participant's mic/camera flags follow what it publishes. */
+  private receiving(): boolean {
+    return this.localParticipant.mode !== 'SIGNALLING_ONLY';
   }
 
-  private applyJoin(result: JoinResult): void {
-    this.localParticipant.id = result.participantId;
-    for (const info of result.participants) this.addParticipant(info);
-    this.activeSpeakerId = result.activeSpeakerId;
-    this.activePresenterId = result.activePresenterId;
-    for (const state of result.egress ?? []) this.applyEgressState(state);
-    this.phase = 'joined';
-    this.joinSettled();
-    this.emitState('CONNECTED');
-    this.safeEmit('meeting-joined');
-    for (const p of this.participants.values()) this.safeEmit('participant-joined', p);
-    if ((this.options.mode ?? 'SEND_AND_RECV') === 'SEND_AND_RECV') {
-      if (this.options.micEnabled) this.publish('audio').catch(() => {});
-      if (this.options.webcamEnabled) this.publish('video').catch(() => {});
-    }
-  }
-
-  private async onServerEvent(ev: ServerEvent): Promise<void> {
-    // Events can be handled before the join response's continuation has run (same socket read):
-    // hold them until the join result is applied, or a `consume` finds no participant yet.
-    if (this.phase === 'joining') await this.joinApplied;
-    if (this.phase !== 'joined') return;
-    switch (ev.t) {
-      case 'participantJoined': {
-        if (ev.participant.id === this.localParticipant.id) return;
-        this.safeEmit('participant-joined', this.addParticipant(ev.participant));
-        return;
-      }
-      case 'participantLeft': {
-        const p = this.participants.get(ev.participantId);
-        if (!p) return;
-        for (const streamId of [...p.streams.keys()]) this.drop(p.id, streamId);
-        for (const [id, info] of this.published) if (info.participantId === p.id) this.published.delete(id);
-        this.participants.delete(p.id);
-        this.safeEmit('participant-left', p, { reason: ev.reason.code, message: ev.reason.message });
-        return;
-      }
-      case 'streamEnabled':
-        this.published.set(ev.stream.id, { ...ev.stream, participantId: ev.participantId });
-        return;
-      case 'streamDisabled':
-        this.published.delete(ev.streamId);
-        this.drop(ev.participantId, ev.streamId);
-        return;
-      case 'subscriberOffer':
-        return this.onSubscriberOffer(ev);
-      case 'consume':
-        return this.onConsume(ev);
-      case 'videoQualityChanged':
-        this.participants.get(ev.participantId)?._receivedQuality(ev.quality);
-        return;
-      case 'speakerChanged':
-        this.activeSpeakerId = ev.participantId;
-        this.safeEmit('speaker-changed', ev.participantId);
-        return;
-      case 'presenterChanged':
-        this.activePresenterId = ev.participantId;
-        this.safeEmit('presenter-changed', ev.participantId);
-        return;
-      case 'participantModeChanged': {
-        const p = ev.participantId === this.localParticipant.id ? this.localParticipant : this.participants.get(ev.participantId);
-        if (!p) return;
-        p.mode = ev.mode;
-        this.safeEmit('participant-mode-changed', { participantId: p.id, mode: ev.mode });
-        return;
-      }
-      case 'realtimeStoreChanged':
-        this.realtimeStore._deliver(ev.key, ev.value, ev.updatedBy);
-        return;
-      case 'data':
-        this.safeEmit('data', { from: ev.from, timestamp: ev.timestamp, payload: decodeDataPayload(ev), reliability: ev.reliability });
-        return;
-      case 'pubsubMessage':
-        this.pubSub._deliver(ev.message);
-        return;
-      case 'meetingLeft':
-        this.finish({ reason: ev.reason.code, message: ev.reason.message });
-        return;
-      case 'mediaDisabledByModerator':
-        this.closePublication(ev.kind);
-        return;
-      case 'mediaReset':
-        void this.onMediaReset();
-        return;
-      case 'egressState':
-        this.applyEgressState(ev);
-        return;
-      case 'error':
-        this.safeEmit('error', { code: ev.error.code, message: ev.error.message });
-        return;
-      default:
-        return; // lobby and moderator requests: not handled by the Node client
-    }
+  private onStreamEnabled(participantId: string, stream: StreamInfo): void {
+    this.published.set(stream.id, { ...stream, participantId });
+    if (!this.receiving()) this.participants.get(participantId)?._setMediaStatus(stream.kind, true);
   }
 
   private newSubscriber(): SubscribeConnection {
@@ -331,7 +187,7 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     if (previous) this.drop(previous.participantId, ev.streamId);
     const receiver = this.subscriber.receive(ev.mid);
     if (!receiver) {
-      this.debug(`consume for unknown mid ${ev.mid}`);
+      this.log.debug(`consume for unknown mid ${ev.mid}`);
       return;
     }
     const codec = this.published.get(ev.streamId)?.codec || this.subscriber.codecFor(ev.mid);
@@ -405,62 +261,28 @@ export class Meeting extends EventEmitter<MeetingEvents> {
     return this.mediaPromise;
   }
 
-  private finish(info: LeaveInfo): void {
-    if (this.phase === 'left') return;
-    this.phase = 'left';
-    for (const kind of [...this.publications.keys()]) this.closePublication(kind);
-    this.subscriber.close();
-    this.signaling?.close();
-    this.signaling = null;
-    this.pubSub._clear();
-    this.realtimeStore._clear();
-    this.consumed.clear();
-    this.participants.clear();
-    this.emitState('DISCONNECTED');
-    this.safeEmit('meeting-left', info);
-  }
 
-  private addParticipant(info: ParticipantInfo): Participant {
-    const p = new Participant(info.id, info.displayName, false, info.mode, info.metaData, (participant, quality) => this.requestQuality(participant, quality));
-    this.participants.set(p.id, p);
-    for (const stream of info.streams) this.published.set(stream.id, { ...stream, participantId: info.id });
-    return p;
+  private joined(action: string) {
+    const error = this.notJoined(action);
+    if (error) throw error;
+    return this.signaling!;
   }
+}
 
-  private async requestQuality(p: Participant, quality: Quality): Promise<void> {
-    await this.joined('setQuality').request({ t: 'setQuality', participantId: p.id, quality });
-  }
+/**
+ * The `ws` package's WebSocket has the W3C handler properties the core uses. It also throws an
+ * 'error' event nobody listens to, so a permanent listener keeps a late socket error (after the
+ * core dropped its handlers) from crashing the process.
+ */
+function createSocket(url: string): WebSocketLike {
+  const ws = new WebSocket(url);
+  ws.on('error', () => {});
+  return ws as unknown as WebSocketLike;
+}
 
-  private applyEgressState(info: EgressStateInfo): void {
-    if (info.kind === 'recording') {
-      this.recordingState = info.status;
-      this.safeEmit('recording-state-changed', { status: info.status });
-    } else if (info.kind === 'livestream') {
-      this.livestreamState = info.status;
-      this.safeEmit('livestream-state-changed', { status: info.status });
-    } else {
-      this.hlsState = info.status;
-      const stopped = info.status === 'HLS_STOPPED';
-      if (info.playbackHlsUrl || info.livestreamUrl || stopped) this.hlsUrls = { playbackHlsUrl: info.playbackHlsUrl ?? null, livestreamUrl: info.livestreamUrl ?? null };
-      this.safeEmit('hls-state-changed', { status: info.status, ...(info.playbackHlsUrl && { playbackHlsUrl: info.playbackHlsUrl }), ...(info.livestreamUrl && { livestreamUrl: info.livestreamUrl }) });
-    }
-  }
-
-  private joined(action: string): SignalingClient {
-    if (this.phase !== 'joined' || !this.signaling) {
-      throw new RoomkitError('ERROR_ACTION_PERFORMED_BEFORE_MEETING_JOINED', `${action}() needs a joined meeting; call join() first`);
-    }
-    return this.signaling;
-  }
-
-  private signalingUrl(): string {
-    const url = new URL(this.options.signalingBaseUrl);
-    url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
-    url.pathname = url.pathname.replace(/\/+$/, '') + SIGNALING_PATH;
-    return url.toString();
-  }
-
-  private emitState(state: 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'FAILED'): void {
-    this.safeEmit('meeting-state-changed', { state });
-  }
+function signalingUrl(base: string): string {
+  const url = new URL(base);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+  url.pathname = url.pathname.replace(/\/+$/, '') + SIGNALING_PATH;
+  return url.toString();
 }

@@ -11,4 +11,4 @@ export type { RtpListener } from './receive/StreamReceiver.js';
 export type { RtpHeader } from './rtp/rtp.js';
 export { DEFAULT_LAYERS, loadSyntheticMedia } from './media/SyntheticMedia.js';
 export type { SyntheticMedia, SyntheticMediaOptions, VideoLayerSpec, VideoLayerSource } from './media/SyntheticMedia.js';
-export type { LeaveInfo, MeetingError, MeetingEvents, MeetingOptions } from './types.js';
+export type { LeaveInfo, MeetingError, MeetingEvents, MeetingOptions, PinState, PinType } from './types.js';

@@ -2,8 +2,9 @@
 // requests and answers, and the server telling us a moderator turned our media off or asks for it.
 import type { ServerEvent } from '@roomkit/protocol';
 import type { SignalingClient } from './SignalingClient.js';
-import type { ModerationAction, Participant } from './Participant.js';
 import { RoomkitError } from './protocolRuntime.js';
+
+export type ModerationAction = 'remove' | 'enableMic' | 'disableMic' | 'enableWebcam' | 'disableWebcam';
 
 type ModerationEvent = Extract<ServerEvent, { t: 'entryRequested' | 'entryResponded' | 'mediaDisabledByModerator' | 'mediaRequested' }>;
 
@@ -18,14 +19,10 @@ export interface ModerationHost {
   reportError(err: unknown): void;
 }
 
-export function isModerationEvent(ev: ServerEvent): ev is ModerationEvent {
-  return ev.t === 'entryRequested' || ev.t === 'entryResponded' || ev.t === 'mediaDisabledByModerator' || ev.t === 'mediaRequested';
-}
-
 export class Moderation {
   constructor(private readonly host: ModerationHost) {}
 
-  async moderate(participant: Participant, action: ModerationAction): Promise<void> {
+  async moderate(participant: { readonly id: string }, action: ModerationAction): Promise<void> {
     const signaling = this.requireSignaling(`participant.${action}()`);
     if (action === 'remove') {
       await signaling.request({ t: 'removeParticipant', participantId: participant.id });

@@ -1,9 +1,11 @@
 // Brings a joined meeting back after its signaling socket dropped: new sockets with backoff until
 // one `resume`s the same participant (the server replays the events we missed), or until the
 // server's grace period is over. Media PeerConnections are separate and normally keep running.
+import type { ResumeResult } from '@roomkit/protocol';
 import { ErrorCode, RoomkitError } from './protocolRuntime.js';
 import { SignalingClient, type SignalingHandlers } from './SignalingClient.js';
 import type { Logger } from './Logger.js';
+import type { SocketFactory } from './platform.js';
 
 /** Delays between attempts; the last one repeats. */
 const BACKOFF_MS = [0, 500, 1000, 2000, 3000];
@@ -12,6 +14,7 @@ const ATTEMPT_TIMEOUT_MS = 3_000;
 
 export interface ReconnectorHost {
   readonly log: Logger;
+  readonly createSocket: SocketFactory;
   url(): string;
   handlers(): SignalingHandlers;
   /** The dropped client (its last event `seq` and its pending event chain carry over). */
@@ -22,7 +25,7 @@ export interface ReconnectorHost {
   stillWanted(): boolean;
   reconnecting(): void;
   /** The new client resumed; the host swaps it in and repairs media. */
-  resumed(client: SignalingClient): void;
+  resumed(client: SignalingClient, result?: ResumeResult): void;
   /** No resume was possible (grace over, or refused). */
   gaveUp(reason: string): void;
 }
@@ -57,12 +60,13 @@ export class Reconnector {
       await sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!);
       if (!this.host.stillWanted()) return;
       const previous = this.host.current();
-      const client = new SignalingClient(this.host.url(), this.host.handlers(), this.host.log, previous ?? undefined);
+      const client = new SignalingClient(this.host.url(), this.host.handlers(), this.host.log, this.host.createSocket, previous ?? undefined);
       let connected = false;
+      let result: ResumeResult | undefined;
       try {
         await withTimeout(client.connect(), ATTEMPT_TIMEOUT_MS);
         connected = true;
-        await client.request(
+        result = await client.request(
           { t: 'resume', meetingId: creds.meetingId, participantId: creds.participantId, resumeToken: creds.resumeToken, lastSeq: client.lastSeq },
           ATTEMPT_TIMEOUT_MS,
         );
@@ -82,7 +86,7 @@ export class Reconnector {
         client.close();
         return;
       }
-      this.host.resumed(client);
+      this.host.resumed(client, result);
       return;
     }
     this.host.gaveUp(`Socket disconnected and not resumed within ${creds.graceSeconds} s`);

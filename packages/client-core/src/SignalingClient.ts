@@ -1,5 +1,6 @@
 // The signaling WebSocket: request/response matching by `rid`, in-order delivery of server events,
-// and keepalive pings. It knows nothing about meetings; Meeting interprets what arrives.
+// and keepalive pings whose timeout counts as a drop. It knows nothing about meetings (MeetingCore
+// interprets what arrives) nor about the platform: the socket comes from a SocketFactory.
 import type {
   ClientMessageType,
   ClientRequest,
@@ -11,6 +12,7 @@ import type {
 import { CLOSE_CODE_RECONNECTING, RoomkitError } from './protocolRuntime.js';
 import { PING_INTERVAL_MS, PING_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './constants.js';
 import type { Logger } from './Logger.js';
+import { SOCKET_CONNECTING, SOCKET_OPEN, type SocketFactory, type WebSocketLike } from './platform.js';
 
 /** A request as the caller writes it; SignalingClient adds the `rid`. */
 export type RequestBody<T extends ClientMessageType> = Omit<ClientRequest<T>, 'rid'> & { t: T };
@@ -29,7 +31,7 @@ interface Pending {
 }
 
 export class SignalingClient {
-  private ws: WebSocket | null = null;
+  private ws: WebSocketLike | null = null;
   private nextRid = 1;
   private readonly pending = new Map<number, Pending>();
   private eventChain: Promise<void> = Promise.resolve();
@@ -43,6 +45,7 @@ export class SignalingClient {
     private readonly url: string,
     private readonly handlers: SignalingHandlers,
     private readonly log: Logger,
+    private readonly createSocket: SocketFactory,
     after?: SignalingClient,
   ) {
     if (after) {
@@ -55,7 +58,7 @@ export class SignalingClient {
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.log.debug('connecting to', this.url);
-      const ws = new WebSocket(this.url);
+      const ws = this.createSocket(this.url);
       this.ws = ws;
       let opened = false;
       ws.onopen = () => {
@@ -84,7 +87,7 @@ export class SignalingClient {
   /** Sends a request and resolves with the server's `data`, or rejects with a RoomkitError. */
   request<T extends ClientMessageType>(body: RequestBody<T>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseData[T]> {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN || this.closed) {
+    if (!ws || ws.readyState !== SOCKET_OPEN || this.closed) {
       return Promise.reject(new RoomkitError('SOMETHING_WENT_WRONG', `Cannot send '${body.t}': not connected`));
     }
     const rid = this.nextRid++;
@@ -106,11 +109,11 @@ export class SignalingClient {
     this.closed = true;
     this.teardown(new RoomkitError('SOMETHING_WENT_WRONG', 'The signaling connection was closed'));
     const ws = this.ws;
-    if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) ws.close(1000);
+    if (ws && (ws.readyState === SOCKET_OPEN || ws.readyState === SOCKET_CONNECTING)) ws.close(1000);
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.ws?.readyState === WebSocket.OPEN;
+    return !this.closed && this.ws?.readyState === SOCKET_OPEN;
   }
 
   private onMessage(raw: unknown): void {
@@ -154,7 +157,7 @@ export class SignalingClient {
     const ws = this.ws;
     if (ws) {
       ws.onclose = ws.onmessage = ws.onerror = null;
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(CLOSE_CODE_RECONNECTING, 'unresponsive');
+      if (ws.readyState === SOCKET_OPEN || ws.readyState === SOCKET_CONNECTING) ws.close(CLOSE_CODE_RECONNECTING, 'unresponsive');
     }
     // Queued behind the events already received: a `meetingLeft` sent just before the server
     // closed the socket must be seen first, so the app learns the real reason.
@@ -169,6 +172,8 @@ export class SignalingClient {
         if (!this.closed) this.lost(CLOSE_CODE_RECONNECTING, 'ping timeout');
       });
     }, PING_INTERVAL_MS);
+    // In Node, keepalive alone must not hold the process open (a bot whose app forgot leave()).
+    (this.pingTimer as { unref?: () => void }).unref?.();
   }
 
   private teardown(reason: Error): void {
