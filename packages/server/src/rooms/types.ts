@@ -48,4 +48,6 @@ export interface RoomsOptions {
   pubsubTopicsPerParticipant?: number;
   /** How long a participant whose socket dropped waits for a `resume` (0: leaves at once). */
   reconnectGraceSeconds?: number;
+  /** Seconds between call quality samples (default 5; 0: no sampling). */
+  qualitySampleSeconds?: number;
 }
