@@ -1,0 +1,95 @@
+// Call quality samples in SQLite (table quality_samples, migration 8): written by the rooms
+// layer's sampler, read by the stats routes, capped per participant and pruned by age.
+import type Database from 'better-sqlite3';
+import type { QualitySample } from '../rooms/quality/types.js';
+import type { PageRequest, PageResult, StoredQualitySample } from './Store.js';
+
+/** Samples kept per participant, session and source: 6 hours at the default 5 s; the oldest go first. */
+export const QUALITY_SAMPLES_PER_PARTICIPANT = 4320;
+/** Rows one pruning transaction deletes: pruning never holds the database for long. */
+export const QUALITY_PRUNE_BATCH = 2000;
+
+interface SampleRow {
+  participant_id: string;
+  source: string;
+  at: number;
+  audio_score: number | null;
+  video_score: number | null;
+  figures: string;
+}
+
+const fromRow = (r: SampleRow): StoredQualitySample => {
+  const figures = JSON.parse(r.figures) as Pick<StoredQualitySample, 'send' | 'recv'>;
+  return { participantId: r.participant_id, source: r.source as StoredQualitySample['source'], at: new Date(r.at), send: figures.send ?? {}, recv: figures.recv ?? {}, audioScore: r.audio_score, videoScore: r.video_score };
+};
+
+export class SqliteQualityStore {
+  private readonly insert: Database.Statement;
+  private readonly count: Database.Statement;
+  private readonly trim: Database.Statement;
+  private readonly pruneBatch: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly perParticipant = QUALITY_SAMPLES_PER_PARTICIPANT,
+  ) {
+    this.insert = db.prepare(
+      `INSERT OR REPLACE INTO quality_samples (session_id, participant_id, source, at, room_id, audio_score, video_score, figures, client)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.count = db.prepare('SELECT COUNT(*) AS n FROM quality_samples WHERE session_id = ? AND participant_id = ? AND source = ?');
+    this.trim = db.prepare(
+      `DELETE FROM quality_samples WHERE id IN (
+         SELECT id FROM quality_samples WHERE session_id = ? AND participant_id = ? AND source = ? ORDER BY at LIMIT ?)`,
+    );
+    this.pruneBatch = db.prepare(`DELETE FROM quality_samples WHERE id IN (SELECT id FROM quality_samples WHERE at < ? ORDER BY at LIMIT ${QUALITY_PRUNE_BATCH})`);
+  }
+
+  /** One transaction per round of samples; beyond the cap a participant's oldest samples go. */
+  record(samples: readonly QualitySample[]): void {
+    this.db.transaction(() => {
+      for (const s of samples) {
+        const client = s.device || s.sdk ? JSON.stringify({ device: s.device, sdk: s.sdk }) : null;
+        this.insert.run(s.sessionId, s.participantId, s.source, s.at.getTime(), s.roomId, s.audioScore, s.videoScore, JSON.stringify({ send: s.send, recv: s.recv }), client);
+        const { n } = this.count.get(s.sessionId, s.participantId, s.source) as { n: number };
+        if (n > this.perParticipant) this.trim.run(s.sessionId, s.participantId, s.source, n - this.perParticipant);
+      }
+    })();
+  }
+
+  /** Sample times of a session (oldest first), a page of them, each with every participant's sample then. */
+  sessionSamples(sessionId: string, source: 'server' | 'sdk', page: PageRequest): PageResult<{ at: Date; samples: StoredQualitySample[] }> {
+    const { total } = this.db.prepare('SELECT COUNT(DISTINCT at) AS total FROM quality_samples WHERE session_id = ? AND source = ?').get(sessionId, source) as { total: number };
+    const times = (this.db
+      .prepare('SELECT DISTINCT at FROM quality_samples WHERE session_id = ? AND source = ? ORDER BY at LIMIT ? OFFSET ?')
+      .all(sessionId, source, page.perPage, (page.page - 1) * page.perPage) as Array<{ at: number }>).map((r) => r.at);
+    if (times.length === 0) return { items: [], total };
+    const rows = this.db
+      .prepare('SELECT participant_id, source, at, audio_score, video_score, figures FROM quality_samples WHERE session_id = ? AND source = ? AND at BETWEEN ? AND ? ORDER BY at')
+      .all(sessionId, source, times[0], times[times.length - 1]) as SampleRow[];
+    const byTime = new Map<number, StoredQualitySample[]>(times.map((t) => [t, []]));
+    for (const row of rows) byTime.get(row.at)?.push(fromRow(row));
+    return { items: times.map((t) => ({ at: new Date(t), samples: byTime.get(t)! })), total };
+  }
+
+  participantSamples(sessionId: string, participantId: string, source: 'server' | 'sdk', page: PageRequest): PageResult<StoredQualitySample> {
+    const { n } = this.count.get(sessionId, participantId, source) as { n: number };
+    const rows = this.db
+      .prepare('SELECT participant_id, source, at, audio_score, video_score, figures FROM quality_samples WHERE session_id = ? AND participant_id = ? AND source = ? ORDER BY at LIMIT ? OFFSET ?')
+      .all(sessionId, participantId, source, page.perPage, (page.page - 1) * page.perPage) as SampleRow[];
+    return { items: rows.map(fromRow), total: n };
+  }
+
+  /** What the participant's SDK last said it runs (from its newest report naming it), null if never. */
+  participantClient(sessionId: string, participantId: string): { device?: { name: string; version: string }; sdk?: { name: string; version: string } } | null {
+    const row = this.db
+      .prepare("SELECT client FROM quality_samples WHERE session_id = ? AND participant_id = ? AND source = 'sdk' AND client IS NOT NULL ORDER BY at DESC LIMIT 1")
+      .get(sessionId, participantId) as { client: string } | undefined;
+    return row ? JSON.parse(row.client) : null;
+  }
+
+  /** Deletes one batch of samples older than `before`; returns how many (less than a batch: done). */
+  pruneOnce(before: Date): number {
+    return this.pruneBatch.run(before.getTime()).changes;
+  }
+}
