@@ -21,6 +21,8 @@ export const statsQuerySchema = z
   .object({
     page: positiveInt().default('1'),
     perPage: positiveInt(MAX_STATS_PER_PAGE).default(String(DEFAULT_STATS_PER_PAGE)),
+    /** Roomkit: `server` (default) the server's own RTCP samples, `sdk` the SDK's getStats reports. */
+    source: z.enum(['server', 'sdk']).default('server'),
   })
   .strict();
 export type StatsQuery = z.infer<typeof statsQuerySchema>;

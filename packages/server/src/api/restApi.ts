@@ -11,6 +11,7 @@ import { authorizeRest } from './restAuth.js';
 import { checkAccess } from './restAccess.js';
 import { roomsRoutes } from './roomsRoutes.js';
 import { sessionsRoutes } from './sessionsRoutes.js';
+import { qualityRoutes } from './qualityRoutes.js';
 import { recordingsRoutes, type RecordingsDeps } from './recordingsRoutes.js';
 import { streamingRoutes, type StreamingDeps } from './streamingRoutes.js';
 
@@ -63,6 +64,7 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
   });
   roomsRoutes(app, deps);
   sessionsRoutes(app, deps);
+  qualityRoutes(app, deps);
   if (deps.recordings) recordingsRoutes(app, deps, deps.recordings);
   if (deps.streaming) streamingRoutes(app, deps, deps.streaming);
 }

@@ -46,6 +46,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       requireRoomCreation: false,
       reconnectGraceSeconds: 20,
+      qualitySampleSeconds: 5,
+      qualityRetentionDays: 30,
       mediaWorkers: 'auto',
       mediaWorkerRoomCapacity: 200,
       corsOrigins: '*',
