@@ -58,10 +58,10 @@ export class QualitySampler {
       const at = new Date(nowMs);
       for (const room of this.rooms()) {
         if (room.closed) continue;
-        const kindOfConsumer = consumerKinds(room);
+        const sourceOfConsumer = consumerSources(room);
         for (const participant of room.participants.values()) {
           if (participant.hidden || participant.left) continue;
-          const sample = this.sampleParticipant(room, participant, at, seconds, producers, slotsByTransport, kindOfConsumer);
+          const sample = this.sampleParticipant(room, participant, at, seconds, producers, slotsByTransport, sourceOfConsumer);
           if (sample) samples.push(sample);
         }
       }
@@ -81,17 +81,23 @@ export class QualitySampler {
 
   private sampleParticipant(
     room: Room, participant: Participant, at: Date, seconds: number,
-    producers: Map<string, ProducerQuality>, slotsByTransport: Map<string, SubscriberSlotQuality[]>, kindOfConsumer: Map<string, 'audio' | 'video' | 'share'>,
+    producers: Map<string, ProducerQuality>, slotsByTransport: Map<string, SubscriberSlotQuality[]>, sourceOfConsumer: Map<string, ConsumerSource>,
   ): QualitySample | null {
     const recvLists: Record<string, KindFigures[]> = { audio: [], video: [], share: [] };
     const slots = participant.subscriberTransportId ? (slotsByTransport.get(participant.subscriberTransportId) ?? []) : [];
     const rtts: number[] = [];
     slots.forEach((slot, i) => {
       if (slot.rttMs >= 0) rtts.push(slot.rttMs);
-      const kind = slot.consumerId === null ? undefined : kindOfConsumer.get(slot.consumerId);
-      if (!kind) return;
+      const source = slot.consumerId === null ? undefined : sourceOfConsumer.get(slot.consumerId);
+      if (!source) return;
       const figures = recvFigures(slot, this.previousSlots.get(`${participant.subscriberTransportId}#${i}`), seconds);
-      if (figures) recvLists[kind]!.push(figures);
+      if (!figures) return;
+      // Sequence gaps the publisher's uplink made reach the subscriber too (we forward its
+      // numbering): what the subscriber's own downlink lost is its reported loss less those.
+      const upstream = producers.get(source.producerId);
+      const upstreamLoss = upstream ? (sendFigures(upstream, this.previousProducers.get(source.producerId), seconds, null)?.lossPct ?? 0) : 0;
+      figures.lossPct = Math.max(0, Math.round((figures.lossPct - upstreamLoss) * 100) / 100);
+      recvLists[source.kind]!.push(figures);
     });
     // The publisher's own PeerConnections carry no RTT we can see (a send-only browser sends no
     // receiver reports): its subscriber connection's RTT is the same client over the same path.
@@ -152,20 +158,25 @@ export class QualitySampler {
   }
 }
 
-/** consumerId → the kind of the stream it carries, for every consumer in the room. */
-function consumerKinds(room: Room): Map<string, 'audio' | 'video' | 'share'> {
-  const kindOfStream = new Map<string, 'audio' | 'video' | 'share'>();
+interface ConsumerSource {
+  kind: 'audio' | 'video' | 'share';
+  producerId: string;
+}
+
+/** consumerId → the kind and producer of the stream it carries, for every consumer in the room. */
+function consumerSources(room: Room): Map<string, ConsumerSource> {
+  const ofStream = new Map<string, ConsumerSource>();
   for (const p of room.participants.values()) {
     for (const s of p.streams.values()) {
       const kind = KIND_OF_STREAM[s.kind];
-      if (kind) kindOfStream.set(s.id, kind);
+      if (kind) ofStream.set(s.id, { kind, producerId: s.transportId });
     }
   }
-  const out = new Map<string, 'audio' | 'video' | 'share'>();
+  const out = new Map<string, ConsumerSource>();
   for (const p of room.participants.values()) {
     for (const [streamId, consumerId] of p.consumers) {
-      const kind = kindOfStream.get(streamId);
-      if (kind) out.set(consumerId, kind);
+      const source = ofStream.get(streamId);
+      if (source) out.set(consumerId, source);
     }
   }
   return out;
