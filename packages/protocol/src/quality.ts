@@ -29,7 +29,7 @@ const label = z.string().min(1).max(64);
 /**
  * Client → server, optional: a summary of the SDK's getStats() since its previous report. The
  * server keeps at most one per participant every QUALITY_REPORT_MIN_INTERVAL_MS (faster ones are
- * answered 4025 and dropped) and stores it beside its own samples (source `sdk`).
+ * answered RATE_LIMITED 4029 and dropped) and stores it beside its own samples (source `sdk`).
  */
 export const qualityReportRequestSchema = z
   .object({

@@ -193,7 +193,7 @@ export class SubscriberTransport {
       const rtpNow = (slot.lastTs + Math.round(((nowMs - slot.lastSendMs) * clockRate) / 1000)) >>> 0;
       const length = writeSenderReport(reportBuffer, 0, slot.ssrc, ntpSeconds(wallMs), ntpFraction(wallMs), rtpNow, slot.packetsSentTotal >>> 0, slot.octetsSentTotal >>> 0);
       try {
-        slot.track.sendMessageBinary(reportBuffer.subarray(0, length));
+        if (length === reportBuffer.length) slot.track.sendMessageBinary(reportBuffer);
       } catch {
         // closing: reports are best effort
       }

@@ -121,14 +121,14 @@ export class QualitySampler {
 
   /**
    * An SDK's own getStats summary: stored as a `sdk` sample. More than one per participant per
-   * QUALITY_REPORT_MIN_INTERVAL_MS is refused (UNAUTHORIZED_REQUEST, nothing stored).
+   * QUALITY_REPORT_MIN_INTERVAL_MS is refused (RATE_LIMITED 4029, nothing stored).
    */
   acceptClientReport(room: Room, participant: Participant, report: QualityReportRequest): void {
     const key = `${room.sessionId}/${participant.id}`;
     const nowMs = Date.now();
     const last = this.lastClientReport.get(key);
     if (last !== undefined && nowMs - last < QUALITY_REPORT_MIN_INTERVAL_MS) {
-      throw new RoomkitError('UNAUTHORIZED_REQUEST', `qualityReport: at most one every ${QUALITY_REPORT_MIN_INTERVAL_MS} ms per participant`);
+      throw new RoomkitError('RATE_LIMITED', `qualityReport: at most one every ${QUALITY_REPORT_MIN_INTERVAL_MS} ms per participant`);
     }
     this.lastClientReport.set(key, nowMs);
     const toFigures = (byKind: QualityReportRequest['send']): FiguresByKind => {
