@@ -22,6 +22,8 @@ export class QualitySampler {
   private previousAtMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  /** The last round's samples by `sessionId/participantId` (replaced every round: live participants only). */
+  private latestSamples = new Map<string, QualitySample>();
   /** participant key → when its last SDK report was accepted (only live participants are kept). */
   private readonly lastClientReport = new Map<string, number>();
 
@@ -69,6 +71,7 @@ export class QualitySampler {
       this.previousSlots = new Map();
       for (const s of report.subscribers) s.slots.forEach((slot, i) => this.previousSlots.set(`${s.transportId}#${i}`, slot));
       this.forgetGoneParticipants();
+      this.latestSamples = new Map(samples.map((s) => [`${s.sessionId}/${s.participantId}`, s]));
       if (samples.length > 0) this.sink.record(samples);
       return samples;
     } catch (err) {
@@ -117,6 +120,11 @@ export class QualitySampler {
     }
     if (Object.keys(send).length === 0 && Object.keys(recv).length === 0) return null;
     return { sessionId: room.sessionId, roomId: room.id, participantId: participant.id, at, source: 'server', send, recv, ...scoreSample(send, recv) };
+  }
+
+  /** A live participant's newest server sample (for live views such as a dashboard); null if none this round. */
+  latest(sessionId: string, participantId: string): QualitySample | null {
+    return this.latestSamples.get(`${sessionId}/${participantId}`) ?? null;
   }
 
   /**
