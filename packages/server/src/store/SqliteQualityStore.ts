@@ -23,7 +23,15 @@ const fromRow = (r: SampleRow): StoredQualitySample => {
   return { participantId: r.participant_id, source: r.source as StoredQualitySample['source'], at: new Date(r.at), send: figures.send ?? {}, recv: figures.recv ?? {}, audioScore: r.audio_score, videoScore: r.video_score };
 };
 
+/** Participants whose row count is remembered; past this the memory is dropped and re-read lazily. */
+const COUNTED_KEYS_MAX = 10_000;
+
 export class SqliteQualityStore {
+  /**
+   * Rows per `session/participant/source`, read once with COUNT(*) and then kept up to date here:
+   * counting a long call's rows on every insert would scan thousands of index entries per sample.
+   */
+  private readonly rowCounts = new Map<string, number>();
   private readonly insert: Database.Statement;
   private readonly count: Database.Statement;
   private readonly trim: Database.Statement;
@@ -50,9 +58,20 @@ export class SqliteQualityStore {
     this.db.transaction(() => {
       for (const s of samples) {
         const client = s.device || s.sdk ? JSON.stringify({ device: s.device, sdk: s.sdk }) : null;
-        this.insert.run(s.sessionId, s.participantId, s.source, s.at.getTime(), s.roomId, s.audioScore, s.videoScore, JSON.stringify({ send: s.send, recv: s.recv }), client);
-        const { n } = this.count.get(s.sessionId, s.participantId, s.source) as { n: number };
-        if (n > this.perParticipant) this.trim.run(s.sessionId, s.participantId, s.source, n - this.perParticipant);
+        const key = `${s.sessionId}/${s.participantId}/${s.source}`;
+        let n = this.rowCounts.get(key);
+        const inserted = this.insert.run(s.sessionId, s.participantId, s.source, s.at.getTime(), s.roomId, s.audioScore, s.videoScore, JSON.stringify({ send: s.send, recv: s.recv }), client);
+        if (n === undefined) {
+          if (this.rowCounts.size >= COUNTED_KEYS_MAX) this.rowCounts.clear();
+          n = (this.count.get(s.sessionId, s.participantId, s.source) as { n: number }).n;
+        } else if (inserted.changes > 0) {
+          n += 1;
+        }
+        if (n > this.perParticipant) {
+          this.trim.run(s.sessionId, s.participantId, s.source, n - this.perParticipant);
+          n = this.perParticipant;
+        }
+        this.rowCounts.set(key, n);
       }
     })();
   }
@@ -90,6 +109,8 @@ export class SqliteQualityStore {
 
   /** Deletes one batch of samples older than `before`; returns how many (less than a batch: done). */
   pruneOnce(before: Date): number {
-    return this.pruneBatch.run(before.getTime()).changes;
+    const { changes } = this.pruneBatch.run(before.getTime());
+    if (changes > 0) this.rowCounts.clear(); // some counts are now too high: re-read them
+    return changes;
   }
 }
