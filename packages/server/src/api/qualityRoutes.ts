@@ -48,32 +48,6 @@ export function statsEntry(s: StoredQualitySample): QualityStatsEntry {
   };
 }
 
-/** Every participant's entry of one sample time, each field averaged over those that have it. */
-export function sessionEntry(at: Date, samples: StoredQualitySample[]): QualityStatsEntry {
-  const entries = samples.map(statsEntry);
-  const avg = (key: Exclude<keyof QualityStatsEntry, 'time' | 'qualityScore'>) => mean(entries.map((e) => e[key]));
-  return {
-    time: at.toISOString(),
-    recvAudioPacketLost: avg('recvAudioPacketLost'),
-    recvVideoPacketLost: avg('recvVideoPacketLost'),
-    sendAudioPacketLost: avg('sendAudioPacketLost'),
-    sendVideoPacketLost: avg('sendVideoPacketLost'),
-    averageAudioRtt: avg('averageAudioRtt'),
-    averageVideoRtt: avg('averageVideoRtt'),
-    averageAudioJitter: avg('averageAudioJitter'),
-    averageVideoJitter: avg('averageVideoJitter'),
-    averageSendAudioBitrate: avg('averageSendAudioBitrate'),
-    averageSendVideoBitrate: avg('averageSendVideoBitrate'),
-    averageRecvAudioBitrate: avg('averageRecvAudioBitrate'),
-    averageRecvVideoBitrate: avg('averageRecvVideoBitrate'),
-    qualityScore: { audio: mean(entries.map((e) => e.qualityScore.audio)), video: mean(entries.map((e) => e.qualityScore.video)) },
-    sendSharePacketLost: avg('sendSharePacketLost'),
-    recvSharePacketLost: avg('recvSharePacketLost'),
-    averageSendShareBitrate: avg('averageSendShareBitrate'),
-    averageRecvShareBitrate: avg('averageRecvShareBitrate'),
-  };
-}
-
 export function qualityRoutes(app: FastifyInstance, { store }: RestApiDeps): void {
   const findSession = async (sessionId: string) => {
     const session = await store.getSession(sessionId);
@@ -89,7 +63,7 @@ export function qualityRoutes(app: FastifyInstance, { store }: RestApiDeps): voi
     const query = parseInput(statsQuerySchema, req.query, 'query');
     const session = await findSession(sessionId);
     const page = { page: query.page, perPage: query.perPage };
-    const { pageInfo, data } = paged(await store.sessionQuality(session.id, query.source, page), page, (p) => sessionEntry(p.at, p.samples));
+    const { pageInfo, data } = paged(await store.sessionQuality(session.id, query.source, page), page, statsEntry);
     return { sessionId: session.id, meetingId: session.roomId, stats: data, pageInfo };
   });
 

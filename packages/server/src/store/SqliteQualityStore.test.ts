@@ -64,14 +64,18 @@ describe('quality samples store', () => {
     expect(page2.items.map((s) => s.send.video?.lossPct)).toEqual([7]);
   });
 
-  it('sessionQuality groups by sample time with every participant of that time', async () => {
+  it('sessionQuality answers one row per sample time, every participant of that time averaged', async () => {
     const store = openStore();
-    store.quality.record([sample('ada', 0), sample('bo', 0)]);
-    store.quality.record([sample('ada', 5)]);
+    store.quality.record([sample('ada', 0, 2), { ...sample('bo', 0, 4), audioScore: 3.3, recv: {} }]);
+    store.quality.record([sample('ada', 5, 6)]);
     const res = await store.sessionQuality('sess', 'server', { page: 1, perPage: 10 });
     expect(res.total).toBe(2);
-    expect(res.items.map((i) => i.samples.map((s) => s.participantId).sort())).toEqual([['ada', 'bo'], ['ada']]);
+    expect(res.items.map((i) => i.send.video?.lossPct)).toEqual([3, 6]);
+    expect(res.items[0]!.audioScore).toBe(3.8);
+    expect(res.items[0]!.recv.audio).toEqual({ lossPct: 0, jitterMs: 1, bitrateBps: 40_000, rttMs: null });
     expect((await store.sessionQuality('other', 'server', { page: 1, perPage: 10 })).total).toBe(0);
+    // The session rows are not a participant's.
+    expect((await store.participantQuality('sess', 'ada', 'server', { page: 1, perPage: 10 })).total).toBe(2);
   });
 
   it('keeps SDK reports apart from server samples, and remembers the device and SDK they named', async () => {
@@ -102,7 +106,8 @@ describe('quality samples store', () => {
     const recent = Date.now();
     store.quality.record([{ ...sample('ada', 0), at: new Date(recent) }]);
     const deleted = await store.pruneQuality(new Date(recent - 1000));
-    expect(deleted).toBe(old.length);
+    expect(deleted).toBe(old.length * 2); // each moment also had its session row
+    expect((await store.sessionQuality('sess', 'server', { page: 1, perPage: 10 })).total).toBe(1);
     expect((await store.participantQuality('sess', 'ada', 'server', { page: 1, perPage: 10 })).total).toBe(1);
   });
 

@@ -3,6 +3,13 @@
 import type Database from 'better-sqlite3';
 import type { QualitySample } from '../rooms/quality/types.js';
 import type { PageRequest, PageResult, StoredQualitySample } from './Store.js';
+import { averageSamples } from '../rooms/quality/sampleMath.js';
+
+/**
+ * The participant id of a session's own rows: every participant's samples of one moment averaged,
+ * written with them, so the session route reads one row per moment (ids are never empty).
+ */
+export const SESSION_ROW_ID = '';
 
 /** Samples kept per participant, session and source: 6 hours at the default 5 s; the oldest go first. */
 export const QUALITY_SAMPLES_PER_PARTICIPANT = 4320;
@@ -53,10 +60,20 @@ export class SqliteQualityStore {
     this.pruneBatch = db.prepare(`DELETE FROM quality_samples WHERE id IN (SELECT id FROM quality_samples WHERE at < ? ORDER BY at LIMIT ${QUALITY_PRUNE_BATCH})`);
   }
 
-  /** One transaction per round of samples; beyond the cap a participant's oldest samples go. */
+  /** One transaction per round of samples, with each session's average row; beyond the cap a participant's oldest samples go. */
   record(samples: readonly QualitySample[]): void {
+    const moments = new Map<string, QualitySample[]>();
+    for (const s of samples) {
+      const key = `${s.sessionId}\n${s.source}\n${s.at.getTime()}`;
+      const list = moments.get(key);
+      if (list) list.push(s);
+      else moments.set(key, [s]);
+    }
+    const averages = [...moments.values()].map((list): QualitySample => ({
+      sessionId: list[0]!.sessionId, roomId: list[0]!.roomId, participantId: SESSION_ROW_ID, at: list[0]!.at, source: list[0]!.source, ...averageSamples(list),
+    }));
     this.db.transaction(() => {
-      for (const s of samples) {
+      for (const s of [...samples, ...averages]) {
         const client = s.device || s.sdk ? JSON.stringify({ device: s.device, sdk: s.sdk }) : null;
         const key = `${s.sessionId}/${s.participantId}/${s.source}`;
         let n = this.rowCounts.get(key);
@@ -76,19 +93,9 @@ export class SqliteQualityStore {
     })();
   }
 
-  /** Sample times of a session (oldest first), a page of them, each with every participant's sample then. */
-  sessionSamples(sessionId: string, source: 'server' | 'sdk', page: PageRequest): PageResult<{ at: Date; samples: StoredQualitySample[] }> {
-    const { total } = this.db.prepare('SELECT COUNT(DISTINCT at) AS total FROM quality_samples WHERE session_id = ? AND source = ?').get(sessionId, source) as { total: number };
-    const times = (this.db
-      .prepare('SELECT DISTINCT at FROM quality_samples WHERE session_id = ? AND source = ? ORDER BY at LIMIT ? OFFSET ?')
-      .all(sessionId, source, page.perPage, (page.page - 1) * page.perPage) as Array<{ at: number }>).map((r) => r.at);
-    if (times.length === 0) return { items: [], total };
-    const rows = this.db
-      .prepare('SELECT participant_id, source, at, audio_score, video_score, figures FROM quality_samples WHERE session_id = ? AND source = ? AND at BETWEEN ? AND ? ORDER BY at')
-      .all(sessionId, source, times[0], times[times.length - 1]) as SampleRow[];
-    const byTime = new Map<number, StoredQualitySample[]>(times.map((t) => [t, []]));
-    for (const row of rows) byTime.get(row.at)?.push(fromRow(row));
-    return { items: times.map((t) => ({ at: new Date(t), samples: byTime.get(t)! })), total };
+  /** A session's averaged rows (one per sample time), oldest first. */
+  sessionSamples(sessionId: string, source: 'server' | 'sdk', page: PageRequest): PageResult<StoredQualitySample> {
+    return this.participantSamples(sessionId, SESSION_ROW_ID, source, page);
   }
 
   participantSamples(sessionId: string, participantId: string, source: 'server' | 'sdk', page: PageRequest): PageResult<StoredQualitySample> {

@@ -409,7 +409,7 @@ export class SqliteStore implements Store {
 
   // ---- call quality ---------------------------------------------------------------------------
 
-  async sessionQuality(sessionId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<{ at: Date; samples: StoredQualitySample[] }>> {
+  async sessionQuality(sessionId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<StoredQualitySample>> {
     return this.qualitySamples.sessionSamples(sessionId, source, page);
   }
 

@@ -80,8 +80,8 @@ export interface Store {
   /** Where the rooms layer's call quality samples go (never throws). */
   readonly quality: QualitySink;
 
-  /** A session's sample times, oldest first, paged, each with every participant's sample of that time. */
-  sessionQuality(sessionId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<{ at: Date; samples: StoredQualitySample[] }>>;
+  /** A session's samples, one per sample time (every participant's averaged), oldest first, paged. */
+  sessionQuality(sessionId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<StoredQualitySample>>;
   /** One participant's samples in a session, oldest first, paged. */
   participantQuality(sessionId: string, participantId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<StoredQualitySample>>;
   /** What the participant's SDK last reported it runs; null if it never did. */

@@ -69,3 +69,37 @@ export function scoreSample(send: FiguresByKind, recv: FiguresByKind): { audioSc
   }
   return { audioScore: audio.length > 0 ? Math.min(...audio) : null, videoScore: video.length > 0 ? Math.min(...video) : null };
 }
+
+/**
+ * Several participants' samples of one moment as one (a session's point in time): per direction and
+ * kind, loss, jitter, RTT and bitrate averaged over the participants that have that kind; scores
+ * averaged over those that have one. Null scores and absent kinds stay absent.
+ */
+export function averageSamples(samples: ReadonlyArray<{ send: FiguresByKind; recv: FiguresByKind; audioScore: number | null; videoScore: number | null }>): {
+  send: FiguresByKind; recv: FiguresByKind; audioScore: number | null; videoScore: number | null;
+} {
+  const mean = (xs: number[]) => (xs.length === 0 ? null : round(xs.reduce((a, b) => a + b, 0) / xs.length));
+  const known = <T>(xs: Array<T | null | undefined>) => xs.filter((x): x is T => x !== null && x !== undefined);
+  const side = (pick: (s: (typeof samples)[number]) => FiguresByKind): FiguresByKind => {
+    const out: FiguresByKind = {};
+    for (const kind of ['audio', 'video', 'share'] as const) {
+      const list = known(samples.map((s) => pick(s)[kind]));
+      if (list.length === 0) continue;
+      const fps = known(list.map((f) => f.framesPerSecond));
+      out[kind] = {
+        lossPct: mean(list.map((f) => f.lossPct))!,
+        jitterMs: mean(list.map((f) => f.jitterMs))!,
+        bitrateBps: Math.round(mean(list.map((f) => f.bitrateBps))!),
+        rttMs: mean(known(list.map((f) => f.rttMs))),
+        ...(fps.length > 0 && { framesPerSecond: mean(fps)! }),
+      };
+    }
+    return out;
+  };
+  return {
+    send: side((s) => s.send),
+    recv: side((s) => s.recv),
+    audioScore: mean(known(samples.map((s) => s.audioScore))),
+    videoScore: mean(known(samples.map((s) => s.videoScore))),
+  };
+}
