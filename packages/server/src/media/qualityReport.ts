@@ -7,14 +7,17 @@ import type { ProducerQuality, QualityReport, SubscriberQuality } from './types.
 
 export function producerQuality(producer: Producer): ProducerQuality {
   const q: ProducerQuality = { producerId: producer.id, kind: producer.kind, packetsExpected: 0, packetsReceived: 0, packetsLate: 0, bytesReceived: 0, jitterMs: 0 };
-  for (const layer of producer.layers) {
+  const now = performance.now();
+  for (let i = 0; i < producer.layers.length; i++) {
+    const layer = producer.layers[i];
     if (!layer) continue;
     const s = layer.stats;
     q.packetsExpected += s.packetsExpected;
     q.packetsReceived += s.packetsReceived;
     q.packetsLate += s.packetsLate;
     q.bytesReceived += s.bytesReceived;
-    q.jitterMs = Math.max(q.jitterMs, (s.jitter * 1000) / s.clockRate);
+    // A paused simulcast layer keeps the jitter it last had: only live layers count.
+    if (producer.isLayerLive(i, now)) q.jitterMs = Math.max(q.jitterMs, (s.jitter * 1000) / s.clockRate);
   }
   return q;
 }
