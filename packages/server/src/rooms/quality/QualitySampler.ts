@@ -13,6 +13,9 @@ import { logger } from '../../logger.js';
 
 const log = logger('rooms:quality');
 
+/** Size of the SDK-report rate map at which it drops participants no longer live. */
+const CLIENT_REPORT_KEYS_PRUNE_AT = 1000;
+
 /** Stream kinds as quality kinds; share audio is not sampled separately (it rides with the share). */
 const KIND_OF_STREAM: Partial<Record<StreamKind, 'audio' | 'video' | 'share'>> = { audio: 'audio', video: 'video', share: 'share' };
 
@@ -138,6 +141,8 @@ export class QualitySampler {
     if (last !== undefined && nowMs - last < QUALITY_REPORT_MIN_INTERVAL_MS) {
       throw new RoomkitError('RATE_LIMITED', `qualityReport: at most one every ${QUALITY_REPORT_MIN_INTERVAL_MS} ms per participant`);
     }
+    // Rounds prune it; with sampling off (0 s) nothing would, so a large map prunes itself here.
+    if (this.lastClientReport.size >= CLIENT_REPORT_KEYS_PRUNE_AT) this.forgetGoneParticipants();
     this.lastClientReport.set(key, nowMs);
     const toFigures = (byKind: QualityReportRequest['send']): FiguresByKind => {
       const out: FiguresByKind = {};
