@@ -7,3 +7,5 @@ export * from './constants.js';
 export * from './rest.js';
 export * from './streaming.js';
 export * from './collab.js';
+export * from './quality.js';
+export * from './qualityRest.js';

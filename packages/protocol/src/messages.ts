@@ -6,6 +6,7 @@
 // Everything else the server sends is an unsolicited event.
 import { z } from 'zod';
 import { compositeConfigSchema, egressKindSchema, rtmpOutputSchema, type EgressStateInfo } from './egress.js';
+import { qualityReportRequestSchema } from './quality.js';
 import { RELIABILITY_MODES, REALTIME_STORE_MAX_KEY_LENGTH, REALTIME_STORE_MAX_VALUE_BYTES, utf8Length, type Reliability } from './collab.js';
 
 export const STREAM_KINDS = ['audio', 'video', 'share', 'shareAudio'] as const;
@@ -269,6 +270,7 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   respondEntryRequestSchema,
   resumeRequestSchema,
   restartSubscriberRequestSchema,
+  qualityReportRequestSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['t'];
@@ -353,6 +355,7 @@ export interface ResponseData {
   stopEgress: Record<string, never>;
   resume: ResumeResult;
   restartSubscriber: Record<string, never>;
+  qualityReport: Record<string, never>;
 }
 
 export type ResponseMessage =

@@ -121,6 +121,13 @@ describe('RoomkitClient sessions with participants', () => {
     expect(fetched.status).toBe('ended');
     expect(fetched.participants.every((p) => p.timelog.every((t) => t.end !== null))).toBe(true);
     expect(await apiError(client.sessions.end({ roomId: room.roomId }))).toMatchObject({ statusCode: 404 });
+
+    // Call quality: nobody sent media (signalling only), so no samples; an unknown participant is 404 4004.
+    const stats = await client.sessions.stats(session.id);
+    expect(stats).toMatchObject({ sessionId: session.id, meetingId: room.roomId, stats: [], pageInfo: { total: 0 } });
+    const alice = await client.sessions.participantStats(session.id, 'alice', { perPage: 10, source: 'sdk' });
+    expect(alice).toMatchObject({ participantId: 'alice', participantName: 'alice', stats: [], pageInfo: { perPage: 10 } });
+    expect(await apiError(client.sessions.participantStats(session.id, 'nobody'))).toMatchObject({ statusCode: 404, code: 4004 });
   });
 });
 

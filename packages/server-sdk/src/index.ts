@@ -6,7 +6,8 @@ export {
 export { RoomkitClient } from './client/RoomkitClient.js';
 export type { RoomkitClientOptions } from './client/HttpTransport.js';
 export type { RoomsApi } from './client/RoomsApi.js';
-export type { SessionsApi } from './client/SessionsApi.js';
+export type { SessionsApi, StatsOptions } from './client/SessionsApi.js';
+export type { ParticipantStatsResponse, QualityStatsEntry, SessionStatsResponse } from '@roomkit/protocol';
 export type { RecordingsApi } from './client/RecordingsApi.js';
 export type { LivestreamsApi } from './client/LivestreamsApi.js';
 export type { HlsApi } from './client/HlsApi.js';

@@ -47,6 +47,8 @@ const CONFIG_HELP: Record<string, string> = {
   logLevel: 'fatal|error|warn|info|debug|trace|silent (default info)',
   webhookUrl: 'URL receiving every webhook event (default none)',
   reconnectGraceSeconds: 'seconds a dropped participant may resume (default 20)',
+  qualitySampleSeconds: 'seconds between call quality samples (default 5, 0 = off)',
+  qualityRetentionDays: 'days call quality samples are kept (default 30)',
   mediaWorkers: "media worker threads: 'auto' (one per core), N, or 0 (main thread)",
   corsOrigins: "origins whose pages may use /sdk and /v2: '*' (default) or a,b,c",
   turnServers: 'TURN/STUN URLs handed to clients: turn:h:3478?transport=tcp,turns:h:5349',

@@ -74,8 +74,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
       pubsubTopicsPerParticipant: limits.pubsubTopicsPerParticipant,
       reconnectGraceSeconds: config.reconnectGraceSeconds ?? 20,
       iceServersFor: (participantId) => iceServersFor(turn, participantId),
+      qualitySampleSeconds: config.qualitySampleSeconds ?? 5,
     },
-    { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive },
+    { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive, quality: store.quality },
   );
   egress.attachRooms(rooms);
   const sdk = await bundleSdk();

@@ -1,7 +1,11 @@
 // `/v2/sessions`: list and fetch sessions with participant timelogs, end one, remove a participant.
 import type { EndSessionBody, ListSessionsResponse, RemoveParticipantBody, SessionResponse } from '@roomkit/protocol/rest';
 import type { HttpTransport } from './HttpTransport.js';
+import type { ParticipantStatsResponse, SessionStatsResponse } from '@roomkit/protocol';
 import type { PageOptions } from './types.js';
+
+/** Paging of stats answers (perPage up to 5000, default 1000) and which samples: the server's (default) or the SDKs'. */
+export type StatsOptions = PageOptions & { source?: 'server' | 'sdk' };
 
 export class SessionsApi {
   readonly #http: HttpTransport;
@@ -17,6 +21,17 @@ export class SessionsApi {
   /** `GET /v2/sessions/:sessionId`, with participants and their `timelog [{start, end}]`. */
   get(sessionId: string): Promise<SessionResponse> {
     return this.#http.request('GET', `/v2/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  /** `GET /v2/sessions/:sessionId/stats`: call quality over time, every participant of a moment averaged. */
+  stats(sessionId: string, opts: StatsOptions = {}): Promise<SessionStatsResponse> {
+    return this.#http.request('GET', `/v2/sessions/${encodeURIComponent(sessionId)}/stats`, { query: { page: opts.page, perPage: opts.perPage, source: opts.source } });
+  }
+
+  /** `GET /v2/sessions/:sessionId/participant/:participantId/stats`: one participant's call quality over time. */
+  participantStats(sessionId: string, participantId: string, opts: StatsOptions = {}): Promise<ParticipantStatsResponse> {
+    const path = `/v2/sessions/${encodeURIComponent(sessionId)}/participant/${encodeURIComponent(participantId)}/stats`;
+    return this.#http.request('GET', path, { query: { page: opts.page, perPage: opts.perPage, source: opts.source } });
   }
 
   /** `POST /v2/sessions/end`: ends the room's live session (`{roomId}`) or the one named (`{sessionId}`). */

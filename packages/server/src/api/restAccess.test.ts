@@ -27,6 +27,8 @@ const ACCESS: Record<string, Who> = {
   'POST /v2/rooms/deactivate': 'operator',
   'GET /v2/sessions': 'moderator',
   'GET /v2/sessions/:sessionId': 'moderator',
+  'GET /v2/sessions/:sessionId/stats': 'moderator',
+  'GET /v2/sessions/:sessionId/participant/:participantId/stats': 'moderator',
   'POST /v2/sessions/end': 'moderator',
   'POST /v2/sessions/participants/remove': 'moderator',
   'POST /v2/recordings/start': 'moderator',

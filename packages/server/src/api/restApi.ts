@@ -13,6 +13,7 @@ import { checkAccess } from './restAccess.js';
 import { zodValidatorCompiler } from './parse.js';
 import { roomsRoutes } from './roomsRoutes.js';
 import { sessionsRoutes } from './sessionsRoutes.js';
+import { qualityRoutes } from './qualityRoutes.js';
 import { recordingsRoutes, type RecordingsDeps } from './recordingsRoutes.js';
 import { streamingRoutes, type StreamingDeps } from './streamingRoutes.js';
 
@@ -70,6 +71,7 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
   const api = app.withTypeProvider<ZodTypeProvider>();
   roomsRoutes(api, deps);
   sessionsRoutes(api, deps);
+  qualityRoutes(api, deps);
   if (deps.recordings) recordingsRoutes(api, deps, deps.recordings);
   if (deps.streaming) streamingRoutes(api, deps, deps.streaming);
 }

@@ -21,6 +21,8 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   requireRoomCreation: false,
   webhookUrl: undefined,
   reconnectGraceSeconds: 20,
+  qualitySampleSeconds: 5,
+  qualityRetentionDays: 30,
   mediaWorkers: 'auto',
   // A hard cap: a room spans before it when its worker is busy (SpanningRooms BUSY_CPU).
   mediaWorkerRoomCapacity: 200,

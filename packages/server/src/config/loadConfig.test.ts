@@ -46,6 +46,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       requireRoomCreation: false,
       reconnectGraceSeconds: 20,
+      qualitySampleSeconds: 5,
+      qualityRetentionDays: 30,
       mediaWorkers: 'auto',
       mediaWorkerRoomCapacity: 200,
       corsOrigins: '*',
@@ -308,6 +310,17 @@ describe('loadConfig', () => {
       'reconnectGraceSeconds from flag --reconnect-grace-seconds: "4000" must be a whole number of seconds from 0 to 3600',
     );
     expect(loadError([], { ROOMKIT_RECONNECT_GRACE_SECONDS: '2.5' }).message).toMatch(/not a whole number/);
+  });
+
+  it('qualitySampleSeconds (5) and qualityRetentionDays (30) come from the file, env or flags; out-of-range values are refused naming them', () => {
+    expect(load().qualitySampleSeconds).toBe(5);
+    expect(load().qualityRetentionDays).toBe(30);
+    const path = writeConfig('q.json', '{"qualitySampleSeconds": 10, "qualityRetentionDays": 7}');
+    expect(load(['--config', path])).toMatchObject({ qualitySampleSeconds: 10, qualityRetentionDays: 7 });
+    expect(load([], { ROOMKIT_QUALITY_SAMPLE_SECONDS: '0', ROOMKIT_QUALITY_RETENTION_DAYS: '90' })).toMatchObject({ qualitySampleSeconds: 0, qualityRetentionDays: 90 });
+    expect(load(['--quality-sample-seconds', '2', '--quality-retention-days', '1'])).toMatchObject({ qualitySampleSeconds: 2, qualityRetentionDays: 1 });
+    expect(loadError(['--quality-sample-seconds', '301']).message).toMatch(/qualitySampleSeconds.*from 0 to 300/);
+    expect(loadError([], { ROOMKIT_QUALITY_RETENTION_DAYS: '0' }).message).toMatch(/qualityRetentionDays.*from 1 to 3650/);
   });
 
   it('with a bad log level, lists the allowed ones', () => {

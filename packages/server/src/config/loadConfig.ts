@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -22,6 +22,8 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'logLevel', env: 'ROOMKIT_LOG_LEVEL', flag: 'log-level', numeric: false },
   { key: 'webhookUrl', env: 'ROOMKIT_WEBHOOK_URL', flag: 'webhook-url', numeric: false },
   { key: 'reconnectGraceSeconds', env: 'ROOMKIT_RECONNECT_GRACE_SECONDS', flag: 'reconnect-grace-seconds', numeric: true },
+  { key: 'qualitySampleSeconds', env: 'ROOMKIT_QUALITY_SAMPLE_SECONDS', flag: 'quality-sample-seconds', numeric: true },
+  { key: 'qualityRetentionDays', env: 'ROOMKIT_QUALITY_RETENTION_DAYS', flag: 'quality-retention-days', numeric: true },
   { key: 'mediaWorkers', env: 'ROOMKIT_MEDIA_WORKERS', flag: 'media-workers', numeric: false },
   { key: 'mediaWorkerRoomCapacity', env: 'ROOMKIT_MEDIA_WORKER_ROOM_CAPACITY', flag: 'media-worker-room-capacity', numeric: true },
   { key: 'corsOrigins', env: 'ROOMKIT_CORS_ORIGINS', flag: 'cors-origins', numeric: false },

@@ -151,6 +151,18 @@ export const configSchema = z
       .int('must be a whole number of seconds from 0 to 3600')
       .min(0, 'must be a whole number of seconds from 0 to 3600')
       .max(3600, 'must be a whole number of seconds from 0 to 3600'),
+    /** Seconds between call quality samples of every participant (0: no sampling); see README "Call quality". */
+    qualitySampleSeconds: z
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number of seconds from 0 to 300')
+      .min(0, 'must be a whole number of seconds from 0 to 300')
+      .max(300, 'must be a whole number of seconds from 0 to 300'),
+    /** Days call quality samples are kept (pruned at boot and hourly). */
+    qualityRetentionDays: z
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number of days from 1 to 3650')
+      .min(1, 'must be a whole number of days from 1 to 3650')
+      .max(3650, 'must be a whole number of days from 1 to 3650'),
     /**
      * Media worker threads: 'auto' = one per core, a number = that many, 0 = media on the main
      * thread. Worker i uses UDP port rtcPort + i.

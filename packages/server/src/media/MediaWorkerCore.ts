@@ -11,6 +11,7 @@ import { MediaError } from './errors.js';
 import type { MediaCommand, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
 import { OverloadMonitor } from './overload/OverloadMonitor.js';
 import { PipeHub } from './pipe/PipeHub.js';
+import { qualityReport } from './qualityReport.js';
 import { isPipeCommand, type PipeCommand, type PipeResults } from './pipe/pipeTypes.js';
 import { logger } from '../logger.js';
 import { mediaCounters, reportPacketError } from './mediaCounters.js';
@@ -194,6 +195,8 @@ export class MediaWorkerCore {
       }
       case 'stats':
         return this.stats();
+      case 'quality':
+        return qualityReport(this.routers.values());
     }
   }
 

@@ -84,6 +84,7 @@ export class Router {
         this.allocators.set(transport, allocator);
       }
       if (allocate) allocator.allocate(this.consumersOf(transport), speakerGroup, nowMs, allocationElapsed);
+      transport.sendReports(nowMs);
     }
     if (nowMs - this.lastFeedbackMs >= FEEDBACK_INTERVAL_MS) {
       this.lastFeedbackMs = nowMs;

@@ -10,6 +10,7 @@ import { Consumer } from './Consumer.js';
 import type { Producer } from './Producer.js';
 import type { ForwardSlot, SlotConsumer } from './SubscriberSlot.js';
 import { writeSenderReport } from './rtp/rtcp.js';
+import { ntpFraction, ntpSeconds } from './rtp/ntp.js';
 import type { LayerIndex, MediaKind } from './types.js';
 
 /** Copies of outgoing packets: a queued UDP send keeps its buffer, which the next consumer rewrites. */
@@ -17,7 +18,6 @@ const RING_SIZE = 32;
 const REPORT_INTERVAL_MS = 1000;
 /** A send gap this long (a source change, a paused camera) gets a sender report before the next packet. */
 const PAUSE_MS = 200;
-const NTP_UNIX_OFFSET_S = 2208988800;
 
 const randomU32 = () => (Math.random() * 0xfffffff0 + 1) >>> 0;
 
@@ -88,11 +88,9 @@ export class RtpTapSlot implements ForwardSlot {
   /** Maps RTP timestamp `ts` to the wall clock now (the packet carrying it leaves now). */
   private sendReport(ts: number, nowMs: number): void {
     const wallMs = performance.timeOrigin + nowMs;
-    const seconds = Math.floor(wallMs / 1000);
-    const fraction = Math.floor(((wallMs - seconds * 1000) / 1000) * 0x100000000) >>> 0;
     const report = this.ring[this.ringIndex]!;
     this.ringIndex = (this.ringIndex + 1) % RING_SIZE;
-    const length = writeSenderReport(report, 0, this.ssrc, (seconds + NTP_UNIX_OFFSET_S) >>> 0, fraction, ts, this.packets >>> 0, this.octets >>> 0);
+    const length = writeSenderReport(report, 0, this.ssrc, ntpSeconds(wallMs), ntpFraction(wallMs), ts, this.packets >>> 0, this.octets >>> 0);
     try {
       this.socket.send(report, 0, length);
       this.lastReportMs = nowMs;

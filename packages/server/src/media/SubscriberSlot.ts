@@ -51,6 +51,19 @@ export interface ForwardSlot {
   switchTimestampStep?(clockRate: number, nowMs: number): number;
 }
 
+/** What the subscriber said about one of our outgoing streams in its last receiver report. */
+export class SlotReport {
+  /** Receiver reports received for this SSRC. */
+  count = 0;
+  /** Fraction lost since its previous report, 0..1. */
+  fractionLost = 0;
+  cumulativeLost = 0;
+  /** Interarrival jitter in RTP timestamp units. */
+  jitter = 0;
+  /** Round trip from LSR/DLSR (ms); -1 until a block names one of our sender reports. */
+  rttMs = -1;
+}
+
 export class SubscriberSlot implements ForwardSlot, PacedSink {
   open = false;
   /** Part of an offer already sent to the client, so a `consume` naming it may follow. */
@@ -73,6 +86,13 @@ export class SubscriberSlot implements ForwardSlot, PacedSink {
   transportCcId = 0;
   /** The transport's pacer (shared by its slots); null: send at once. */
   pacer: Pacer | null = null;
+  /** Since the slot opened (never reset): what sender reports and quality samples count. */
+  packetsSentTotal = 0;
+  octetsSentTotal = 0;
+  /** When the packet carrying `lastTs` left (performance.now ms), for the SR's RTP timestamp. */
+  lastSendMs = 0;
+  /** From the subscriber's latest receiver report block for this SSRC (see SubscriberTransport). */
+  readonly report = new SlotReport();
   constructor(
     readonly mid: string,
     readonly kind: MediaKind,
@@ -104,6 +124,9 @@ export class SubscriberSlot implements ForwardSlot, PacedSink {
     try {
       this.track.sendMessageBinary(buf);
       this.bytesSent += buf.length;
+      this.packetsSentTotal++;
+      this.octetsSentTotal += buf.length;
+      this.lastSendMs = nowMs > 0 ? nowMs : performance.now();
       return true;
     } catch {
       return false;

@@ -1,13 +1,14 @@
 // The server-offered PeerConnection that sends remote streams to one client. It grows by slots
 // (one m-line each) and reuses free slots, so most subscriptions need no renegotiation at all.
 import nodeDataChannel from 'node-datachannel';
-import { SubscriberSlot } from './SubscriberSlot.js';
+import { SubscriberSlot, type SlotReport } from './SubscriberSlot.js';
 import { createPeerConnection, type PeerConnection } from './peerConnection.js';
 import { EXT_ABS_SEND_TIME, EXT_TRANSPORT_CC, withAnnouncedCandidate } from './sdp.js';
 import { SubscriberBandwidth } from './SubscriberBandwidth.js';
 import { TransportCcEstimator } from './TransportCcEstimator.js';
 import { PACING_FACTOR, Pacer } from './Pacer.js';
-import type { RtcpHandler } from './rtp/rtcp.js';
+import { writeSenderReport, type RtcpHandler } from './rtp/rtcp.js';
+import { ntpFraction, ntpSeconds, rttFromReport } from './rtp/ntp.js';
 import { SubscriberRtcpGate } from './SubscriberRtcpGate.js';
 import { reportPacketError } from './mediaCounters.js';
 import { isRtcpPacket } from './rtp/rtpPacket.js';
@@ -27,6 +28,18 @@ const PROBE_BACKLOG_BYTES = 6000;
  * right behind its createSubscriber, so a short wait suffices; every ms here delays first media.
  */
 const NEGOTIATION_BATCH_MS = 3;
+
+/** How often each sending slot gets a sender report (RFC 3550 would allow more; Chrome sends ~1/s). */
+const SENDER_REPORT_INTERVAL_MS = 1000;
+const reportBuffer = Buffer.alloc(28);
+
+function recordReport(report: SlotReport, fractionLost: number, cumulativeLost: number, jitter: number, rttMs: number): void {
+  report.count++;
+  report.fractionLost = fractionLost / 256;
+  report.cumulativeLost = cumulativeLost;
+  report.jitter = jitter;
+  if (rttMs >= 0) report.rttMs = rttMs;
+}
 
 export const SUBSCRIBER_VIDEO_PT = 96;
 export const SUBSCRIBER_RTX_PT = 97;
@@ -135,8 +148,11 @@ export class SubscriberTransport {
       onFir: () => slot.consumer?.onKeyframeRequest(performance.now()),
       onNack: (_sender, _media, pid, blp) => slot.consumer?.onNack(pid, blp, performance.now()),
       onRemb: (_sender, bitrateBps) => bandwidth.onRemb(bitrateBps, performance.now()),
-      onReceiverReportBlock: (_reporter, reportedSsrc, fractionLost) => {
-        if (reportedSsrc === ssrc) bandwidth.onLossReport(fractionLost / 256, this.sendBitrateBps, performance.now());
+      onReceiverReportBlock: (_reporter, reportedSsrc, fractionLost, cumulativeLost, _highestSeq, jitter, lsr, dlsr) => {
+        if (reportedSsrc !== ssrc) return;
+        const now = performance.now();
+        bandwidth.onLossReport(fractionLost / 256, this.sendBitrateBps, now);
+        recordReport(slot.report, fractionLost, cumulativeLost, jitter, rttFromReport(performance.timeOrigin + now, lsr, dlsr));
       },
     };
     track.onOpen(() => {
@@ -157,6 +173,31 @@ export class SubscriberTransport {
     });
     this.slots.push(slot);
     return slot;
+  }
+
+  private lastReportsMs = 0;
+
+  /**
+   * Sender reports for every slot that has sent, about once a second: without them the browser's
+   * receiver reports carry no LSR/DLSR and the round trip to this subscriber cannot be measured.
+   */
+  sendReports(nowMs: number): void {
+    if (this.closed || nowMs - this.lastReportsMs < SENDER_REPORT_INTERVAL_MS) return;
+    this.lastReportsMs = nowMs;
+    const wallMs = performance.timeOrigin + nowMs;
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i]!;
+      if (!slot.open || !slot.hasSent) continue;
+      // The RTP time now: the last sent timestamp moved on by the wall time since it left.
+      const clockRate = slot.kind === 'video' ? 90000 : 48000;
+      const rtpNow = (slot.lastTs + Math.round(((nowMs - slot.lastSendMs) * clockRate) / 1000)) >>> 0;
+      const length = writeSenderReport(reportBuffer, 0, slot.ssrc, ntpSeconds(wallMs), ntpFraction(wallMs), rtpNow, slot.packetsSentTotal >>> 0, slot.octetsSentTotal >>> 0);
+      try {
+        if (length === reportBuffer.length) slot.track.sendMessageBinary(reportBuffer);
+      } catch {
+        // closing: reports are best effort
+      }
+    }
   }
 
   /** Our recent send rate to this subscriber (bps), updated by the allocator. */

@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MediaError } from './errors.js';
-import type { MediaCommand, MediaCommandOf, MediaEngine, MediaEngineOptions, MediaEvent, MediaResults, MediaStats } from './types.js';
+import type { MediaCommand, MediaCommandOf, MediaEngine, MediaEngineOptions, MediaEvent, MediaResults, MediaStats, QualityReport } from './types.js';
 import type { WorkerMessage } from './mediaWorker.js';
 import { logger } from '../logger.js';
 import { SpanningRooms } from './pipe/SpanningRooms.js';
@@ -212,6 +212,7 @@ export class WorkerMediaEngine implements MediaEngine {
 
   async request<Op extends MediaCommand['op']>(command: MediaCommandOf<Op>): Promise<MediaResults[Op]> {
     if (command.op === 'stats') return (await this.stats()) as MediaResults[Op];
+    if (command.op === 'quality') return (await this.quality()) as MediaResults[Op];
     // A room's subscribers may go to another worker than its origin (a room spanning workers).
     const c = command as MediaCommand;
     let placed: WorkerHandle | null = null;
@@ -266,7 +267,7 @@ export class WorkerMediaEngine implements MediaEngine {
             ? command.consumerId
             : command.op === 'setRtpTapSource' || command.op === 'closeRtpTap'
               ? command.tapId
-              : command.op === 'stats'
+              : command.op === 'stats' || command.op === 'quality'
                 ? ''
                 : command.transportId;
     const owner = this.owners.get(key);
@@ -371,6 +372,19 @@ export class WorkerMediaEngine implements MediaEngine {
       for (const key of Object.keys(total) as Array<keyof MediaStats>) total[key] = key === 'latenessMs' ? Math.max(total[key], s[key]) : total[key] + s[key];
     }
     return total;
+  }
+
+  /** Every live worker's quality figures, concatenated; a worker too busy to answer in time is left out. */
+  private async quality(): Promise<QualityReport> {
+    const live = this.workers.filter((w) => w.alive && w.ready);
+    const all = await Promise.all(live.map((w) => withTimeout(this.send(w, { op: 'quality' }), STATS_TIMEOUT_MS).catch(() => null)));
+    const report: QualityReport = { producers: [], subscribers: [] };
+    for (const r of all as Array<QualityReport | null>) {
+      if (!r) continue;
+      report.producers.push(...r.producers);
+      report.subscribers.push(...r.subscribers);
+    }
+    return report;
   }
 
   /** Each live worker's own figures (for per-worker metrics), with the CPU it last reported (cores). */

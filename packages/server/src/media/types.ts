@@ -38,7 +38,9 @@ export type MediaCommand =
   /** What the tap forwards from now on (from the next keyframe, which is asked for); null: nothing. */
   | { op: 'setRtpTapSource'; tapId: string; producerId: string | null }
   | { op: 'closeRtpTap'; tapId: string }
-  | { op: 'stats' };
+  | { op: 'stats' }
+  /** Cumulative reception and delivery figures of every publisher and subscriber (all workers). */
+  | { op: 'quality' };
 
 export interface MediaResults {
   createRouter: Record<string, never>;
@@ -55,6 +57,49 @@ export interface MediaResults {
   setRtpTapSource: Record<string, never>;
   closeRtpTap: Record<string, never>;
   stats: MediaStats;
+  quality: QualityReport;
+}
+
+/**
+ * What the server saw of one published track since it started (its layers summed): cumulative,
+ * so a reader takes differences between two reads. Relay copies (rooms spanning workers) are left out.
+ */
+export interface ProducerQuality {
+  producerId: string;
+  kind: MediaKind;
+  /** Packets the sequence numbers say were sent, those that arrived, and those that arrived late (retransmissions). */
+  packetsExpected: number;
+  packetsReceived: number;
+  packetsLate: number;
+  bytesReceived: number;
+  /** RFC 3550 interarrival jitter (ms), the highest of its layers. */
+  jitterMs: number;
+}
+
+/** One outgoing stream of a subscriber transport, with the subscriber's last receiver report about it. */
+export interface SubscriberSlotQuality {
+  kind: MediaKind;
+  /** The consumer feeding the slot now (null: idle). */
+  consumerId: string | null;
+  packetsSent: number;
+  bytesSent: number;
+  /** Receiver reports received so far (0: the figures below are not known). */
+  reports: number;
+  /** 0..1, over the subscriber's last report interval. */
+  fractionLost: number;
+  jitterMs: number;
+  /** -1 until the subscriber answered one of our sender reports. */
+  rttMs: number;
+}
+
+export interface SubscriberQuality {
+  transportId: string;
+  slots: SubscriberSlotQuality[];
+}
+
+export interface QualityReport {
+  producers: ProducerQuality[];
+  subscribers: SubscriberQuality[];
 }
 
 export type MediaCommandOf<Op extends MediaCommand['op']> = Extract<MediaCommand, { op: Op }>;

@@ -9,11 +9,16 @@ import { MemoryPubSubArchive } from './RoomPubSub.js';
 import { KeyedRateLimiter } from './KeyedRateLimiter.js';
 import { LeaveReason, type ErrorInfo, type IceServer, type ResumeResult } from '@roomkit/protocol';
 import type { ConnectionSink } from './ResumableSink.js';
+import type { QualityReportRequest } from '@roomkit/protocol';
+import { QualitySampler } from './quality/QualitySampler.js';
+import type { QualitySink } from './quality/types.js';
 
 export interface RoomManagerHooks {
   observer?: SessionObserver;
   directory?: RoomDirectory;
   archive?: PubSubArchive;
+  /** Where call quality samples go (absent: nothing is sampled). */
+  quality?: QualitySink;
 }
 
 export class RoomManager {
@@ -26,6 +31,8 @@ export class RoomManager {
   private readonly archive: PubSubArchive;
   /** Rooms created by joins to unknown ids, per client address (requireRoomCreation false). */
   private readonly createdByJoin: KeyedRateLimiter;
+  /** Call quality sampling (see rooms/quality), when a sink was given. */
+  readonly quality: QualitySampler | null;
 
   constructor(
     private readonly media: MediaEngine,
@@ -37,6 +44,13 @@ export class RoomManager {
     this.archive = hooks.archive ?? new MemoryPubSubArchive();
     this.createdByJoin = new KeyedRateLimiter(options.roomsCreatedByJoinPerMinute ?? 0);
     media.onEvent((event) => this.onMediaEvent(event));
+    this.quality = hooks.quality ? new QualitySampler(media, () => this.rooms.values(), hooks.quality, options.qualitySampleSeconds ?? 5) : null;
+    this.quality?.start();
+  }
+
+  /** An SDK's `qualityReport` (validated by signaling); refused when too frequent. */
+  reportClientQuality(room: Room, participant: Participant, report: QualityReportRequest): void {
+    this.quality?.acceptClientReport(room, participant, report);
   }
 
   get size(): number {
@@ -208,6 +222,7 @@ export class RoomManager {
 
   /** End every meeting (server shutdown). */
   async closeAll(reason: { code: number; message: string }): Promise<void> {
+    this.quality?.stop();
     await Promise.all([...this.rooms.values()].map((room) => room.end(reason)));
   }
 }

@@ -50,4 +50,6 @@ export interface RoomsOptions {
   reconnectGraceSeconds?: number;
   /** ICE servers (STUN, TURN with credentials minted for this participant) for join and resume results. */
   iceServersFor?: (participantId: string) => IceServer[];
+  /** Seconds between call quality samples (default 5; 0: no sampling). */
+  qualitySampleSeconds?: number;
 }

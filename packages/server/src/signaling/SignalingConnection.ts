@@ -271,6 +271,9 @@ export class SignalingConnection implements ConnectionSink {
       case 'restartSubscriber':
         await room.restartSubscriber(participant);
         return {};
+      case 'qualityReport':
+        this.rooms.reportClientQuality(room, participant, request);
+        return {};
       case 'end':
         room.requireModerator(participant, 'ending the meeting');
         await room.end({ code: LeaveReason.ROOM_CLOSE, message: `the meeting was ended by ${participant.displayName}` });

@@ -7,7 +7,9 @@ import { persistedBytes, type PubSubArchive, type PubSubRetention, type RoomDire
 import { DEFAULT_PUBSUB_RETENTION } from '../rooms/RoomPubSub.js';
 import { logger } from '../logger.js';
 import { migrate, MIGRATIONS, type Migration } from './migrations.js';
-import type { NewRoom, PageRequest, PageResult, Store, StoredRoom, StoredSession } from './Store.js';
+import type { NewRoom, PageRequest, PageResult, Store, StoredQualityClient, StoredQualitySample, StoredRoom, StoredSession } from './Store.js';
+import { SqliteQualityStore } from './SqliteQualityStore.js';
+import type { QualitySink } from '../rooms/quality/types.js';
 
 /** How often ongoing sessions record that the server is still up (their end after a crash). */
 const HEARTBEAT_MS = 30_000;
@@ -20,7 +22,14 @@ export interface SqliteStoreOptions {
   migrations?: readonly Migration[];
   /** Persisted pubsub kept per topic and session (default: config defaults). */
   pubsub?: PubSubRetention;
+  /** Days call quality samples are kept (default 30); pruned at boot and hourly. */
+  qualityRetentionDays?: number;
+  /** Quality samples kept per participant, session and source (default QUALITY_SAMPLES_PER_PARTICIPANT). */
+  qualitySamplesPerParticipant?: number;
 }
+
+/** How often old quality samples are pruned. */
+const QUALITY_PRUNE_INTERVAL_MS = 3600_000;
 
 interface RoomRow {
   id: string;
@@ -67,6 +76,9 @@ export class SqliteStore implements Store {
   readonly observer: SessionObserver;
   readonly directory: RoomDirectory;
   readonly archive: PubSubArchive;
+  readonly quality: QualitySink;
+  private readonly qualitySamples: SqliteQualityStore;
+  private readonly qualityPruner: NodeJS.Timeout;
   private readonly log = logger('store');
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
@@ -92,6 +104,13 @@ export class SqliteStore implements Store {
     }
     this.heartbeat = setInterval(() => this.guard('heartbeat', () => this.touchOngoing(Date.now())), HEARTBEAT_MS);
     this.heartbeat.unref();
+    this.qualitySamples = new SqliteQualityStore(db, options.qualitySamplesPerParticipant);
+    this.quality = { record: (samples) => this.guard('quality samples', () => this.qualitySamples.record(samples)) };
+    const retentionMs = (options.qualityRetentionDays ?? 30) * 86_400_000;
+    const prune = () => void this.pruneQuality(new Date(Date.now() - retentionMs)).catch((err) => this.log.error({ err }, 'quality pruning failed'));
+    setImmediate(prune);
+    this.qualityPruner = setInterval(prune, QUALITY_PRUNE_INTERVAL_MS);
+    this.qualityPruner.unref();
     this.observer = {
       sessionStarted: (s, at) => this.guard('sessionStarted', () => this.sessionStarted(s, at.getTime())),
       sessionEnded: (s, at) => this.guard('sessionEnded', () => this.sessionEnded(s, at.getTime())),
@@ -388,10 +407,38 @@ export class SqliteStore implements Store {
     if (gone > 0) this.log.info({ messages: gone }, 'removed persisted pubsub of ended sessions');
   }
 
+  // ---- call quality ---------------------------------------------------------------------------
+
+  async sessionQuality(sessionId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<StoredQualitySample>> {
+    return this.qualitySamples.sessionSamples(sessionId, source, page);
+  }
+
+  async participantQuality(sessionId: string, participantId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<StoredQualitySample>> {
+    return this.qualitySamples.participantSamples(sessionId, participantId, source, page);
+  }
+
+  async participantQualityClient(sessionId: string, participantId: string): Promise<StoredQualityClient | null> {
+    return this.qualitySamples.participantClient(sessionId, participantId);
+  }
+
+  async pruneQuality(before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      if (this.closed) return total;
+      const deleted = this.qualitySamples.pruneOnce(before);
+      total += deleted;
+      if (deleted === 0) break;
+      await new Promise((resolve) => setImmediate(resolve)); // let the server breathe between batches
+    }
+    if (total > 0) this.log.info({ samples: total }, 'pruned call quality samples past retention');
+    return total;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.qualityPruner);
     this.database.close();
   }
 }

@@ -2,6 +2,7 @@
 // only this interface (async, so a networked database can implement it); SqliteStore is the local one.
 import type { AutoCloseConfig, WebhookConfig } from '@roomkit/protocol';
 import type { PubSubArchive, RoomDirectory, SessionObserver } from '../rooms/hooks.js';
+import type { FiguresByKind, QualitySink } from '../rooms/quality/types.js';
 
 export interface StoredRoom {
   /** Internal record id. */
@@ -56,11 +57,37 @@ export interface PageResult<T> {
   total: number;
 }
 
+export interface StoredQualitySample {
+  participantId: string;
+  source: 'server' | 'sdk';
+  at: Date;
+  send: FiguresByKind;
+  recv: FiguresByKind;
+  audioScore: number | null;
+  videoScore: number | null;
+}
+
+export interface StoredQualityClient {
+  device?: { name: string; version: string };
+  sdk?: { name: string; version: string };
+}
+
 export interface Store {
   /** Rooms-layer hooks backed by this store (see rooms/hooks.ts): they never throw. */
   readonly observer: SessionObserver;
   readonly directory: RoomDirectory;
   readonly archive: PubSubArchive;
+  /** Where the rooms layer's call quality samples go (never throws). */
+  readonly quality: QualitySink;
+
+  /** A session's samples, one per sample time (every participant's averaged), oldest first, paged. */
+  sessionQuality(sessionId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<StoredQualitySample>>;
+  /** One participant's samples in a session, oldest first, paged. */
+  participantQuality(sessionId: string, participantId: string, source: 'server' | 'sdk', page: PageRequest): Promise<PageResult<StoredQualitySample>>;
+  /** What the participant's SDK last reported it runs; null if it never did. */
+  participantQualityClient(sessionId: string, participantId: string): Promise<StoredQualityClient | null>;
+  /** Deletes samples older than `before` in bounded batches (yielding between them); resolves with how many. */
+  pruneQuality(before: Date): Promise<number>;
 
   /**
    * Creates a room; with a `customRoomId` already used, returns that room (`created: false`). A

@@ -7,12 +7,13 @@ import { SqliteStore } from './SqliteStore.js';
 
 export const DATABASE_FILE = 'roomkit.db';
 
-export function createStore(config: Pick<Config, 'dataDir' | 'requireRoomCreation'> & { limits?: Partial<Limits> }): SqliteStore {
+export function createStore(config: Pick<Config, 'dataDir' | 'requireRoomCreation'> & Partial<Pick<Config, 'qualityRetentionDays'>> & { limits?: Partial<Limits> }): SqliteStore {
   mkdirSync(config.dataDir, { recursive: true });
   const limits = { ...defaults.limits, ...config.limits };
   return new SqliteStore({
     file: join(config.dataDir, DATABASE_FILE),
     requireRoomCreation: config.requireRoomCreation,
+    ...(config.qualityRetentionDays !== undefined && { qualityRetentionDays: config.qualityRetentionDays }),
     pubsub: {
       messagesPerTopic: limits.pubsubMessagesPerTopic,
       bytesPerTopic: limits.pubsubBytesPerTopic,

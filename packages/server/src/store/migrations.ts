@@ -167,6 +167,30 @@ export const MIGRATIONS: Migration[] = [
     // guarded: the URL came from a participant; each attempt checks its address (OutboundPolicy).
     sql: `ALTER TABLE webhook_outbox ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 8,
+    name: 'call quality samples',
+    // One row per participant, source ('server' RTCP sampling or 'sdk' getStats report) and time;
+    // figures: JSON {send, recv} by kind; client: JSON {device, sdk} of sdk reports. quality_at
+    // serves retention, the unique key the per-participant cap and the stats routes.
+    sql: `
+      CREATE TABLE quality_samples (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        audio_score REAL,
+        video_score REAL,
+        figures TEXT NOT NULL,
+        client TEXT
+      );
+      CREATE UNIQUE INDEX quality_key ON quality_samples (session_id, participant_id, source, at);
+      CREATE INDEX quality_session_at ON quality_samples (session_id, source, at);
+      CREATE INDEX quality_at ON quality_samples (at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction; returns those applied. */

@@ -6,6 +6,12 @@ import { SequenceUnwrapper } from './sequence.js';
 export class ReceiveStats {
   packetsReceived = 0;
   bytesReceived = 0;
+  /**
+   * Packets that arrived at or behind the highest sequence number seen (retransmissions, reordered
+   * or duplicated packets): counted as received by RFC 3550, so expected - (received - late) is the
+   * loss the network caused before any recovery.
+   */
+  packetsLate = 0;
   /** Interarrival jitter in RTP timestamp units, unrounded. */
   jitter = 0;
 
@@ -33,6 +39,8 @@ export class ReceiveStats {
       this.maxSeq = ext;
     } else if (ext > this.maxSeq) {
       this.maxSeq = ext;
+    } else {
+      this.packetsLate++;
     }
     this.packetsReceived++;
     this.bytesReceived += byteLength;
@@ -62,6 +70,11 @@ export class ReceiveStats {
   /** Highest extended sequence number received (cycles << 16 | seq), -1 before the first packet. */
   get extendedHighestSeq(): number {
     return this.maxSeq;
+  }
+
+  /** Packets the sequence numbers say were sent since the first one arrived. */
+  get packetsExpected(): number {
+    return this.packetsReceived === 0 ? 0 : this.maxSeq - this.baseSeq + 1;
   }
 
   /** Cumulative packets lost since the first packet; negative with duplicates, as RFC 3550 allows. */
