@@ -1,6 +1,7 @@
 // The local participant's published media: one PublishConnection per kind (mic, camera, screen
 // video, screen audio), device switching and camera layer control. Operations on one kind run one
 // at a time, so a double click on "camera on" cannot publish twice.
+import type { StatsSource } from './QualityReporter.js';
 import { CameraDeviceInfo } from './CameraDeviceInfo.js';
 import { MicrophoneDeviceInfo } from './MicrophoneDeviceInfo.js';
 import type { StreamKind } from '@roomkit/protocol';
@@ -153,6 +154,13 @@ export class LocalMedia {
     }
     this.webcamQuality = quality;
     return this.serial('video', () => this.applyWebcamQuality());
+  }
+
+  /** Each publish connection with its kind, for the SDK's quality reports (screen audio left out). */
+  qualitySources(): StatsSource[] {
+    return [...this.publications]
+      .filter(([kind]) => kind !== 'shareAudio')
+      .map(([kind, pub]) => ({ direction: 'send', kind: kind as 'audio' | 'video' | 'share', stats: () => pub.connection.pc.getStats() }));
   }
 
   async stats(kind: StreamKind): Promise<StreamStats[]> {

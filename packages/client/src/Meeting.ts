@@ -11,6 +11,8 @@ import { Participant } from './Participant.js';
 import type { ParticipantHost } from './Participant.js';
 import { RoomkitError, SIGNALING_PATH } from './protocolRuntime.js';
 import { RemoteMedia } from './RemoteMedia.js';
+import { QualityReporter } from './QualityReporter.js';
+import { SDK_VERSION } from './constants.js';
 import { StatsReader } from './stats.js';
 import type { Stream } from './Stream.js';
 import type { StreamStats } from './stats.js';
@@ -44,6 +46,11 @@ export class Meeting extends MeetingCore<Participant, MeetingEvents> {
   /** renderVideo()/renderAudio() elements and adaptive subscription. */
   private readonly renderers: MediaRenderers;
   protected readonly platformMedia: MeetingMedia<Participant>;
+  /** The browser's own getStats() summary to the server every 10 s (call quality, `source=sdk`). */
+  private readonly qualityReporter = new QualityReporter(
+    () => [...this.media.qualitySources(), ...this.remote.qualitySources()],
+    (report) => (this.phase === 'joined' && this.signaling ? this.signaling.request({ t: 'qualityReport', ...report, sdk: { name: 'roomkit-js', version: SDK_VERSION } }) : Promise.resolve()),
+  );
 
   /**
    * `token` may be a function: VideoSDK.config() can come after initMeeting() (VideoSDK's React
@@ -117,11 +124,13 @@ export class Meeting extends MeetingCore<Participant, MeetingEvents> {
       },
       joined: () => {
         this.renderers.adaptive.start();
+        this.qualityReporter.start();
         if (this.options.mode === 'SEND_AND_RECV') this.publishConfiguredMedia();
       },
       setOwnMedia: (kind, enabled) =>
         kind === 'audio' ? (enabled ? this.unmuteMic() : this.muteMic()) : enabled ? this.enableWebcam() : this.disableWebcam(),
       close: () => {
+        this.qualityReporter.stop();
         this.media.closeAll();
         this.remote.close();
         this.renderers.close();

@@ -1,6 +1,7 @@
 // Remote media: the subscriber PeerConnection and which of its transceivers (by mid) carries which
 // remote stream. Turns subscriberOffer/consume/streamEnabled/streamDisabled into Stream objects on
 // the right Participant. Called only from Meeting's ordered event chain, one event at a time.
+import type { StatsSource } from './QualityReporter.js';
 import { RoomkitError } from './protocolRuntime.js';
 import type { ServerEvent, StreamInfo, StreamKind } from '@roomkit/protocol';
 import type { Logger } from '@roomkit/client-core';
@@ -209,6 +210,12 @@ export class RemoteMedia {
     for (const [streamId, held] of [...this.held]) if (held.participantId === participant.id) this.held.delete(streamId);
     this.choices.delete(participant.id);
     for (const [streamId, info] of this.published) if (info.participantId === participant.id) this.published.delete(streamId);
+  }
+
+  /** The receive connection, for the SDK's quality reports. */
+  qualitySources(): StatsSource[] {
+    const subscriber = this.subscriber;
+    return subscriber.getStats() ? [{ direction: 'recv', stats: () => subscriber.getStats() ?? Promise.resolve(new Map()) }] : [];
   }
 
   async stats(participant: Participant, kind: StreamKind): Promise<StreamStats[]> {

@@ -34,6 +34,11 @@ export class SubscribeConnection {
     return Promise.race([op, this.closedSignal.then(() => undefined)]);
   }
 
+  /** The whole receive connection's stats (every stream and the candidate pair); null before the first offer. */
+  getStats(): Promise<RTCStatsReport> | null {
+    return this.pc && !this.closed ? this.pc.getStats() : null;
+  }
+
   /**
    * Applies a server offer and sends our answer. Callers must not overlap calls; Meeting's ordered
    * event chain guarantees that.

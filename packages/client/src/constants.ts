@@ -25,3 +25,6 @@ export const ACTIVE_LAYERS = {
 
 /** No trickle ICE in this protocol: SDPs go out once gathering is complete, or after this wait. */
 export const ICE_GATHERING_TIMEOUT_MS = 2_000;
+
+/** This SDK's version (package.json's; a unit test keeps them equal), named in quality reports. */
+export const SDK_VERSION = '0.2.0';

@@ -56,4 +56,23 @@ describe('call quality with Chromium participants', () => {
     expect(rtts.length, detail).toBeGreaterThan(0);
     expect(Math.max(...rtts), detail).toBeLessThan(500);
   });
+
+  it('the browser SDK reports its own getStats() every 10 s: ?source=sdk holds its samples, named roomkit-js', async () => {
+    const sdkStats = async () => {
+      const res = await fetch(`${server.url}/v2/sessions/${sessionId}/participant/${aliceId}/stats?source=sdk`, { headers: { authorization: operator() } });
+      return (await res.json()) as ParticipantStatsResponse;
+    };
+    let body = await sdkStats();
+    for (let i = 0; i < 50 && body.stats.length === 0; i++) {
+      await sleep(500);
+      body = await sdkStats();
+    }
+    const detail = JSON.stringify(body);
+    expect(body.stats.length, detail).toBeGreaterThan(0);
+    expect(body.sdkInfo, detail).toEqual({ sdkName: 'roomkit-js', sdkVersion: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    const last = body.stats.at(-1)!;
+    expect(last.averageSendVideoBitrate!, detail).toBeGreaterThan(50_000);
+    expect(last.averageRecvVideoBitrate!, detail).toBeGreaterThan(50_000);
+    expect(last.sendVideoPacketLost, detail).toBe(0);
+  }, 40_000);
 });
