@@ -36,6 +36,9 @@ describe('roomkit --help', () => {
     expect(start.code).toBe(0);
     expect(start.stdout).toContain('--rtc-port');
     expect(start.stdout).toContain('ROOMKIT_ANNOUNCED_IP');
+    // Every setting's line says what it does (a missing help text once printed "undefined").
+    expect(start.stdout).not.toContain('undefined');
+    expect(start.stdout).toMatch(/--trust-proxy <value>\s+ROOMKIT_TRUST_PROXY\s+trust X-Forwarded/);
     const token = await run(['token', '--help']);
     expect(token.code).toBe(0);
     expect(token.stdout).toContain('--participant-id');

@@ -10,7 +10,7 @@ import { runSessions } from './cli/sessions.js';
 import { runEgressCommand } from './cli/egress.js';
 import { runLoadTestCommand } from './cli/loadTest.js';
 import { ConfigError } from './config/errors.js';
-import { CONFIG_FILE_ENV, CONFIG_SETTINGS, loadConfig } from './config/loadConfig.js';
+import { CONFIG_FILE_ENV, CONFIG_SETTINGS, loadConfig, type SettableKey } from './config/loadConfig.js';
 import type { Config } from './config/schema.js';
 
 export interface CliIo {
@@ -36,7 +36,8 @@ Commands:
 Run "roomkit <command> --help" for a command's flags.
 `;
 
-const CONFIG_HELP: Record<string, string> = {
+/** Help for every flag-settable key: a key without a line fails to compile. */
+const CONFIG_HELP: Record<SettableKey, string> = {
   port: 'HTTP + WebSocket port (default 7880)',
   rtcPort: 'UDP port for all media (default 7882)',
   bind: 'listen address (default 0.0.0.0)',
@@ -51,6 +52,16 @@ const CONFIG_HELP: Record<string, string> = {
   qualityRetentionDays: 'days call quality samples are kept (default 30)',
   mediaWorkers: "media worker threads: 'auto' (one per core), N, or 0 (main thread)",
   corsOrigins: "origins whose pages may use /sdk and /v2: '*' (default) or a,b,c",
+  mediaWorkerRoomCapacity: 'subscribers of one room a media worker carries before the room spans (default 200)',
+  outboundAllowCidrs: 'private CIDRs webhooks/RTMP may target anyway: 10.0.0.0/8,fd00::/8',
+  egressMinFreeMb: 'egress stops below this much free disk in dataDir, MB (default 1024; 0 off)',
+  egressMaxJobSeconds: 'an egress job stops after this many seconds (default 21600; 0 no limit)',
+  hlsDvrWindowSeconds: 'seconds of HLS kept in the DVR playlist (default 7200; 0 all)',
+  metricsPort: '/metrics on its own port (default: on the main port, loopback only)',
+  metricsBind: 'address of the metrics port (default 127.0.0.1)',
+  metricsToken: '/metrics needs "Authorization: Bearer <token>" (16+ chars)',
+  trustProxy: 'trust X-Forwarded-*/Forwarded from: true, a hop count, or a,b (IPs/CIDRs)',
+  publicUrl: 'the origin URLs in webhooks use, e.g. https://rtc.example.com',
   turnServers: 'TURN/STUN URLs handed to clients: turn:h:3478?transport=tcp,turns:h:5349',
   turnSecret: "the TURN server's static-auth-secret (credentials minted per participant)",
   turnCredentialTtlSeconds: 'seconds a minted TURN credential works (default 86400)',

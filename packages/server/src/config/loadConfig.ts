@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays';
+export type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
