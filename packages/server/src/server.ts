@@ -8,7 +8,7 @@ import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { createHttpApp } from './http/createHttpApp.js';
-import { bundleSdk } from './http/sdkBundle.js';
+import { loadSdk } from './http/sdkBundle.js';
 import { configureLogging, logger } from './logger.js';
 import { createStore } from './store/createStore.js';
 import { combineObservers } from './webhooks/combineObservers.js';
@@ -70,7 +70,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive },
   );
   egress.attachRooms(rooms);
-  const sdk = await bundleSdk();
+  const sdk = await loadSdk();
   let signaling: SignalingServer | null = null;
   const app = createHttpApp({
     config,
