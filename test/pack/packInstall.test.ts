@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { offlineLock, type TarballSpec } from './offlineLock.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const PACKAGES = ['protocol', 'client', 'server-sdk', 'node-client'];
+const PACKAGES = ['protocol', 'client', 'server-sdk', 'node-client', 'server'];
+/** Beyond dist/, README.md, LICENSE and package.json: the server's pages and assets. */
+const EXTRA_FILES: Record<string, string[]> = { server: ['public'] };
 const BUNDLE = join(ROOT, 'test/pack/fixtures/bundle.mjs');
 
 // Child processes get neither vitest's loader flags nor a source condition: they must run as a user's would.
@@ -35,7 +37,7 @@ beforeAll(() => {
   app = join(work, 'app');
   mkdirSync(packs);
   mkdirSync(app);
-  // One `npm pack` for all four: prepack builds each package's dist/ and publishes its dist exports.
+  // One `npm pack` for all: prepack builds each package's dist/ and publishes its dist exports.
   run('npm', ['pack', '--silent', '--pack-destination', packs, ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT, 240_000);
   const tarballs: TarballSpec[] = PACKAGES.map((p) => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8'));
@@ -121,7 +123,7 @@ describe('packed packages installed into a fresh app', () => {
   it('npm pack: each tarball holds only dist/, README.md, LICENSE and package.json, with dist exports', () => {
     for (const p of PACKAGES) {
       const dir = join(app, 'node_modules/@roomkit', p);
-      expect(readdirSync(dir).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+      expect(readdirSync(dir).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', ...(EXTRA_FILES[p] ?? [])].sort());
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       expect(pkg.license).toBe('Apache-2.0');
       expect(JSON.stringify(pkg.exports)).not.toContain('/src/');
@@ -154,6 +156,21 @@ describe('packed packages installed into a fresh app', () => {
       expect(r.status).toBe(0);
     });
   }
+
+  it('npx roomkit --help and --version run the built CLI of @roomkit/server (no tsx); bad usage is one line', () => {
+    const help = run('npx', ['roomkit', '--help'], app);
+    expect(help.stdout).toMatch(/^Usage: roomkit <command>/);
+    expect(help.stdout).toContain('start     Run the server');
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'packages/server/package.json'), 'utf8'));
+    expect(run('npx', ['roomkit', '--version'], app).stdout).toBe(`roomkit ${version}\n`);
+    const bad = spawnSync('npx', ['roomkit', 'start', '--port', 'abc'], { cwd: app, env: cleanEnv, encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('roomkit: config error: port from flag --port: "abc" is not a whole number\n');
+    const bin = JSON.parse(readFileSync(join(app, 'node_modules/@roomkit/server/package.json'), 'utf8')).bin;
+    expect(bin).toEqual({ roomkit: './dist/cli.js' });
+    expect(existsSync(join(app, 'node_modules/tsx'))).toBe(false);
+    expect(existsSync(join(app, 'node_modules/@roomkit/server/dist/sdk/videosdk.js'))).toBe(true);
+  });
 
   it('plain node runs the server SDK through import and require, and imports the Node client and protocol', () => {
     const esm = JSON.parse(run(process.execPath, ['esm.mjs'], app).stdout);
