@@ -4,7 +4,7 @@
 // (skipLibCheck off, so the packages' .d.ts are checked too) and run the server SDK and Node client in
 // plain Node (no tsx, both `import` and `require`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,28 +28,39 @@ function run(cmd: string, args: string[], cwd: string, timeout = 120_000): Spawn
   return r;
 }
 
+/** `run` without blocking the event loop: a long synchronous step (the pack builds the server) starves
+ *  vitest's worker RPC, which then reports "Timeout calling onTaskUpdate" as an unhandled error. */
+function runAsync(cmd: string, args: string[], cwd: string, timeout: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(cmd, args, { cwd, env: cleanEnv, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${err.message}\n${stdout}\n${stderr}`));
+      else resolvePromise();
+    });
+  });
+}
+
 let work: string;
 let app: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'roomkit-pack-'));
   const packs = join(work, 'packs');
   app = join(work, 'app');
   mkdirSync(packs);
   mkdirSync(app);
   // One `npm pack` for all: prepack builds each package's dist/ and publishes its dist exports.
-  run('npm', ['pack', '--silent', '--pack-destination', packs, ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT, 240_000);
+  await runAsync('npm', ['pack', '--silent', '--pack-destination', packs, ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT, 400_000);
   const tarballs: TarballSpec[] = PACKAGES.map((p) => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8'));
     const file = join(packs, `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`);
-    return { name: pkg.name, version: pkg.version, file, dependencies: pkg.dependencies ?? {} };
+    return { name: pkg.name, version: pkg.version, file, dependencies: pkg.dependencies ?? {}, bin: pkg.publishConfig?.bin ?? pkg.bin };
   });
   const { packageJson, lock } = offlineLock(join(ROOT, 'package-lock.json'), tarballs, ['@types/node']);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ ...packageJson, type: 'module' }, null, 2));
   writeFileSync(join(app, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  await runAsync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app, 240_000);
   writeAppSources(app);
-}, 300_000);
+}, 600_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
