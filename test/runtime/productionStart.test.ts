@@ -1,0 +1,175 @@
+// `npm ci --omit=dev && npm start` as an operator runs it: a copy of the repository (what a fresh
+// clone holds: tracked and unignored files, no node_modules, no dist/), a production install offline
+// from the npm cache, then `npm start` builds once and runs the compiled server with plain node and
+// two media workers. SIGTERM sent to `npm start` must reach the server, which exits 0 and leaves no
+// process behind; the second start does not build again; the built CLI answers --version.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+// Children run as an operator's would: no vitest loader flags.
+const { NODE_OPTIONS: _drop, ...cleanEnv } = process.env;
+
+function execAsync(cmd: string, args: string[], cwd: string, timeout: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    execFile(cmd, args, { cwd, env: cleanEnv, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) fail(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
+      else ok(stdout);
+    });
+  });
+}
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function freeUdpPort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createSocket('udp4').once('error', fail);
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** pid → [ppid, command line] of every process. */
+function processTable(): Map<number, [number, string]> {
+  const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).stdout;
+  const table = new Map<number, [number, string]>();
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (m) table.set(Number(m[1]), [Number(m[2]), m[3]]);
+  }
+  return table;
+}
+
+/** `pid` and its descendants, each with its parent and command line. */
+function tree(pid: number): Array<{ pid: number; ppid: number; args: string }> {
+  const table = processTable();
+  const out: Array<{ pid: number; ppid: number; args: string }> = [];
+  const visit = (p: number) => {
+    const row = table.get(p);
+    if (!row) return;
+    out.push({ pid: p, ppid: row[0], args: row[1] });
+    for (const [child, [parent]] of table) if (parent === p) visit(child);
+  };
+  visit(pid);
+  return out;
+}
+
+let work: string;
+let repo: string;
+const seen = new Set<number>(); // every pid of a started tree, killed in afterAll if still there
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'roomkit-prod-'));
+  repo = join(work, 'repo');
+  const files = (await execAsync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT, 60_000)).split('\0').filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(join(ROOT, file))) continue; // deleted in the work tree, not yet committed
+    mkdirSync(dirname(join(repo, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(repo, file));
+  }
+  // better-sqlite3 compiles from source here (node-gyp, nodedir=/usr): minutes on a busy machine.
+  await execAsync('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], repo, 900_000);
+}, 960_000);
+
+afterAll(() => {
+  for (const pid of seen) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+interface Started {
+  npm: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  port: number;
+}
+
+async function npmStart(): Promise<Started> {
+  const port = await freeTcpPort();
+  const rtcPort = await freeUdpPort();
+  const dataDir = mkdtempSync(join(work, 'data-'));
+  const args = ['start', '--', '--port', String(port), '--rtc-port', String(rtcPort), '--data-dir', dataDir, '--media-workers', '2', '--log-level', 'warn'];
+  const npm = spawn('npm', args, { cwd: repo, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  seen.add(npm.pid!);
+  let err = '';
+  npm.stdout!.on('data', () => {});
+  npm.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((ok) => npm.once('exit', (code) => ok(code)));
+  // The first start builds (tsc × 4 and esbuild) before listening: generous, never asserted.
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (npm.exitCode !== null) throw new Error(`npm start exited ${npm.exitCode}:\n${err}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as Promise<{ ok: boolean }>, () => null);
+    if (ok?.ok) break;
+    if (Date.now() > deadline) throw new Error(`no /health ok from npm start:\n${err}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (const p of tree(npm.pid!)) seen.add(p.pid);
+  return { npm, stderr: () => err, exited, port };
+}
+
+describe('production install: npm ci --omit=dev, then npm start', () => {
+  it('installs no development tools (tsx, vitest), but what npm start needs to build (typescript, esbuild)', () => {
+    for (const dev of ['tsx', 'vitest', 'playwright-core', 'fast-check']) expect(existsSync(join(repo, 'node_modules', dev)), dev).toBe(false);
+    for (const dep of ['typescript', 'esbuild', 'better-sqlite3', 'node-datachannel']) expect(existsSync(join(repo, 'node_modules', dep)), dep).toBe(true);
+    expect(existsSync(join(repo, 'packages/server/dist'))).toBe(false);
+  });
+
+  it('npm start builds, serves /health with 2 compiled media workers, and SIGTERM to npm stops it all with exit 0', async () => {
+    const s = await npmStart();
+    expect(s.stderr()).toContain('roomkit: build: tsc packages/server/tsconfig.build.json');
+    const procs = tree(s.npm.pid!);
+    const server = procs.filter((p) => p.ppid === s.npm.pid);
+    // npm's child is node itself (`exec node`), not a shell that would keep the signal from it.
+    expect(server).toHaveLength(1);
+    expect(server[0].args).toMatch(/^node --conditions=roomkit-dist scripts\/start\.mjs start /);
+    const workers = procs.filter((p) => p.ppid === server[0].pid);
+    expect(workers.map((w) => w.args)).toEqual([expect.stringMatching(/dist\/media\/mediaWorker\.js$/), expect.stringMatching(/dist\/media\/mediaWorker\.js$/)]);
+    for (const p of procs) expect(p.args).not.toMatch(/tsx|esbuild|typescript/);
+    const sdk = await fetch(`http://127.0.0.1:${s.port}/sdk/manifest.json`).then((r) => r.json() as Promise<{ version: string }>);
+    const built = JSON.parse(readFileSync(join(repo, 'packages/server/dist/sdk/manifest.json'), 'utf8')) as { version: string };
+    expect(sdk.version).toBe(built.version);
+
+    process.kill(s.npm.pid!, 'SIGTERM');
+    // Past the server's 20 s shutdown deadline it would exit 1, so 0 also means "promptly".
+    expect(await s.exited).toBe(0);
+    expect(s.stderr()).toContain('roomkit: SIGTERM received, shutting down');
+    const table = processTable();
+    expect(procs.filter((p) => table.has(p.pid)).map((p) => p.args)).toEqual([]);
+  });
+
+  it('a second npm start does not build again; the built CLI prints its version and one-line errors', async () => {
+    const s = await npmStart();
+    expect(s.stderr()).not.toContain('build:');
+    process.kill(s.npm.pid!, 'SIGTERM');
+    expect(await s.exited).toBe(0);
+
+    const cli = ['--conditions=roomkit-dist', 'packages/server/dist/cli.js'];
+    const { version } = JSON.parse(readFileSync(join(repo, 'packages/server/package.json'), 'utf8')) as { version: string };
+    expect(spawnSync(process.execPath, [...cli, '--version'], { cwd: repo, env: cleanEnv, encoding: 'utf8' }).stdout).toBe(`roomkit ${version}\n`);
+    const bad = spawnSync(process.execPath, [...cli, 'rooms', 'list', '--url', 'http://127.0.0.1:1'], { cwd: repo, env: cleanEnv, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^roomkit: cannot reach the Roomkit server at http:\/\/127\.0\.0\.1:1/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
