@@ -5,7 +5,7 @@
 // process behind; the second start does not build again; the built CLI answers --version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -158,7 +158,7 @@ describe('production install: npm ci --omit=dev, then npm start', () => {
     expect(procs.filter((p) => table.has(p.pid)).map((p) => p.args)).toEqual([]);
   });
 
-  it('a second npm start does not build again; the built CLI prints its version and one-line errors', async () => {
+  it('a second npm start does not build again (an edited source would); the built CLI prints its version and one-line errors', async () => {
     const s = await npmStart();
     expect(s.stderr()).not.toContain('build:');
     process.kill(s.npm.pid!, 'SIGTERM');
@@ -171,5 +171,12 @@ describe('production install: npm ci --omit=dev, then npm start', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^roomkit: cannot reach the Roomkit server at http:\/\/127\.0\.0\.1:1/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+
+    // A source edited after the build makes the next start build again (checked without building).
+    const current = () => spawnSync(process.execPath, ['-e', "import('./scripts/build.mjs').then((m) => process.stdout.write(String(m.isBuildCurrent())))"], { cwd: repo, env: cleanEnv, encoding: 'utf8' }).stdout;
+    expect(current()).toBe('true');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(repo, 'packages/protocol/src/errors.ts'), later, later);
+    expect(current()).toBe('false');
   });
 });
