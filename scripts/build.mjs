@@ -65,6 +65,22 @@ export function isBuildCurrent() {
   return inputs.every((path) => newestMtime(path) <= stamp);
 }
 
+/**
+ * Every export of a built package needs the `roomkit-dist` condition (→ its dist/), or the compiled
+ * server would load that package's TypeScript source with plain node and fail at run time.
+ */
+export function checkExports(dirs) {
+  for (const dir of dirs) {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    if (pkg.name === '@roomkit/server') continue;
+    for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+      if (typeof target !== 'object' || typeof target?.['roomkit-dist'] !== 'string') {
+        throw new Error(`${pkg.name}: exports["${subpath}"] has no "roomkit-dist" condition (e.g. { "roomkit-dist": "./dist/index.js", "default": "./src/index.ts" }); the compiled server needs it to load the built package`);
+      }
+    }
+  }
+}
+
 export function build({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   const started = new Date();
   const require = createRequire(join(ROOT, 'package.json'));
@@ -75,6 +91,7 @@ export function build({ log = (line) => process.stderr.write(`${line}\n`) } = {}
     throw new Error('cannot build: the "typescript" package is not installed (run "npm ci" in the repository root)');
   }
   const { compiled } = buildPlan();
+  checkExports(compiled);
   rmSync(STAMP, { force: true });
   for (const dir of compiled) {
     log(`build: tsc ${join(dir, 'tsconfig.build.json').slice(ROOT.length + 1)}`);
