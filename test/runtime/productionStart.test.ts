@@ -172,6 +172,11 @@ describe('production install: npm ci --omit=dev, then npm start', () => {
     expect(bad.stderr).toMatch(/^roomkit: cannot reach the Roomkit server at http:\/\/127\.0\.0\.1:1/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
 
+    // The workspace's bin/roomkit.mjs needs tsx, absent here: one line naming the built command.
+    const noTsx = spawnSync(process.execPath, ['packages/server/bin/roomkit.mjs', '--version'], { cwd: repo, env: cleanEnv, encoding: 'utf8' });
+    expect(noTsx.status).toBe(1);
+    expect(noTsx.stderr).toMatch(/^roomkit: tsx is not installed .*node --conditions=roomkit-dist scripts\/start\.mjs <command>.*\n$/);
+
     // A source edited after the build makes the next start build again (checked without building).
     const current = () => spawnSync(process.execPath, ['-e', "import('./scripts/build.mjs').then((m) => process.stdout.write(String(m.isBuildCurrent())))"], { cwd: repo, env: cleanEnv, encoding: 'utf8' }).stdout;
     expect(current()).toBe('true');
