@@ -6,11 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeTcpPort, freeUdpPorts, killAll, processTable, processTree, waitForHealth } from '../helpers/serverProcess.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 // Children run as an operator's would: no vitest loader flags.
@@ -23,50 +22,6 @@ function execAsync(cmd: string, args: string[], cwd: string, timeout: number): P
       else ok(stdout);
     });
   });
-}
-
-function freeTcpPort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createSocket('udp4').once('error', fail);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-/** pid → [ppid, command line] of every process. */
-function processTable(): Map<number, [number, string]> {
-  const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).stdout;
-  const table = new Map<number, [number, string]>();
-  for (const line of out.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (m) table.set(Number(m[1]), [Number(m[2]), m[3]]);
-  }
-  return table;
-}
-
-/** `pid` and its descendants, each with its parent and command line. */
-function tree(pid: number): Array<{ pid: number; ppid: number; args: string }> {
-  const table = processTable();
-  const out: Array<{ pid: number; ppid: number; args: string }> = [];
-  const visit = (p: number) => {
-    const row = table.get(p);
-    if (!row) return;
-    out.push({ pid: p, ppid: row[0], args: row[1] });
-    for (const [child, [parent]] of table) if (parent === p) visit(child);
-  };
-  visit(pid);
-  return out;
 }
 
 let work: string;
@@ -87,13 +42,7 @@ beforeAll(async () => {
 }, 960_000);
 
 afterAll(() => {
-  for (const pid of seen) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killAll(seen);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -106,7 +55,7 @@ interface Started {
 
 async function npmStart(): Promise<Started> {
   const port = await freeTcpPort();
-  const rtcPort = await freeUdpPort();
+  const rtcPort = await freeUdpPorts();
   const dataDir = mkdtempSync(join(work, 'data-'));
   const args = ['start', '--', '--port', String(port), '--rtc-port', String(rtcPort), '--data-dir', dataDir, '--media-workers', '2', '--log-level', 'warn'];
   const npm = spawn('npm', args, { cwd: repo, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -116,15 +65,8 @@ async function npmStart(): Promise<Started> {
   npm.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((ok) => npm.once('exit', (code) => ok(code)));
   // The first start builds (tsc × 4 and esbuild) before listening: generous, never asserted.
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    if (npm.exitCode !== null) throw new Error(`npm start exited ${npm.exitCode}:\n${err}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as Promise<{ ok: boolean }>, () => null);
-    if (ok?.ok) break;
-    if (Date.now() > deadline) throw new Error(`no /health ok from npm start:\n${err}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  for (const p of tree(npm.pid!)) seen.add(p.pid);
+  await waitForHealth(npm, port, () => err, 300_000);
+  for (const p of processTree(npm.pid!)) seen.add(p.pid);
   return { npm, stderr: () => err, exited, port };
 }
 
@@ -138,7 +80,7 @@ describe('production install: npm ci --omit=dev, then npm start', () => {
   it('npm start builds, serves /health with 2 compiled media workers, and SIGTERM to npm stops it all with exit 0', async () => {
     const s = await npmStart();
     expect(s.stderr()).toContain('roomkit: build: tsc packages/server/tsconfig.build.json');
-    const procs = tree(s.npm.pid!);
+    const procs = processTree(s.npm.pid!);
     const server = procs.filter((p) => p.ppid === s.npm.pid);
     // npm's child is node itself (`exec node`), not a shell that would keep the signal from it.
     expect(server).toHaveLength(1);
