@@ -2,14 +2,16 @@
 // app outside the workspace (no workspace links; third-party dependencies offline from the npm cache),
 // then bundle the browser SDK with esbuild, Vite and webpack, typecheck the app with a strict tsc
 // (skipLibCheck off, so the packages' .d.ts are checked too) and run the server SDK and Node client in
-// plain Node (no tsx, both `import` and `require`).
+// plain Node (no tsx, both `import` and `require`); and run the server from @roomkit/server (roomkit
+// --help/--version, then `roomkit start` once better-sqlite3 is built offline).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { offlineLock, type TarballSpec } from './offlineLock.ts';
+import { freeTcpPort, freeUdpPorts, killAll, processTable, processTree, waitForHealth } from '../helpers/serverProcess.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const PACKAGES = ['protocol', 'client', 'server-sdk', 'node-client', 'server'];
@@ -41,6 +43,7 @@ function runAsync(cmd: string, args: string[], cwd: string, timeout: number): Pr
 
 let work: string;
 let app: string;
+const started = new Set<number>(); // server pids, killed in afterAll if a test failed halfway
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'roomkit-pack-'));
@@ -63,6 +66,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(() => {
+  killAll(started);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -182,6 +186,39 @@ describe('packed packages installed into a fresh app', () => {
     expect(existsSync(join(app, 'node_modules/tsx'))).toBe(false);
     expect(existsSync(join(app, 'node_modules/@roomkit/server/dist/sdk/videosdk.js'))).toBe(true);
   });
+
+  it('roomkit start from the installed @roomkit/server (better-sqlite3 built offline) serves /health, the prebuilt SDK and the demo page; SIGTERM exits 0', async () => {
+    // --ignore-scripts left better-sqlite3 unbuilt: build it as npm would (node-gyp from the cached
+    // tarball's sources; nodedir=/usr, no network), minutes on a busy machine.
+    await runAsync('npm', ['rebuild', 'better-sqlite3', '--offline'], app, 600_000);
+    const port = await freeTcpPort();
+    const rtcPort = await freeUdpPorts();
+    const dataDir = join(work, 'server-data');
+    const args = ['start', '--port', String(port), '--rtc-port', String(rtcPort), '--data-dir', dataDir, '--media-workers', '2', '--log-level', 'warn'];
+    const server = spawn(join(app, 'node_modules/.bin/roomkit'), args, { cwd: app, env: cleanEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    started.add(server.pid!);
+    let log = '';
+    server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<number | null>((ok) => server.once('exit', (code) => ok(code)));
+    await waitForHealth(server, port, () => log, 120_000);
+    const procs = processTree(server.pid!);
+    for (const p of procs) started.add(p.pid);
+    expect(procs.filter((p) => p.ppid === server.pid).map((p) => p.args)).toEqual([
+      expect.stringMatching(/node_modules\/@roomkit\/server\/dist\/media\/mediaWorker\.js$/),
+      expect.stringMatching(/node_modules\/@roomkit\/server\/dist\/media\/mediaWorker\.js$/),
+    ]);
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/@roomkit/server/dist/sdk/manifest.json'), 'utf8'));
+    const served = await fetch(`http://127.0.0.1:${port}/sdk/manifest.json`).then((r) => r.json() as Promise<{ version: string }>);
+    expect(served.version).toBe(manifest.version);
+    const sdk = await fetch(`http://127.0.0.1:${port}/sdk/${manifest.version}/videosdk.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(sdk.status).toBe(200);
+    expect((await sdk.arrayBuffer()).byteLength).toBe(manifest.files['videosdk.js'].bytes);
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200); // public/index.html
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const table = processTable();
+    expect(procs.filter((p) => table.has(p.pid)).map((p) => p.args)).toEqual([]);
+  }, 900_000);
 
   it('plain node runs the server SDK through import and require, and imports the Node client and protocol', () => {
     const esm = JSON.parse(run(process.execPath, ['esm.mjs'], app).stdout);
