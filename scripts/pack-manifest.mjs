@@ -7,7 +7,8 @@
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
-const PUBLISH_FIELDS = ['exports', 'main', 'module', 'types'];
+// bin: @roomkit/server's `roomkit` runs bin/roomkit.mjs (tsx) in the repository, dist/cli.js when installed.
+const PUBLISH_FIELDS = ['exports', 'main', 'module', 'types', 'bin'];
 const phase = process.argv[2];
 const saved = 'package.json.src';
 

@@ -49,6 +49,8 @@ export interface TarballSpec {
   version: string;
   file: string; // absolute path of the .tgz
   dependencies: Record<string, string>;
+  /** The published `bin` (npm ci links executables from the lock's entry, not the tarball). */
+  bin?: Record<string, string>;
 }
 
 /**
@@ -67,7 +69,7 @@ export function offlineLock(workspaceLockPath: string, tarballs: TarballSpec[], 
   const appDeps: Record<string, string> = {};
   for (const t of tarballs) {
     appDeps[t.name] = `file:${t.file}`;
-    packages[`node_modules/${t.name}`] = { version: t.version, resolved: `file:${t.file}`, dependencies: t.dependencies };
+    packages[`node_modules/${t.name}`] = { version: t.version, resolved: `file:${t.file}`, dependencies: t.dependencies, ...(t.bin ? { bin: t.bin } : {}) };
   }
   for (const name of extra) appDeps[name] = root.packages[`node_modules/${name}`].version!;
   const app = { name: 'roomkit-pack-app', version: '0.0.0', private: true, dependencies: appDeps };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +51,14 @@ describe('roomkit --help', () => {
     const r = await run(['strat']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command "strat"[\s\S]*Usage:/);
+  });
+
+  it('--version, -v and version print "roomkit <version of @roomkit/server>" and exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const argv of [['--version'], ['-v'], ['version']]) {
+      expect(await run(argv)).toEqual({ code: 0, stdout: `roomkit ${version}\n`, stderr: '' });
+    }
+    expect((await run(['--help'])).stdout).toContain('version   Print the version');
   });
 
   it('start with a bad config prints the config error and exits 2', async () => {

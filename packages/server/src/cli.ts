@@ -1,6 +1,7 @@
+#!/usr/bin/env node
 // The `roomkit` command: `start` runs the server, `token` mints an access token, `rooms` and
 // `sessions`, `recordings`, `livestreams` and `hls` call the REST API (cli/); flags → config.
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PERMISSIONS, ROLES, generateToken, type Permission, type Role } from './auth/AccessToken.js';
 import { decodeJwtUnverified } from './auth/jwt.js';
@@ -31,7 +32,8 @@ Commands:
   livestreams Start, stop or list RTMP livestreams (REST API)
   hls       Start, stop or list HLS streams (REST API)
   load-test Simulated publishers and subscribers against a server; prints latency, traffic, CPU, memory
-  help      Show this help
+  version   Print the version (also --version, -v)
+  help      Show this help (also --help, -h)
 
 Run "roomkit <command> --help" for a command's flags.
 `;
@@ -112,11 +114,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     switch (command) {
       case undefined:
+        if (args[0] === '--version' || args[0] === '-v') return print(io, `${version()}\n`);
         if (wantsHelp) return print(io, USAGE);
         io.stderr(USAGE);
         return 2;
       case 'help':
         return print(io, USAGE);
+      case 'version':
+        return print(io, `${version()}\n`);
       case 'start':
         return wantsHelp ? print(io, START_USAGE) : await start(args, io);
       case 'token':
@@ -142,6 +147,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     throw err;
   }
+}
+
+/** `roomkit <version>` from @roomkit/server's package.json (beside src/ and dist/ alike). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `roomkit ${pkg.version}`;
 }
 
 function print(io: CliIo, text: string): number {
@@ -228,12 +239,22 @@ async function start(args: readonly string[], io: CliIo): Promise<number | undef
 
 /** Entry point for a real process: argv, env, cwd and exit code from/to `process`. */
 export async function runMain(): Promise<void> {
-  const code = await runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    cwd: process.cwd(),
-  });
+  let code: number | undefined;
+  try {
+    code = await runCli(process.argv.slice(2), {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      env: process.env,
+      cwd: process.cwd(),
+    });
+  } catch (err) {
+    // Anything the commands did not turn into a message of their own: one line, no stack, unless
+    // ROOMKIT_DEBUG=1 asks for it.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`roomkit: ${message.split('\n')[0]}\n`);
+    if (process.env.ROOMKIT_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    code = 1;
+  }
   if (code !== undefined) process.exitCode = code;
   // A finished load test exits now: after every meeting left, something native (node-datachannel,
   // not pinned down yet) could keep the process alive, and bench:load waited for it forever.

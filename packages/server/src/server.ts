@@ -9,7 +9,7 @@ import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import { SignalingServer } from './signaling/SignalingServer.js';
 import { createHttpApp } from './http/createHttpApp.js';
-import { bundleSdk } from './http/sdkBundle.js';
+import { loadSdk } from './http/sdkBundle.js';
 import { configureLogging, logger } from './logger.js';
 import { createStore } from './store/createStore.js';
 import { combineObservers } from './webhooks/combineObservers.js';
@@ -79,7 +79,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     { observer: combineObservers(store.observer, webhooks.observer, egress.observer), directory: webhooks.directory(store.directory), archive: store.archive, quality: store.quality },
   );
   egress.attachRooms(rooms);
-  const sdk = await bundleSdk();
+  const sdk = await loadSdk();
   let signaling: SignalingServer | null = null;
   const scrape = () => scrapeMetrics(media, { rooms: rooms.size, participants: rooms.participantCount, connections: signaling?.connectionCount ?? 0 });
   const app = createHttpApp({

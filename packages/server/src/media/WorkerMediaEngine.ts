@@ -78,6 +78,16 @@ function createdId(command: MediaCommand): string | null {
   }
 }
 
+/**
+ * The worker's entry. Compiled (this file is .js), the worker runs the built mediaWorker.js with plain
+ * node, resolving the workspace packages to their built dist/ as the main process does (the
+ * `roomkit-dist` export condition, see the root README; no-op for the published packages). From the
+ * TypeScript sources (tests, tsx) it runs mediaWorker.ts through tsx.
+ */
+const WORKER_ENTRY = import.meta.url.endsWith('.js')
+  ? { file: fileURLToPath(new URL('./mediaWorker.js', import.meta.url)), execArgv: ['--conditions=roomkit-dist'] }
+  : { file: fileURLToPath(new URL('./mediaWorker.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
+
 export class WorkerMediaEngine implements MediaEngine {
   private readonly workers: WorkerHandle[] = [];
   /** routerId, transportId or consumerId → the worker that owns it. */
@@ -123,9 +133,9 @@ export class WorkerMediaEngine implements MediaEngine {
 
   private spawn(options: MediaEngineOptions, index: number): Promise<void> {
     const rtcPort = options.rtcPort + index;
-    const worker = fork(fileURLToPath(new URL('./mediaWorker.ts', import.meta.url)), [], {
+    const worker = fork(WORKER_ENTRY.file, [], {
       // RK_MEDIA_WORKER_NODE_ARGS: extra node flags for the workers only (profiling: --cpu-prof, --trace-deopt).
-      execArgv: ['--import', 'tsx', ...(process.env.RK_MEDIA_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+      execArgv: [...WORKER_ENTRY.execArgv, ...(process.env.RK_MEDIA_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
       // glibc gives each thread that allocates (libjuice, libdatachannel's pool, JS) its own malloc
       // arena; packets allocated on one thread and freed on another fragment them. Two arenas cut
       // the worker's memory per subscriber by about a fifth (bench:memory), at no visible CPU cost.
