@@ -80,7 +80,7 @@ const fmt = (xs: number[], digits: number) => {
 const b0 = performance.now();
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, env, stdio: 'inherit' });
 if (build.status !== 0) throw new Error('build failed');
-console.log(`[startup] build (npm run build: tsc x4 + esbuild SDK), once: ${((performance.now() - b0) / 1000).toFixed(1)} s`);
+console.log(`[startup] build (npm run build: tsc per package + esbuild SDK), once: ${((performance.now() - b0) / 1000).toFixed(1)} s`);
 
 const results: Record<Mode, Array<{ startMs: number; rssMb: number; processes: number }>> = { tsx: [], compiled: [] };
 let port = 27880;

@@ -64,7 +64,7 @@ async function npmStart(): Promise<Started> {
   npm.stdout!.on('data', () => {});
   npm.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((ok) => npm.once('exit', (code) => ok(code)));
-  // The first start builds (tsc × 4 and esbuild) before listening: generous, never asserted.
+  // The first start builds (tsc per package, then esbuild) before listening: generous, never asserted.
   await waitForHealth(npm, port, () => err, 300_000);
   for (const p of processTree(npm.pid!)) seen.add(p.pid);
   return { npm, stderr: () => err, exited, port };
