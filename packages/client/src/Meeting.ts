@@ -156,8 +156,10 @@ export class Meeting extends EventEmitter<MeetingEvents> {
         this.resumeInfo && { meetingId: this.id, participantId: this.localParticipant.id, resumeToken: this.resumeInfo.resumeToken, graceSeconds: this.resumeInfo.graceSeconds },
       stillWanted: () => this.phase === 'joined',
       reconnecting: () => this.setState('RECONNECTING'),
-      resumed: (client) => {
+      resumed: (client, result) => {
         this.signaling = client;
+        // Fresh TURN credentials (the join's may be near expiry) for the peer connections made from now on.
+        if (result.iceServers) this.iceServers = result.iceServers;
         this.setState('CONNECTED');
         void this.remote.afterResume();
         this.media.repairFailed();

@@ -4,6 +4,7 @@
 import { ErrorCode, RoomkitError } from './protocolRuntime.js';
 import { SignalingClient, type SignalingHandlers } from './SignalingClient.js';
 import type { Logger } from './Logger.js';
+import type { ResumeResult } from '@roomkit/protocol';
 
 /** Delays between attempts; the last one repeats. */
 const BACKOFF_MS = [0, 500, 1000, 2000, 3000];
@@ -21,8 +22,8 @@ export interface ReconnectorHost {
   /** False once the meeting was left meanwhile: stop trying. */
   stillWanted(): boolean;
   reconnecting(): void;
-  /** The new client resumed; the host swaps it in and repairs media. */
-  resumed(client: SignalingClient): void;
+  /** The new client resumed; the host swaps it in and repairs media (`result` carries fresh ICE servers). */
+  resumed(client: SignalingClient, result: ResumeResult): void;
   /** No resume was possible (grace over, or refused). */
   gaveUp(reason: string): void;
 }
@@ -59,10 +60,11 @@ export class Reconnector {
       const previous = this.host.current();
       const client = new SignalingClient(this.host.url(), this.host.handlers(), this.host.log, previous ?? undefined);
       let connected = false;
+      let result: ResumeResult;
       try {
         await withTimeout(client.connect(), ATTEMPT_TIMEOUT_MS);
         connected = true;
-        await client.request(
+        result = await client.request(
           { t: 'resume', meetingId: creds.meetingId, participantId: creds.participantId, resumeToken: creds.resumeToken, lastSeq: client.lastSeq },
           ATTEMPT_TIMEOUT_MS,
         );
@@ -82,7 +84,7 @@ export class Reconnector {
         client.close();
         return;
       }
-      this.host.resumed(client);
+      this.host.resumed(client, result);
       return;
     }
     this.host.gaveUp(`Socket disconnected and not resumed within ${creds.graceSeconds} s`);

@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { NetLab, type LabHost, type LabServer } from './helpers/netLab.js';
-import { inboundVideo, join, openSdkPage, waitFor } from './helpers/sdkPage.js';
+import { NetLab, run, type LabHost, type LabServer } from './helpers/netLab.js';
+import { callMeeting, events, inboundVideo, join, openSdkPage, waitFor } from './helpers/sdkPage.js';
 
 const SECRET = 'turn-test-secret-0123456789abcdef';
 const MEETING = 'turn-room';
@@ -124,6 +124,8 @@ afterAll(async () => {
 
 describe('a participant whose network drops all UDP from the media server', () => {
   let publisher: { page: Page; id: string };
+  let fw: { page: Page; id: string };
+  let fwHost: LabHost;
 
   it('gets time-limited TURN credentials for its peer connections, and the free publisher needs no relay', async () => {
     publisher = await participantOn(lab.addHost('pub'), 'pub');
@@ -154,9 +156,9 @@ describe('a participant whose network drops all UDP from the media server', () =
   }, 60_000);
 
   it('joins, publishes and decodes video through coturn', async () => {
-    const host = lab.addHost('fw');
+    const host = (fwHost = lab.addHost('fw'));
     lab.dropRandom(host.ns, 100, { fromIp: srvHost.ip }); // every UDP datagram from the media server is dropped
-    const fw = await participantOn(host, 'fw');
+    fw = await participantOn(host, 'fw');
     const decodes = async (page: Page, id: string) => ((await inboundVideo(page, id))?.framesDecoded ?? 0) > 30;
     const state = async () => JSON.stringify(await selectedPaths(fw.page).catch((e) => String(e)));
     // It decodes the publisher's camera, and the publisher decodes its camera: both directions relayed.
@@ -170,5 +172,37 @@ describe('a participant whose network drops all UDP from the media server', () =
     }
     expect(lab.droppedPackets(host.ns)).toBeGreaterThan(0); // the firewall did drop the direct attempts
     expect(coturnLog).toMatch(new RegExp(`user <\\d+:${fw.id}>: incoming packet ALLOCATE processed, success`));
+  }, 150_000);
+
+  it('after a resume, its new peer connections relay with a fresh credential', async () => {
+    await fw.page.evaluate(() => {
+      const rk = (window as any).rk;
+      rk.meeting.on('meeting-state-changed', (e: any) => rk.events.push({ ev: 'meeting-state-changed', data: e.state }));
+    });
+    const states = async () => (await events(fw.page)).filter((e) => e.ev === 'meeting-state-changed').map((e) => e.data);
+    const usernames = async () => (await selectedPaths(fw.page)).flatMap((p) => (p.iceServers as RTCIceServer[]).flatMap((s) => (s.username ? [s.username] : [])));
+    const before = await usernames();
+    expect(before.length).toBeGreaterThan(0);
+    // Signaling drops (no FIN, no RST) while the relayed media goes on; the SDK resumes.
+    lab.blockTcp(fwHost.ns, 7880, { peerIp: srvHost.ip });
+    expect(await waitFor(async () => (await states()).includes('RECONNECTING'), 30_000), 'the SDK notices the dead socket').toBe(true);
+    for (const handle of run('nft', ['-a', 'list', 'chain', 'inet', 'lab', 'in'], { ns: fwHost.ns }).matchAll(/tcp [sd]port 7880 drop # handle (\d+)/g)) {
+      run('nft', ['delete', 'rule', 'inet', 'lab', 'in', 'handle', handle[1]!], { ns: fwHost.ns }); // the UDP drop stays
+    }
+    expect(await waitFor(async () => (await states()).at(-1) === 'CONNECTED', 30_000), JSON.stringify(await states())).toBe(true);
+    // A camera turned off and on publishes on a new peer connection, made with the resume's credential.
+    expect((await callMeeting(fw.page, 'disableWebcam')).ok).toBe(true);
+    expect((await callMeeting(fw.page, 'enableWebcam')).ok).toBe(true);
+    const fresh = await waitFor(async () => {
+      const paths = await selectedPaths(fw.page);
+      return paths.find((p) => p.state === 'connected' && (p.iceServers as RTCIceServer[]).some((s) => s.username && !before.includes(s.username))) ?? null;
+    }, 60_000);
+    expect(fresh, JSON.stringify(await selectedPaths(fw.page))).toBeTruthy();
+    expect(fresh!.localType).toBe('relay');
+    const expiry = (name: string) => Number(name.split(':')[0]);
+    const freshName = (fresh!.iceServers as RTCIceServer[]).find((s) => s.username)!.username!;
+    expect(expiry(freshName)).toBeGreaterThan(Math.max(...before.map(expiry)));
+    const framesNow = (await inboundVideo(publisher.page, fw.id))?.framesDecoded ?? 0;
+    expect(await waitFor(async () => ((await inboundVideo(publisher.page, fw.id))?.framesDecoded ?? 0) > framesNow + 30, 60_000), 'pub decodes the new camera stream').toBe(true);
   }, 150_000);
 });

@@ -2,7 +2,7 @@
 // against an independent HMAC-SHA1 (node's crypto.subtle, not the code under test's createHmac).
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { iceServersFor, turnCredential, type TurnConfig } from './turnCredentials.js';
+import { hasUdpTurn, iceServersFor, turnCredential, type TurnConfig } from './turnCredentials.js';
 
 const SECRET = 'turn-secret-0123456789abcdef';
 const NOW = Date.UTC(2026, 11, 8, 1, 0, 0); // 1796691600 s
@@ -50,5 +50,14 @@ describe('iceServersFor', () => {
 
   it('with only STUN URLs, gives them without any credential', () => {
     expect(iceServersFor(config(['stun:a.example.com']), 'p', NOW)).toEqual([{ urls: ['stun:a.example.com'] }]);
+  });
+});
+
+describe('hasUdpTurn', () => {
+  it('is true for a turn: URL over UDP (explicit or default), false for only TCP/TLS TURN or STUN', () => {
+    expect(hasUdpTurn(['turn:t.example.com:3478?transport=udp'])).toBe(true);
+    expect(hasUdpTurn(['turns:t.example.com:5349?transport=tcp', 'turn:t.example.com'])).toBe(true);
+    expect(hasUdpTurn(['turn:t.example.com:3478?transport=tcp', 'turns:t.example.com:5349'])).toBe(false);
+    expect(hasUdpTurn(['stun:s.example.com'])).toBe(false);
   });
 });
