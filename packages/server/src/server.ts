@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { LeaveReason } from '@roomkit/protocol';
 import type { Config } from './config/schema.js';
 import { checkApiSecret, checkTurnConfig } from './config/loadConfig.js';
-import { iceServersFor } from './auth/turnCredentials.js';
+import { hasUdpTurn, iceServersFor } from './auth/turnCredentials.js';
 import { createMediaEngine } from './media/createMediaEngine.js';
 import type { MediaEngine } from './media/types.js';
 import { RoomManager } from './rooms/RoomManager.js';
@@ -135,6 +135,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
   }
   if (config.devMode) {
     log.warn(`dev mode: no API key/secret configured; using apiKey=${config.apiKey} apiSecret=${config.apiSecret}. Set ROOMKIT_API_KEY and ROOMKIT_API_SECRET in production.${config.bind === '127.0.0.1' ? ' Listening on 127.0.0.1 only (dev mode default); set --bind / ROOMKIT_BIND to expose it.' : ''}`);
+  }
+  if (turn && turn.urls.some((u) => u.startsWith('turn')) && !hasUdpTurn(turn.urls)) {
+    log.warn('turnServers lists TURN only over TCP/TLS, which Chromium cannot use with this server yet (libjuice issue #355): add a turn:<host>:3478?transport=udp URL (README, "Clients behind firewalls")');
   }
   log.info({ httpUrl, rtcPort: config.rtcPort, announcedIp: config.announcedIp }, `Roomkit listening on ${httpUrl}`);
 

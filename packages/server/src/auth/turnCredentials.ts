@@ -31,3 +31,12 @@ export function iceServersFor(turn: TurnConfig | undefined, participantId: strin
   if (relay.length > 0) servers.push({ urls: relay, ...turnCredential(turn.secret, participantId, turn.ttlSeconds, now) });
   return servers;
 }
+
+/**
+ * Whether the TURN URLs include one over UDP (`turn:` without `?transport=tcp`). Chromium's checks
+ * relayed over TCP/TLS TURN carry a zero ICE tiebreaker, which libjuice (our ICE) refuses with a 400
+ * (libjuice issue #355), so a configuration with only TCP/TLS TURN relays nobody yet.
+ */
+export function hasUdpTurn(urls: readonly string[]): boolean {
+  return urls.some((u) => u.startsWith('turn:') && !u.endsWith('?transport=tcp'));
+}

@@ -40,6 +40,8 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'trustProxy', env: 'ROOMKIT_TRUST_PROXY', flag: 'trust-proxy', numeric: false },
   { key: 'publicUrl', env: 'ROOMKIT_PUBLIC_URL', flag: 'public-url', numeric: false },
 ];
+/** Settings whose values error messages never echo (they end up in logs). */
+const SECRET_KEYS: ReadonlySet<SettableKey> = new Set(['apiSecret', 'turnSecret']);
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
 export const CONFIG_ENV_VARS: readonly string[] = [...CONFIG_SETTINGS.map((s) => s.env), CONFIG_FILE_ENV];
@@ -201,7 +203,8 @@ function parseSetting(key: SettableKey, raw: string, numeric: boolean, source: s
   }
   const result = configSchema.shape[key].safeParse(value);
   if (!result.success) {
-    throw new ConfigError(`${key} from ${source}: "${raw}" ${result.error.issues[0].message}`, { key, source });
+    const shown = SECRET_KEYS.has(key) ? `(${Buffer.byteLength(raw)} bytes)` : `"${raw}"`;
+    throw new ConfigError(`${key} from ${source}: ${shown} ${result.error.issues[0].message}`, { key, source });
   }
   return result.data;
 }
@@ -242,7 +245,8 @@ function describeIssue(issue: ZodIssue, json: unknown): string {
   if (at === '') return 'must contain a JSON object';
   let value: unknown = json;
   for (const p of issue.path) value = (value as Record<string | number, unknown> | undefined)?.[p];
-  return `${at} ${issue.message} (got ${JSON.stringify(value)})`;
+  const shown = SECRET_KEYS.has(at as SettableKey) && typeof value === 'string' ? `${Buffer.byteLength(value)} bytes` : JSON.stringify(value);
+  return `${at} ${issue.message} (got ${shown})`;
 }
 
 /** Removes `//` and `/* *\/` comments outside strings, keeping line breaks so JSON errors point right. */
