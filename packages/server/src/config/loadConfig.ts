@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays';
+type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays' | 'dashboardPassword';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -39,6 +39,7 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'metricsToken', env: 'ROOMKIT_METRICS_TOKEN', flag: 'metrics-token', numeric: false },
   { key: 'trustProxy', env: 'ROOMKIT_TRUST_PROXY', flag: 'trust-proxy', numeric: false },
   { key: 'publicUrl', env: 'ROOMKIT_PUBLIC_URL', flag: 'public-url', numeric: false },
+  { key: 'dashboardPassword', env: 'ROOMKIT_DASHBOARD_PASSWORD', flag: 'dashboard-password', numeric: false },
 ];
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
