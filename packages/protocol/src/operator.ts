@@ -78,8 +78,7 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /** `GET /v2/operator/webhook-deliveries?state=&page=&perPage=` (newest first). */
 export const webhookDeliveriesQuerySchema = pageQuerySchema
-  .extend({ state: z.enum(DELIVERY_STATES).optional() })
-  .strict();
+  .extend({ state: z.enum(DELIVERY_STATES).optional() });
 export type WebhookDeliveriesQuery = z.infer<typeof webhookDeliveriesQuerySchema>;
 
 export interface WebhookDeliveryResponse {
