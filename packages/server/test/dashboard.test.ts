@@ -100,6 +100,14 @@ afterAll(async () => {
 describe('operator dashboard over a call with one participant on a 5 %-loss link', () => {
   it('signs in: dev mode said on the page, a wrong password refused, the right one accepted', async () => {
     await page.locator('#login-form').waitFor();
+    // What the page costs to load (reported, never asserted): bytes over the wire and first paint.
+    const load = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      return { bytes: nav.transferSize + resources.reduce((n, r) => n + r.transferSize, 0), files: resources.length + 1, firstContentfulPaintMs: Math.round(paint?.startTime ?? -1), domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd) };
+    });
+    console.log(`dashboard load: ${JSON.stringify(load)}`);
     expect(await page.locator('#dev-banner').isVisible()).toBe(true);
     expect(await page.locator('#dev-banner').textContent()).toMatch(/Dev mode/);
     await page.click('#password-tab');

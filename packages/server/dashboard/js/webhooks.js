@@ -22,7 +22,7 @@ export async function renderWebhooks(node, api) {
       h('td', { class: 'mono small url' }, d.url),
       h('td', {}, badge(d.state, STATE_CLASS[d.state])),
       h('td', { class: 'num' }, d.attempts),
-      h('td', {}, d.nextAttemptAt ? fmtTime(d.nextAttemptAt) : '—'),
+      h('td', {}, d.state === 'retrying' ? fmtTime(d.nextAttemptAt) : d.state === 'pending' ? h('span', { class: 'muted' }, 'queued') : '—'),
       h('td', { class: 'error small' }, d.lastError ?? ''))), 'No webhook delivery yet (rooms without a webhook and no webhookUrl send none).'),
     pager(pageInfo, (p) => { page = p; rerender(); }));
 }
