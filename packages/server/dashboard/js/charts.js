@@ -42,12 +42,20 @@ export function timeline(session, now = Date.now()) {
     timeAxis(t0, t1, height, height), rows);
 }
 
+/** The smallest 4 × (1, 2, 2.5 or 5 × 10^k) at or above `v`: quarter ticks at round numbers. */
+function niceTop(v) {
+  const quarter = v / 4;
+  const pow = 10 ** Math.floor(Math.log10(quarter));
+  const step = [1, 2, 2.5, 5, 10].find((m) => m * pow >= quarter) * pow;
+  return step * 4;
+}
+
 /**
  * series: [{name, points: [{t, v}]}] (v null: a gap). yMax null: from the data (at least `minMax`).
  */
 export function lineChart({ title, unit, series, t0, t1, yMin = 0, yMax = null, minMax = 1, height = 180 }) {
   const values = series.flatMap((x) => x.points.map((p) => p.v)).filter((v) => v !== null);
-  const top = yMax ?? Math.max(minMax, Math.ceil(Math.max(0, ...values) * 1.2));
+  const top = yMax ?? niceTop(Math.max(minMax, Math.max(0, ...values) * 1.1));
   const plotH = height - 10;
   const x = (t) => LEFT + ((t - t0) / Math.max(1, t1 - t0)) * (W - LEFT - RIGHT);
   const y = (v) => 5 + plotH - ((Math.min(Math.max(v, yMin), top) - yMin) / (top - yMin)) * plotH;
