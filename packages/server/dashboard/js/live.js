@@ -48,7 +48,7 @@ export async function renderLive(node, api) {
       h('span', { class: 'muted' }, `${total} room${total === 1 ? '' : 's'} · ${people} participant${people === 1 ? '' : 's'} · updated ${fmtClock(new Date().toISOString())}`)),
     h('p', { class: 'legend muted small' }, 'Audio and video score (MOS-like, 1–5): ',
       badge('≥ 4 good', 'q-good'), badge('3–4 fair', 'q-fair'), badge('< 3 poor', 'q-poor'),
-      ' Loss sent: what the server lost of their uplink; loss recv: what they lost of what it sent them. Newest quality sample, refreshed every 3 s.'),
+      ' Loss sent: lost on their uplink; recv: lost on the way to them. Newest sample, every 3 s.'),
   );
   if (data.length === 0) node.append(h('p', { class: 'empty' }, 'No room is running right now.'));
   for (const room of data) {
