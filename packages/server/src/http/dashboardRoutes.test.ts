@@ -172,4 +172,12 @@ describe('GET /v2/operator/webhook-deliveries', () => {
     expect((await get('/v2/operator/webhook-deliveries?state=lost', token)).statusCode).toBe(400);
     expect((await get('/v2/operator/webhook-deliveries?perPage=1000', token)).statusCode).toBe(400);
   });
+
+  it('both operator routes are in /v2/openapi.json, the deliveries with their state parameter', async () => {
+    await start();
+    const doc = (await get('/v2/openapi.json')).json();
+    expect(doc.paths['/v2/operator/live-rooms'].get).toBeDefined();
+    const params = doc.paths['/v2/operator/webhook-deliveries'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['state', 'page', 'perPage']));
+  });
 });
