@@ -54,7 +54,11 @@ async function show() {
 }
 
 function fail(err) {
-  if (err instanceof SignedOut) return showLogin('Your sign-in expired or was refused; sign in again.');
+  if (err instanceof SignedOut) {
+    clearInterval(timer);
+    timer = null;
+    return showLogin('Your sign-in expired or was refused; sign in again.');
+  }
   $('view').replaceChildren(h('p', { class: 'error' }, String(err.message ?? err)));
 }
 
@@ -89,6 +93,8 @@ async function init() {
     }
   });
   $('logout').addEventListener('click', () => {
+    clearInterval(timer);
+    timer = null;
     session.clear();
     showLogin('Signed out.');
   });
