@@ -190,10 +190,15 @@ describe('operator dashboard over a call with one participant on a 5 %-loss link
     await shot('webhooks');
   });
 
-  it('signing out forgets the token and shows the login again', async () => {
+  it('signing out forgets the token and shows the login again; a forged token gets the login back', async () => {
     await page.click('#logout');
     expect(await page.locator('#login').isVisible()).toBe(true);
     expect(await page.evaluate(() => sessionStorage.getItem('roomkit.dashboard.token'))).toBeNull();
+    // A forged token in the tab's storage gets the server's 401 and the login, nothing else.
+    await page.evaluate(() => sessionStorage.setItem('roomkit.dashboard.token', JSON.stringify({ token: 'forged', expiresAt: new Date(Date.now() + 3_600_000).toISOString() })));
+    await page.goto(`${server.url}/dashboard/#/live`);
+    await expect.poll(() => page.locator('#login-error').textContent(), { timeout: 10_000 }).toMatch(/expired or was refused/);
+    expect(await page.locator('#app').isVisible()).toBe(false);
     // The screenshots are real PNGs of some size.
     for (const name of ['live', 'session', 'egress', 'webhooks']) expect(statSync(join(shots, `${name}.png`)).size).toBeGreaterThan(5_000);
   });
