@@ -144,6 +144,12 @@ describe('operator dashboard over a call with one participant on a 5 %-loss link
     for (const m of meetings.splice(0)) await m.leave();
     await expect.poll(async () => (await rest('GET', `/v2/sessions/${sessionId}`)).body.status, { timeout: 20_000 }).toBe('ended');
     await page.click('nav a[data-page=sessions]');
+    // The room filter: an unknown room says so; this room lists its session.
+    await page.fill('input[name=room]', 'no-such-room');
+    await page.click('form.filter button');
+    await expect.poll(() => page.locator('.view .error').textContent(), { timeout: 10_000 }).toMatch(/no room "no-such-room"/);
+    await page.fill('input[name=room]', ROOM);
+    await page.click('form.filter button');
     await page.locator(`tr[data-session="${sessionId}"] a`).click();
     await page.locator('svg.timeline').waitFor({ timeout: 15_000 });
     for (const name of ['Clean', 'Lossy']) {

@@ -2,19 +2,41 @@
 // timeline and their quality over time (score and loss, from the stored samples).
 import { badge, fmtDuration, fmtTime, h, pager, table } from './dom.js';
 import { lineChart, timeline } from './charts.js';
+import { SignedOut } from './api.js';
 
 const PER_PAGE = 20;
 /** Participants whose samples a session view loads (the timeline shows everyone). */
 const MAX_CHARTED = 12;
 let listPage = 1;
+let roomFilter = '';
 
 const span = (x) => fmtDuration((x.end ? Date.parse(x.end) : Date.now()) - Date.parse(x.start));
 
+function filterForm() {
+  const input = h('input', { name: 'room', placeholder: 'room id', value: roomFilter, 'aria-label': 'room', spellcheck: 'false' });
+  return h('form', { class: 'filter', onsubmit: (e) => {
+    e.preventDefault();
+    roomFilter = input.value.trim();
+    listPage = 1;
+    dispatchEvent(new HashChangeEvent('hashchange'));
+  } }, input, h('button', { type: 'submit' }, 'Filter'));
+}
+
 export async function renderSessions(node, api) {
-  const { pageInfo, data } = await api(`/v2/sessions?page=${listPage}&perPage=${PER_PAGE}`);
+  const query = new URLSearchParams({ page: String(listPage), perPage: String(PER_PAGE), ...(roomFilter && { roomId: roomFilter }) });
+  const head = h('div', { class: 'page-head' }, h('h2', {}, 'Sessions'), filterForm(), h('span', { class: 'muted' }, 'Every call, newest first. Open one for its timeline and quality.'));
+  let answer;
+  try {
+    answer = await api(`/v2/sessions?${query}`);
+  } catch (err) {
+    if (!roomFilter || err instanceof SignedOut) throw err;
+    node.append(head, h('p', { class: 'error', role: 'alert' }, err.message));
+    return;
+  }
+  const { pageInfo, data } = answer;
   const go = (page) => { listPage = page; dispatchEvent(new HashChangeEvent('hashchange')); };
   node.append(
-    h('div', { class: 'page-head' }, h('h2', {}, 'Sessions'), h('span', { class: 'muted' }, 'Every call, newest first. Open one for its timeline and quality.')),
+    head,
     table(['Room', 'Session', 'Started', 'Length', 'People', 'Status'], data.map((x) => h('tr', { 'data-session': x.id },
       h('td', {}, h('strong', {}, x.roomId)),
       h('td', { class: 'mono small' }, h('a', { href: `#/sessions/${encodeURIComponent(x.id)}` }, x.id)),
