@@ -150,6 +150,8 @@ describe('operator dashboard over a call with one participant on a 5 %-loss link
     await expect.poll(() => page.locator('.view .error').textContent(), { timeout: 10_000 }).toMatch(/no room "no-such-room"/);
     await page.fill('input[name=room]', ROOM);
     await page.click('form.filter button');
+    await page.locator(`tr[data-session="${sessionId}"] a`).waitFor({ timeout: 10_000 });
+    await shot('sessions');
     await page.locator(`tr[data-session="${sessionId}"] a`).click();
     await page.locator('svg.timeline').waitFor({ timeout: 15_000 });
     for (const name of ['Clean', 'Lossy']) {

@@ -80,7 +80,7 @@ export async function renderSession(node, api, id) {
         lineChart({ title: 'Video score (1–5)', unit: '', series: series((e) => e.qualityScore.video), t0, t1, yMin: 1, yMax: 5 }),
         lineChart({ title: 'Audio score (1–5)', unit: '', series: series((e) => e.qualityScore.audio), t0, t1, yMin: 1, yMax: 5 }),
         lineChart({ title: 'Packet loss of what they sent (worst of audio and video)', unit: ' %', series: series(worstLoss), t0, t1, minMax: 2 }),
-        lineChart({ title: 'Round-trip time', unit: ' ms', series: series((e) => e.averageAudioRtt ?? e.averageVideoRtt), t0, t1, minMax: 50 }),
+        lineChart({ title: 'Round-trip time', unit: ' ms', series: series((e) => e.averageAudioRtt ?? e.averageVideoRtt), t0, t1, minMax: 20 }),
       ] : h('p', { class: 'empty' }, 'No quality samples for this session (too short, or sampling is off).'),
       session.participants.length > MAX_CHARTED ? h('p', { class: 'muted small' }, `Charts show the first ${MAX_CHARTED} participants.`) : null),
   );
