@@ -33,7 +33,7 @@ function participantRow(p) {
       cell(q.videoScore, scoreClass(q.videoScore), num(q.videoScore)),
       cell(lossSend, lossClass(lossSend), lossSend === null ? '—' : `${num(lossSend)} %`),
       cell(lossRecv, lossClass(lossRecv), lossRecv === null ? '—' : `${num(lossRecv)} %`),
-      cell(r, rttClass(r), r === null ? '—' : `${Math.round(r)} ms`),
+      cell(r, rttClass(r), r === null ? '—' : r < 1 ? '< 1 ms' : `${Math.round(r)} ms`),
       h('td', { class: 'num' }, fmtBitrate(sum(q.send))),
       h('td', { class: 'num' }, fmtBitrate(sum(q.recv))),
     ] : h('td', { colspan: 7, class: 'muted' }, 'waiting for the first quality sample…'));
