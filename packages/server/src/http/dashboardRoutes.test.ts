@@ -115,6 +115,7 @@ describe('what an attacker gets from the operator routes', () => {
     ['garbage', 'garbage', 401],
     ['a token signed with the dev secret', generateToken({ apiKey: API_KEY, apiSecret: DEV_API_SECRET, permissions: [], roles: ['crawler'] }), 401],
     ["a room moderator's meeting token", 'guest', 403],
+    ["a guest's meeting token (allow_join, no room)", generateToken({ apiKey: API_KEY, apiSecret: API_SECRET, permissions: ['allow_join'] }), 403],
   ])('%s: refused (401/403) on both routes, nothing listed', async (_label, authorization, status) => {
     await start();
     for (const url of ['/v2/operator/live-rooms', '/v2/operator/webhook-deliveries']) {
