@@ -9,3 +9,4 @@ export * from './streaming.js';
 export * from './collab.js';
 export * from './quality.js';
 export * from './qualityRest.js';
+export * from './operator.js';

@@ -90,6 +90,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     recordings: { service: egress.service, recordings: egress.recordings, participants: egress.participantRecordings, dataDir: config.dataDir },
     extraRoutes: (a) => egress.routes(a),
     streaming: { service: egress.service, kinds: egress.streaming },
+    operator: { liveRooms: (limit) => rooms.liveRooms(limit), latestQuality: (sessionId, participantId) => rooms.quality?.latest(sessionId, participantId) ?? null, deliveries: webhooks.deliveries },
     hlsState: (roomId) => egress.service.states(roomId).find((s) => s.kind === 'hls') ?? null,
     health: () => {
       // Media capacity: every configured worker dead (and not yet respawned) means no meeting can

@@ -19,6 +19,7 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['POST', '/v2/recordings/participant/track/start'], ['POST', '/v2/recordings/participant/track/stop'],
   ['POST', '/v2/livestreams/start'], ['POST', '/v2/livestreams/end'], ['GET', '/v2/livestreams'],
   ['POST', '/v2/hls/start'], ['POST', '/v2/hls/end'], ['GET', '/v2/hls'], ['POST', '/v2/hls/capture'],
+  ['GET', '/v2/operator/live-rooms'], ['GET', '/v2/operator/webhook-deliveries'], ['POST', '/dashboard/login'],
 ];
 
 const VALUES: unknown[] = [
@@ -26,8 +27,8 @@ const VALUES: unknown[] = [
   {}, [], [1, 'a'], { endPoint: 'http://127.0.0.1:9/h', events: ['session-ended', 'nope'] }, { type: 'GRID' },
   [{ url: 'rtmp://127.0.0.1/live', streamKey: 'k' }], 'audio', 'video', 'http://127.0.0.1:9/hook',
 ];
-const FIELDS = ['roomId', 'sessionId', 'participantId', 'customRoomId', 'webhook', 'autoCloseConfig', 'config', 'webhookUrl', 'outputs', 'kind', 'awsDirPath', 'id'];
-const QUERY = ['page', 'perPage', 'roomId', 'sessionId', 'participantId', 'token', 'customRoomId'];
+const FIELDS = ['roomId', 'sessionId', 'participantId', 'customRoomId', 'webhook', 'autoCloseConfig', 'config', 'webhookUrl', 'outputs', 'kind', 'awsDirPath', 'id', 'password', 'apiKey', 'apiSecret'];
+const QUERY = ['page', 'perPage', 'roomId', 'sessionId', 'participantId', 'token', 'customRoomId', 'state'];
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -55,6 +55,8 @@ const ACCESS: Record<string, Who> = {
   'POST /v2/hls/capture': 'meeting, own room',
   'GET /v2/hls': 'moderator',
   'DELETE /v2/hls/:id': 'operator',
+  'GET /v2/operator/live-rooms': 'operator',
+  'GET /v2/operator/webhook-deliveries': 'operator',
 };
 
 let app: FastifyInstance;
@@ -83,6 +85,7 @@ beforeAll(async () => {
     rooms,
     auth: { apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET, devMode: false },
     ...standInEgress(dataDir, recording),
+    operator: { liveRooms: () => ({ total: 0, rooms: [] }), latestQuality: () => null, deliveries: { list: async () => ({ items: [], total: 0 }) } },
   });
   await app.ready();
 });

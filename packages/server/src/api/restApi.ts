@@ -16,6 +16,7 @@ import { sessionsRoutes } from './sessionsRoutes.js';
 import { qualityRoutes } from './qualityRoutes.js';
 import { recordingsRoutes, type RecordingsDeps } from './recordingsRoutes.js';
 import { streamingRoutes, type StreamingDeps } from './streamingRoutes.js';
+import { operatorRoutes, type OperatorDeps } from './operatorRoutes.js';
 
 /** What the REST API needs of the live rooms. */
 export type LiveRooms = Pick<RoomManager, 'liveSession' | 'endMeeting' | 'removeParticipant'>;
@@ -27,6 +28,8 @@ export interface RestApiDeps {
   recordings?: RecordingsDeps;
   /** RTMP livestreams and HLS (egress); without it those routes are not mounted. */
   streaming?: StreamingDeps;
+  /** The dashboard's operator-only routes (/v2/operator/*); without it they are not mounted. */
+  operator?: OperatorDeps;
   auth: TokenContext;
   /** Rooms `POST /v2/rooms` may create per token per minute (absent or 0: no limit). */
   roomsCreatedPerTokenPerMinute?: number;
@@ -74,4 +77,5 @@ export async function restApi(app: FastifyInstance, deps: RestApiDeps): Promise<
   qualityRoutes(api, deps);
   if (deps.recordings) recordingsRoutes(api, deps, deps.recordings);
   if (deps.streaming) streamingRoutes(api, deps, deps.streaming);
+  if (deps.operator) operatorRoutes(api, deps.operator);
 }

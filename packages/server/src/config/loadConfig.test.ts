@@ -320,6 +320,8 @@ describe('loadConfig', () => {
     expect(load([], { ROOMKIT_QUALITY_SAMPLE_SECONDS: '0', ROOMKIT_QUALITY_RETENTION_DAYS: '90' })).toMatchObject({ qualitySampleSeconds: 0, qualityRetentionDays: 90 });
     expect(load(['--quality-sample-seconds', '2', '--quality-retention-days', '1'])).toMatchObject({ qualitySampleSeconds: 2, qualityRetentionDays: 1 });
     expect(loadError(['--quality-sample-seconds', '301']).message).toMatch(/qualitySampleSeconds.*from 0 to 300/);
+    expect(load([], { ROOMKIT_DASHBOARD_PASSWORD: 'twelve chars' })).toMatchObject({ dashboardPassword: 'twelve chars' });
+    expect(loadError(['--dashboard-password', 'short']).message).toMatch(/dashboardPassword.*at least 12/);
     expect(loadError([], { ROOMKIT_QUALITY_RETENTION_DAYS: '0' }).message).toMatch(/qualityRetentionDays.*from 1 to 3650/);
   });
 

@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-export type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays';
+export type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays' | 'dashboardPassword';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -39,9 +39,10 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'metricsToken', env: 'ROOMKIT_METRICS_TOKEN', flag: 'metrics-token', numeric: false },
   { key: 'trustProxy', env: 'ROOMKIT_TRUST_PROXY', flag: 'trust-proxy', numeric: false },
   { key: 'publicUrl', env: 'ROOMKIT_PUBLIC_URL', flag: 'public-url', numeric: false },
+  { key: 'dashboardPassword', env: 'ROOMKIT_DASHBOARD_PASSWORD', flag: 'dashboard-password', numeric: false },
 ];
 /** Settings whose values error messages never echo (they end up in logs). */
-const SECRET_KEYS: ReadonlySet<SettableKey> = new Set(['apiSecret', 'turnSecret']);
+const SECRET_KEYS: ReadonlySet<SettableKey> = new Set(['apiSecret', 'turnSecret', 'dashboardPassword']);
 export const CONFIG_FILE_ENV = 'ROOMKIT_CONFIG';
 export const CONFIG_FILE_FLAG = 'config';
 export const CONFIG_ENV_VARS: readonly string[] = [...CONFIG_SETTINGS.map((s) => s.env), CONFIG_FILE_ENV];

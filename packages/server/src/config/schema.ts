@@ -259,6 +259,8 @@ export const configSchema = z
     metricsBind: ip.optional(),
     /** When set, /metrics (on either port) answers only `Authorization: Bearer <metricsToken>`. */
     metricsToken: z.string({ invalid_type_error: 'must be a string' }).min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').max(512, 'must be at most 512 characters').optional(),
+    /** Password for the operator dashboard's login at /dashboard (besides the API key and secret). */
+    dashboardPassword: z.string({ invalid_type_error: 'must be a string' }).min(12, 'must be at least 12 characters (e.g. openssl rand -base64 18)').max(512, 'must be at most 512 characters').optional(),
     /** Recording, RTMP and HLS jobs (see src/egress/README.md). File only; keys may be given individually. */
     egress: z
       .object({

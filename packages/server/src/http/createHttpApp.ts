@@ -16,6 +16,7 @@ import type { SdkBundle } from './sdkBundle.js';
 import { networkProbeRoutes } from './networkProbeRoutes.js';
 import { sdkRoutes } from './sdkRoutes.js';
 import { registerOpenApi } from './openapi.js';
+import { dashboardRoutes } from './dashboardRoutes.js';
 
 const serverVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 import { publicOrigin, trustFunction } from '../net/proxyTrust.js';
@@ -42,6 +43,8 @@ export interface HttpAppDeps {
   /** The room's running HLS stream for the viewer page (none: the page waits). */
   hlsState?: HlsRoutesDeps['hlsState'];
   streaming?: RestApiDeps['streaming'];
+  /** The operator dashboard's data (/v2/operator/*); with it, /dashboard is mounted. */
+  operator?: RestApiDeps['operator'];
   /** More routes (the egress compose page). */
   extraRoutes?: (app: FastifyInstance) => void;
 }
@@ -50,7 +53,7 @@ function errorBody(statusCode: number, code: number, message: string) {
   return { statusCode, error: { code, message } };
 }
 
-export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming }: HttpAppDeps): FastifyInstance {
+export function createHttpApp({ config, sdk, health, metrics, store, rooms, recordings, extraRoutes, hlsState, streaming, operator }: HttpAppDeps): FastifyInstance {
   const corsOrigins = config.corsOrigins ?? '*';
   const limits = { ...defaults.limits, ...config.limits };
   const requestTimeoutMs = limits.httpRequestTimeoutSeconds * 1000;
@@ -96,7 +99,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
   // page as a readable 401.
   registerCors(app, corsOrigins);
   if (store && rooms) registerOpenApi(app, serverVersion);
-  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, roomsCreatedPerTokenPerMinute: limits.roomsCreatedPerTokenPerMinute });
+  if (store && rooms) app.register(restApi, { store, rooms, recordings, streaming, operator, auth: { apiKey: config.apiKey, apiSecret: config.apiSecret, devMode: config.devMode }, roomsCreatedPerTokenPerMinute: limits.roomsCreatedPerTokenPerMinute });
 
   // The demo page's files, read once: nothing under public/ is looked up by a request path.
   const files = new Map<string, { type: string; body: Buffer }>();
@@ -113,6 +116,7 @@ export function createHttpApp({ config, sdk, health, metrics, store, rooms, reco
       reply.type(file.type).send(file.body);
     });
   }
+  if (operator) app.register(dashboardRoutes, { config });
   hlsRoutes(app, { dataDir: config.dataDir, hlsState: hlsState ?? (() => null) });
 
   extraRoutes?.(app);

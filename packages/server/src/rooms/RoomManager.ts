@@ -199,6 +199,25 @@ export class RoomManager {
     return { sessionId: room.sessionId, participantIds: [...room.participants.values()].filter((p) => !p.hidden).map((p) => p.id) };
   }
 
+  /**
+   * Live rooms and their visible participants, at most `limit` rooms (the operator dashboard);
+   * `total` counts them all. joinedAt converts the admission time to this process's wall clock.
+   */
+  liveRooms(limit: number): { total: number; rooms: Array<{ roomId: string; sessionId: string; participants: Array<{ id: string; name: string; mode: string; streams: string[]; joinedAt: Date }> }> } {
+    const open = [...this.rooms.values()].filter((r) => !r.closed);
+    const wallOffset = Date.now() - performance.now();
+    return {
+      total: open.length,
+      rooms: open.slice(0, limit).map((room) => ({
+        roomId: room.id,
+        sessionId: room.sessionId,
+        participants: [...room.participants.values()]
+          .filter((p) => !p.hidden)
+          .map((p) => ({ id: p.id, name: p.displayName, mode: p.mode, streams: [...p.streams.keys()], joinedAt: new Date(wallOffset + p.admittedAtMs) })),
+      })),
+    };
+  }
+
   /** Ends a room's live session for everyone (REST `POST /v2/sessions/end`, deactivation). */
   async endMeeting(roomId: string, reason: ErrorInfo = { code: LeaveReason.MEETING_END_API, message: 'the meeting was ended through the API' }): Promise<boolean> {
     const room = this.rooms.get(roomId);

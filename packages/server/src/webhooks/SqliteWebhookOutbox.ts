@@ -1,5 +1,6 @@
 // The webhook outbox on SQLite (table `webhook_outbox`, created by store migration 2; `guarded` since 7). Takes the
 // store's open database handle; every call is one short prepared statement.
+import type { DeliveryState } from '@roomkit/protocol';
 import type { DeliveryStatus, NewDelivery, OutboxDelivery, WebhookOutbox } from './types.js';
 import { queueKey } from './types.js';
 
@@ -42,6 +43,15 @@ function fromRow(row: Row): OutboxDelivery {
 
 const MAX_ERROR_LENGTH = 500;
 
+/** The dashboard's states as SQL conditions on (status, attempts). */
+const STATE_WHERE: Record<DeliveryState | 'all', string> = {
+  all: '1 = 1',
+  pending: `status = 'pending' AND attempts = 0`,
+  retrying: `status = 'pending' AND attempts > 0`,
+  delivered: `status = 'delivered'`,
+  abandoned: `status = 'failed'`,
+};
+
 export class SqliteWebhookOutbox implements WebhookOutbox {
   private readonly insert;
   private readonly heads;
@@ -50,6 +60,7 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
   private readonly failed;
   private readonly pruneFinished;
   private readonly byId;
+  private readonly listed;
 
   constructor(db: SqliteDatabase) {
     this.insert = db.prepare(
@@ -68,6 +79,15 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
     this.failed = db.prepare(`UPDATE webhook_outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?`);
     this.pruneFinished = db.prepare(`DELETE FROM webhook_outbox WHERE status <> 'pending' AND created_at < ?`);
     this.byId = db.prepare(`SELECT * FROM webhook_outbox WHERE id = ?`);
+    this.listed = Object.fromEntries(
+      Object.entries(STATE_WHERE).map(([state, where]) => [
+        state,
+        {
+          page: db.prepare(`SELECT * FROM webhook_outbox WHERE ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`),
+          count: db.prepare(`SELECT COUNT(*) AS n FROM webhook_outbox WHERE ${where}`),
+        },
+      ]),
+    ) as Record<DeliveryState | 'all', { page: ReturnType<SqliteDatabase['prepare']>; count: ReturnType<SqliteDatabase['prepare']> }>;
   }
 
   enqueue(d: NewDelivery): void {
@@ -99,5 +119,11 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
   async get(id: string): Promise<OutboxDelivery | undefined> {
     const row = this.byId.get(id) as Row | undefined;
     return row && fromRow(row);
+  }
+
+  async list(filter: { state?: DeliveryState }, page: { page: number; perPage: number }): Promise<{ items: OutboxDelivery[]; total: number }> {
+    const q = this.listed[filter.state ?? 'all'];
+    const rows = q.page.all(page.perPage, (page.page - 1) * page.perPage) as Row[];
+    return { items: rows.map(fromRow), total: (q.count.get() as { n: number }).n };
   }
 }

@@ -8,6 +8,7 @@ import { RoomWebhookCache } from './RoomWebhookCache.js';
 import { SqliteWebhookOutbox, type SqliteDatabase } from './SqliteWebhookOutbox.js';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './WebhookDispatcher.js';
 import { WebhookSessionObserver } from './WebhookSessionObserver.js';
+import type { WebhookOutbox } from './types.js';
 
 /** Dispatcher tuning a caller (tests, embedding) may override; the rest comes from config. */
 export type WebhookTuning = Omit<WebhookDispatcherOptions, 'outbox' | 'secret' | 'outbound'>;
@@ -17,6 +18,8 @@ export interface Webhooks {
   observer: WebhookSessionObserver;
   /** What participants may make the server connect to (webhooks here, RTMP in egress). */
   outbound: OutboundPolicy;
+  /** The outbox's read side (operator dashboard). */
+  deliveries: Pick<WebhookOutbox, 'list'>;
   /** Re-reads a room's subscription (before events about a room nobody joined in this run). */
   refreshRoom(roomId: string): Promise<void>;
   /** Wraps the store's directory so each join refreshes the room's subscription. */
@@ -32,13 +35,15 @@ export function createWebhooks(
   tuning: WebhookTuning = {},
 ): Webhooks {
   const outbound = new OutboundPolicy(config.outboundAllowCidrs ?? []);
-  const dispatcher = new WebhookDispatcher({ ...tuning, outbox: new SqliteWebhookOutbox(store.database), secret: config.apiSecret, outbound });
+  const outbox = new SqliteWebhookOutbox(store.database);
+  const dispatcher = new WebhookDispatcher({ ...tuning, outbox, secret: config.apiSecret, outbound });
   const subscriptions = new RoomWebhookCache(async (roomId) => (await store.getRoom(roomId))?.webhook ?? null);
   const observer = new WebhookSessionObserver({ queue: dispatcher, subscriptions, globalUrl: config.webhookUrl });
   return {
     dispatcher,
     observer,
     outbound,
+    deliveries: outbox,
     directory: (inner) => subscriptions.wrap(inner),
     refreshRoom: (roomId) => subscriptions.refresh(roomId),
     start: () => dispatcher.start(),

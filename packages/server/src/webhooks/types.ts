@@ -1,5 +1,5 @@
 // Shapes of the webhooks feature: event names, bodies, subscriptions, and the outbox seam.
-import type { WebhookEventType } from '@roomkit/protocol';
+import type { DeliveryState, WebhookEventType } from '@roomkit/protocol';
 
 /** The event names are part of the REST contract (room subscriptions are checked against them). */
 export { WEBHOOK_EVENTS, type WebhookEventType } from '@roomkit/protocol';
@@ -60,6 +60,11 @@ export interface WebhookOutbox {
   /** Deletes finished (delivered or failed) deliveries created before `before` (epoch ms). */
   prune(before: number): Promise<number>;
   get(id: string): Promise<OutboxDelivery | undefined>;
+  /**
+   * Newest first, for the operator dashboard: `pending` (never tried), `retrying` (pending after a
+   * failed attempt), `delivered`, `abandoned` (status failed). The caller caps `perPage`.
+   */
+  list(filter: { state?: DeliveryState }, page: { page: number; perPage: number }): Promise<{ items: OutboxDelivery[]; total: number }>;
 }
 
 /** Deliveries to one URL about one room are kept in order; this names that queue. */
