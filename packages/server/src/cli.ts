@@ -48,6 +48,7 @@ const CONFIG_HELP: Record<SettableKey, string> = {
   apiSecret: 'API secret',
   dataDir: 'data directory (default ./data)',
   logLevel: 'fatal|error|warn|info|debug|trace|silent (default info)',
+  logFormat: 'auto (readable on a terminal, else JSON lines) | json | pretty',
   webhookUrl: 'URL receiving every webhook event (default none)',
   reconnectGraceSeconds: 'seconds a dropped participant may resume (default 20)',
   qualitySampleSeconds: 'seconds between call quality samples (default 5, 0 = off)',
