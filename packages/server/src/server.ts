@@ -45,7 +45,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   // Embedders and tests may give only some limits: the rest are the defaults.
   config = { ...config, limits: { ...defaults.limits, ...config.limits } };
   const { limits } = config;
-  configureLogging(config.logLevel);
+  configureLogging(config.logLevel, config.logFormat);
   const log = logger('server');
   mkdirSync(config.dataDir, { recursive: true });
   const store = createStore(config);
@@ -58,6 +58,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       rtcPort: config.rtcPort,
       announcedIp: config.announcedIp,
       logLevel: config.logLevel,
+      logFormat: config.logFormat,
       ...(config.mediaMaxLatenessMs && { staleMedia: { maxVideoLatenessMs: config.mediaMaxLatenessMs.video, maxAudioLatenessMs: config.mediaMaxLatenessMs.audio } }),
     },
     config.mediaWorkers ?? 'auto',

@@ -7,6 +7,7 @@ import {
 } from '@roomkit/protocol';
 import { notFound } from './errors.js';
 import { roomModerator } from './restAccess.js';
+import { sessionLookup } from './sessionLookup.js';
 import type { RestApp } from './parse.js';
 import { paged } from './present.js';
 import type { RestApiDeps } from './restApi.js';
@@ -48,13 +49,7 @@ export function statsEntry(s: StoredQualitySample): QualityStatsEntry {
 }
 
 export function qualityRoutes(app: RestApp, { store }: RestApiDeps): void {
-  const findSession = async (sessionId: string) => {
-    const session = await store.getSession(sessionId);
-    if (!session) throw notFound('ERROR_INVALID_PARAMETER', `sessionId: no session "${sessionId}"`);
-    return session;
-  };
-  const sessionRoom = async (sessionId: string | undefined) =>
-    sessionId === undefined ? undefined : ((await store.getSession(sessionId).catch(() => null))?.roomId ?? undefined);
+  const { findSession, sessionRoom } = sessionLookup(store);
   const access = { access: roomModerator((req) => sessionRoom((req.params as { sessionId?: string }).sessionId)) };
 
   app.get('/v2/sessions/:sessionId/stats', { schema: { params: sessionStatsParamsSchema, querystring: statsQuerySchema }, config: access }, async (req): Promise<SessionStatsResponse> => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { notFound } from './errors.js';
 import { bodyRoom, queryRoom, roomModerator, type RoomOf } from './restAccess.js';
 import type { RestApp } from './parse.js';
+import { sessionLookup } from './sessionLookup.js';
 import { baseUrl, paged, sessionResponse } from './present.js';
 import type { RestApiDeps } from './restApi.js';
 
@@ -15,14 +16,7 @@ export function sessionsRoutes(app: RestApp, { store, rooms }: RestApiDeps): voi
     if (!room) throw notFound('INVALID_MEETING_ID', `roomId: no room "${roomId}"`);
     return room;
   };
-  const findSession = async (sessionId: string) => {
-    const session = await store.getSession(sessionId);
-    if (!session) throw notFound('ERROR_INVALID_PARAMETER', `sessionId: no session "${sessionId}"`);
-    return session;
-  };
-
-  const sessionRoom = async (sessionId: string | undefined) =>
-    sessionId === undefined ? undefined : ((await store.getSession(sessionId).catch(() => null))?.roomId ?? undefined);
+  const { findSession, sessionRoom } = sessionLookup(store);
   /** A session named by id is in its own room, whatever roomId the body also gives. */
   const endRoom: RoomOf = async (req) => {
     const sessionId = (req.body as { sessionId?: unknown } | null)?.sessionId;

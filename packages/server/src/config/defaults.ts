@@ -18,6 +18,7 @@ export const defaults: Readonly<ConfigInput> = Object.freeze({
   apiSecret: undefined,
   dataDir: './data',
   logLevel: 'info',
+  logFormat: 'auto',
   requireRoomCreation: false,
   webhookUrl: undefined,
   reconnectGraceSeconds: 20,

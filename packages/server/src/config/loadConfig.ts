@@ -8,7 +8,7 @@ import { DEV_API_KEY, DEV_API_SECRET, DEV_BIND, MIN_API_SECRET_BYTES, defaults }
 import { ConfigError } from './errors.js';
 import { configSchema, fileConfigSchema, limitsSchema, type Config, type ConfigInput } from './schema.js';
 
-export type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays' | 'dashboardPassword';
+export type SettableKey = 'port' | 'rtcPort' | 'bind' | 'announcedIp' | 'apiKey' | 'apiSecret' | 'dataDir' | 'logLevel' | 'webhookUrl' | 'reconnectGraceSeconds' | 'mediaWorkers' | 'mediaWorkerRoomCapacity' | 'corsOrigins' | 'outboundAllowCidrs' | 'egressMinFreeMb' | 'egressMaxJobSeconds' | 'hlsDvrWindowSeconds' | 'turnServers' | 'turnSecret' | 'turnCredentialTtlSeconds' | 'metricsPort' | 'metricsBind' | 'metricsToken' | 'trustProxy' | 'publicUrl' | 'qualitySampleSeconds' | 'qualityRetentionDays' | 'dashboardPassword' | 'logFormat';
 
 /** Keys settable from env and flags (the rest only from the file). */
 export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; flag: string; numeric: boolean }> = [
@@ -20,6 +20,7 @@ export const CONFIG_SETTINGS: ReadonlyArray<{ key: SettableKey; env: string; fla
   { key: 'apiSecret', env: 'ROOMKIT_API_SECRET', flag: 'api-secret', numeric: false },
   { key: 'dataDir', env: 'ROOMKIT_DATA_DIR', flag: 'data-dir', numeric: false },
   { key: 'logLevel', env: 'ROOMKIT_LOG_LEVEL', flag: 'log-level', numeric: false },
+  { key: 'logFormat', env: 'ROOMKIT_LOG_FORMAT', flag: 'log-format', numeric: false },
   { key: 'webhookUrl', env: 'ROOMKIT_WEBHOOK_URL', flag: 'webhook-url', numeric: false },
   { key: 'reconnectGraceSeconds', env: 'ROOMKIT_RECONNECT_GRACE_SECONDS', flag: 'reconnect-grace-seconds', numeric: true },
   { key: 'qualitySampleSeconds', env: 'ROOMKIT_QUALITY_SAMPLE_SECONDS', flag: 'quality-sample-seconds', numeric: true },

@@ -1,6 +1,7 @@
 // The one schema of the server configuration: what each key may hold, and the resolved Config type.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { LOG_FORMATS } from '../logger.js';
 import proxyAddr from '@fastify/proxy-addr';
 import { parseCidr } from '../webhooks/OutboundPolicy.js';
 
@@ -139,6 +140,8 @@ export const configSchema = z
     apiKey: nonEmpty.optional(),
     apiSecret: nonEmpty.optional(),
     dataDir: nonEmpty,
+    /** `auto` (default): readable lines on a terminal, JSON lines when piped; or always `json` / `pretty`. */
+    logFormat: z.enum(LOG_FORMATS, { errorMap: () => ({ message: `must be one of ${LOG_FORMATS.join(', ')}` }) }),
     logLevel: z.enum(LOG_LEVELS, {
       errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }),
     }),

@@ -25,7 +25,7 @@ const LOAD_REPORT_MS = 1000;
 
 const send = (message: WorkerMessage) => process.send?.(message);
 const options = JSON.parse(process.env.RK_MEDIA_WORKER_OPTIONS ?? '{}') as MediaEngineOptions;
-if (options.logLevel) configureLogging(options.logLevel);
+if (options.logLevel) configureLogging(options.logLevel, options.logFormat);
 startWorkerRuntimeMetrics();
 const core = new MediaWorkerCore(options, (event) => send({ kind: 'event', event }));
 

@@ -160,6 +160,8 @@ export interface MediaEngineOptions {
   announcedIp: string;
   /** Log level for media worker processes (they do not read the config themselves). */
   logLevel?: string;
+  /** Their log format (the config's logFormat; `auto` looks at the stdout they inherit). */
+  logFormat?: 'auto' | 'json' | 'pretty';
   /** Lateness past which incoming media is shed (ms; 0 = never). Defaults: video 400, audio 1000. */
   staleMedia?: { maxVideoLatenessMs: number; maxAudioLatenessMs: number };
 }
