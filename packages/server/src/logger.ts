@@ -28,7 +28,7 @@ export function resolveLogFormat(format: LogFormat, isTTY = process.stdout.isTTY
 }
 
 /** A stream turning pino's JSON lines into `12:00:01.234 INFO  [roomkit:server] message key=value`. */
-export function prettyStream(destination: LineSink = process.stdout, colorize = process.stdout.isTTY === true): LineSink {
+export function prettyStream(destination: NodeJS.WritableStream = process.stdout, colorize = process.stdout.isTTY === true): LineSink {
   return pinoPretty({
     colorize,
     translateTime: 'SYS:HH:MM:ss.l',
@@ -36,7 +36,7 @@ export function prettyStream(destination: LineSink = process.stdout, colorize = 
     messageFormat: '[{module}] {msg}',
     singleLine: true,
     sync: true,
-    destination: destination as NodeJS.WritableStream,
+    destination,
   });
 }
 

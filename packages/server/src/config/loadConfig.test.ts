@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       devMode: true,
       dataDir: join(dir, 'data'),
       logLevel: 'info',
+      logFormat: 'auto',
       requireRoomCreation: false,
       reconnectGraceSeconds: 20,
       qualitySampleSeconds: 5,
